@@ -1,0 +1,78 @@
+// The GitHub Actions agent: inputs, outputs, logs, annotations, summary and artifacts
+// through @actions/core and friends.
+
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import type { Annotation, CiAgent } from '../core/agent.js';
+import type { Logger } from '../core/logger.js';
+import type { CiContext } from '../core/settings.js';
+import { neutralizeLogText } from '../core/untrusted-text.js';
+import { uploadResultsArtifact } from './github-artifact.js';
+
+// GitHub shows at most 10 error annotations per step; one is kept for the step failure.
+const ERROR_ANNOTATION_CAP = 9;
+
+export const githubLogger: Logger = {
+  debug: (message) => core.debug(neutralizeLogText(message)),
+  info: (message) => core.info(neutralizeLogText(message)),
+  warn: (message) => core.warning(neutralizeLogText(message)),
+  error: (message) => core.error(neutralizeLogText(message)),
+};
+
+export class GitHubAgent implements CiAgent {
+  readonly name = 'GitHub Actions';
+  readonly logger = githubLogger;
+  readonly errorAnnotationCap = ERROR_ANNOTATION_CAP;
+
+  input(name: string): string {
+    return core.getInput(name);
+  }
+
+  context(): CiContext {
+    const context = github.context;
+    const repository = process.env.GITHUB_REPOSITORY;
+    const serverUrl = context.serverUrl || 'https://github.com';
+    return {
+      ci: 'github',
+      repository,
+      commit: context.sha || undefined,
+      ref: context.ref || undefined,
+      runNumber: context.runNumber ? String(context.runNumber) : undefined,
+      runUrl: repository && context.runId ? `${serverUrl}/${repository}/actions/runs/${context.runId}` : undefined,
+      workflow: context.workflow || undefined,
+    };
+  }
+
+  maskSecret(value: string): void {
+    core.setSecret(value);
+  }
+
+  setOutput(name: string, value: string): void {
+    core.setOutput(name, value);
+  }
+
+  annotate(annotation: Annotation): void {
+    // @actions/core escapes the message for the workflow command itself.
+    const properties: core.AnnotationProperties = {
+      title: annotation.title,
+      file: annotation.file,
+      startLine: annotation.line,
+    };
+    const message = neutralizeLogText(annotation.message);
+    if (annotation.level === 'error') core.error(message, properties);
+    else if (annotation.level === 'warning') core.warning(message, properties);
+    else core.notice(message, properties);
+  }
+
+  async writeSummary(markdown: string): Promise<void> {
+    await core.summary.addRaw(markdown, true).write();
+  }
+
+  async uploadArtifact(name: string, files: string[], rootDirectory: string): Promise<void> {
+    await uploadResultsArtifact(name, files, rootDirectory);
+  }
+
+  progress(): void {
+    // The relay logs each change of status; GitHub's log has no live line to redraw.
+  }
+}

@@ -1,0 +1,115 @@
+// The CLI's agent: inputs from flags and TESTRELAY_* variables, logs on the terminal,
+// outputs and summary to files for whatever pipeline calls the CLI.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Annotation, CiAgent } from '../core/agent.js';
+import { envName } from '../core/inputs.js';
+import type { Logger } from '../core/logger.js';
+import { Redactor } from '../core/redact.js';
+import type { CiContext } from '../core/settings.js';
+import { neutralizeLogText } from '../core/untrusted-text.js';
+
+export interface TerminalOptions {
+  /** Input values from flags, by camelCase input name. */
+  flags: Record<string, string>;
+  env: NodeJS.ProcessEnv;
+  /** dotenv-style file for the outputs (KEY=value lines), if asked for. */
+  outputsFile?: string;
+  /** Where the markdown summary goes; default: next to the JUnit file. */
+  summaryFile?: string;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  verbose?: boolean;
+}
+
+export class TerminalAgent implements CiAgent {
+  readonly name = 'the CLI';
+  readonly logger: Logger;
+  private readonly redactor = new Redactor();
+  private readonly outputs: Record<string, string> = {};
+  private readonly stdout: NodeJS.WriteStream;
+  private readonly stderr: NodeJS.WriteStream;
+  private progressShown = false;
+
+  constructor(private readonly options: TerminalOptions) {
+    this.stdout = options.stdout ?? process.stdout;
+    this.stderr = options.stderr ?? process.stderr;
+    const write = (stream: NodeJS.WriteStream, prefix: string) => (message: string) => {
+      this.clearProgress();
+      stream.write(`${prefix}${this.clean(message)}\n`);
+    };
+    this.logger = {
+      debug: options.verbose ? write(this.stderr, 'debug: ') : () => undefined,
+      info: write(this.stdout, ''),
+      warn: write(this.stderr, 'warning: '),
+      error: write(this.stderr, 'error: '),
+    };
+  }
+
+  input(name: string): string {
+    if (this.options.flags[name] !== undefined) return this.options.flags[name];
+    return this.options.env[envName(name)] ?? '';
+  }
+
+  context(): CiContext {
+    const env = this.options.env;
+    // Enough of the common CIs' variables for build numbers and links back.
+    return {
+      ci: 'cli',
+      repository: env.GITHUB_REPOSITORY ?? env.CI_PROJECT_PATH ?? env.BUILD_REPOSITORY_NAME,
+      commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? env.BUILD_SOURCEVERSION,
+      runNumber: env.GITHUB_RUN_NUMBER ?? env.CI_PIPELINE_IID ?? env.BUILD_BUILDNUMBER,
+      runUrl: env.CI_JOB_URL ?? env.CI_PIPELINE_URL,
+    };
+  }
+
+  maskSecret(value: string): void {
+    this.redactor.add(value);
+  }
+
+  setOutput(name: string, value: string): void {
+    this.outputs[name] = value;
+    if (this.options.outputsFile) {
+      const lines = Object.entries(this.outputs).map(([key, v]) => `${key}=${v.replace(/[\r\n]+/g, ' ')}`);
+      fs.mkdirSync(path.dirname(path.resolve(this.options.outputsFile)), { recursive: true });
+      fs.writeFileSync(this.options.outputsFile, `${lines.join('\n')}\n`);
+    }
+  }
+
+  annotate(annotation: Annotation): void {
+    // The relay already lists failed tests in the log; only notes about the list itself matter here.
+    if (annotation.level === 'notice') this.logger.info(annotation.message);
+  }
+
+  async writeSummary(markdown: string): Promise<void> {
+    const file =
+      this.options.summaryFile ?? path.join(path.dirname(this.input('junitPath') || 'testrelay-results/junit.xml'), 'summary.md');
+    await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await fs.promises.writeFile(file, markdown, 'utf8');
+    this.logger.info(`Summary: ${file}`);
+  }
+
+  progress(line: string): void {
+    if (!this.stderr.isTTY) return;
+    const width = Math.max(20, (this.stderr.columns ?? 80) - 1);
+    this.stderr.write(`\r\x1b[K${this.clean(line).slice(0, width)}`);
+    this.progressShown = true;
+  }
+
+  /** Outputs set so far, for --json. */
+  allOutputs(): Record<string, string> {
+    return { ...this.outputs };
+  }
+
+  private clearProgress(): void {
+    if (this.progressShown) {
+      this.stderr.write('\r\x1b[K');
+      this.progressShown = false;
+    }
+  }
+
+  private clean(message: string): string {
+    return neutralizeLogText(this.redactor.redact(message));
+  }
+}

@@ -1,0 +1,196 @@
+// The one list of TestRelay's inputs and outputs. action.yml, the CLI's --help and the
+// README's tables are checked against it by tests, so a name or default can't drift.
+
+export interface InputSpec {
+  name: string;
+  description: string;
+  /** Default as text, exactly as action.yml declares it ('' = no default). */
+  default: string;
+  /** Marks inputs that hold credentials: masked, never logged. */
+  secret?: boolean;
+  /** Which vendor (or feature) the input belongs to, for grouping in docs and --help. */
+  group: 'common' | 'testsigma';
+}
+
+export const INPUTS: InputSpec[] = [
+  {
+    name: 'vendor',
+    group: 'common',
+    default: '',
+    description:
+      'Test platform to run on: testsigma. Leave empty to relay existing JUnit files (junitFiles).',
+  },
+  {
+    name: 'baseUrl',
+    group: 'common',
+    default: '',
+    description:
+      "Vendor API base URL. Default: the vendor's cloud (Testsigma: https://app.testsigma.com/api/v1). Required for self-hosted servers.",
+  },
+  {
+    name: 'apiKey',
+    group: 'common',
+    default: '',
+    secret: true,
+    description: 'Vendor API key. Pass it from a secret; it is masked and never logged.',
+  },
+  {
+    name: 'planId',
+    group: 'common',
+    default: '',
+    description: 'Id of the test plan to trigger (Testsigma: the plan id from its CI/CD Integration tab).',
+  },
+  {
+    name: 'runId',
+    group: 'common',
+    default: '',
+    description:
+      'Attach to an existing run instead of triggering one (e.g. the runId a timed-out job printed).',
+  },
+  {
+    name: 'junitFiles',
+    group: 'common',
+    default: '',
+    description:
+      'Glob(s) of existing JUnit files, one per line; with no vendor, these files are relayed instead of a vendor run.',
+  },
+  {
+    name: 'timeout',
+    group: 'common',
+    default: '30m',
+    description: 'Longest time to wait for the run, e.g. 45m, 1h30m. The wait always ends by then.',
+  },
+  {
+    name: 'pollInterval',
+    group: 'common',
+    default: 'auto',
+    description:
+      "'auto' adapts to the run's progress (never faster than the vendor allows); or a fixed interval of at least 1s, e.g. 30s.",
+  },
+  {
+    name: 'onTimeout',
+    group: 'common',
+    default: 'fail',
+    description: "What a timeout does to the step: 'fail' or 'neutral' (warn and succeed).",
+  },
+  {
+    name: 'cancelOnTimeout',
+    group: 'common',
+    default: 'false',
+    description:
+      'Stop the remote run when the timeout is reached. Leave false to let it finish and attach to it later with runId.',
+  },
+  {
+    name: 'failOnTestFailure',
+    group: 'common',
+    default: 'true',
+    description: 'Fail the step when any test failed or errored.',
+  },
+  {
+    name: 'failOnEmpty',
+    group: 'common',
+    default: 'true',
+    description: 'Fail the step when no test ran: a success must mean tests ran and passed.',
+  },
+  {
+    name: 'junitPath',
+    group: 'common',
+    default: 'testrelay-results/junit.xml',
+    description: 'Where to write the JUnit XML of the results.',
+  },
+  {
+    name: 'summary',
+    group: 'common',
+    default: 'true',
+    description: 'Write a job summary (verdict, totals, failed tests first, link to the run).',
+  },
+  {
+    name: 'maxAnnotations',
+    group: 'common',
+    default: '10',
+    description:
+      'Most error annotations for failed tests (GitHub shows at most 10 per step; one is kept for the step failure itself).',
+  },
+  {
+    name: 'artifactName',
+    group: 'common',
+    default: '',
+    description:
+      'If set, upload the JUnit file and the summary as a workflow artifact with this name (GitHub only).',
+  },
+  {
+    name: 'caCertPath',
+    group: 'common',
+    default: '',
+    description:
+      'PEM file of extra CA certificates to trust (self-hosted servers with a private CA).',
+  },
+  {
+    name: 'dryRun',
+    group: 'common',
+    default: 'false',
+    description: 'Validate the inputs and show the request that would start the run, without sending it.',
+  },
+  {
+    name: 'apiFlavor',
+    group: 'testsigma',
+    default: 'cloud',
+    description: "Testsigma API flavour: 'cloud' (app.testsigma.com) or 'self-hosted' (open-source server).",
+  },
+  {
+    name: 'runtimeData',
+    group: 'testsigma',
+    default: '',
+    description:
+      'Testsigma runtime data: key=value lines, or a JSON object of strings. TestRelay adds ciRunUrl and ciCommit unless you set them.',
+  },
+  {
+    name: 'buildNo',
+    group: 'testsigma',
+    default: '',
+    description: "Testsigma build number shown with the results. Default: the CI's run number.",
+  },
+  {
+    name: 'environmentId',
+    group: 'testsigma',
+    default: '',
+    description: 'Testsigma environment id to run against (a positive integer).',
+  },
+];
+
+export interface OutputSpec {
+  name: string;
+  description: string;
+}
+
+export const OUTPUTS: OutputSpec[] = [
+  { name: 'runId', description: 'Vendor run id (attach to it later with the runId input).' },
+  { name: 'runUrl', description: 'Link to the run in the vendor app.' },
+  { name: 'state', description: 'How the wait ended: completed, timed_out, cancelled or error.' },
+  {
+    name: 'verdict',
+    description: 'What the tests say: passed, failed, error or stopped; empty while unknown.',
+  },
+  { name: 'total', description: 'Number of tests.' },
+  { name: 'passed', description: 'Tests that passed.' },
+  { name: 'failed', description: 'Tests that failed or errored.' },
+  { name: 'skipped', description: 'Tests skipped or not run.' },
+  { name: 'duration', description: 'Run duration in seconds, when known.' },
+  { name: 'junitPath', description: 'Path of the JUnit file written.' },
+];
+
+export function inputSpec(name: string): InputSpec {
+  const spec = INPUTS.find((input) => input.name === name);
+  if (!spec) throw new Error(`internal: unknown input ${name}`);
+  return spec;
+}
+
+/** camelCase input name → kebab-case CLI flag name. */
+export function flagName(inputName: string): string {
+  return inputName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** camelCase input name → TESTRELAY_* environment variable. */
+export function envName(inputName: string): string {
+  return `TESTRELAY_${inputName.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}

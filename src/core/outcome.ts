@@ -1,0 +1,55 @@
+// Exit status is a policy over the RunResult: a job that reports success must mean the
+// tests ran and passed.
+
+import { type RunResult, totalsOf } from './result.js';
+import type { Settings } from './settings.js';
+
+export type Conclusion = 'success' | 'failure' | 'neutral';
+
+export interface Outcome {
+  conclusion: Conclusion;
+  /** One sentence saying why, for logs, the summary and the step failure message. */
+  reason: string;
+}
+
+export type OutcomePolicy = Pick<Settings, 'failOnTestFailure' | 'failOnEmpty' | 'onTimeout'>;
+
+export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome {
+  const totals = totalsOf(result);
+  const where = result.runUrl ? ` See ${result.runUrl}` : '';
+
+  switch (result.state) {
+    case 'timed_out': {
+      const attach = result.runId ? ` Attach to it later with runId ${result.runId}.` : '';
+      const reason = `Timed out waiting for the ${result.vendor} run to finish.${attach}${where}`;
+      return { conclusion: policy.onTimeout === 'neutral' ? 'neutral' : 'failure', reason };
+    }
+    case 'cancelled':
+      return { conclusion: 'failure', reason: `The job was cancelled before the run finished.${where}` };
+    case 'error':
+      return { conclusion: 'failure', reason: result.message ?? `The ${result.vendor} run could not be completed.` };
+    case 'completed':
+      break;
+  }
+
+  if (result.verdict === 'stopped') {
+    return { conclusion: 'failure', reason: `The run was stopped on the ${result.vendor} side.${where}` };
+  }
+  if (totals.total === 0) {
+    const reason = `No tests ran.${where}`;
+    if (policy.failOnEmpty) return { conclusion: 'failure', reason };
+    return { conclusion: result.verdict === 'error' ? 'failure' : 'neutral', reason };
+  }
+  if (totals.failed > 0 || result.verdict === 'failed') {
+    const count = totals.failed > 0 ? `${totals.failed} of ${totals.total} tests failed` : 'The run failed';
+    const reason = `${count}.${where}`;
+    return { conclusion: policy.failOnTestFailure ? 'failure' : 'neutral', reason };
+  }
+  if (result.verdict === 'error') {
+    return {
+      conclusion: 'failure',
+      reason: `The ${result.vendor} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
+    };
+  }
+  return { conclusion: 'success', reason: `All ${totals.passed} tests passed${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.` };
+}

@@ -1,0 +1,311 @@
+// The relay pipeline every entrypoint runs: settings → (trigger | attach) → wait →
+// collect → JUnit, outputs, annotations, summary, artifact → outcome.
+
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { CiAgent } from './agent.js';
+import { type Clock, systemClock } from './clock.js';
+import { formatDuration } from './duration.js';
+import { readJunitFiles } from './junit-files.js';
+import { renderJunitXml } from './junit-write.js';
+import { decideOutcome, type Outcome } from './outcome.js';
+import { Redactor } from './redact.js';
+import { problemCases, type RunResult, totalsOf, verdictFromCases } from './result.js';
+import { readSettings, secretValues, type Settings } from './settings.js';
+import type { RunHandle, Source } from './source.js';
+import { renderSummary } from './summary.js';
+import { oneLine, truncate } from './untrusted-text.js';
+import { waitForRun } from './wait.js';
+
+export interface RelayDependencies {
+  agent: CiAgent;
+  /** Builds the vendor source; throws InputError for bad vendor settings. */
+  createSource: (settings: Settings, redactor: Redactor) => Source;
+  /** Aborted when the CI cancels the job (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  clock?: Clock;
+}
+
+// How long a cancelled job may still spend stopping the remote run: CIs kill soon after.
+const CANCEL_BUDGET_MS = 3000;
+// Collecting results after the run is done: bounded even though the wait is over.
+const COLLECT_BUDGET_MS = 120_000;
+const HEARTBEAT_MS = 5 * 60_000;
+const MAX_FAILED_IN_LOG = 20;
+
+/** Reads settings (throws SettingsError/InputError before any request), then relays. */
+export async function relay(deps: RelayDependencies): Promise<Outcome> {
+  const { agent } = deps;
+  const redactor = new Redactor();
+  for (const secret of secretValues((name) => agent.input(name))) {
+    redactor.add(secret);
+    agent.maskSecret(secret);
+  }
+  const settings = readSettings((name) => agent.input(name), agent.context());
+
+  if (settings.mode === 'files') {
+    return relayFiles(settings, agent);
+  }
+  const source = deps.createSource(settings, redactor);
+  if (settings.dryRun) {
+    const preview = source.previewTrigger();
+    agent.logger.info(`Dry run: would ${preview.method} ${preview.url}`);
+    if (preview.body !== undefined) {
+      agent.logger.info(redactor.redact(JSON.stringify(preview.body, null, 2)));
+    }
+    return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was started.' };
+  }
+  const result = await runOnVendor(source, settings, deps, redactor);
+  return publish(result, settings, agent);
+}
+
+async function relayFiles(settings: Settings, agent: CiAgent): Promise<Outcome> {
+  // Never read back our own output from an earlier step in the same workspace.
+  const patterns = [...settings.junitFiles, `!${settings.junitPath}`];
+  const { files, suites } = await readJunitFiles(patterns);
+  agent.logger.info(`Read ${files.length} JUnit file${files.length === 1 ? '' : 's'}: ${files.join(', ')}`);
+  if (settings.dryRun) {
+    return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was published.' };
+  }
+  const result: RunResult = {
+    vendor: 'junit',
+    title: 'JUnit files',
+    state: 'completed',
+    suites,
+    links: [],
+    durationSeconds: sumDurations(suites.map((s) => s.durationSeconds)),
+  };
+  result.verdict = verdictFromCases(result);
+  return publish(result, settings, agent);
+}
+
+async function runOnVendor(
+  source: Source,
+  settings: Settings,
+  deps: RelayDependencies,
+  redactor: Redactor,
+): Promise<RunResult> {
+  const { agent } = deps;
+  const log = agent.logger;
+  const clock = deps.clock ?? systemClock;
+  const cancel = deps.signal ?? new AbortController().signal;
+  const started = clock.now();
+  const name = source.displayName;
+
+  let handle: RunHandle;
+  try {
+    if (settings.runId) {
+      handle = await source.attach(settings.runId, cancel);
+      log.info(`Attached to ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
+    } else {
+      log.info(`Starting ${name} test plan ${settings.planId}…`);
+      // A trigger in flight is given a moment to answer when the job is cancelled, so we
+      // learn the run id and can stop it instead of leaving an unknown run behind.
+      handle = await source.trigger(delayedAbort(cancel, CANCEL_BUDGET_MS));
+      log.info(`Started ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
+    }
+  } catch (error) {
+    return errorResult(settings, name, error, redactor);
+  }
+  agent.setOutput('runId', handle.runId);
+  if (handle.runUrl) agent.setOutput('runUrl', handle.runUrl);
+
+  let lastLine = '';
+  let lastLogged = started;
+  let result: RunResult;
+  try {
+    const outcome = await waitForRun({
+      poll: (signal) => source.poll(handle, signal),
+      deadline: started + settings.timeoutMs,
+      interval: settings.pollInterval,
+      minIntervalMs: source.minPollIntervalMs,
+      signal: cancel,
+      logger: log,
+      clock,
+      onPoll: (snapshot, elapsedMs) => {
+        const line = `${snapshot.status}${snapshot.detail ? ` — ${snapshot.detail}` : ''}`;
+        const stamp = `[${formatDuration(elapsedMs)}] ${line}`;
+        agent.progress(stamp);
+        if (line !== lastLine || clock.now() - lastLogged >= HEARTBEAT_MS) {
+          log.info(stamp);
+          lastLine = line;
+          lastLogged = clock.now();
+        }
+      },
+    });
+
+    if (outcome.kind === 'done') {
+      result = await source.collect(handle, outcome.last, AbortSignal.any([cancel, AbortSignal.timeout(COLLECT_BUDGET_MS)]));
+    } else if (outcome.kind === 'timed_out') {
+      result = source.partial(handle, outcome.last);
+      result.state = 'timed_out';
+      result.verdict = undefined;
+      log.warn(`Timed out after ${formatDuration(settings.timeoutMs)} waiting for ${name} run ${handle.runId}.`);
+      if (settings.cancelOnTimeout) {
+        await stopRemote(source, handle, agent, AbortSignal.timeout(15_000));
+      } else {
+        log.info(
+          `The run goes on: ${handle.runUrl ?? `run ${handle.runId}`}. A later job can attach to it with runId ${handle.runId}.`,
+        );
+      }
+    } else {
+      result = source.partial(handle, outcome.last);
+      result.state = 'cancelled';
+      result.verdict = undefined;
+      log.warn(`Cancelled: stopping ${name} run ${handle.runId}…`);
+      await stopRemote(source, handle, agent, AbortSignal.timeout(CANCEL_BUDGET_MS));
+    }
+  } catch (error) {
+    result = source.partial(handle, undefined);
+    result.state = 'error';
+    result.verdict = 'error';
+    result.message = redactor.redact(errorMessage(error));
+    log.error(result.message);
+  }
+  return result;
+}
+
+async function stopRemote(source: Source, handle: RunHandle, agent: CiAgent, signal: AbortSignal): Promise<void> {
+  try {
+    const report = await source.cancel(handle, signal);
+    agent.logger.info(report.message);
+  } catch (error) {
+    agent.logger.warn(`Could not stop ${source.displayName} run ${handle.runId}: ${errorMessage(error)}`);
+  }
+}
+
+function errorResult(settings: Settings, name: string, error: unknown, redactor: Redactor): RunResult {
+  return {
+    vendor: settings.vendor ?? 'junit',
+    title: `${name} test plan ${settings.planId ?? ''}`.trim(),
+    state: 'error',
+    verdict: 'error',
+    suites: [],
+    links: [],
+    message: redactor.redact(errorMessage(error)),
+  };
+}
+
+/** Writes everything the CI gets from a result; a failure in one part never loses the others. */
+async function publish(result: RunResult, settings: Settings, agent: CiAgent): Promise<Outcome> {
+  const log = agent.logger;
+  const outcome = decideOutcome(result, settings);
+  const totals = totalsOf(result);
+  const files: string[] = [];
+
+  try {
+    await fs.mkdir(path.dirname(path.resolve(settings.junitPath)), { recursive: true });
+    await fs.writeFile(settings.junitPath, renderJunitXml(result), 'utf8');
+    files.push(settings.junitPath);
+  } catch (error) {
+    log.warn(`Could not write the JUnit file ${settings.junitPath}: ${errorMessage(error)}`);
+  }
+
+  const outputs: Record<string, string> = {
+    runId: result.runId ?? '',
+    runUrl: result.runUrl ?? '',
+    state: result.state,
+    verdict: result.verdict ?? '',
+    total: String(totals.total),
+    passed: String(totals.passed),
+    failed: String(totals.failed),
+    skipped: String(totals.skipped),
+    duration: result.durationSeconds !== undefined ? String(Math.round(result.durationSeconds * 1000) / 1000) : '',
+    junitPath: files.length > 0 ? settings.junitPath : '',
+  };
+  for (const [key, value] of Object.entries(outputs)) agent.setOutput(key, value);
+
+  logResult(result, outcome, agent);
+  annotateProblems(result, settings, agent);
+
+  const notes = result.state === 'error' && result.message ? [result.message] : [];
+  const markdown = renderSummary(result, { outcome, notes, ciRunUrl: settings.ci.runUrl });
+  if (settings.summary) {
+    try {
+      await agent.writeSummary(markdown);
+    } catch (error) {
+      log.warn(`Could not write the job summary: ${errorMessage(error)}`);
+    }
+  }
+
+  if (settings.artifactName) {
+    if (!agent.uploadArtifact) {
+      log.warn(`artifactName is set, but ${agent.name} has no workflow artifacts; upload ${settings.junitPath} yourself.`);
+    } else {
+      try {
+        const summaryPath = path.join(path.dirname(settings.junitPath), 'summary.md');
+        await fs.writeFile(summaryPath, markdown, 'utf8');
+        files.push(summaryPath);
+        await agent.uploadArtifact(settings.artifactName, files, path.dirname(path.resolve(settings.junitPath)));
+        log.info(`Uploaded artifact ${settings.artifactName}: ${files.join(', ')}`);
+      } catch (error) {
+        log.warn(`Could not upload artifact ${settings.artifactName}: ${errorMessage(error)}`);
+      }
+    }
+  }
+  return outcome;
+}
+
+function logResult(result: RunResult, outcome: Outcome, agent: CiAgent): void {
+  const t = totalsOf(result);
+  const log = agent.logger;
+  const subject = result.runId ? `${result.title ?? result.vendor} (run ${result.runId})` : (result.title ?? result.vendor);
+  const duration = result.durationSeconds !== undefined ? ` in ${formatDuration(result.durationSeconds * 1000)}` : '';
+  log.info(
+    `${subject}: ${result.state}${result.verdict ? `, verdict ${result.verdict}` : ''} — ` +
+      `${t.total} tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`,
+  );
+  const problems = problemCases(result);
+  for (const testCase of problems.slice(0, MAX_FAILED_IN_LOG)) {
+    const message = testCase.message ? `: ${oneLine(testCase.message, 200)}` : '';
+    log.info(`  ✗ ${testCase.classname ? `${testCase.classname} › ` : ''}${testCase.name} (${testCase.status})${message}`);
+  }
+  if (problems.length > MAX_FAILED_IN_LOG) {
+    log.info(`  … and ${problems.length - MAX_FAILED_IN_LOG} more; see the summary or the JUnit file.`);
+  }
+  if (result.runUrl) log.info(`Run: ${result.runUrl}`);
+  log.info(outcome.reason);
+}
+
+function annotateProblems(result: RunResult, settings: Settings, agent: CiAgent): void {
+  const problems = problemCases(result);
+  const cap = Math.min(settings.maxAnnotations, agent.errorAnnotationCap ?? Number.POSITIVE_INFINITY);
+  for (const testCase of problems.slice(0, cap)) {
+    const title = oneLine(`${testCase.classname ? `${testCase.classname} › ` : ''}${testCase.name}`, 200);
+    const body = [testCase.message, testCase.details].filter(Boolean).join('\n');
+    agent.annotate({
+      level: 'error',
+      title: `${testCase.status === 'error' ? 'Error' : 'Failed'}: ${title}`,
+      message: truncate(body || `Test ${testCase.status}`, 4000),
+      file: testCase.file,
+      line: testCase.line,
+    });
+  }
+  const left = problems.length - Math.max(0, Math.min(cap, problems.length));
+  if (left > 0) {
+    agent.annotate({
+      level: 'notice',
+      title: 'More failed tests',
+      message: `${left} more failed test${left === 1 ? ' is' : 's are'} not annotated (the limit is ${cap} per step); see the job summary or ${settings.junitPath}.`,
+    });
+  }
+}
+
+function delayedAbort(signal: AbortSignal, delayMs: number): AbortSignal {
+  const controller = new AbortController();
+  signal.addEventListener(
+    'abort',
+    () => setTimeout(() => controller.abort(signal.reason), delayMs).unref(),
+    { once: true },
+  );
+  return controller.signal;
+}
+
+function sumDurations(values: Array<number | undefined>): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length > 0 ? known.reduce((a, b) => a + b, 0) : undefined;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

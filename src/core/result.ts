@@ -1,0 +1,123 @@
+// The neutral result model every source produces and every output (JUnit, summary,
+// CI outputs, sinks) is computed from. Totals are derived from the cases, never stored.
+
+/** How the wait ended. */
+export type RunState = 'completed' | 'timed_out' | 'cancelled' | 'error';
+
+/** What the tests say; undefined while unknown (e.g. after a timeout). */
+export type Verdict = 'passed' | 'failed' | 'error' | 'stopped';
+
+export type CaseStatus = 'passed' | 'failed' | 'error' | 'skipped';
+
+export interface TestCase {
+  name: string;
+  classname?: string;
+  status: CaseStatus;
+  /** Seconds. */
+  durationSeconds?: number;
+  /** Failure, error or skip reason (untrusted vendor text). */
+  message?: string;
+  /** Stack trace or failure body (untrusted vendor text). */
+  details?: string;
+  /** Passed only after one or more failed attempts (JUnit flakyFailure/rerunFailure). */
+  flaky?: boolean;
+  file?: string;
+  line?: number;
+  properties?: Record<string, string>;
+}
+
+export interface TestSuite {
+  name: string;
+  cases: TestCase[];
+  /** Seconds, as reported; undefined when unknown. */
+  durationSeconds?: number;
+  timestamp?: string;
+  properties?: Record<string, string>;
+}
+
+export interface EvidenceLink {
+  label: string;
+  url: string;
+}
+
+export interface RunResult {
+  vendor: string;
+  runId?: string;
+  runUrl?: string;
+  /** Plan or source name for display. */
+  title?: string;
+  state: RunState;
+  verdict?: Verdict;
+  suites: TestSuite[];
+  /** Human-readable note on how the run ended (untrusted when it comes from a vendor). */
+  message?: string;
+  /** Seconds the remote run took, when known. */
+  durationSeconds?: number;
+  links: EvidenceLink[];
+  /**
+   * Counts the vendor reported when no per-test results could be had. Used only
+   * when `suites` is empty, so the totals are never counted twice.
+   */
+  reportedCounts?: Partial<Totals>;
+}
+
+export interface Totals {
+  total: number;
+  passed: number;
+  /** Failures and errors together. */
+  failed: number;
+  errors: number;
+  skipped: number;
+  flaky: number;
+}
+
+export function allCases(result: Pick<RunResult, 'suites'>): TestCase[] {
+  return result.suites.flatMap((suite) => suite.cases);
+}
+
+export function totalsOf(result: Pick<RunResult, 'suites' | 'reportedCounts'>): Totals {
+  const cases = allCases(result);
+  if (cases.length === 0 && result.reportedCounts) {
+    const counts = result.reportedCounts;
+    const passed = counts.passed ?? 0;
+    const failed = counts.failed ?? 0;
+    const skipped = counts.skipped ?? 0;
+    return {
+      total: counts.total ?? passed + failed + skipped,
+      passed,
+      failed,
+      errors: counts.errors ?? 0,
+      skipped,
+      flaky: counts.flaky ?? 0,
+    };
+  }
+  const count = (status: CaseStatus): number => cases.filter((c) => c.status === status).length;
+  const errors = count('error');
+  return {
+    total: cases.length,
+    passed: count('passed'),
+    failed: count('failed') + errors,
+    errors,
+    skipped: count('skipped'),
+    flaky: cases.filter((c) => c.flaky).length,
+  };
+}
+
+/** The verdict a set of cases implies, for sources (like JUnit files) that have no verdict of their own. */
+export function verdictFromCases(result: Pick<RunResult, 'suites' | 'reportedCounts'>): Verdict {
+  const totals = totalsOf(result);
+  if (totals.total === 0) return 'error';
+  if (totals.errors > 0 && totals.failed === totals.errors) return 'error';
+  if (totals.failed > 0) return 'failed';
+  if (totals.passed === 0) return 'error';
+  return 'passed';
+}
+
+/** Failed and errored cases, failures first: what a reader needs to see first. */
+export function problemCases(result: Pick<RunResult, 'suites'>): TestCase[] {
+  const cases = allCases(result);
+  return [
+    ...cases.filter((c) => c.status === 'failed'),
+    ...cases.filter((c) => c.status === 'error'),
+  ];
+}
