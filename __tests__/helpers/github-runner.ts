@@ -11,6 +11,8 @@ import { parse } from 'yaml';
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const ACTION_BUNDLE = path.join(ROOT, 'dist', 'index.js');
 export const CLI_BUNDLE = path.join(ROOT, 'dist', 'cli', 'index.js');
+/** The Node that runs the bundles: GitHub runs actions on Node 24; CI also checks with it. */
+export const NODE = process.env.TESTRELAY_TEST_NODE || process.execPath;
 
 interface ActionYaml {
   inputs: Record<string, { default?: string }>;
@@ -38,6 +40,8 @@ export interface StepOptions {
   /** Send this signal once stdout contains `when` (e.g. the run URL line). */
   sendSignal?: { signal: NodeJS.Signals; when: RegExp };
   timeoutMs?: number;
+  /** Called with the fresh workspace before the process starts (e.g. to copy files in). */
+  prepare?: (step: { workspace: string }) => void;
 }
 
 /** The runner's rule: INPUT_ + name upper-cased with spaces replaced by underscores. */
@@ -79,8 +83,9 @@ export async function runAction(inputs: Record<string, string>, options: StepOpt
   }
   for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
   Object.assign(env, options.env ?? {});
+  options.prepare?.({ workspace });
 
-  const child = spawn(process.execPath, [ACTION_BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, [ACTION_BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const result = await collect(child, options);
   return {
     ...result,
@@ -145,6 +150,7 @@ export async function runCli(
 ): Promise<Omit<StepResult, 'outputs' | 'summary'>> {
   const workspace = options.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'testrelay-cli-'));
   const env = { PATH: process.env.PATH ?? '', HOME: workspace, ...(options.env ?? {}) };
-  const child = spawn(process.execPath, [CLI_BUNDLE, ...args], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  options.prepare?.({ workspace });
+  const child = spawn(NODE, [CLI_BUNDLE, ...args], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return { ...(await collect(child, options)), workspace };
 }

@@ -105,7 +105,9 @@ async function runOnVendor(
       log.info(`Started ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
     }
   } catch (error) {
-    return errorResult(settings, name, error, redactor);
+    const result = errorResult(settings, name, error, redactor);
+    if (cancel.aborted) result.state = 'cancelled';
+    return result;
   }
   agent.setOutput('runId', handle.runId);
   if (handle.runUrl) agent.setOutput('runUrl', handle.runUrl);
@@ -215,7 +217,7 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
   };
   for (const [key, value] of Object.entries(outputs)) agent.setOutput(key, value);
 
-  logResult(result, outcome, agent);
+  logResult(result, agent);
   annotateProblems(result, settings, agent);
 
   const notes = result.state === 'error' && result.message ? [result.message] : [];
@@ -246,7 +248,7 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
   return outcome;
 }
 
-function logResult(result: RunResult, outcome: Outcome, agent: CiAgent): void {
+function logResult(result: RunResult, agent: CiAgent): void {
   const t = totalsOf(result);
   const log = agent.logger;
   const subject = result.runId ? `${result.title ?? result.vendor} (run ${result.runId})` : (result.title ?? result.vendor);
@@ -264,7 +266,6 @@ function logResult(result: RunResult, outcome: Outcome, agent: CiAgent): void {
     log.info(`  … and ${problems.length - MAX_FAILED_IN_LOG} more; see the summary or the JUnit file.`);
   }
   if (result.runUrl) log.info(`Run: ${result.runUrl}`);
-  log.info(outcome.reason);
 }
 
 function annotateProblems(result: RunResult, settings: Settings, agent: CiAgent): void {
@@ -272,7 +273,11 @@ function annotateProblems(result: RunResult, settings: Settings, agent: CiAgent)
   const cap = Math.min(settings.maxAnnotations, agent.errorAnnotationCap ?? Number.POSITIVE_INFINITY);
   for (const testCase of problems.slice(0, cap)) {
     const title = oneLine(`${testCase.classname ? `${testCase.classname} › ` : ''}${testCase.name}`, 200);
-    const body = [testCase.message, testCase.details].filter(Boolean).join('\n');
+    // Details usually repeat the message (JUnit text vs. attribute): show it once.
+    const body =
+      testCase.details && testCase.message && testCase.details.includes(testCase.message)
+        ? testCase.details
+        : [testCase.message, testCase.details].filter(Boolean).join('\n');
     agent.annotate({
       level: 'error',
       title: `${testCase.status === 'error' ? 'Error' : 'Failed'}: ${title}`,

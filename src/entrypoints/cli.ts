@@ -84,6 +84,7 @@ async function runRelay(argv: string[], inputs: string[], command: Command): Pro
     return EXIT.failed;
   }
   if (outcome.conclusion === 'neutral') agent.logger.warn(outcome.reason);
+  else agent.logger.info(outcome.reason);
   return EXIT.ok;
 }
 

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     });
     if (outcome.conclusion === 'failure') core.setFailed(outcome.reason);
     else if (outcome.conclusion === 'neutral') core.warning(outcome.reason);
+    else core.info(outcome.reason);
   } catch (error) {
     if (error instanceof SettingsError) {
       core.setFailed(`Invalid inputs:\n${error.message}`);

@@ -1,0 +1,99 @@
+// Uploads the JUnit file and the markdown summary as a workflow artifact, with the same
+// library actions/upload-artifact@v4+ uses. Its errors are terse or scattered over many
+// shapes; they leave here as one ArtifactUploadError whose message says what to do,
+// with the runtime token and any SAS signature masked.
+import { existsSync } from 'node:fs';
+import { DefaultArtifactClient } from '@actions/artifact';
+
+export type ArtifactUploadFailure =
+  | 'not-in-actions' // no runtime token / results URL: not a GitHub Actions job step
+  | 'already-exists' // an artifact with this name was already uploaded in this run
+  | 'files-missing'
+  | 'unsupported' // GitHub Enterprise Server: @actions/artifact v2+ is not supported there
+  | 'failed';
+
+export class ArtifactUploadError extends Error {
+  constructor(
+    message: string,
+    readonly reason: ArtifactUploadFailure,
+  ) {
+    super(message);
+    this.name = 'ArtifactUploadError';
+  }
+}
+
+export interface ArtifactUploadOptions {
+  /** Days to keep the artifact; the repository's maximum (GITHUB_RETENTION_DAYS) caps it. */
+  retentionDays?: number;
+}
+
+const RUNTIME_VARS = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL'] as const;
+
+export async function uploadResultsArtifact(
+  name: string,
+  files: string[],
+  rootDirectory: string,
+  options: ArtifactUploadOptions = {},
+): Promise<{ id?: number; size?: number }> {
+  const fail = (what: string, reason: ArtifactUploadFailure): ArtifactUploadError =>
+    new ArtifactUploadError(`Cannot upload artifact "${name}": ${redact(what)}`, reason);
+
+  const unset = RUNTIME_VARS.filter((v) => !process.env[v]);
+  if (unset.length > 0) {
+    throw fail(
+      `not running inside a GitHub Actions job (${unset.join(' and ')} ${unset.length > 1 ? 'are' : 'is'} not set). ` +
+        'Leave artifactName empty outside GitHub Actions.',
+      'not-in-actions',
+    );
+  }
+  const absent = files.filter((f) => !existsSync(f));
+  if (files.length === 0 || absent.length > 0) {
+    throw fail(`file not found: ${absent.join(', ') || '(no files given)'}`, 'files-missing');
+  }
+
+  try {
+    const client = new DefaultArtifactClient();
+    const { id, size } = await client.uploadArtifact(name, files, rootDirectory, {
+      retentionDays: options.retentionDays,
+    });
+    return { id, size };
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    if (/\(409\)|already exists/i.test(err.message)) {
+      throw fail(
+        'an artifact with this name already exists in this workflow run. ' +
+          'Artifact names must be unique per run: include the job or matrix values in artifactName.',
+        'already-exists',
+      );
+    }
+    if (err.name === 'GHESNotSupportedError') {
+      throw fail(
+        'workflow artifacts via @actions/artifact v2+ are not supported on GitHub Enterprise Server.',
+        'unsupported',
+      );
+    }
+    if (err.name === 'FilesNotFoundError' || /does not exist/.test(err.message)) {
+      throw fail(err.message, 'files-missing');
+    }
+    if (
+      /ACTIONS_RUNTIME_TOKEN|ACTIONS_RESULTS_URL|JWT token|Invalid token specified/.test(
+        err.message,
+      )
+    ) {
+      throw fail(
+        `ACTIONS_RUNTIME_TOKEN is not a usable Actions runtime token (${err.message})`,
+        'not-in-actions',
+      );
+    }
+    throw fail(err.message, 'failed');
+  }
+}
+
+function redact(text: string): string {
+  let out = text;
+  const token = process.env.ACTIONS_RUNTIME_TOKEN;
+  if (token && token.length >= 8) out = out.split(token).join('***');
+  return out
+    .replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***')
+    .replace(/([?&]sig=)[^&\s"']+/gi, '$1***');
+}
