@@ -30,7 +30,9 @@ describe('action.yml', () => {
   it('runs the committed bundle on node24', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(fs.existsSync(path.join(ROOT, 'dist', 'index.js'))).toBe(true);
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'package.json'), 'utf8'))).toEqual({
+      type: 'module',
+    });
   });
 
   it('declares exactly the inputs the settings reader knows, with the same defaults', () => {
@@ -58,13 +60,26 @@ describe('action.yml', () => {
 describe('README', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
+  // Rows look like "| `name` | `default` | …" (prettier may pad the cells).
+  const cellsOf = (name: string): string[] | undefined =>
+    readme
+      .split('\n')
+      .map((line) => line.split('|').map((cell) => cell.trim()))
+      .find((cells) => cells[1] === `\`${name}\``);
+
   it('documents every input with its default and every output', () => {
     for (const input of INPUTS) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${input.name}\` |`));
-      expect(row ?? `missing row for input ${input.name}`).toContain(input.default ? `\`${input.default}\`` : '|');
+      const cells = cellsOf(input.name);
+      expect({ input: input.name, default: cells?.[2] }).toEqual({
+        input: input.name,
+        default: input.default ? `\`${input.default}\`` : '',
+      });
     }
     for (const output of OUTPUTS) {
-      expect(readme).toContain(`| \`${output.name}\` |`);
+      expect({ output: output.name, documented: cellsOf(output.name) !== undefined }).toEqual({
+        output: output.name,
+        documented: true,
+      });
     }
   });
 });

@@ -11,7 +11,9 @@ describe('parseDuration', () => {
     ['2H', 7_200_000],
   ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['30', '', 'm', '10 minutes', '-5m', '1d'])('refuses %p', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['30', '', 'm', '10 minutes', '-5m', '1d'])('refuses %p', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 });
 
 describe('formatDuration', () => {

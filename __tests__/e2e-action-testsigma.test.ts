@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseJunitXml } from '../src/core/junit-read.js';
+import { startArtifactService } from './helpers/artifact-service.js';
 import { runAction, type StepResult } from './helpers/github-runner.js';
 import { placesHolding } from './helpers/secrets.js';
 import { type SimulatorHandle, startTestsigma } from './helpers/simulator.js';
@@ -20,10 +21,24 @@ beforeEach(async () => {
 });
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return { vendor: 'testsigma', baseUrl: sim.baseUrl, apiKey: API_KEY, planId: '2090', pollInterval: '1s', ...extra };
+  return {
+    vendor: 'testsigma',
+    baseUrl: sim.baseUrl,
+    apiKey: API_KEY,
+    planId: '2090',
+    pollInterval: '1s',
+    ...extra,
+  };
 }
 
-const quick = { queuedSeconds: 0, durationSeconds: 1, failed: 0, errored: 0, skipped: 0, testNames: [] as string[] };
+const quick = {
+  queuedSeconds: 0,
+  durationSeconds: 1,
+  failed: 0,
+  errored: 0,
+  skipped: 0,
+  testNames: [] as string[],
+};
 
 function expectNoSecret(step: StepResult): void {
   expect(placesHolding(API_KEY, step)).toEqual([]);
@@ -50,8 +65,12 @@ describe('GitHub Action × Testsigma simulator', () => {
       junitPath: 'testrelay-results/junit.xml',
     });
     expect(step.outputs.runId).toMatch(/^\d+$/);
-    expect(step.outputs.runUrl).toBe(`${new URL(sim.baseUrl).origin}/ui/td/runs/${step.outputs.runId}`);
-    expect(step.stdout).toContain(`Started Testsigma run ${step.outputs.runId}: ${step.outputs.runUrl}`);
+    expect(step.outputs.runUrl).toBe(
+      `${new URL(sim.baseUrl).origin}/ui/td/runs/${step.outputs.runId}`,
+    );
+    expect(step.stdout).toContain(
+      `Started Testsigma run ${step.outputs.runId}: ${step.outputs.runUrl}`,
+    );
 
     const junit = fs.readFileSync(path.join(step.workspace, 'testrelay-results/junit.xml'), 'utf8');
     const suites = await parseJunitXml(junit);
@@ -79,7 +98,13 @@ describe('GitHub Action × Testsigma simulator', () => {
     const step = await runAction(inputs());
 
     expect(step.exitCode).toBe(1);
-    expect(step.outputs).toMatchObject({ verdict: 'failed', total: '20', passed: '6', failed: '14', state: 'completed' });
+    expect(step.outputs).toMatchObject({
+      verdict: 'failed',
+      total: '20',
+      passed: '6',
+      failed: '14',
+      state: 'completed',
+    });
     // 9 test annotations + the step failure itself = GitHub's 10 per step.
     const errors = annotations(step, 'error');
     expect(errors).toHaveLength(10);
@@ -112,7 +137,9 @@ describe('GitHub Action × Testsigma simulator', () => {
 
   it('times out neutrally and stops the remote run when asked', async () => {
     await sim.scenario({ ...quick, durationSeconds: 60, tests: 4 });
-    const step = await runAction(inputs({ timeout: '3s', onTimeout: 'neutral', cancelOnTimeout: 'true' }));
+    const step = await runAction(
+      inputs({ timeout: '3s', onTimeout: 'neutral', cancelOnTimeout: 'true' }),
+    );
     expect(step.exitCode).toBe(0);
     expect(step.outputs.state).toBe('timed_out');
     expect(annotations(step, 'warning').join('\n')).toMatch(/Timed out/);
@@ -145,7 +172,12 @@ describe('GitHub Action × Testsigma simulator', () => {
 
     const step = await runAction(inputs({ planId: '', runId: String(id) }));
     expect(step.exitCode).toBe(1);
-    expect(step.outputs).toMatchObject({ runId: String(id), verdict: 'failed', total: '3', failed: '1' });
+    expect(step.outputs).toMatchObject({
+      runId: String(id),
+      verdict: 'failed',
+      total: '3',
+      failed: '1',
+    });
     expect(await sim.count('trigger')).toBe(0);
   });
 
@@ -176,7 +208,14 @@ describe('GitHub Action × Testsigma simulator', () => {
 
   it('names each bad input and sends nothing', async () => {
     const step = await runAction(
-      inputs({ planId: 'checkout', timeout: '30', pollInterval: 'fast', onTimeout: 'skip', apiKey: '', environmentId: 'qa' }),
+      inputs({
+        planId: 'checkout',
+        timeout: '30',
+        pollInterval: 'fast',
+        onTimeout: 'skip',
+        apiKey: '',
+        environmentId: 'qa',
+      }),
     );
     expect(step.exitCode).toBe(1);
     for (const pattern of [
@@ -207,11 +246,22 @@ describe('GitHub Action × Testsigma simulator', () => {
   });
 
   it('accepts the documented PASSED/FAILED spelling and a late JUnit report', async () => {
-    await sim.scenario({ ...quick, tests: 3, failed: 1, variant: 'docs-spelling', junitLagSeconds: 2 });
+    await sim.scenario({
+      ...quick,
+      tests: 3,
+      failed: 1,
+      variant: 'docs-spelling',
+      junitLagSeconds: 2,
+    });
     try {
       const step = await runAction(inputs());
       expect(step.exitCode).toBe(1);
-      expect(step.outputs).toMatchObject({ verdict: 'failed', total: '3', failed: '1', passed: '2' });
+      expect(step.outputs).toMatchObject({
+        verdict: 'failed',
+        total: '3',
+        failed: '1',
+        passed: '2',
+      });
       expect((await sim.requests()).filter((r) => r.route === 'junit').length).toBeGreaterThan(1);
     } finally {
       await sim.scenario({ variant: '', junitLagSeconds: 0 });
@@ -219,7 +269,15 @@ describe('GitHub Action × Testsigma simulator', () => {
   });
 
   it('keeps waiting through an unknown status and transient vendor faults', async () => {
-    await sim.scenario({ ...quick, durationSeconds: 3, tests: 3, variant: 'unknown-status', faults: '503:0.3', faultMethods: 'GET', seed: 7 });
+    await sim.scenario({
+      ...quick,
+      durationSeconds: 3,
+      tests: 3,
+      variant: 'unknown-status',
+      faults: '503:0.3',
+      faultMethods: 'GET',
+      seed: 7,
+    });
     try {
       const step = await runAction(inputs());
       expect(step.exitCode).toBe(0);
@@ -230,8 +288,33 @@ describe('GitHub Action × Testsigma simulator', () => {
     }
   });
 
+  it('uploads the JUnit file and summary as a workflow artifact when artifactName is set', async () => {
+    await sim.scenario({ ...quick, tests: 3, failed: 1 });
+    const service = await startArtifactService();
+    try {
+      const step = await runAction(inputs({ artifactName: 'testsigma-results' }), {
+        env: service.env,
+      });
+      expect(step.exitCode).toBe(1);
+      const [artifact] = service.artifacts();
+      expect(artifact.name).toBe('testsigma-results');
+      expect(Object.keys(artifact.files).sort()).toEqual(['junit.xml', 'summary.md']);
+      expect(artifact.files['junit.xml'].toString()).toBe(
+        fs.readFileSync(path.join(step.workspace, 'testrelay-results/junit.xml'), 'utf8'),
+      );
+      expect(artifact.files['summary.md'].toString().trim()).toBe(step.summary.trim());
+      expect(artifact.files['summary.md'].toString()).toContain('Failed');
+      expect(step.stdout).toContain('Uploaded artifact testsigma-results');
+      expectNoSecret(step);
+    } finally {
+      await service.close();
+    }
+  });
+
   it('shows the request on dryRun without sending it', async () => {
-    const step = await runAction(inputs({ dryRun: 'true', runtimeData: 'url=https://staging.example.com' }));
+    const step = await runAction(
+      inputs({ dryRun: 'true', runtimeData: 'url=https://staging.example.com' }),
+    );
     expect(step.exitCode).toBe(0);
     expect(step.stdout).toContain(`Dry run: would POST ${sim.baseUrl}/execution_results`);
     expect(step.stdout).toContain('"url": "https://staging.example.com"');

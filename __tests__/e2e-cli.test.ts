@@ -17,14 +17,22 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(async () => {
   await sim.clearRequests();
-  await sim.scenario({ queuedSeconds: 0, durationSeconds: 1, tests: 4, failed: 0, errored: 0, skipped: 0 });
+  await sim.scenario({
+    queuedSeconds: 0,
+    durationSeconds: 1,
+    tests: 4,
+    failed: 0,
+    errored: 0,
+    skipped: 0,
+  });
 });
 
 describe('testrelay CLI', () => {
   it('--help lists the commands, and run --help every input as a flag and a variable', async () => {
     const top = await runCli(['--help']);
     expect(top.exitCode).toBe(0);
-    for (const command of ['run', 'report', 'cancel', 'simulate']) expect(top.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['run', 'report', 'cancel', 'simulate'])
+      expect(top.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
 
     const run = await runCli(['run', '--help']);
     expect(run.exitCode).toBe(0);
@@ -41,14 +49,36 @@ describe('testrelay CLI', () => {
   it('runs a plan from kebab-case flags and writes outputs', async () => {
     await sim.scenario({ failed: 1 });
     const cli = await runCli([
-      'run', '--vendor', 'testsigma', '--base-url', sim.baseUrl, '--api-key', API_KEY, '--plan-id', '2090',
-      '--poll-interval', '1s', '--outputs-file', 'out.env', '--json',
+      'run',
+      '--vendor',
+      'testsigma',
+      '--base-url',
+      sim.baseUrl,
+      '--api-key',
+      API_KEY,
+      '--plan-id',
+      '2090',
+      '--poll-interval',
+      '1s',
+      '--outputs-file',
+      'out.env',
+      '--json',
     ]);
     expect(cli.exitCode).toBe(1);
     const outputs = JSON.parse(cli.stdout.trim().split('\n').pop()!) as Record<string, string>;
-    expect(outputs).toMatchObject({ verdict: 'failed', total: '4', passed: '3', failed: '1', state: 'completed' });
-    expect(fs.readFileSync(path.join(cli.workspace, 'out.env'), 'utf8')).toContain('verdict=failed\n');
-    expect(cli.stdout).toMatch(/Started Testsigma run \d+: http:\/\/127\.0\.0\.1:\d+\/ui\/td\/runs\/\d+/);
+    expect(outputs).toMatchObject({
+      verdict: 'failed',
+      total: '4',
+      passed: '3',
+      failed: '1',
+      state: 'completed',
+    });
+    expect(fs.readFileSync(path.join(cli.workspace, 'out.env'), 'utf8')).toContain(
+      'verdict=failed\n',
+    );
+    expect(cli.stdout).toMatch(
+      /Started Testsigma run \d+: http:\/\/127\.0\.0\.1:\d+\/ui\/td\/runs\/\d+/,
+    );
     expect(fs.existsSync(path.join(cli.workspace, 'testrelay-results', 'junit.xml'))).toBe(true);
     expect(await sim.count('trigger')).toBe(1);
     expect(placesHolding(API_KEY, cli)).toEqual([]);
@@ -77,10 +107,26 @@ describe('testrelay CLI', () => {
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/unknown flag --plan \(did you mean --plan-id\?\)/);
 
-    const bad = await runCli(['run', '--vendor', 'testsigma', '--base-url', sim.baseUrl, '--api-key', API_KEY, '--plan-id', 'x1', '--timeout', 'soon']);
+    const bad = await runCli([
+      'run',
+      '--vendor',
+      'testsigma',
+      '--base-url',
+      sim.baseUrl,
+      '--api-key',
+      API_KEY,
+      '--plan-id',
+      'x1',
+      '--timeout',
+      'soon',
+    ]);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain('planId: expected a numeric testsigma test plan id, got "x1" (flag --plan-id or TESTRELAY_PLAN_ID)');
-    expect(bad.stderr).toMatch(/timeout: expected a duration .* \(flag --timeout or TESTRELAY_TIMEOUT\)/);
+    expect(bad.stderr).toContain(
+      'planId: expected a numeric testsigma test plan id, got "x1" (flag --plan-id or TESTRELAY_PLAN_ID)',
+    );
+    expect(bad.stderr).toMatch(
+      /timeout: expected a duration .* \(flag --timeout or TESTRELAY_TIMEOUT\)/,
+    );
     expect(await sim.requests()).toEqual([]);
   });
 
@@ -92,30 +138,61 @@ describe('testrelay CLI', () => {
       body: JSON.stringify({ executionId: 9 }),
     });
     const { id } = (await started.json()) as { id: number };
-    const cli = await runCli(['cancel', '--vendor', 'testsigma', '--base-url', sim.baseUrl, '--api-key', API_KEY, '--run-id', String(id)]);
+    const cli = await runCli([
+      'cancel',
+      '--vendor',
+      'testsigma',
+      '--base-url',
+      sim.baseUrl,
+      '--api-key',
+      API_KEY,
+      '--run-id',
+      String(id),
+    ]);
     expect(cli.exitCode).toBe(0);
     expect(cli.stdout).toContain(`Asked Testsigma to stop run ${id}`);
     const run = (await (
-      await fetch(`${sim.baseUrl}/execution_results/${id}`, { headers: { Authorization: `Bearer ${API_KEY}` } })
+      await fetch(`${sim.baseUrl}/execution_results/${id}`, {
+        headers: { Authorization: `Bearer ${API_KEY}` },
+      })
     ).json()) as { result: string; status: string };
     expect(run).toMatchObject({ result: 'STOPPED', status: 'STATUS_COMPLETED' });
   });
 
   it('simulate prints the ready line, obeys the control API, and stops on SIGTERM', async () => {
-    const child = spawn(NODE, [CLI_BUNDLE, 'simulate', '--vendor', 'testsigma', '--tests', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+    const child = spawn(NODE, [CLI_BUNDLE, 'simulate', '--vendor', 'testsigma', '--tests', '3'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout! }).once('line', resolve),
+    );
     expect(line).toMatch(/^testsigma http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
     const baseUrl = line.split(' ')[1];
-    const put = await fetch(`${baseUrl}/__sim/scenario`, { method: 'PUT', body: JSON.stringify({ tests: 9, queuedSeconds: 0 }) });
+    const put = await fetch(`${baseUrl}/__sim/scenario`, {
+      method: 'PUT',
+      body: JSON.stringify({ tests: 9, queuedSeconds: 0 }),
+    });
     expect(put.status).toBe(200);
     await fetch(`${baseUrl}/execution_results`, {
       method: 'POST',
       headers: { Authorization: 'Bearer any-key-works', 'Content-Type': 'application/json' },
       body: JSON.stringify({ executionId: 1 }),
     });
-    const log = (await (await fetch(`${baseUrl}/__sim/requests`)).json()) as Array<{ method: string; path: string; at: string }>;
-    expect(log).toEqual([expect.objectContaining({ method: 'POST', path: '/api/v1/execution_results', at: expect.any(String) })]);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const log = (await (await fetch(`${baseUrl}/__sim/requests`)).json()) as Array<{
+      method: string;
+      path: string;
+      at: string;
+    }>;
+    expect(log).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        path: '/api/v1/execution_results',
+        at: expect.any(String),
+      }),
+    ]);
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

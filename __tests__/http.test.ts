@@ -47,14 +47,29 @@ describe('createHttpClient', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        seen = { url: req.url, auth: req.headers.authorization, body, type: req.headers['content-type'] };
+        seen = {
+          url: req.url,
+          auth: req.headers.authorization,
+          body,
+          type: req.headers['content-type'],
+        };
         res.end('{"id": 7}');
       });
     };
     const { http: h } = client();
-    const data = await h.json<{ id: number }>({ method: 'POST', path: '/runs', body: { a: 1 }, idempotent: false });
+    const data = await h.json<{ id: number }>({
+      method: 'POST',
+      path: '/runs',
+      body: { a: 1 },
+      idempotent: false,
+    });
     expect(data).toEqual({ id: 7 });
-    expect(seen).toEqual({ url: '/api/v1/runs', auth: `Bearer ${SECRET}`, body: '{"a":1}', type: 'application/json' });
+    expect(seen).toEqual({
+      url: '/api/v1/runs',
+      auth: `Bearer ${SECRET}`,
+      body: '{"a":1}',
+      type: 'application/json',
+    });
   });
 
   it('retries a GET on 503 with backoff, honouring Retry-After', async () => {
@@ -65,7 +80,9 @@ describe('createHttpClient', () => {
       } else res.end('{"ok":true}');
     };
     const { http: h, clock } = client();
-    await expect(h.json({ method: 'GET', path: '/runs/1', idempotent: true })).resolves.toEqual({ ok: true });
+    await expect(h.json({ method: 'GET', path: '/runs/1', idempotent: true })).resolves.toEqual({
+      ok: true,
+    });
     expect(count).toBe(3);
     expect(clock.sleeps).toEqual([7000, 7000]);
   });
@@ -88,14 +105,16 @@ describe('createHttpClient', () => {
       res.end();
     };
     const { http: h } = client();
-    await expect(h.request({ method: 'POST', path: '/runs', body: {}, idempotent: false })).rejects.toThrow(
-      /HTTP 503.*not retried/,
-    );
+    await expect(
+      h.request({ method: 'POST', path: '/runs', body: {}, idempotent: false }),
+    ).rejects.toThrow(/HTTP 503.*not retried/);
     expect(count).toBe(1);
 
     count = 0;
     handler = (req) => req.socket.destroy();
-    await expect(h.request({ method: 'POST', path: '/runs', body: {}, idempotent: false })).rejects.toThrow(/not retried/);
+    await expect(
+      h.request({ method: 'POST', path: '/runs', body: {}, idempotent: false }),
+    ).rejects.toThrow(/not retried/);
     expect(count).toBe(1);
   });
 
@@ -107,7 +126,9 @@ describe('createHttpClient', () => {
       } else res.end('{"id":1}');
     };
     const { http: h, clock } = client();
-    await expect(h.json({ method: 'POST', path: '/runs', body: {}, idempotent: false })).resolves.toEqual({ id: 1 });
+    await expect(
+      h.json({ method: 'POST', path: '/runs', body: {}, idempotent: false }),
+    ).resolves.toEqual({ id: 1 });
     expect(count).toBe(2);
     expect(clock.sleeps).toEqual([2000]);
   });
@@ -126,7 +147,9 @@ describe('createHttpClient', () => {
       logger: silentLogger,
       clock,
     });
-    await expect(h.request({ method: 'POST', path: '/runs', idempotent: false })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(h.request({ method: 'POST', path: '/runs', idempotent: false })).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
     expect(clock.sleeps).toHaveLength(3);
   });
 
@@ -136,7 +159,9 @@ describe('createHttpClient', () => {
       res.end(`{"error":"bad key ${SECRET}","auth":"Bearer ${SECRET}"}`);
     };
     const { http: h } = client();
-    const error = await h.request({ method: 'GET', path: `/runs?key=${SECRET}`, idempotent: true }).catch((e: unknown) => e);
+    const error = await h
+      .request({ method: 'GET', path: `/runs?key=${SECRET}`, idempotent: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorHttpError);
     const text = `${(error as Error).message} ${(error as VendorHttpError).body} ${JSON.stringify(error)}`;
     expect(text).not.toContain(SECRET);
@@ -159,7 +184,9 @@ describe('createHttpClient', () => {
       res.end('nope');
     };
     const { http: h } = client();
-    await expect(h.request({ method: 'GET', path: '/x', idempotent: true, acceptStatuses: [404] })).resolves.toMatchObject({
+    await expect(
+      h.request({ method: 'GET', path: '/x', idempotent: true, acceptStatuses: [404] }),
+    ).resolves.toMatchObject({
       status: 404,
       text: 'nope',
     });

@@ -26,13 +26,21 @@ describe('decideOutcome', () => {
 
   it('fails on test failures unless told otherwise', () => {
     const failed = result(['passed', 'failed', 'error'], { verdict: 'failed' });
-    expect(decideOutcome(failed, policy)).toMatchObject({ conclusion: 'failure', reason: expect.stringMatching(/^2 of 3 tests failed/) });
-    expect(decideOutcome(failed, { ...policy, failOnTestFailure: false }).conclusion).toBe('neutral');
+    expect(decideOutcome(failed, policy)).toMatchObject({
+      conclusion: 'failure',
+      reason: expect.stringMatching(/^2 of 3 tests failed/),
+    });
+    expect(decideOutcome(failed, { ...policy, failOnTestFailure: false }).conclusion).toBe(
+      'neutral',
+    );
   });
 
   it('fails when no test ran, unless failOnEmpty is off', () => {
     const empty = result([], { verdict: 'passed' });
-    expect(decideOutcome(empty, policy)).toMatchObject({ conclusion: 'failure', reason: expect.stringMatching(/^No tests ran/) });
+    expect(decideOutcome(empty, policy)).toMatchObject({
+      conclusion: 'failure',
+      reason: expect.stringMatching(/^No tests ran/),
+    });
     expect(decideOutcome(empty, { ...policy, failOnEmpty: false }).conclusion).toBe('neutral');
   });
 
@@ -43,14 +51,26 @@ describe('decideOutcome', () => {
 
   it('fails or goes neutral on timeout and says how to attach', () => {
     const timedOut = result([], { state: 'timed_out', verdict: undefined });
-    expect(decideOutcome(timedOut, policy)).toMatchObject({ conclusion: 'failure', reason: expect.stringMatching(/runId 1001/) });
+    expect(decideOutcome(timedOut, policy)).toMatchObject({
+      conclusion: 'failure',
+      reason: expect.stringMatching(/runId 1001/),
+    });
     expect(decideOutcome(timedOut, { ...policy, onTimeout: 'neutral' }).conclusion).toBe('neutral');
   });
 
   it('fails on vendor errors, stops and cancels even when tests passed', () => {
-    expect(decideOutcome(result(['passed'], { verdict: 'error' }), policy).conclusion).toBe('failure');
-    expect(decideOutcome(result(['passed'], { verdict: 'stopped' }), policy).conclusion).toBe('failure');
-    expect(decideOutcome(result(['passed'], { state: 'cancelled' }), policy).conclusion).toBe('failure');
-    expect(decideOutcome(result([], { state: 'error', message: 'HTTP 401' }), policy)).toEqual({ conclusion: 'failure', reason: 'HTTP 401' });
+    expect(decideOutcome(result(['passed'], { verdict: 'error' }), policy).conclusion).toBe(
+      'failure',
+    );
+    expect(decideOutcome(result(['passed'], { verdict: 'stopped' }), policy).conclusion).toBe(
+      'failure',
+    );
+    expect(decideOutcome(result(['passed'], { state: 'cancelled' }), policy).conclusion).toBe(
+      'failure',
+    );
+    expect(decideOutcome(result([], { state: 'error', message: 'HTTP 401' }), policy)).toEqual({
+      conclusion: 'failure',
+      reason: 'HTTP 401',
+    });
   });
 });

@@ -1,7 +1,17 @@
 import { INPUTS } from '../src/core/inputs.js';
-import { type CiContext, readRuntimeData, readSettings, SettingsError } from '../src/core/settings.js';
+import {
+  type CiContext,
+  readRuntimeData,
+  readSettings,
+  SettingsError,
+} from '../src/core/settings.js';
 
-const ci: CiContext = { ci: 'github', runNumber: '42', runUrl: 'https://github.com/acme/shop/actions/runs/9', commit: 'abc123' };
+const ci: CiContext = {
+  ci: 'github',
+  runNumber: '42',
+  runUrl: 'https://github.com/acme/shop/actions/runs/9',
+  commit: 'abc123',
+};
 
 function settingsFrom(inputs: Record<string, string>) {
   return readSettings((name) => inputs[name] ?? '', ci);
@@ -65,7 +75,11 @@ describe('readSettings', () => {
     expect(s.cancelOnTimeout).toBe(true);
     expect(s.failOnEmpty).toBe(false);
     expect(s.baseUrl).toBe('https://ts.example.com:9090/api/v1');
-    expect(s.testsigma).toMatchObject({ apiFlavor: 'self-hosted', environmentId: 10, buildNo: '20240529.1' });
+    expect(s.testsigma).toMatchObject({
+      apiFlavor: 'self-hosted',
+      environmentId: 10,
+      buildNo: '20240529.1',
+    });
   });
 
   it('names every bad input and the expected form, all at once', () => {
@@ -101,21 +115,31 @@ describe('readSettings', () => {
   });
 
   it('asks for a vendor or JUnit files', () => {
-    expect(problemsOf({})).toEqual([expect.stringMatching(/^vendor: set a vendor .* or junitFiles/)]);
-    expect(problemsOf({ vendor: 'sauce' })[0]).toMatch(/^vendor: expected one of testsigma, got "sauce"/);
+    expect(problemsOf({})).toEqual([
+      expect.stringMatching(/^vendor: set a vendor .* or junitFiles/),
+    ]);
+    expect(problemsOf({ vendor: 'sauce' })[0]).toMatch(
+      /^vendor: expected one of testsigma, got "sauce"/,
+    );
   });
 
   it('needs a plan id or a run id, and a base URL for self-hosted', () => {
-    expect(problemsOf({ vendor: 'testsigma', apiKey: 'k-123456' })).toEqual([expect.stringMatching(/^planId: required/)]);
+    expect(problemsOf({ vendor: 'testsigma', apiKey: 'k-123456' })).toEqual([
+      expect.stringMatching(/^planId: required/),
+    ]);
     expect(settingsFrom({ vendor: 'testsigma', apiKey: 'k-123456', runId: '77' }).runId).toBe('77');
-    expect(problemsOf({ ...testsigma, apiFlavor: 'self-hosted' })).toEqual([expect.stringMatching(/^baseUrl: required with apiFlavor self-hosted/)]);
+    expect(problemsOf({ ...testsigma, apiFlavor: 'self-hosted' })).toEqual([
+      expect.stringMatching(/^baseUrl: required with apiFlavor self-hosted/),
+    ]);
   });
 
   it('reads JUnit file mode with several patterns', () => {
     const s = settingsFrom({ junitFiles: 'a/*.xml\n\n  b/**/*.xml  \n!b/skip.xml' });
     expect(s.mode).toBe('files');
     expect(s.junitFiles).toEqual(['a/*.xml', 'b/**/*.xml', '!b/skip.xml']);
-    expect(problemsOf({ ...testsigma, junitFiles: 'x.xml' })[0]).toMatch(/^junitFiles: not used with vendor testsigma/);
+    expect(problemsOf({ ...testsigma, junitFiles: 'x.xml' })[0]).toMatch(
+      /^junitFiles: not used with vendor testsigma/,
+    );
   });
 
   it('never puts the API key into an error message', () => {
@@ -134,17 +158,28 @@ describe('readRuntimeData', () => {
       url: 'https://x.example/login?a=b',
       user: 'qa',
     });
-    expect(readRuntimeData('url=https://a.example,test=1221')).toEqual({ url: 'https://a.example', test: '1221' });
-    expect(readRuntimeData('{"url": "https://a.example", "n": 3}')).toEqual({ url: 'https://a.example', n: '3' });
+    expect(readRuntimeData('url=https://a.example,test=1221')).toEqual({
+      url: 'https://a.example',
+      test: '1221',
+    });
+    expect(readRuntimeData('{"url": "https://a.example", "n": 3}')).toEqual({
+      url: 'https://a.example',
+      n: '3',
+    });
   });
 
   it('refuses JSON that is not an object of plain values', () => {
     expect(() => readRuntimeData('{"a": {"b": 1}}')).toThrow(/runtimeData: expected string values/);
-    expect(() => readRuntimeData('{oops')).toThrow(/runtimeData: expected a JSON object of strings/);
+    expect(() => readRuntimeData('{oops')).toThrow(
+      /runtimeData: expected a JSON object of strings/,
+    );
   });
 
   it('lets the user override the CI keys', () => {
-    const s = readSettings((n) => ({ ...testsigma, runtimeData: 'ciCommit=mine' })[n as 'vendor'] ?? '', ci);
+    const s = readSettings(
+      (n) => ({ ...testsigma, runtimeData: 'ciCommit=mine' })[n as 'vendor'] ?? '',
+      ci,
+    );
     expect(s.testsigma.runtimeData.ciCommit).toBe('mine');
   });
 });

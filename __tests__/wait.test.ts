@@ -179,17 +179,39 @@ describe('nextAutoInterval', () => {
   });
 
   it('speeds up when the vendor says the end is near', () => {
-    const far = nextAutoInterval({ ...base, elapsedMs: 300_000, previousMs: 30_000, progress: 0.2 });
-    const near = nextAutoInterval({ ...base, elapsedMs: 300_000, previousMs: 30_000, progress: 0.95 });
+    const far = nextAutoInterval({
+      ...base,
+      elapsedMs: 300_000,
+      previousMs: 30_000,
+      progress: 0.2,
+    });
+    const near = nextAutoInterval({
+      ...base,
+      elapsedMs: 300_000,
+      previousMs: 30_000,
+      progress: 0.95,
+    });
     expect(far).toBe(60_000);
     expect(near).toBe(10_000);
   });
 
   it('jitters by ±10% but never goes below the floor', () => {
-    const low = nextAutoInterval({ ...base, random: () => 0, elapsedMs: 120_000, previousMs: 20_000 });
-    const high = nextAutoInterval({ ...base, random: () => 1, elapsedMs: 120_000, previousMs: 20_000 });
+    const low = nextAutoInterval({
+      ...base,
+      random: () => 0,
+      elapsedMs: 120_000,
+      previousMs: 20_000,
+    });
+    const high = nextAutoInterval({
+      ...base,
+      random: () => 1,
+      elapsedMs: 120_000,
+      previousMs: 20_000,
+    });
     expect(low).toBe(27_000);
     expect(high).toBe(33_000);
-    expect(nextAutoInterval({ ...base, random: () => 0, elapsedMs: 1000, previousMs: 1 })).toBe(10_000);
+    expect(nextAutoInterval({ ...base, random: () => 0, elapsedMs: 1000, previousMs: 1 })).toBe(
+      10_000,
+    );
   });
 });

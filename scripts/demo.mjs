@@ -20,7 +20,20 @@ const say = (text) => console.log(process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m`
 // 1. A simulated Testsigma: 12 tests, 2 of which fail, done about 12 s after it starts.
 const simulator = spawn(
   process.execPath,
-  [cli, 'simulate', '--vendor', 'testsigma', '--queued-seconds', '2', '--duration-seconds', '10', '--tests', '12', '--failed', '2'],
+  [
+    cli,
+    'simulate',
+    '--vendor',
+    'testsigma',
+    '--queued-seconds',
+    '2',
+    '--duration-seconds',
+    '10',
+    '--tests',
+    '12',
+    '--failed',
+    '2',
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const baseUrl = await new Promise((resolve, reject) => {
@@ -35,15 +48,24 @@ say('▶ testrelay run --vendor testsigma --plan-id 2090 …  (trigger → wait 
 const run = spawn(
   process.execPath,
   [
-    cli, 'run',
-    '--vendor', 'testsigma',
-    '--base-url', baseUrl,
-    '--api-key', 'demo-api-key',
-    '--plan-id', '2090',
-    '--poll-interval', '2s',
-    '--timeout', '2m',
-    '--junit-path', join(results, 'junit.xml'),
-    '--outputs-file', join(results, 'outputs.env'),
+    cli,
+    'run',
+    '--vendor',
+    'testsigma',
+    '--base-url',
+    baseUrl,
+    '--api-key',
+    'demo-api-key',
+    '--plan-id',
+    '2090',
+    '--poll-interval',
+    '2s',
+    '--timeout',
+    '2m',
+    '--junit-path',
+    join(results, 'junit.xml'),
+    '--outputs-file',
+    join(results, 'outputs.env'),
   ],
   { stdio: 'inherit' },
 );
@@ -51,7 +73,11 @@ const exitCode = await new Promise((resolve) => run.on('exit', (code) => resolve
 simulator.kill('SIGTERM');
 
 const where = relative(process.cwd(), results) || '.';
-say(`\n▶ testrelay exited ${exitCode}${exitCode === 1 ? ': the plan ran and 2 tests failed, so a CI job fails here too.' : '.'}`);
-say(`▶ Written: ${where}/junit.xml (JUnit), ${where}/summary.md (job summary), ${where}/outputs.env (outputs).`);
+say(
+  `\n▶ testrelay exited ${exitCode}${exitCode === 1 ? ': the plan ran and 2 tests failed, so a CI job fails here too.' : '.'}`,
+);
+say(
+  `▶ Written: ${where}/junit.xml (JUnit), ${where}/summary.md (job summary), ${where}/outputs.env (outputs).`,
+);
 // The demo itself succeeds when TestRelay did its job: exit 1 is the right answer for failed tests.
 process.exit(exitCode === 1 ? 0 : 1);

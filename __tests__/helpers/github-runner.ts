@@ -19,7 +19,8 @@ interface ActionYaml {
 }
 
 export function actionYaml(): ActionYaml & Record<string, unknown> {
-  return parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml & Record<string, unknown>;
+  return parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml &
+    Record<string, unknown>;
 }
 
 export interface StepResult {
@@ -49,7 +50,10 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-export async function runAction(inputs: Record<string, string>, options: StepOptions = {}): Promise<StepResult> {
+export async function runAction(
+  inputs: Record<string, string>,
+  options: StepOptions = {},
+): Promise<StepResult> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'testrelay-step-'));
   const outputFile = path.join(workspace, '..', `${path.basename(workspace)}.output`);
   const summaryFile = path.join(workspace, '..', `${path.basename(workspace)}.summary`);
@@ -85,7 +89,11 @@ export async function runAction(inputs: Record<string, string>, options: StepOpt
   Object.assign(env, options.env ?? {});
   options.prepare?.({ workspace });
 
-  const child = spawn(NODE, [ACTION_BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, [ACTION_BUNDLE], {
+    cwd: workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const result = await collect(child, options);
   return {
     ...result,
@@ -151,6 +159,10 @@ export async function runCli(
   const workspace = options.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'testrelay-cli-'));
   const env = { PATH: process.env.PATH ?? '', HOME: workspace, ...(options.env ?? {}) };
   options.prepare?.({ workspace });
-  const child = spawn(NODE, [CLI_BUNDLE, ...args], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, [CLI_BUNDLE, ...args], {
+    cwd: workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return { ...(await collect(child, options)), workspace };
 }

@@ -9,7 +9,10 @@ export function placesHolding(secret: string, step: Partial<StepResult>): string
     if (text?.includes(secret)) places.push(where);
   };
   // The runner consumes ::add-mask:: commands (that is how a secret gets masked); they never show.
-  const stdout = step.stdout?.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+  const stdout = step.stdout
+    ?.split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
   check('stdout', stdout);
   check('stderr', step.stderr);
   check('outputs', JSON.stringify(step.outputs ?? {}));

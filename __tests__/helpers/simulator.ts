@@ -27,7 +27,8 @@ export class SimulatorHandle {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(scenario),
     });
-    if (!response.ok) throw new Error(`scenario refused: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`scenario refused: ${response.status} ${await response.text()}`);
   }
 
   async requests(): Promise<RecordedRequest[]> {
@@ -48,7 +49,10 @@ export class SimulatorHandle {
   }
 }
 
-export async function startTestsigma(apiKey: string, scenario: Record<string, unknown> = {}): Promise<SimulatorHandle> {
+export async function startTestsigma(
+  apiKey: string,
+  scenario: Record<string, unknown> = {},
+): Promise<SimulatorHandle> {
   const sim = await startSimulator({ vendor: 'testsigma', apiKey, scenario });
   return new SimulatorHandle(sim);
 }

@@ -38,7 +38,10 @@ export class GitHubAgent implements CiAgent {
       commit: context.sha || undefined,
       ref: context.ref || undefined,
       runNumber: context.runNumber ? String(context.runNumber) : undefined,
-      runUrl: repository && context.runId ? `${serverUrl}/${repository}/actions/runs/${context.runId}` : undefined,
+      runUrl:
+        repository && context.runId
+          ? `${serverUrl}/${repository}/actions/runs/${context.runId}`
+          : undefined,
       workflow: context.workflow || undefined,
     };
   }

@@ -71,7 +71,9 @@ export class TerminalAgent implements CiAgent {
   setOutput(name: string, value: string): void {
     this.outputs[name] = value;
     if (this.options.outputsFile) {
-      const lines = Object.entries(this.outputs).map(([key, v]) => `${key}=${v.replace(/[\r\n]+/g, ' ')}`);
+      const lines = Object.entries(this.outputs).map(
+        ([key, v]) => `${key}=${v.replace(/[\r\n]+/g, ' ')}`,
+      );
       fs.mkdirSync(path.dirname(path.resolve(this.options.outputsFile)), { recursive: true });
       fs.writeFileSync(this.options.outputsFile, `${lines.join('\n')}\n`);
     }
@@ -84,7 +86,11 @@ export class TerminalAgent implements CiAgent {
 
   async writeSummary(markdown: string): Promise<void> {
     const file =
-      this.options.summaryFile ?? path.join(path.dirname(this.input('junitPath') || 'testrelay-results/junit.xml'), 'summary.md');
+      this.options.summaryFile ??
+      path.join(
+        path.dirname(this.input('junitPath') || 'testrelay-results/junit.xml'),
+        'summary.md',
+      );
     await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
     await fs.promises.writeFile(file, markdown, 'utf8');
     this.logger.info(`Summary: ${file}`);

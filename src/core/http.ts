@@ -84,7 +84,13 @@ const NOT_SENT_CODES = new Set([
   'ECONNECTTIMEOUT',
 ]);
 // Network errors after which the vendor may or may not have processed the request.
-const MAYBE_SENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_BAD_RESPONSE']);
+const MAYBE_SENT_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'ERR_BAD_RESPONSE',
+]);
 const MAX_BODY_IN_MESSAGE = 500;
 const MAX_RETRY_AFTER_MS = 120_000;
 
@@ -179,11 +185,25 @@ function createAxios(options: HttpClientOptions, baseUrl: string): AxiosInstance
   let httpAgent: http.Agent;
   let httpsAgent: http.Agent;
   if (proxy) {
-    options.logger.debug(`Using proxy for ${options.vendor}: ${options.redactor.redact(proxyLabel(proxy))}`);
-    httpAgent = httpsAgent = new HttpsProxyAgent(proxy, { keepAlive: true, ca, timeout: connectTimeoutMs });
+    options.logger.debug(
+      `Using proxy for ${options.vendor}: ${options.redactor.redact(proxyLabel(proxy))}`,
+    );
+    httpAgent = httpsAgent = new HttpsProxyAgent(proxy, {
+      keepAlive: true,
+      ca,
+      timeout: connectTimeoutMs,
+    });
   } else {
-    httpAgent = withConnectTimeout(new http.Agent({ keepAlive: true }), connectTimeoutMs, 'connect');
-    httpsAgent = withConnectTimeout(new https.Agent({ keepAlive: true, ca }), connectTimeoutMs, 'secureConnect');
+    httpAgent = withConnectTimeout(
+      new http.Agent({ keepAlive: true }),
+      connectTimeoutMs,
+      'connect',
+    );
+    httpsAgent = withConnectTimeout(
+      new https.Agent({ keepAlive: true, ca }),
+      connectTimeoutMs,
+      'secureConnect',
+    );
   }
   return axios.create({
     baseURL: baseUrl,
@@ -244,14 +264,27 @@ function toResponse(response: AxiosResponse<string>): HttpResponse {
   for (const [key, value] of Object.entries(response.headers ?? {})) {
     if (value !== undefined && value !== null) headers[key.toLowerCase()] = String(value);
   }
-  return { status: response.status, text: typeof response.data === 'string' ? response.data : '', headers };
+  return {
+    status: response.status,
+    text: typeof response.data === 'string' ? response.data : '',
+    headers,
+  };
 }
 
-function statusError(label: string, response: HttpResponse, redact: (t: string) => string): VendorHttpError {
+function statusError(
+  label: string,
+  response: HttpResponse,
+  redact: (t: string) => string,
+): VendorHttpError {
   const body = redact(response.text.slice(0, MAX_BODY_IN_MESSAGE));
   const retryable = response.status === 429 || response.status >= 500;
   const detail = body.trim() ? `: ${describeBody(body)}` : '';
-  return new VendorHttpError(`${label}: HTTP ${response.status}${detail}`, response.status, body, retryable);
+  return new VendorHttpError(
+    `${label}: HTTP ${response.status}${detail}`,
+    response.status,
+    body,
+    retryable,
+  );
 }
 
 function describeBody(body: string): string {

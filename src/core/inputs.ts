@@ -38,7 +38,8 @@ export const INPUTS: InputSpec[] = [
     name: 'planId',
     group: 'common',
     default: '',
-    description: 'Id of the test plan to trigger (Testsigma: the plan id from its CI/CD Integration tab).',
+    description:
+      'Id of the test plan to trigger (Testsigma: the plan id from its CI/CD Integration tab).',
   },
   {
     name: 'runId',
@@ -129,13 +130,15 @@ export const INPUTS: InputSpec[] = [
     name: 'dryRun',
     group: 'common',
     default: 'false',
-    description: 'Validate the inputs and show the request that would start the run, without sending it.',
+    description:
+      'Validate the inputs and show the request that would start the run, without sending it.',
   },
   {
     name: 'apiFlavor',
     group: 'testsigma',
     default: 'cloud',
-    description: "Testsigma API flavour: 'cloud' (app.testsigma.com) or 'self-hosted' (open-source server).",
+    description:
+      "Testsigma API flavour: 'cloud' (app.testsigma.com) or 'self-hosted' (open-source server).",
   },
   {
     name: 'runtimeData',

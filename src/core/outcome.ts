@@ -25,15 +25,24 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
       return { conclusion: policy.onTimeout === 'neutral' ? 'neutral' : 'failure', reason };
     }
     case 'cancelled':
-      return { conclusion: 'failure', reason: `The job was cancelled before the run finished.${where}` };
+      return {
+        conclusion: 'failure',
+        reason: `The job was cancelled before the run finished.${where}`,
+      };
     case 'error':
-      return { conclusion: 'failure', reason: result.message ?? `The ${result.vendor} run could not be completed.` };
+      return {
+        conclusion: 'failure',
+        reason: result.message ?? `The ${result.vendor} run could not be completed.`,
+      };
     case 'completed':
       break;
   }
 
   if (result.verdict === 'stopped') {
-    return { conclusion: 'failure', reason: `The run was stopped on the ${result.vendor} side.${where}` };
+    return {
+      conclusion: 'failure',
+      reason: `The run was stopped on the ${result.vendor} side.${where}`,
+    };
   }
   if (totals.total === 0) {
     const reason = `No tests ran.${where}`;
@@ -41,7 +50,8 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
     return { conclusion: result.verdict === 'error' ? 'failure' : 'neutral', reason };
   }
   if (totals.failed > 0 || result.verdict === 'failed') {
-    const count = totals.failed > 0 ? `${totals.failed} of ${totals.total} tests failed` : 'The run failed';
+    const count =
+      totals.failed > 0 ? `${totals.failed} of ${totals.total} tests failed` : 'The run failed';
     const reason = `${count}.${where}`;
     return { conclusion: policy.failOnTestFailure ? 'failure' : 'neutral', reason };
   }
@@ -51,5 +61,8 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
       reason: `The ${result.vendor} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
     };
   }
-  return { conclusion: 'success', reason: `All ${totals.passed} tests passed${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.` };
+  return {
+    conclusion: 'success',
+    reason: `All ${totals.passed} tests passed${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.`,
+  };
 }

@@ -63,7 +63,9 @@ async function relayFiles(settings: Settings, agent: CiAgent): Promise<Outcome> 
   // Never read back our own output from an earlier step in the same workspace.
   const patterns = [...settings.junitFiles, `!${settings.junitPath}`];
   const { files, suites } = await readJunitFiles(patterns);
-  agent.logger.info(`Read ${files.length} JUnit file${files.length === 1 ? '' : 's'}: ${files.join(', ')}`);
+  agent.logger.info(
+    `Read ${files.length} JUnit file${files.length === 1 ? '' : 's'}: ${files.join(', ')}`,
+  );
   if (settings.dryRun) {
     return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was published.' };
   }
@@ -137,12 +139,18 @@ async function runOnVendor(
     });
 
     if (outcome.kind === 'done') {
-      result = await source.collect(handle, outcome.last, AbortSignal.any([cancel, AbortSignal.timeout(COLLECT_BUDGET_MS)]));
+      result = await source.collect(
+        handle,
+        outcome.last,
+        AbortSignal.any([cancel, AbortSignal.timeout(COLLECT_BUDGET_MS)]),
+      );
     } else if (outcome.kind === 'timed_out') {
       result = source.partial(handle, outcome.last);
       result.state = 'timed_out';
       result.verdict = undefined;
-      log.warn(`Timed out after ${formatDuration(settings.timeoutMs)} waiting for ${name} run ${handle.runId}.`);
+      log.warn(
+        `Timed out after ${formatDuration(settings.timeoutMs)} waiting for ${name} run ${handle.runId}.`,
+      );
       if (settings.cancelOnTimeout) {
         await stopRemote(source, handle, agent, AbortSignal.timeout(15_000));
       } else {
@@ -167,16 +175,28 @@ async function runOnVendor(
   return result;
 }
 
-async function stopRemote(source: Source, handle: RunHandle, agent: CiAgent, signal: AbortSignal): Promise<void> {
+async function stopRemote(
+  source: Source,
+  handle: RunHandle,
+  agent: CiAgent,
+  signal: AbortSignal,
+): Promise<void> {
   try {
     const report = await source.cancel(handle, signal);
     agent.logger.info(report.message);
   } catch (error) {
-    agent.logger.warn(`Could not stop ${source.displayName} run ${handle.runId}: ${errorMessage(error)}`);
+    agent.logger.warn(
+      `Could not stop ${source.displayName} run ${handle.runId}: ${errorMessage(error)}`,
+    );
   }
 }
 
-function errorResult(settings: Settings, name: string, error: unknown, redactor: Redactor): RunResult {
+function errorResult(
+  settings: Settings,
+  name: string,
+  error: unknown,
+  redactor: Redactor,
+): RunResult {
   return {
     vendor: settings.vendor ?? 'junit',
     title: `${name} test plan ${settings.planId ?? ''}`.trim(),
@@ -212,7 +232,10 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
     passed: String(totals.passed),
     failed: String(totals.failed),
     skipped: String(totals.skipped),
-    duration: result.durationSeconds !== undefined ? String(Math.round(result.durationSeconds * 1000) / 1000) : '',
+    duration:
+      result.durationSeconds !== undefined
+        ? String(Math.round(result.durationSeconds * 1000) / 1000)
+        : '',
     junitPath: files.length > 0 ? settings.junitPath : '',
   };
   for (const [key, value] of Object.entries(outputs)) agent.setOutput(key, value);
@@ -232,13 +255,19 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
 
   if (settings.artifactName) {
     if (!agent.uploadArtifact) {
-      log.warn(`artifactName is set, but ${agent.name} has no workflow artifacts; upload ${settings.junitPath} yourself.`);
+      log.warn(
+        `artifactName is set, but ${agent.name} has no workflow artifacts; upload ${settings.junitPath} yourself.`,
+      );
     } else {
       try {
         const summaryPath = path.join(path.dirname(settings.junitPath), 'summary.md');
         await fs.writeFile(summaryPath, markdown, 'utf8');
         files.push(summaryPath);
-        await agent.uploadArtifact(settings.artifactName, files, path.dirname(path.resolve(settings.junitPath)));
+        await agent.uploadArtifact(
+          settings.artifactName,
+          files,
+          path.dirname(path.resolve(settings.junitPath)),
+        );
         log.info(`Uploaded artifact ${settings.artifactName}: ${files.join(', ')}`);
       } catch (error) {
         log.warn(`Could not upload artifact ${settings.artifactName}: ${errorMessage(error)}`);
@@ -251,8 +280,13 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
 function logResult(result: RunResult, agent: CiAgent): void {
   const t = totalsOf(result);
   const log = agent.logger;
-  const subject = result.runId ? `${result.title ?? result.vendor} (run ${result.runId})` : (result.title ?? result.vendor);
-  const duration = result.durationSeconds !== undefined ? ` in ${formatDuration(result.durationSeconds * 1000)}` : '';
+  const subject = result.runId
+    ? `${result.title ?? result.vendor} (run ${result.runId})`
+    : (result.title ?? result.vendor);
+  const duration =
+    result.durationSeconds !== undefined
+      ? ` in ${formatDuration(result.durationSeconds * 1000)}`
+      : '';
   log.info(
     `${subject}: ${result.state}${result.verdict ? `, verdict ${result.verdict}` : ''} — ` +
       `${t.total} tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`,
@@ -260,19 +294,29 @@ function logResult(result: RunResult, agent: CiAgent): void {
   const problems = problemCases(result);
   for (const testCase of problems.slice(0, MAX_FAILED_IN_LOG)) {
     const message = testCase.message ? `: ${oneLine(testCase.message, 200)}` : '';
-    log.info(`  ✗ ${testCase.classname ? `${testCase.classname} › ` : ''}${testCase.name} (${testCase.status})${message}`);
+    log.info(
+      `  ✗ ${testCase.classname ? `${testCase.classname} › ` : ''}${testCase.name} (${testCase.status})${message}`,
+    );
   }
   if (problems.length > MAX_FAILED_IN_LOG) {
-    log.info(`  … and ${problems.length - MAX_FAILED_IN_LOG} more; see the summary or the JUnit file.`);
+    log.info(
+      `  … and ${problems.length - MAX_FAILED_IN_LOG} more; see the summary or the JUnit file.`,
+    );
   }
   if (result.runUrl) log.info(`Run: ${result.runUrl}`);
 }
 
 function annotateProblems(result: RunResult, settings: Settings, agent: CiAgent): void {
   const problems = problemCases(result);
-  const cap = Math.min(settings.maxAnnotations, agent.errorAnnotationCap ?? Number.POSITIVE_INFINITY);
+  const cap = Math.min(
+    settings.maxAnnotations,
+    agent.errorAnnotationCap ?? Number.POSITIVE_INFINITY,
+  );
   for (const testCase of problems.slice(0, cap)) {
-    const title = oneLine(`${testCase.classname ? `${testCase.classname} › ` : ''}${testCase.name}`, 200);
+    const title = oneLine(
+      `${testCase.classname ? `${testCase.classname} › ` : ''}${testCase.name}`,
+      200,
+    );
     // Details usually repeat the message (JUnit text vs. attribute): show it once.
     const body =
       testCase.details && testCase.message && testCase.details.includes(testCase.message)

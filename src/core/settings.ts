@@ -120,13 +120,19 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
     );
   }
   if (vendor && junitFiles.length > 0) {
-    problems.add('junitFiles', `not used with vendor ${vendor}: the results come from the vendor run`);
+    problems.add(
+      'junitFiles',
+      `not used with vendor ${vendor}: the results come from the vendor run`,
+    );
   }
 
   const apiFlavor = oneOf('apiFlavor', ['cloud', 'self-hosted'] as const) ?? 'cloud';
   const baseUrl = readBaseUrl(text('baseUrl'), problems);
   if (vendor === 'testsigma' && apiFlavor === 'self-hosted' && !baseUrl) {
-    problems.add('baseUrl', 'required with apiFlavor self-hosted, e.g. https://testsigma.example.com:9090/api/v1');
+    problems.add(
+      'baseUrl',
+      'required with apiFlavor self-hosted, e.g. https://testsigma.example.com:9090/api/v1',
+    );
   }
 
   const apiKey = text('apiKey') || undefined;
@@ -135,7 +141,10 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
   if (vendor) {
     if (!apiKey) problems.add('apiKey', `required for vendor ${vendor}; pass it from a secret`);
     if (!planId && !runId) {
-      problems.add('planId', `required to start a ${vendor} run (or set runId to attach to an existing run)`);
+      problems.add(
+        'planId',
+        `required to start a ${vendor} run (or set runId to attach to an existing run)`,
+      );
     }
     if (planId && !/^\d+$/.test(planId)) {
       problems.add('planId', `expected a numeric ${vendor} test plan id, got "${planId}"`);
@@ -148,7 +157,10 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
   const timeoutText = text('timeout');
   let timeoutMs = parseDuration(timeoutText) ?? 0;
   if (!timeoutMs || timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS) {
-    problems.add('timeout', `expected a duration between 1s and 72h such as 30m, 90s or 1h30m, got "${timeoutText}"`);
+    problems.add(
+      'timeout',
+      `expected a duration between 1s and 72h such as 30m, 90s or 1h30m, got "${timeoutText}"`,
+    );
     timeoutMs = 0;
   }
 
@@ -157,7 +169,10 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
   if (pollText.toLowerCase() !== 'auto') {
     const ms = parseDuration(pollText);
     if (ms === undefined || ms < MIN_POLL_MS) {
-      problems.add('pollInterval', `expected auto or a duration of at least 1s such as 30s, got "${pollText}"`);
+      problems.add(
+        'pollInterval',
+        `expected auto or a duration of at least 1s such as 30s, got "${pollText}"`,
+      );
     } else {
       pollInterval = ms;
     }
@@ -166,7 +181,10 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
   const maxAnnotationsText = text('maxAnnotations');
   const maxAnnotations = Number(maxAnnotationsText);
   if (!/^\d+$/.test(maxAnnotationsText) || maxAnnotations > 1000) {
-    problems.add('maxAnnotations', `expected a whole number from 0 to 1000, got "${maxAnnotationsText}"`);
+    problems.add(
+      'maxAnnotations',
+      `expected a whole number from 0 to 1000, got "${maxAnnotationsText}"`,
+    );
   }
 
   const environmentIdText = text('environmentId');
@@ -216,7 +234,10 @@ function readBaseUrl(value: string, problems: Problems): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    problems.add('baseUrl', `expected an http(s) URL such as https://app.testsigma.com/api/v1, got "${value}"`);
+    problems.add(
+      'baseUrl',
+      `expected an http(s) URL such as https://app.testsigma.com/api/v1, got "${value}"`,
+    );
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -252,7 +273,9 @@ export function readRuntimeData(value: string, problems?: Problems): Record<stri
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      return fail(`expected a JSON object of strings, but it is not valid JSON (${(error as Error).message})`);
+      return fail(
+        `expected a JSON object of strings, but it is not valid JSON (${(error as Error).message})`,
+      );
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       return fail('expected a JSON object such as {"url": "https://staging.example.com"}');

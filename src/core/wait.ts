@@ -18,9 +18,7 @@ export interface PollSnapshot {
 }
 
 export type WaitOutcome<S extends PollSnapshot> =
-  | { kind: 'done'; last: S }
-  | { kind: 'timed_out'; last?: S }
-  | { kind: 'cancelled'; last?: S };
+  { kind: 'done'; last: S } | { kind: 'timed_out'; last?: S } | { kind: 'cancelled'; last?: S };
 
 export interface WaitOptions<S extends PollSnapshot> {
   poll: (signal: AbortSignal) => Promise<S>;
@@ -40,7 +38,9 @@ export interface WaitOptions<S extends PollSnapshot> {
   maxConsecutiveFailures?: number;
 }
 
-export async function waitForRun<S extends PollSnapshot>(options: WaitOptions<S>): Promise<WaitOutcome<S>> {
+export async function waitForRun<S extends PollSnapshot>(
+  options: WaitOptions<S>,
+): Promise<WaitOutcome<S>> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const maxFailures = options.maxConsecutiveFailures ?? 5;
@@ -62,14 +62,17 @@ export async function waitForRun<S extends PollSnapshot>(options: WaitOptions<S>
     } catch (error) {
       if (options.signal?.aborted) return { kind: 'cancelled', last };
       if (isAbortError(error) || pollSignal.aborted) return { kind: 'timed_out', last };
-      if (!(error instanceof VendorHttpError) || !error.retryable || ++failures >= maxFailures) throw error;
+      if (!(error instanceof VendorHttpError) || !error.retryable || ++failures >= maxFailures)
+        throw error;
       options.logger.warn(`${error.message}; still waiting (${failures} failed polls in a row)`);
     }
 
     if (last && failures === 0) {
       if (last.unknownStatus && !warnedUnknown.has(last.unknownStatus)) {
         warnedUnknown.add(last.unknownStatus);
-        options.logger.warn(`Unknown run status "${last.unknownStatus}"; still waiting until it completes or the timeout.`);
+        options.logger.warn(
+          `Unknown run status "${last.unknownStatus}"; still waiting until it completes or the timeout.`,
+        );
       }
       options.onPoll?.(last, clock.now() - started);
       if (last.done) return { kind: 'done', last };

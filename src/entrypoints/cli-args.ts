@@ -24,11 +24,17 @@ export class UsageError extends Error {
   }
 }
 
-const BOOLEAN_INPUTS = new Set(INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name));
+const BOOLEAN_INPUTS = new Set(
+  INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name),
+);
 // Inputs that may hold several lines; a repeated flag adds a line.
 const MULTI_LINE_INPUTS = new Set(['junitFiles', 'runtimeData']);
 
-export function parseArgs(argv: string[], allowedInputs: string[], cliOptions: CliOption[]): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  allowedInputs: string[],
+  cliOptions: CliOption[],
+): ParsedArgs {
   const byFlag = new Map(allowedInputs.map((name) => [flagName(name), name]));
   const optionByFlag = new Map(cliOptions.map((o) => [o.flag, o]));
   const parsed: ParsedArgs = { inputs: {}, options: {}, help: false };
@@ -39,19 +45,28 @@ export function parseArgs(argv: string[], allowedInputs: string[], cliOptions: C
       parsed.help = true;
       continue;
     }
-    if (!token.startsWith('--')) throw new UsageError(`unexpected argument "${token}"; flags look like --plan-id 123`);
+    if (!token.startsWith('--'))
+      throw new UsageError(`unexpected argument "${token}"; flags look like --plan-id 123`);
     const eq = token.indexOf('=');
     let flag = token.slice(2, eq === -1 ? undefined : eq);
     let value: string | undefined = eq === -1 ? undefined : token.slice(eq + 1);
     let negated = false;
-    if (value === undefined && flag.startsWith('no-') && !byFlag.has(flag) && !optionByFlag.has(flag)) {
+    if (
+      value === undefined &&
+      flag.startsWith('no-') &&
+      !byFlag.has(flag) &&
+      !optionByFlag.has(flag)
+    ) {
       flag = flag.slice(3);
       negated = true;
     }
 
     const input = byFlag.get(flag);
     const option = optionByFlag.get(flag);
-    if (!input && !option) throw new UsageError(`unknown flag --${flag}${suggest(flag, [...byFlag.keys(), ...optionByFlag.keys()])}`);
+    if (!input && !option)
+      throw new UsageError(
+        `unknown flag --${flag}${suggest(flag, [...byFlag.keys(), ...optionByFlag.keys()])}`,
+      );
     const isBoolean = input ? BOOLEAN_INPUTS.has(input) : !!option?.boolean;
 
     if (negated) {
@@ -64,7 +79,8 @@ export function parseArgs(argv: string[], allowedInputs: string[], cliOptions: C
         if (next !== undefined && /^(true|false|yes|no|on|off|1|0)$/i.test(next)) value = argv[++i];
         else value = 'true';
       } else {
-        if (next === undefined || next.startsWith('--')) throw new UsageError(`--${flag} needs a value`);
+        if (next === undefined || next.startsWith('--'))
+          throw new UsageError(`--${flag} needs a value`);
         value = argv[++i];
       }
     }
@@ -81,6 +97,11 @@ export function parseArgs(argv: string[], allowedInputs: string[], cliOptions: C
 }
 
 function suggest(flag: string, known: string[]): string {
-  const close = known.find((k) => k.includes(flag) || flag.includes(k) || k.replace(/-/g, '') === flag.replace(/-/g, '').toLowerCase());
+  const close = known.find(
+    (k) =>
+      k.includes(flag) ||
+      flag.includes(k) ||
+      k.replace(/-/g, '') === flag.replace(/-/g, '').toLowerCase(),
+  );
   return close ? ` (did you mean --${close}?)` : '';
 }

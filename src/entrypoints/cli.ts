@@ -16,9 +16,19 @@ import { type CliOption, parseArgs, UsageError } from './cli-args.js';
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const COMMON_OPTIONS: CliOption[] = [
-  { flag: 'outputs-file', description: 'Write the outputs as KEY=value lines (a dotenv file) to this path.' },
-  { flag: 'summary-file', description: 'Write the markdown summary here (default: summary.md next to the JUnit file).' },
-  { flag: 'json', description: 'Print the outputs as one JSON object on stdout at the end.', boolean: true },
+  {
+    flag: 'outputs-file',
+    description: 'Write the outputs as KEY=value lines (a dotenv file) to this path.',
+  },
+  {
+    flag: 'summary-file',
+    description: 'Write the markdown summary here (default: summary.md next to the JUnit file).',
+  },
+  {
+    flag: 'json',
+    description: 'Print the outputs as one JSON object on stdout at the end.',
+    boolean: true,
+  },
   { flag: 'verbose', description: 'Show debug logs.', boolean: true },
 ];
 
@@ -30,7 +40,15 @@ interface Command {
 }
 
 const ALL_INPUTS = INPUTS.map((i) => i.name);
-const FILE_INPUTS = ['junitFiles', 'failOnTestFailure', 'failOnEmpty', 'junitPath', 'summary', 'maxAnnotations', 'dryRun'];
+const FILE_INPUTS = [
+  'junitFiles',
+  'failOnTestFailure',
+  'failOnEmpty',
+  'junitPath',
+  'summary',
+  'maxAnnotations',
+  'dryRun',
+];
 const CANCEL_INPUTS = ['vendor', 'baseUrl', 'apiKey', 'runId', 'apiFlavor', 'caCertPath'];
 
 const COMMANDS: Record<string, Command> = {
@@ -73,7 +91,8 @@ async function runRelay(argv: string[], inputs: string[], command: Command): Pro
     outcome = await relay({
       agent,
       signal,
-      createSource: (settings, redactor) => createSource(settings, { logger: agent.logger, redactor }),
+      createSource: (settings, redactor) =>
+        createSource(settings, { logger: agent.logger, redactor }),
     });
   } catch (error) {
     return reportError(agent, error);
@@ -91,15 +110,21 @@ async function runRelay(argv: string[], inputs: string[], command: Command): Pro
 async function runCancel(argv: string[]): Promise<number> {
   const args = parseArgs(argv, CANCEL_INPUTS, [COMMON_OPTIONS[3]]);
   if (args.help) return printHelp(COMMANDS.cancel);
-  const agent = new TerminalAgent({ flags: args.inputs, env: process.env, verbose: args.options.verbose === 'true' });
+  const agent = new TerminalAgent({
+    flags: args.inputs,
+    env: process.env,
+    verbose: args.options.verbose === 'true',
+  });
   try {
     const redactor = new Redactor();
     const apiKey = agent.input('apiKey');
     redactor.add(apiKey);
     agent.maskSecret(apiKey);
     const settings = readSettings((name) => agent.input(name), agent.context());
-    if (!settings.vendor) throw new InputError('vendor', 'vendor: required to cancel a run, e.g. --vendor testsigma');
-    if (!settings.runId) throw new InputError('runId', 'runId: required, the id of the run to stop');
+    if (!settings.vendor)
+      throw new InputError('vendor', 'vendor: required to cancel a run, e.g. --vendor testsigma');
+    if (!settings.runId)
+      throw new InputError('runId', 'runId: required, the id of the run to stop');
     const source = createSource(settings, { logger: agent.logger, redactor });
     const report = await source.cancel({ runId: settings.runId }, AbortSignal.timeout(30_000));
     agent.logger.info(report.message);
@@ -112,7 +137,9 @@ async function runCancel(argv: string[]): Promise<number> {
 function reportError(agent: TerminalAgent, error: unknown): number {
   if (error instanceof SettingsError) {
     for (const problem of error.problems) {
-      agent.logger.error(`${problem.message} (flag --${flagName(problem.input)} or ${envName(problem.input)})`);
+      agent.logger.error(
+        `${problem.message} (flag --${flagName(problem.input)} or ${envName(problem.input)})`,
+      );
     }
     return EXIT.usage;
   }
@@ -138,13 +165,23 @@ function printHelp(command?: Command): number {
       'Exit status: 0 passed (or neutral), 1 tests failed / run failed / timed out, 2 bad input.',
     );
   } else {
-    out.push(command.summary, '', `Usage: ${command.usage}`, '', 'Flags (environment variable in brackets):');
+    out.push(
+      command.summary,
+      '',
+      `Usage: ${command.usage}`,
+      '',
+      'Flags (environment variable in brackets):',
+    );
     for (const input of INPUTS.filter((i) => command.inputs.includes(i.name))) {
       const deflt = input.default ? ` Default: ${input.default}.` : '';
-      out.push(`  --${flagName(input.name)} [${envName(input.name)}]`, `      ${input.description}${deflt}`);
+      out.push(
+        `  --${flagName(input.name)} [${envName(input.name)}]`,
+        `      ${input.description}${deflt}`,
+      );
     }
     if (command !== COMMANDS.cancel) {
-      for (const option of COMMON_OPTIONS) out.push(`  --${option.flag}`, `      ${option.description}`);
+      for (const option of COMMON_OPTIONS)
+        out.push(`  --${option.flag}`, `      ${option.description}`);
     }
     out.push('  --help', '      Show this help.');
   }
@@ -162,7 +199,9 @@ async function main(argv: string[]): Promise<number> {
   if (name === 'simulate') return runSimulateCommand(rest);
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`error: unknown command "${name}". Commands: run, report, cancel, simulate.\n`);
+    process.stderr.write(
+      `error: unknown command "${name}". Commands: run, report, cancel, simulate.\n`,
+    );
     return EXIT.usage;
   }
   try {

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     const outcome = await relay({
       agent,
       signal,
-      createSource: (settings, redactor) => createSource(settings, { logger: agent.logger, redactor }),
+      createSource: (settings, redactor) =>
+        createSource(settings, { logger: agent.logger, redactor }),
     });
     if (outcome.conclusion === 'failure') core.setFailed(outcome.reason);
     else if (outcome.conclusion === 'neutral') core.warning(outcome.reason);

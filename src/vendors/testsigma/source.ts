@@ -7,7 +7,13 @@ import type { Logger } from '../../core/logger.js';
 import type { RunResult, TestSuite } from '../../core/result.js';
 import { InputError, type Settings } from '../../core/settings.js';
 import type { CancelReport, RunHandle, Source, TriggerPreview } from '../../core/source.js';
-import { caseStatusOf, finalResultOf, snapshotOf, type TestsigmaSnapshot, verdictOf } from './status.js';
+import {
+  caseStatusOf,
+  finalResultOf,
+  snapshotOf,
+  type TestsigmaSnapshot,
+  verdictOf,
+} from './status.js';
 import {
   type ApiFlavor,
   normalizeRun,
@@ -23,7 +29,9 @@ const JUNIT_RETRY_MS = 2000;
 
 export function testsigmaAuthHeaders(flavor: ApiFlavor, apiKey: string): Record<string, string> {
   // The self-hosted server checks X-TS-API-KEY first; the cloud takes a Bearer token.
-  return flavor === 'self-hosted' ? { 'X-TS-API-KEY': apiKey } : { Authorization: `Bearer ${apiKey}` };
+  return flavor === 'self-hosted'
+    ? { 'X-TS-API-KEY': apiKey }
+    : { Authorization: `Bearer ${apiKey}` };
 }
 
 /** Base URL to use, after refusing configurations of the retired /rest API. */
@@ -100,21 +108,28 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
     return snapshotOf(run);
   }
 
-  async collect(handle: RunHandle, last: TestsigmaSnapshot, signal: AbortSignal): Promise<RunResult> {
+  async collect(
+    handle: RunHandle,
+    last: TestsigmaSnapshot,
+    signal: AbortSignal,
+  ): Promise<RunResult> {
     const run = last.run;
     const result = this.baseResult(handle, run);
     result.state = 'completed';
     result.verdict = verdictOf(finalResultOf(run));
 
     const junitSuites = await this.fetchJunit(handle.runId, signal);
-    const details = this.flavor === 'cloud' ? await this.fetchTestCaseResults(handle.runId, signal) : [];
+    const details =
+      this.flavor === 'cloud' ? await this.fetchTestCaseResults(handle.runId, signal) : [];
     if (junitSuites) {
       result.suites = details.length > 0 ? refineStatuses(junitSuites, details) : junitSuites;
     } else if (details.length > 0) {
       this.logger.warn('Testsigma gave no JUnit report; using its per-test results instead.');
       result.suites = suitesFromDetails(details, run.planName);
     } else {
-      this.logger.warn('Testsigma gave no JUnit report; the totals come from the run counts, without per-test detail.');
+      this.logger.warn(
+        'Testsigma gave no JUnit report; the totals come from the run counts, without per-test detail.',
+      );
     }
     return result;
   }
@@ -127,7 +142,8 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
 
   async cancel(handle: RunHandle, signal: AbortSignal): Promise<CancelReport> {
     // canStopAll: false, or the cloud stops every running execution of the account.
-    const body = this.flavor === 'cloud' ? { canStopAll: false, result: 'STOPPED' } : { result: 'STOPPED' };
+    const body =
+      this.flavor === 'cloud' ? { canStopAll: false, result: 'STOPPED' } : { result: 'STOPPED' };
     try {
       await this.http.request({
         method: 'PUT',
@@ -139,7 +155,10 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
       return { stopped: true, message: `Asked Testsigma to stop run ${handle.runId}.` };
     } catch (error) {
       if (error instanceof VendorHttpError && /No Queued executions/i.test(error.body)) {
-        return { stopped: false, message: `Testsigma run ${handle.runId} had nothing left to stop.` };
+        return {
+          stopped: false,
+          message: `Testsigma run ${handle.runId} had nothing left to stop.`,
+        };
       }
       throw error;
     }
@@ -167,7 +186,9 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
       return normalizeRun(raw, this.flavor);
     } catch (error) {
       if (error instanceof VendorHttpError && error.status === 404) {
-        throw new Error(`Testsigma has no run ${runId} (HTTP 404). Check runId${this.flavorHint()}.`);
+        throw new Error(
+          `Testsigma has no run ${runId} (HTTP 404). Check runId${this.flavorHint()}.`,
+        );
       }
       throw this.explainAuth(error);
     }
@@ -187,10 +208,13 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
         text = response.text.replace(/^\uFEFF/, '').trim();
       } catch (error) {
         if (isAbortError(error)) throw error;
-        this.logger.warn(`Could not download the Testsigma JUnit report: ${(error as Error).message}`);
+        this.logger.warn(
+          `Could not download the Testsigma JUnit report: ${(error as Error).message}`,
+        );
         return undefined;
       }
-      if (text.startsWith('<')) return parseJunitXml(text, `Testsigma JUnit report of run ${runId}`);
+      if (text.startsWith('<'))
+        return parseJunitXml(text, `Testsigma JUnit report of run ${runId}`);
       // The report endpoint answers 200 with plain text until the report is ready.
       if (!NOT_COMPLETED_REPORT.test(text) || attempt === JUNIT_ATTEMPTS) {
         this.logger.warn(`Testsigma's JUnit report is not available: ${text.slice(0, 200)}`);
@@ -202,7 +226,10 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
     return undefined;
   }
 
-  private async fetchTestCaseResults(runId: string, signal: AbortSignal): Promise<TestCaseResultEntry[]> {
+  private async fetchTestCaseResults(
+    runId: string,
+    signal: AbortSignal,
+  ): Promise<TestCaseResultEntry[]> {
     try {
       const raw = await this.http.json({
         method: 'GET',
@@ -225,7 +252,10 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
       vendor: 'testsigma',
       runId: handle.runId,
       runUrl: handle.runUrl,
-      title: run?.planName ?? handle.title ?? `Test plan ${this.settings.planId ?? run?.planId ?? ''}`.trim(),
+      title:
+        run?.planName ??
+        handle.title ??
+        `Test plan ${this.settings.planId ?? run?.planId ?? ''}`.trim(),
       state: 'completed',
       suites: [],
       message: run?.message,
@@ -252,7 +282,9 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
       );
     }
     if (error.status === 404) {
-      return new Error(`Testsigma has no test plan ${planId} (HTTP 404). Check planId${this.flavorHint()}. ${error.message}`);
+      return new Error(
+        `Testsigma has no test plan ${planId} (HTTP 404). Check planId${this.flavorHint()}. ${error.message}`,
+      );
     }
     return this.explainAuth(error);
   }
@@ -292,13 +324,19 @@ function refineStatuses(suites: TestSuite[], details: TestCaseResultEntry[]): Te
       if (!entry) return testCase;
       const status = caseStatusOf(entry.result);
       if (status === testCase.status) return testCase;
-      const reason = entry.result.toUpperCase() === 'STOPPED' ? 'Stopped before it ran' : `Testsigma result ${entry.result}`;
+      const reason =
+        entry.result.toUpperCase() === 'STOPPED'
+          ? 'Stopped before it ran'
+          : `Testsigma result ${entry.result}`;
       return { ...testCase, status, message: testCase.message ?? reason };
     }),
   }));
 }
 
-function suitesFromDetails(details: TestCaseResultEntry[], planName: string | undefined): TestSuite[] {
+function suitesFromDetails(
+  details: TestCaseResultEntry[],
+  planName: string | undefined,
+): TestSuite[] {
   const suites = new Map<string, TestSuite>();
   for (const entry of details) {
     const name = [planName, entry.machineTitle].filter(Boolean).join(' || ') || 'Testsigma';
@@ -307,7 +345,8 @@ function suitesFromDetails(details: TestCaseResultEntry[], planName: string | un
       name: entry.testCaseName,
       classname: entry.testSuiteName,
       status: caseStatusOf(entry.result),
-      message: caseStatusOf(entry.result) === 'passed' ? undefined : `Testsigma result ${entry.result}`,
+      message:
+        caseStatusOf(entry.result) === 'passed' ? undefined : `Testsigma result ${entry.result}`,
     });
     suites.set(name, suite);
   }

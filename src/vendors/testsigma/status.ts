@@ -20,7 +20,9 @@ export interface TestsigmaSnapshot extends PollSnapshot {
 /** Only STATUS_COMPLETED ends a run; with auto re-runs, the consolidated status must be done too. */
 export function snapshotOf(run: TestsigmaRun): TestsigmaSnapshot {
   const status = run.reRun?.status ?? run.status;
-  const done = run.status === COMPLETED && (!run.reRun || run.reRun.status === undefined || run.reRun.status === COMPLETED);
+  const done =
+    run.status === COMPLETED &&
+    (!run.reRun || run.reRun.status === undefined || run.reRun.status === COMPLETED);
   return {
     run,
     done,
@@ -34,7 +36,8 @@ function progressOf(run: TestsigmaRun): { progress?: number; detail?: string } {
   const c = run.counts;
   const total = c.total ?? 0;
   if (total <= 0) return {};
-  const finished = (c.passed ?? 0) + (c.failed ?? 0) + (c.aborted ?? 0) + (c.stopped ?? 0) + (c.notExecuted ?? 0);
+  const finished =
+    (c.passed ?? 0) + (c.failed ?? 0) + (c.aborted ?? 0) + (c.stopped ?? 0) + (c.notExecuted ?? 0);
   const failed = (c.failed ?? 0) + (c.aborted ?? 0) + (c.notExecuted ?? 0);
   return {
     progress: Math.min(1, finished / total),

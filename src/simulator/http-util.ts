@@ -1,0 +1,63 @@
+// Small HTTP helpers for the simulator server (Node built-ins only).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestBody, SimResponse } from './vendor.js';
+
+/** Larger bodies are refused: no vendor request TestRelay sends comes close. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export class BodyTooLargeError extends Error {}
+
+export async function readRawBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('request body too large');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a body as JSON without judging it: vendors decide what a bad body means. */
+export function parseBody(text: string): RequestBody {
+  if (text.trim() === '') return { kind: 'none' };
+  try {
+    return { kind: 'json', value: JSON.parse(text) as unknown, text };
+  } catch (error) {
+    return { kind: 'invalid', text, error: (error as Error).message };
+  }
+}
+
+/** JSON on a single line: the vendor's own bash script parses answers line by line. */
+export function jsonResponse(
+  status: number,
+  value: unknown,
+  headers?: Record<string, string>,
+): SimResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(value),
+  };
+}
+
+export function textResponse(
+  status: number,
+  text: string,
+  contentType = 'text/plain; charset=utf-8',
+): SimResponse {
+  return { status, headers: { 'content-type': contentType }, body: text };
+}
+
+/** Writes a response unless the client has gone away. */
+export function send(response: ServerResponse, answer: SimResponse): void {
+  if (response.destroyed || response.headersSent) return;
+  const body = Buffer.from(answer.body, 'utf8');
+  response.writeHead(answer.status, {
+    ...answer.headers,
+    'content-length': String(body.length),
+  });
+  response.end(body);
+}

@@ -1,0 +1,15 @@
+// Public API of the vendor simulators (`testrelay simulate`, tests, demo, benchmarks).
+//
+//   const sim = await startSimulator({ vendor: 'testsigma', scenario: { pollsToComplete: 2 } });
+//   // … point TestRelay at sim.baseUrl, drive it with PUT `${sim.baseUrl}/__sim/scenario` …
+//   await sim.close();
+
+export { runSimulateCommand, simulateUsage } from './cli.js';
+export type { SignalSource, SimulateCommandIo } from './cli.js';
+export { CONTROL_ENDPOINTS } from './control.js';
+export { SIMULATED_VENDORS } from './registry.js';
+export type { RequestRecord } from './request-log.js';
+export { COMMON_KNOBS, ScenarioError } from './scenario.js';
+export type { KnobSpec, KnobValue, Scenario } from './scenario.js';
+export { startSimulator } from './server.js';
+export type { RunningSimulator, SimulatorOptions } from './server.js';

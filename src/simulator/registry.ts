@@ -1,0 +1,19 @@
+// The simulated vendors. Adding one (e.g. Sofy, Squish Test Center) means writing
+// `src/simulator/<vendor>.ts` that exports a VendorDefinition and listing it here.
+
+import { testsigmaSimulator } from './testsigma.js';
+import type { VendorDefinition } from './vendor.js';
+
+const VENDORS: readonly VendorDefinition[] = [testsigmaSimulator];
+
+/** Names accepted by `startSimulator({ vendor })` and `testrelay simulate --vendor`. */
+export const SIMULATED_VENDORS: string[] = VENDORS.map((vendor) => vendor.name);
+
+export function findVendor(name: string): VendorDefinition | undefined {
+  const wanted = name.trim().toLowerCase();
+  return VENDORS.find((vendor) => vendor.name === wanted);
+}
+
+export function allVendors(): readonly VendorDefinition[] {
+  return VENDORS;
+}
