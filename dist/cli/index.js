@@ -32402,6 +32402,9 @@ async function publish(result, settings, agent) {
     return outcome;
 }
 function logResult(result, agent) {
+    // An error has no totals to speak of; the outcome's reason says what went wrong.
+    if (result.state === 'error' && allCases(result).length === 0)
+        return;
     const t = totalsOf(result);
     const log = agent.logger;
     const subject = result.runId
@@ -35086,7 +35089,9 @@ function normalizeRun(raw, flavor) {
     }
     const plan = get('execution') ?? get('testPlan');
     const planObject = plan && typeof plan === 'object' ? plan : undefined;
-    const reRunEnabled = get('isReRunEnabled') === true || (get('childResult') ?? null) !== null;
+    const child = get('childResult');
+    const reRunEnabled = get('isReRunEnabled') === true || (child ?? null) !== null;
+    const childId = child && typeof child === 'object' ? child.id : child;
     return {
         id: String(id),
         planId: wire_text(get('executionId') ?? get('testPlanId')),
@@ -35107,7 +35112,11 @@ function normalizeRun(raw, flavor) {
             queued: num(get('queuedCount')),
         },
         reRun: reRunEnabled
-            ? { status: wire_text(get('consolidatedStatus')), result: wire_text(get('consolidatedResult')) }
+            ? {
+                status: wire_text(get('consolidatedStatus')),
+                result: wire_text(get('consolidatedResult')),
+                childRunId: wire_text(childId),
+            }
             : undefined,
     };
 }
@@ -35242,6 +35251,12 @@ class TestsigmaSource {
         }
         else {
             this.logger.warn('Testsigma gave no JUnit report; the totals come from the run counts, without per-test detail.');
+        }
+        const childRunId = run.reRun?.childRunId;
+        if (childRunId && result.suites.length > 0) {
+            const rerun = await this.fetchJunit(childRunId, signal);
+            if (rerun)
+                result.suites = applyRerun(result.suites, rerun, childRunId);
         }
         return result;
     }
@@ -35439,6 +35454,38 @@ function suitesFromDetails(details, planName) {
         suites.set(name, suite);
     }
     return [...suites.values()];
+}
+/**
+ * Testsigma's automatic re-run starts a child run of the tests that did not pass. A test
+ * that passes there counts as passed and flaky; one that fails again keeps failing.
+ */
+function applyRerun(first, rerun, childRunId) {
+    const retried = new Map();
+    for (const testCase of rerun.flatMap((suite) => suite.cases)) {
+        const key = `${testCase.classname ?? ''}\u0000${testCase.name}`;
+        retried.set(key, [...(retried.get(key) ?? []), testCase]);
+    }
+    return first.map((suite) => ({
+        ...suite,
+        cases: suite.cases.map((testCase) => {
+            if (testCase.status === 'passed')
+                return testCase;
+            const again = retried.get(`${testCase.classname ?? ''}\u0000${testCase.name}`)?.shift();
+            if (!again)
+                return testCase;
+            if (again.status === 'passed') {
+                return {
+                    ...testCase,
+                    status: 'passed',
+                    flaky: true,
+                    message: undefined,
+                    details: undefined,
+                    properties: { ...testCase.properties, 'testsigma.rerunId': childRunId },
+                };
+            }
+            return { ...again, classname: testCase.classname };
+        }),
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/index.ts

@@ -10,7 +10,7 @@ import { readJunitFiles } from './junit-files.js';
 import { renderJunitXml } from './junit-write.js';
 import { decideOutcome, type Outcome } from './outcome.js';
 import { Redactor } from './redact.js';
-import { problemCases, type RunResult, totalsOf, verdictFromCases } from './result.js';
+import { allCases, problemCases, type RunResult, totalsOf, verdictFromCases } from './result.js';
 import { readSettings, secretValues, type Settings } from './settings.js';
 import type { RunHandle, Source } from './source.js';
 import { renderSummary } from './summary.js';
@@ -278,6 +278,8 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
 }
 
 function logResult(result: RunResult, agent: CiAgent): void {
+  // An error has no totals to speak of; the outcome's reason says what went wrong.
+  if (result.state === 'error' && allCases(result).length === 0) return;
   const t = totalsOf(result);
   const log = agent.logger;
   const subject = result.runId

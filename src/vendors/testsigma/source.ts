@@ -131,6 +131,11 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
         'Testsigma gave no JUnit report; the totals come from the run counts, without per-test detail.',
       );
     }
+    const childRunId = run.reRun?.childRunId;
+    if (childRunId && result.suites.length > 0) {
+      const rerun = await this.fetchJunit(childRunId, signal);
+      if (rerun) result.suites = applyRerun(result.suites, rerun, childRunId);
+    }
     return result;
   }
 
@@ -351,4 +356,39 @@ function suitesFromDetails(
     suites.set(name, suite);
   }
   return [...suites.values()];
+}
+
+/**
+ * Testsigma's automatic re-run starts a child run of the tests that did not pass. A test
+ * that passes there counts as passed and flaky; one that fails again keeps failing.
+ */
+export function applyRerun(
+  first: TestSuite[],
+  rerun: TestSuite[],
+  childRunId: string,
+): TestSuite[] {
+  const retried = new Map<string, TestSuite['cases']>();
+  for (const testCase of rerun.flatMap((suite) => suite.cases)) {
+    const key = `${testCase.classname ?? ''}\u0000${testCase.name}`;
+    retried.set(key, [...(retried.get(key) ?? []), testCase]);
+  }
+  return first.map((suite) => ({
+    ...suite,
+    cases: suite.cases.map((testCase) => {
+      if (testCase.status === 'passed') return testCase;
+      const again = retried.get(`${testCase.classname ?? ''}\u0000${testCase.name}`)?.shift();
+      if (!again) return testCase;
+      if (again.status === 'passed') {
+        return {
+          ...testCase,
+          status: 'passed',
+          flaky: true,
+          message: undefined,
+          details: undefined,
+          properties: { ...testCase.properties, 'testsigma.rerunId': childRunId },
+        };
+      }
+      return { ...again, classname: testCase.classname };
+    }),
+  }));
 }

@@ -23,8 +23,8 @@ export interface TestsigmaRun {
     notExecuted?: number;
     queued?: number;
   };
-  /** Auto re-run: the consolidated fields carry the final answer. */
-  reRun?: { status?: string; result?: string };
+  /** Auto re-run: the consolidated fields carry the final answer; the child run re-ran the non-passed tests. */
+  reRun?: { status?: string; result?: string; childRunId?: string };
 }
 
 type Raw = Record<string, unknown>;
@@ -46,7 +46,9 @@ export function normalizeRun(raw: unknown, flavor: ApiFlavor): TestsigmaRun {
   }
   const plan = get('execution') ?? get('testPlan');
   const planObject = plan && typeof plan === 'object' ? (plan as Raw) : undefined;
-  const reRunEnabled = get('isReRunEnabled') === true || (get('childResult') ?? null) !== null;
+  const child = get('childResult');
+  const reRunEnabled = get('isReRunEnabled') === true || (child ?? null) !== null;
+  const childId = child && typeof child === 'object' ? (child as Raw).id : child;
   return {
     id: String(id),
     planId: text(get('executionId') ?? get('testPlanId')),
@@ -67,7 +69,11 @@ export function normalizeRun(raw: unknown, flavor: ApiFlavor): TestsigmaRun {
       queued: num(get('queuedCount')),
     },
     reRun: reRunEnabled
-      ? { status: text(get('consolidatedStatus')), result: text(get('consolidatedResult')) }
+      ? {
+          status: text(get('consolidatedStatus')),
+          result: text(get('consolidatedResult')),
+          childRunId: text(childId),
+        }
       : undefined,
   };
 }

@@ -1,0 +1,46 @@
+// A CI agent that records everything, for running the relay in-process.
+import type { Annotation, CiAgent } from '../../src/core/agent.js';
+import type { CiContext } from '../../src/core/settings.js';
+
+export class RecordingAgent implements CiAgent {
+  readonly name = 'test';
+  readonly lines: string[] = [];
+  readonly outputs: Record<string, string> = {};
+  readonly annotations: Annotation[] = [];
+  readonly masked: string[] = [];
+  summary = '';
+  readonly logger = {
+    debug: (m: string) => this.lines.push(`debug: ${m}`),
+    info: (m: string) => this.lines.push(m),
+    warn: (m: string) => this.lines.push(`warning: ${m}`),
+    error: (m: string) => this.lines.push(`error: ${m}`),
+  };
+
+  constructor(
+    private readonly inputs: Record<string, string>,
+    private readonly ci: CiContext = { ci: 'test', runNumber: '5' },
+  ) {}
+
+  input(name: string): string {
+    return this.inputs[name] ?? '';
+  }
+  context(): CiContext {
+    return this.ci;
+  }
+  maskSecret(value: string): void {
+    this.masked.push(value);
+  }
+  setOutput(name: string, value: string): void {
+    this.outputs[name] = value;
+  }
+  annotate(annotation: Annotation): void {
+    this.annotations.push(annotation);
+  }
+  async writeSummary(markdown: string): Promise<void> {
+    this.summary = markdown;
+  }
+  progress(): void {}
+  log(): string {
+    return this.lines.join('\n');
+  }
+}
