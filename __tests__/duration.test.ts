@@ -18,9 +18,10 @@ describe('parseDuration', () => {
 
 describe('formatDuration', () => {
   it('is short and readable', () => {
-    expect(formatDuration(250)).toBe('250ms');
-    expect(formatDuration(61_000)).toBe('1m 1s');
-    expect(formatDuration(3_600_000)).toBe('1h');
-    expect(formatDuration(0)).toBe('0ms');
+    expect(formatDuration(250)).toBe('250 ms');
+    expect(formatDuration(23_040)).toBe('23.0 s');
+    expect(formatDuration(61_000)).toBe('1m 01s');
+    expect(formatDuration(3_900_000)).toBe('1h 05m');
+    expect(formatDuration(undefined)).toBe('—');
   });
 });

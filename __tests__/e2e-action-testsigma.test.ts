@@ -160,6 +160,38 @@ describe('GitHub Action × Testsigma simulator', () => {
     expectNoSecret(step);
   });
 
+  it('on SIGTERM during a slow trigger, still learns the run and stops it within 5 s', async () => {
+    await sim.scenario({ ...quick, durationSeconds: 60, faultsAt: 'trigger#1:slow', slowMs: 800 });
+    try {
+      const step = await runAction(inputs({ timeout: '5m' }), {
+        sendSignal: { signal: 'SIGTERM', when: /Starting Testsigma test plan/ },
+      });
+      expect(step.exitAfterSignalMs).toBeLessThan(5000);
+      expect(step.exitCode).toBe(1);
+      expect(step.outputs).toMatchObject({ state: 'cancelled', verdict: '' });
+      expect(step.outputs.runId).toMatch(/^\d+$/);
+      expect(await sim.count('stop')).toBe(1);
+    } finally {
+      await sim.scenario({ faultsAt: '', slowMs: 1500 });
+    }
+  });
+
+  it('on SIGTERM during a trigger that does not answer in time, says a run may have started', async () => {
+    await sim.scenario({ ...quick, durationSeconds: 60, faultsAt: 'trigger#1:slow', slowMs: 4000 });
+    try {
+      const step = await runAction(inputs({ timeout: '5m' }), {
+        sendSignal: { signal: 'SIGTERM', when: /Starting Testsigma test plan/ },
+      });
+      expect(step.exitAfterSignalMs).toBeLessThan(5000);
+      expect(step.exitCode).toBe(1);
+      expect(step.outputs).toMatchObject({ state: 'cancelled', verdict: '' });
+      expect(step.stdout).toMatch(/A run may have started there without TestRelay learning its id/);
+      expect(await sim.count('trigger')).toBe(1);
+    } finally {
+      await sim.scenario({ faultsAt: '', slowMs: 1500 });
+    }
+  });
+
   it('attaches to an existing run by runId without triggering', async () => {
     await sim.scenario({ ...quick, tests: 3, failed: 1 });
     const triggered = await fetch(`${sim.baseUrl}/execution_results`, {

@@ -65,7 +65,8 @@ describe('testrelay CLI', () => {
       '--json',
     ]);
     expect(cli.exitCode).toBe(1);
-    const outputs = JSON.parse(cli.stdout.trim().split('\n').pop()!) as Record<string, string>;
+    // With --json, stdout is the JSON alone (logs go to stderr), so `| jq` works.
+    const outputs = JSON.parse(cli.stdout) as Record<string, string>;
     expect(outputs).toMatchObject({
       verdict: 'failed',
       total: '4',
@@ -76,7 +77,7 @@ describe('testrelay CLI', () => {
     expect(fs.readFileSync(path.join(cli.workspace, 'out.env'), 'utf8')).toContain(
       'verdict=failed\n',
     );
-    expect(cli.stdout).toMatch(
+    expect(cli.stderr).toMatch(
       /Started Testsigma run \d+: http:\/\/127\.0\.0\.1:\d+\/ui\/td\/runs\/\d+/,
     );
     expect(fs.existsSync(path.join(cli.workspace, 'testrelay-results', 'junit.xml'))).toBe(true);

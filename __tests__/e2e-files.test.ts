@@ -64,6 +64,28 @@ describe('JUnit files with no vendor', () => {
     expect(none.stdout).toMatch(/reports\/\*\.xml/);
   });
 
+  it('files where no test ran fail by default, and pass with a warning when failOnEmpty is off', async () => {
+    const emptyAndSkipped = (step: { workspace: string }) => {
+      fs.mkdirSync(path.join(step.workspace, 'out'));
+      fs.writeFileSync(path.join(step.workspace, 'out', 'empty.xml'), '<testsuites/>');
+      fs.writeFileSync(
+        path.join(step.workspace, 'out', 'skipped.xml'),
+        '<testsuite name="s"><testcase name="later"><skipped/></testcase></testsuite>',
+      );
+    };
+    const strict = await runAction({ junitFiles: 'out/*.xml' }, { prepare: emptyAndSkipped });
+    expect(strict.exitCode).toBe(1);
+    expect(strict.stdout).toMatch(/::error::No tests ran \(1 skipped\)/);
+    expect(strict.outputs).toMatchObject({ total: '1', skipped: '1', verdict: '' });
+
+    const lenient = await runAction(
+      { junitFiles: 'out/*.xml', failOnEmpty: 'false' },
+      { prepare: emptyAndSkipped },
+    );
+    expect(lenient.exitCode).toBe(0);
+    expect(lenient.stdout).toMatch(/::warning::No tests ran \(1 skipped\)\. failOnEmpty is off\./);
+  });
+
   it('the CLI report command does the same from flags', async () => {
     const cli = await runCli(
       ['report', '--junit-files', 'results/**/*.xml', '--outputs-file', 'out.env', '--json'],
@@ -86,7 +108,7 @@ describe('JUnit files with no vendor', () => {
       skipped: '1',
       verdict: 'failed',
     });
-    const json = JSON.parse(cli.stdout.trim().split('\n').pop()!) as Record<string, string>;
+    const json = JSON.parse(cli.stdout) as Record<string, string>;
     expect(json.total).toBe('10');
     expect(fs.existsSync(path.join(cli.workspace, 'testrelay-results', 'summary.md'))).toBe(true);
   });

@@ -178,6 +178,19 @@ describe('createHttpClient', () => {
     );
   });
 
+  it('marks a truncated answer to a read as worth another poll, but not to a trigger', async () => {
+    handler = (_req, res) => res.end('{"id": 1, "tru');
+    const { http: h } = client();
+    const read = await h
+      .json({ method: 'GET', path: '/runs/1', idempotent: true })
+      .catch((e: VendorHttpError) => e);
+    expect(read).toMatchObject({ retryable: true });
+    const trigger = await h
+      .json({ method: 'POST', path: '/runs', idempotent: false })
+      .catch((e: VendorHttpError) => e);
+    expect(trigger).toMatchObject({ retryable: false });
+  });
+
   it('lets callers accept statuses they handle themselves', async () => {
     handler = (_req, res) => {
       res.writeHead(404);

@@ -44,6 +44,21 @@ describe('decideOutcome', () => {
     expect(decideOutcome(empty, { ...policy, failOnEmpty: false }).conclusion).toBe('neutral');
   });
 
+  it('treats all-skipped like empty', () => {
+    const skipped = result(['skipped', 'skipped'], { verdict: undefined });
+    expect(decideOutcome(skipped, policy)).toMatchObject({
+      conclusion: 'failure',
+      reason: expect.stringMatching(/^No tests ran \(2 skipped\)/),
+    });
+    expect(decideOutcome(skipped, { ...policy, failOnEmpty: false }).conclusion).toBe('neutral');
+  });
+
+  it('says when TestRelay stopped a timed-out run instead of offering to attach', () => {
+    const stopped = result([], { state: 'timed_out', verdict: undefined, remoteStopped: true });
+    expect(decideOutcome(stopped, policy).reason).toMatch(/TestRelay stopped it/);
+    expect(decideOutcome(stopped, policy).reason).not.toMatch(/runId/);
+  });
+
   it('uses the vendor counts when there is no per-test detail', () => {
     const counted = result([], { suites: [], reportedCounts: { total: 4, passed: 4 } });
     expect(decideOutcome(counted, policy).conclusion).toBe('success');

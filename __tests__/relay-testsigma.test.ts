@@ -105,6 +105,22 @@ describe('relay × Testsigma simulator (fake clock)', () => {
     expect(outcome.conclusion).toBe('success');
   });
 
+  it('rides out a truncated poll answer and a truncated JUnit download', async () => {
+    const { agent, outcome } = await runRelay({
+      tests: 3,
+      pollsToComplete: 3,
+      faultsAt: 'poll#2:malformed,junit#1:malformed',
+    });
+    expect(agent.outputs).toMatchObject({
+      state: 'completed',
+      verdict: 'passed',
+      total: '3',
+      passed: '3',
+    });
+    expect(outcome.conclusion).toBe('success');
+    expect((await sim.requests()).filter((r) => r.route === 'junit').length).toBe(2);
+  });
+
   it('reads null counts while the run is in progress', async () => {
     const { agent } = await runRelay({ tests: 2, variant: 'null-counts' });
     expect(agent.outputs).toMatchObject({ verdict: 'passed', total: '2' });

@@ -153,14 +153,13 @@ describe('readSettings', () => {
 });
 
 describe('readRuntimeData', () => {
-  it('reads key=value lines, comma pairs and JSON', () => {
+  it('reads key=value lines and JSON; commas stay in values', () => {
     expect(readRuntimeData('url=https://x.example/login?a=b\n# note\nuser = qa')).toEqual({
       url: 'https://x.example/login?a=b',
       user: 'qa',
     });
-    expect(readRuntimeData('url=https://a.example,test=1221')).toEqual({
-      url: 'https://a.example',
-      test: '1221',
+    expect(readRuntimeData('url=https://x.example/?tags=a,b')).toEqual({
+      url: 'https://x.example/?tags=a,b',
     });
     expect(readRuntimeData('{"url": "https://a.example", "n": 3}')).toEqual({
       url: 'https://a.example',

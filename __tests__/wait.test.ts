@@ -23,6 +23,7 @@ describe('waitForRun', () => {
       minIntervalMs: 1000,
       logger: silentLogger,
       clock,
+      random: () => 0.5,
     });
     expect(outcome).toEqual({ kind: 'done', last: done });
     expect(polls).toBe(3);
@@ -43,6 +44,7 @@ describe('waitForRun', () => {
       minIntervalMs: 1000,
       logger: silentLogger,
       clock,
+      random: () => 0.5,
     });
     expect(outcome.kind).toBe('timed_out');
     expect(clock.now()).toBe(deadline);
@@ -151,6 +153,7 @@ describe('waitForRun', () => {
       minIntervalMs: 1000,
       logger: silentLogger,
       clock,
+      random: () => 0.5,
       onPoll: (s, elapsed) => seen.push([s.status, elapsed]),
     });
     expect(seen).toEqual([
@@ -158,6 +161,25 @@ describe('waitForRun', () => {
       ['STATUS_COMPLETED', 2000],
     ]);
   });
+});
+
+it('jitters a fixed interval by ±10%', async () => {
+  const clock = new FakeClock();
+  const answers = [running, running, done];
+  let i = 0;
+  await waitForRun({
+    poll: async () => answers[i++],
+    deadline: clock.now() + 60_000,
+    interval: 10_000,
+    minIntervalMs: 1000,
+    logger: silentLogger,
+    clock,
+    random: (() => {
+      const values = [0, 1];
+      return () => values.shift() ?? 0.5;
+    })(),
+  });
+  expect(clock.sleeps).toEqual([9000, 11_000]);
 });
 
 describe('nextAutoInterval', () => {

@@ -4,6 +4,7 @@
 // with the runtime token and any SAS signature masked.
 import { existsSync } from 'node:fs';
 import { DefaultArtifactClient } from '@actions/artifact';
+import { Redactor } from '../core/redact.js';
 
 export type ArtifactUploadFailure =
   | 'not-in-actions' // no runtime token / results URL: not a GitHub Actions job step
@@ -89,11 +90,9 @@ export async function uploadResultsArtifact(
   }
 }
 
+/** The runtime token and signed-URL signatures must not reach the log. */
 function redact(text: string): string {
-  let out = text;
-  const token = process.env.ACTIONS_RUNTIME_TOKEN;
-  if (token && token.length >= 8) out = out.split(token).join('***');
-  return out
-    .replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***')
-    .replace(/([?&]sig=)[^&\s"']+/gi, '$1***');
+  const redactor = new Redactor();
+  redactor.add(process.env.ACTIONS_RUNTIME_TOKEN);
+  return redactor.redact(text).replace(/([?&]sig=)[^&\s"']+/gi, '$1***');
 }

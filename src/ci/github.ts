@@ -6,17 +6,21 @@ import * as github from '@actions/github';
 import type { Annotation, CiAgent } from '../core/agent.js';
 import type { Logger } from '../core/logger.js';
 import type { CiContext } from '../core/settings.js';
-import { neutralizeLogText } from '../core/untrusted-text.js';
+import { cleanText, neutralizeLogText } from '../core/untrusted-text.js';
 import { uploadResultsArtifact } from './github-artifact.js';
 
 // GitHub shows at most 10 error annotations per step; one is kept for the step failure.
 const ERROR_ANNOTATION_CAP = 9;
 
+// Everything logged may hold vendor text: no escape sequences, and no line that GitHub
+// would read as a workflow command.
+const safe = (message: string): string => neutralizeLogText(cleanText(message));
+
 export const githubLogger: Logger = {
-  debug: (message) => core.debug(neutralizeLogText(message)),
-  info: (message) => core.info(neutralizeLogText(message)),
-  warn: (message) => core.warning(neutralizeLogText(message)),
-  error: (message) => core.error(neutralizeLogText(message)),
+  debug: (message) => core.debug(safe(message)),
+  info: (message) => core.info(safe(message)),
+  warn: (message) => core.warning(safe(message)),
+  error: (message) => core.error(safe(message)),
 };
 
 export class GitHubAgent implements CiAgent {
@@ -61,7 +65,7 @@ export class GitHubAgent implements CiAgent {
       file: annotation.file,
       startLine: annotation.line,
     };
-    const message = neutralizeLogText(annotation.message);
+    const message = safe(annotation.message);
     if (annotation.level === 'error') core.error(message, properties);
     else if (annotation.level === 'warning') core.warning(message, properties);
     else core.notice(message, properties);

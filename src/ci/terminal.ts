@@ -8,7 +8,7 @@ import { envName } from '../core/inputs.js';
 import type { Logger } from '../core/logger.js';
 import { Redactor } from '../core/redact.js';
 import type { CiContext } from '../core/settings.js';
-import { neutralizeLogText } from '../core/untrusted-text.js';
+import { cleanText, neutralizeLogText } from '../core/untrusted-text.js';
 
 export interface TerminalOptions {
   /** Input values from flags, by camelCase input name. */
@@ -21,6 +21,8 @@ export interface TerminalOptions {
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
   verbose?: boolean;
+  /** Send every log line to stderr, keeping stdout for machine-readable output (--json). */
+  logToStderr?: boolean;
 }
 
 export class TerminalAgent implements CiAgent {
@@ -41,7 +43,7 @@ export class TerminalAgent implements CiAgent {
     };
     this.logger = {
       debug: options.verbose ? write(this.stderr, 'debug: ') : () => undefined,
-      info: write(this.stdout, ''),
+      info: write(options.logToStderr ? this.stderr : this.stdout, ''),
       warn: write(this.stderr, 'warning: '),
       error: write(this.stderr, 'error: '),
     };
@@ -116,6 +118,7 @@ export class TerminalAgent implements CiAgent {
   }
 
   private clean(message: string): string {
-    return neutralizeLogText(this.redactor.redact(message));
+    // Vendor text may carry terminal escape sequences and control characters: drop them.
+    return neutralizeLogText(cleanText(this.redactor.redact(message)));
   }
 }

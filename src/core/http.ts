@@ -119,6 +119,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           signal: req.signal,
         });
         const result = toResponse(response);
+        if (result.status >= 300 && result.status < 400) throw redirectError(label, result, redact);
         if (result.status < 400 || req.acceptStatuses?.includes(result.status)) return result;
         failure = {
           error: statusError(label, result, redact),
@@ -127,7 +128,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           mayHaveReachedVendor: result.status !== 429,
         };
       } catch (error) {
-        if (isAbortError(error) || req.signal?.aborted) throw error;
+        if (error instanceof VendorHttpError || isAbortError(error) || req.signal?.aborted)
+          throw error;
         const code = (error as { code?: string }).code ?? '';
         failure = {
           error: new VendorHttpError(
@@ -153,7 +155,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const backoff = Math.min(15_000, 1000 * 2 ** (attempt - 1)) * (0.5 + random() / 2);
       const delay = Math.max(backoff, failure.retryAfterMs ?? 0);
-      options.logger.warn(
+      // Info, not a warning: retries are routine, and CI warnings are a scarce, capped resource.
+      options.logger.info(
         `${failure.error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`,
       );
       await clock.sleep(delay, req.signal);
@@ -169,7 +172,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         `${options.vendor} ${req.method} ${redact(req.path)}: expected JSON, got ${describeBody(redact(response.text))}`,
         response.status,
         redact(response.text.slice(0, MAX_BODY_IN_MESSAGE)),
-        false,
+        // A truncated answer to a read is worth another try (the wait loop polls again);
+        // to a trigger it is not, since the run may have started.
+        req.idempotent,
       );
     }
   }
@@ -188,7 +193,7 @@ function createAxios(options: HttpClientOptions, baseUrl: string): AxiosInstance
     options.logger.debug(
       `Using proxy for ${options.vendor}: ${options.redactor.redact(proxyLabel(proxy))}`,
     );
-    httpAgent = httpsAgent = new HttpsProxyAgent(proxy, {
+    httpAgent = httpsAgent = new VendorProxyAgent(proxy, {
       keepAlive: true,
       ca,
       timeout: connectTimeoutMs,
@@ -213,12 +218,65 @@ function createAxios(options: HttpClientOptions, baseUrl: string): AxiosInstance
     // Keep the body as text: malformed JSON must become a clear error, not a silent string.
     transformResponse: [(data: unknown) => data],
     validateStatus: () => true,
-    maxRedirects: 5,
+    // Never follow redirects: a redirect to another host would carry the API key with it
+    // (only Authorization is dropped, not X-TS-API-KEY and the like).
+    maxRedirects: 0,
     // Proxies are handled by the agents above (axios' own proxy support cannot tunnel HTTPS).
     proxy: false,
     httpAgent,
     httpsAgent,
   });
+}
+
+/**
+ * https-proxy-agent applies its `ca` to the proxy connection only; the TLS connection to the
+ * vendor through the tunnel needs it too, or a private CA fails behind a proxy.
+ */
+class VendorProxyAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: string,
+    private readonly agentOptions: { keepAlive: boolean; ca?: string[]; timeout: number },
+  ) {
+    super(proxy, agentOptions);
+  }
+
+  override connect(
+    req: http.ClientRequest,
+    opts: Parameters<HttpsProxyAgent<string>['connect']>[1],
+  ): ReturnType<HttpsProxyAgent<string>['connect']> {
+    const ca = this.agentOptions.ca;
+    // Through the tunnel, TLS would check the certificate against "localhost" when the vendor
+    // is addressed by IP (no SNI name): check it against the host actually asked for.
+    const host = opts.host ?? '';
+    const checkServerIdentity = (_name: string, cert: tls.PeerCertificate) =>
+      tls.checkServerIdentity(host, cert);
+    return super.connect(req, {
+      ...opts,
+      ...(ca ? { ca } : {}),
+      checkServerIdentity,
+    } as typeof opts);
+  }
+}
+
+function redirectError(
+  label: string,
+  response: HttpResponse,
+  redact: (t: string) => string,
+): VendorHttpError {
+  let target = 'another address';
+  try {
+    const location = new URL(response.headers.location ?? '', 'http://unknown');
+    target = `${location.origin}${location.pathname}`;
+  } catch {
+    // keep the generic wording
+  }
+  return new VendorHttpError(
+    `${label}: HTTP ${response.status} redirect to ${redact(target)}. TestRelay does not follow redirects ` +
+      '(the API key would go with it): set baseUrl to the address the server redirects to.',
+    response.status,
+    '',
+    false,
+  );
 }
 
 function readCa(path: string): string {

@@ -6,6 +6,7 @@
 // (Jenkins/Surefire XSD) allow properties only there, not on <testsuites>, and readers
 // that keep properties (Azure, Jenkins) then see them whichever suite they look at.
 import { FLAKY_PROPERTY } from './junit-read.js';
+import { runDurationSeconds, suiteDurationSeconds } from './result.js';
 import type { RunResult, TestCase, TestSuite } from './result.js';
 import { stripInvalidXmlChars } from './untrusted-text.js';
 
@@ -20,7 +21,7 @@ export function renderJunitXml(result: RunResult): string {
   const suites: TestSuite[] =
     result.suites.length > 0 ? result.suites : [{ name: result.title ?? result.vendor, cases: [] }];
   const counts = countCases(suites.flatMap((suite) => suite.cases));
-  const time = result.durationSeconds ?? sumKnown(suites.map(suiteSeconds));
+  const time = runDurationSeconds({ durationSeconds: result.durationSeconds, suites });
 
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(
@@ -72,7 +73,7 @@ function renderSuite(suite: TestSuite, runProperties: [string, string][]): strin
     `  <testsuite${attributes({
       name: suite.name,
       ...counts,
-      time: seconds(suiteSeconds(suite) ?? 0),
+      time: seconds(suiteDurationSeconds(suite) ?? 0),
       timestamp: isoTimestamp,
     })}>`,
     ...renderProperties(merged, '    '),
@@ -135,15 +136,6 @@ function countCases(
     errors: count('error'),
     skipped: count('skipped'),
   };
-}
-
-function suiteSeconds(suite: TestSuite): number | undefined {
-  return suite.durationSeconds ?? sumKnown(suite.cases.map((testCase) => testCase.durationSeconds));
-}
-
-function sumKnown(values: (number | undefined)[]): number | undefined {
-  const known = values.filter((value): value is number => value !== undefined);
-  return known.length === 0 ? undefined : known.reduce((sum, value) => sum + value, 0);
 }
 
 /** Seconds with three decimals, as JUnit writers do; unknown or nonsense → 0. */

@@ -20,7 +20,11 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
 
   switch (result.state) {
     case 'timed_out': {
-      const attach = result.runId ? ` Attach to it later with runId ${result.runId}.` : '';
+      const attach = result.remoteStopped
+        ? ' TestRelay stopped it.'
+        : result.runId
+          ? ` Attach to it later with runId ${result.runId}.`
+          : '';
       const reason = `Timed out waiting for the ${result.vendor} run to finish.${attach}${where}`;
       return { conclusion: policy.onTimeout === 'neutral' ? 'neutral' : 'failure', reason };
     }
@@ -44,10 +48,13 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
       reason: `The run was stopped on the ${result.vendor} side.${where}`,
     };
   }
-  if (totals.total === 0) {
-    const reason = `No tests ran.${where}`;
+  // Nothing ran (no tests, or all skipped): success would be a lie unless asked for.
+  if (totals.passed + totals.failed === 0) {
+    const skipped = totals.skipped ? ` (${totals.skipped} skipped)` : '';
+    const reason = `No tests ran${skipped}.${where}`;
     if (policy.failOnEmpty) return { conclusion: 'failure', reason };
-    return { conclusion: result.verdict === 'error' ? 'failure' : 'neutral', reason };
+    if (result.verdict === 'error') return { conclusion: 'failure', reason };
+    return { conclusion: 'neutral', reason: `${reason} failOnEmpty is off.` };
   }
   if (totals.failed > 0 || result.verdict === 'failed') {
     const count =

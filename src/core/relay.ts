@@ -10,7 +10,14 @@ import { readJunitFiles } from './junit-files.js';
 import { renderJunitXml } from './junit-write.js';
 import { decideOutcome, type Outcome } from './outcome.js';
 import { Redactor } from './redact.js';
-import { allCases, problemCases, type RunResult, totalsOf, verdictFromCases } from './result.js';
+import {
+  allCases,
+  runDurationSeconds,
+  problemCases,
+  type RunResult,
+  totalsOf,
+  verdictFromCases,
+} from './result.js';
 import { readSettings, secretValues, type Settings } from './settings.js';
 import type { RunHandle, Source } from './source.js';
 import { renderSummary } from './summary.js';
@@ -26,8 +33,10 @@ export interface RelayDependencies {
   clock?: Clock;
 }
 
-// How long a cancelled job may still spend stopping the remote run: CIs kill soon after.
-const CANCEL_BUDGET_MS = 3000;
+// A cancelled job has a few seconds before the CI kills it (the entrypoints exit after 4.5 s):
+// up to 1.5 s for a trigger in flight to answer, then up to 2.5 s to stop the run.
+const TRIGGER_GRACE_MS = 1500;
+const STOP_BUDGET_MS = 2500;
 // Collecting results after the run is done: bounded even though the wait is over.
 const COLLECT_BUDGET_MS = 120_000;
 const HEARTBEAT_MS = 5 * 60_000;
@@ -75,7 +84,6 @@ async function relayFiles(settings: Settings, agent: CiAgent): Promise<Outcome> 
     state: 'completed',
     suites,
     links: [],
-    durationSeconds: sumDurations(suites.map((s) => s.durationSeconds)),
   };
   result.verdict = verdictFromCases(result);
   return publish(result, settings, agent);
@@ -94,33 +102,56 @@ async function runOnVendor(
   const started = clock.now();
   const name = source.displayName;
 
+  const deadline = started + settings.timeoutMs;
+  // Starting or finding the run counts against the timeout like the wait itself.
+  const untilDeadline = (signal: AbortSignal) =>
+    AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - clock.now()))]);
+
   let handle: RunHandle;
   try {
     if (settings.runId) {
-      handle = await source.attach(settings.runId, cancel);
+      handle = await source.attach(settings.runId, untilDeadline(cancel));
       log.info(`Attached to ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
     } else {
       log.info(`Starting ${name} test plan ${settings.planId}…`);
       // A trigger in flight is given a moment to answer when the job is cancelled, so we
       // learn the run id and can stop it instead of leaving an unknown run behind.
-      handle = await source.trigger(delayedAbort(cancel, CANCEL_BUDGET_MS));
+      handle = await source.trigger(untilDeadline(delayedAbort(cancel, TRIGGER_GRACE_MS)));
       log.info(`Started ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
     }
   } catch (error) {
+    if (cancel.aborted && !settings.runId) {
+      log.warn(
+        `The job was cancelled while ${name} was starting test plan ${settings.planId}. ` +
+          `A run may have started there without TestRelay learning its id: check the plan's runs in ${name}.`,
+      );
+    }
     const result = errorResult(settings, name, error, redactor);
-    if (cancel.aborted) result.state = 'cancelled';
+    if (cancel.aborted) {
+      result.state = 'cancelled';
+      result.verdict = undefined;
+    }
     return result;
   }
   agent.setOutput('runId', handle.runId);
   if (handle.runUrl) agent.setOutput('runUrl', handle.runUrl);
 
+  if (
+    typeof settings.pollInterval === 'number' &&
+    settings.pollInterval < source.minPollIntervalMs
+  ) {
+    log.info(
+      `Note: pollInterval ${formatDuration(settings.pollInterval)} is faster than ${name} should be polled ` +
+        `(every ${formatDuration(source.minPollIntervalMs)} or slower); use auto unless you run against a simulator.`,
+    );
+  }
   let lastLine = '';
   let lastLogged = started;
   let result: RunResult;
   try {
     const outcome = await waitForRun({
       poll: (signal) => source.poll(handle, signal),
-      deadline: started + settings.timeoutMs,
+      deadline,
       interval: settings.pollInterval,
       minIntervalMs: source.minPollIntervalMs,
       signal: cancel,
@@ -148,11 +179,12 @@ async function runOnVendor(
       result = source.partial(handle, outcome.last);
       result.state = 'timed_out';
       result.verdict = undefined;
-      log.warn(
+      // Info: the step's own failure or warning says it once, where it counts.
+      log.info(
         `Timed out after ${formatDuration(settings.timeoutMs)} waiting for ${name} run ${handle.runId}.`,
       );
       if (settings.cancelOnTimeout) {
-        await stopRemote(source, handle, agent, AbortSignal.timeout(15_000));
+        result.remoteStopped = await stopRemote(source, handle, agent, AbortSignal.timeout(15_000));
       } else {
         log.info(
           `The run goes on: ${handle.runUrl ?? `run ${handle.runId}`}. A later job can attach to it with runId ${handle.runId}.`,
@@ -162,32 +194,40 @@ async function runOnVendor(
       result = source.partial(handle, outcome.last);
       result.state = 'cancelled';
       result.verdict = undefined;
-      log.warn(`Cancelled: stopping ${name} run ${handle.runId}…`);
-      await stopRemote(source, handle, agent, AbortSignal.timeout(CANCEL_BUDGET_MS));
+      log.info(`Cancelled: stopping ${name} run ${handle.runId}…`);
+      result.remoteStopped = await stopRemote(
+        source,
+        handle,
+        agent,
+        AbortSignal.timeout(STOP_BUDGET_MS),
+      );
     }
   } catch (error) {
     result = source.partial(handle, undefined);
     result.state = 'error';
     result.verdict = 'error';
+    // Not logged here: the outcome's reason carries it to the step failure.
     result.message = redactor.redact(errorMessage(error));
-    log.error(result.message);
   }
   return result;
 }
 
+/** True when the vendor confirmed the stop. */
 async function stopRemote(
   source: Source,
   handle: RunHandle,
   agent: CiAgent,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   try {
     const report = await source.cancel(handle, signal);
     agent.logger.info(report.message);
+    return report.stopped;
   } catch (error) {
     agent.logger.warn(
       `Could not stop ${source.displayName} run ${handle.runId}: ${errorMessage(error)}`,
     );
+    return false;
   }
 }
 
@@ -213,6 +253,7 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
   const log = agent.logger;
   const outcome = decideOutcome(result, settings);
   const totals = totalsOf(result);
+  const seconds = runDurationSeconds(result);
   const files: string[] = [];
 
   try {
@@ -232,10 +273,7 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
     passed: String(totals.passed),
     failed: String(totals.failed),
     skipped: String(totals.skipped),
-    duration:
-      result.durationSeconds !== undefined
-        ? String(Math.round(result.durationSeconds * 1000) / 1000)
-        : '',
+    duration: seconds !== undefined ? String(Math.round(seconds * 1000) / 1000) : '',
     junitPath: files.length > 0 ? settings.junitPath : '',
   };
   for (const [key, value] of Object.entries(outputs)) agent.setOutput(key, value);
@@ -281,14 +319,12 @@ function logResult(result: RunResult, agent: CiAgent): void {
   // An error has no totals to speak of; the outcome's reason says what went wrong.
   if (result.state === 'error' && allCases(result).length === 0) return;
   const t = totalsOf(result);
+  const seconds = runDurationSeconds(result);
   const log = agent.logger;
   const subject = result.runId
     ? `${result.title ?? result.vendor} (run ${result.runId})`
     : (result.title ?? result.vendor);
-  const duration =
-    result.durationSeconds !== undefined
-      ? ` in ${formatDuration(result.durationSeconds * 1000)}`
-      : '';
+  const duration = seconds !== undefined ? ` in ${formatDuration(seconds * 1000)}` : '';
   log.info(
     `${subject}: ${result.state}${result.verdict ? `, verdict ${result.verdict}` : ''} — ` +
       `${t.total} tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`,
@@ -350,11 +386,6 @@ function delayedAbort(signal: AbortSignal, delayMs: number): AbortSignal {
     { once: true },
   );
   return controller.signal;
-}
-
-function sumDurations(values: Array<number | undefined>): number | undefined {
-  const known = values.filter((v): v is number => v !== undefined);
-  return known.length > 0 ? known.reduce((a, b) => a + b, 0) : undefined;
 }
 
 export function errorMessage(error: unknown): string {

@@ -59,6 +59,8 @@ export interface RunResult {
    * when `suites` is empty, so the totals are never counted twice.
    */
   reportedCounts?: Partial<Totals>;
+  /** Set when TestRelay stopped the remote run (on cancel or timeout). */
+  remoteStopped?: boolean;
 }
 
 export interface Totals {
@@ -103,14 +105,18 @@ export function totalsOf(result: Pick<RunResult, 'suites' | 'reportedCounts'>): 
   };
 }
 
-/** The verdict a set of cases implies, for sources (like JUnit files) that have no verdict of their own. */
-export function verdictFromCases(result: Pick<RunResult, 'suites' | 'reportedCounts'>): Verdict {
+/**
+ * The verdict a set of cases implies, for sources (like JUnit files) that have no verdict of
+ * their own; undefined when no test ran (none, or all skipped): the failOnEmpty rule decides.
+ */
+export function verdictFromCases(
+  result: Pick<RunResult, 'suites' | 'reportedCounts'>,
+): Verdict | undefined {
   const totals = totalsOf(result);
-  if (totals.total === 0) return 'error';
-  if (totals.errors > 0 && totals.failed === totals.errors) return 'error';
-  if (totals.failed > 0) return 'failed';
-  if (totals.passed === 0) return 'error';
-  return 'passed';
+  if (totals.failed > totals.errors) return 'failed';
+  if (totals.errors > 0) return 'error';
+  if (totals.passed > 0) return 'passed';
+  return undefined;
 }
 
 /** Failed and errored cases, failures first: what a reader needs to see first. */
@@ -120,4 +126,22 @@ export function problemCases(result: Pick<RunResult, 'suites'>): TestCase[] {
     ...cases.filter((c) => c.status === 'failed'),
     ...cases.filter((c) => c.status === 'error'),
   ];
+}
+
+/** Sum of the known values, or undefined when none is known. */
+export function sumKnown(values: Array<number | undefined>): number | undefined {
+  const known = values.filter((value): value is number => value !== undefined);
+  return known.length === 0 ? undefined : known.reduce((sum, value) => sum + value, 0);
+}
+
+/** Seconds of one suite: as reported, else the sum of its cases. */
+export function suiteDurationSeconds(suite: TestSuite): number | undefined {
+  return suite.durationSeconds ?? sumKnown(suite.cases.map((testCase) => testCase.durationSeconds));
+}
+
+/** Seconds of the run: as the vendor reported, else the sum of its suites. */
+export function runDurationSeconds(
+  result: Pick<RunResult, 'durationSeconds' | 'suites'>,
+): number | undefined {
+  return result.durationSeconds ?? sumKnown(result.suites.map(suiteDurationSeconds));
 }

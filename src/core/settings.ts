@@ -260,7 +260,7 @@ function readArtifactName(value: string, problems: Problems): string | undefined
   return value;
 }
 
-/** key=value lines (or comma-separated pairs), or a JSON object of strings. */
+/** key=value lines, or a JSON object of strings. */
 export function readRuntimeData(value: string, problems?: Problems): Record<string, string> {
   const fail = (message: string): Record<string, string> => {
     if (problems) problems.add('runtimeData', message);
@@ -290,8 +290,8 @@ export function readRuntimeData(value: string, problems?: Problems): Record<stri
     return data;
   }
   const data: Record<string, string> = {};
-  const entries = value.includes('\n') ? value.split(/\r?\n/) : value.split(',');
-  for (const raw of entries) {
+  // One pair per line: values (URLs, lists) may hold commas.
+  for (const raw of value.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const eq = line.indexOf('=');

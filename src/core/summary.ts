@@ -1,7 +1,8 @@
 // The markdown job summary (GitHub step summary; reused for Azure and the CLI).
 // Pure and deterministic. What a reader needs comes first — verdict, totals, then the
 // failures — so trimming to the size limit drops the least useful part: the passed list.
-import { totalsOf } from './result.js';
+import { formatDuration } from './duration.js';
+import { runDurationSeconds, totalsOf } from './result.js';
 import type { CaseStatus, RunResult, TestCase, TestSuite } from './result.js';
 import {
   escapeMarkdown,
@@ -134,7 +135,9 @@ function renderHeader(result: RunResult, options: SummaryOptions): string {
 
   if (options.outcome) {
     const { conclusion, reason } = options.outcome;
-    const why = escapeMarkdown(oneLine(reason, 500));
+    // The run is linked above; a URL repeated in the reason would only come out escaped.
+    const shortReason = result.runUrl ? reason.replace(` See ${result.runUrl}`, '') : reason;
+    const why = escapeMarkdown(oneLine(shortReason, 500));
     lines.push(
       `**Outcome:** ${OUTCOME_ICON[conclusion]} ${conclusion}${why ? `: ${why}` : ''}`,
       '',
@@ -166,7 +169,7 @@ function renderTotals(result: RunResult): string {
   return [
     '| Total | Passed | Failed | Errors | Skipped | Flaky | Duration |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${cells.join(' | ')} | ${formatDuration(runSeconds(result))} |`,
+    `| ${cells.join(' | ')} | ${formatSeconds(runDurationSeconds(result))} |`,
     '',
     '',
   ].join('\n');
@@ -341,7 +344,7 @@ function testRow(testCase: TestCase, suite: TestSuite): string {
     testCase.classname && testCase.classname !== suite.name
       ? `${markdownTableCell(testCase.classname, 200)} › ${name}`
       : name;
-  return `| ${icon} | ${cell || ' '} | ${formatDuration(testCase.durationSeconds)} |\n`;
+  return `| ${icon} | ${cell || ' '} | ${formatSeconds(testCase.durationSeconds)} |\n`;
 }
 
 function trimNote(notListed: number, trimmed: Trimmed, maxBytes: number): string {
@@ -409,31 +412,6 @@ function safeUrl(raw: string | undefined): string | undefined {
   return href.length <= 2000 ? href : undefined;
 }
 
-function runSeconds(result: RunResult): number | undefined {
-  if (result.durationSeconds !== undefined) return result.durationSeconds;
-  const perSuite = result.suites.map(
-    (suite) =>
-      suite.durationSeconds ?? sumKnown(suite.cases.map((testCase) => testCase.durationSeconds)),
-  );
-  return sumKnown(perSuite);
-}
-
-function sumKnown(values: (number | undefined)[]): number | undefined {
-  const known = values.filter((value): value is number => value !== undefined);
-  return known.length === 0 ? undefined : known.reduce((sum, value) => sum + value, 0);
-}
-
-/** `850 ms`, `23.0 s`, `2m 03s`, `1h 05m`; unknown → `—`. */
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
-  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const whole = Math.round(seconds);
-  const pad = (value: number): string => String(value).padStart(2, '0');
-  if (whole < 3600) return `${Math.floor(whole / 60)}m ${pad(whole % 60)}s`;
-  return `${formatCount(Math.floor(whole / 3600))}h ${pad(Math.floor((whole % 3600) / 60))}m`;
-}
-
 function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${Math.floor(bytes / 1024)} KiB`;
@@ -442,4 +420,8 @@ function formatBytes(bytes: number): string {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
+}
+
+function formatSeconds(seconds: number | undefined): string {
+  return formatDuration(seconds === undefined ? undefined : seconds * 1000);
 }

@@ -64,7 +64,8 @@ export async function waitForRun<S extends PollSnapshot>(
       if (isAbortError(error) || pollSignal.aborted) return { kind: 'timed_out', last };
       if (!(error instanceof VendorHttpError) || !error.retryable || ++failures >= maxFailures)
         throw error;
-      options.logger.warn(`${error.message}; still waiting (${failures} failed polls in a row)`);
+      // Info: transient, and CI warnings are capped; it becomes the error if it persists.
+      options.logger.info(`${error.message}; still waiting (${failures} failed polls in a row)`);
     }
 
     if (last && failures === 0) {
@@ -88,7 +89,7 @@ export async function waitForRun<S extends PollSnapshot>(
             maxMs: options.maxIntervalMs ?? 60_000,
             random,
           })
-        : options.interval;
+        : withJitter(options.interval, random);
     const sleepFor = Math.min(interval, options.deadline - clock.now());
     if (sleepFor <= 0) continue;
     try {
@@ -137,4 +138,9 @@ export function nextAutoInterval(input: AutoIntervalInput): number {
 function combine(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/** ±10% around a fixed interval, so pipelines started together don't poll in lockstep. */
+function withJitter(ms: number, random: () => number): number {
+  return Math.round(ms * (0.9 + random() * 0.2));
 }

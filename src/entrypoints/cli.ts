@@ -6,7 +6,7 @@ import { envName, flagName, INPUTS } from '../core/inputs.js';
 import { type Outcome } from '../core/outcome.js';
 import { errorMessage, relay } from '../core/relay.js';
 import { Redactor } from '../core/redact.js';
-import { InputError, readSettings, SettingsError } from '../core/settings.js';
+import { InputError, readSettings, secretValues, SettingsError } from '../core/settings.js';
 import { runSimulateCommand } from '../simulator/index.js';
 import { VERSION } from '../core/version.js';
 import { createSource } from '../vendors/index.js';
@@ -81,6 +81,7 @@ async function runRelay(argv: string[], inputs: string[], command: Command): Pro
     outputsFile: args.options['outputs-file'],
     summaryFile: args.options['summary-file'],
     verbose: args.options.verbose === 'true',
+    logToStderr: args.options.json === 'true',
   });
   const signal = cancelOnSignals(4500, () => {
     agent.logger.error('Stopping took too long; exiting.');
@@ -117,9 +118,10 @@ async function runCancel(argv: string[]): Promise<number> {
   });
   try {
     const redactor = new Redactor();
-    const apiKey = agent.input('apiKey');
-    redactor.add(apiKey);
-    agent.maskSecret(apiKey);
+    for (const secret of secretValues((name) => agent.input(name))) {
+      redactor.add(secret);
+      agent.maskSecret(secret);
+    }
     const settings = readSettings((name) => agent.input(name), agent.context());
     if (!settings.vendor)
       throw new InputError('vendor', 'vendor: required to cancel a run, e.g. --vendor testsigma');

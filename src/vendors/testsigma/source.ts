@@ -218,8 +218,22 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
         );
         return undefined;
       }
-      if (text.startsWith('<'))
-        return parseJunitXml(text, `Testsigma JUnit report of run ${runId}`);
+      if (text.startsWith('<')) {
+        try {
+          return await parseJunitXml(text, `Testsigma JUnit report of run ${runId}`);
+        } catch (error) {
+          // A truncated download or an HTML error page: try again, then fall back to the counts.
+          if (attempt === JUNIT_ATTEMPTS) {
+            this.logger.warn(
+              `Testsigma's JUnit report could not be read: ${(error as Error).message}`,
+            );
+            return undefined;
+          }
+          this.logger.debug(`JUnit report unreadable (${(error as Error).message}); retrying`);
+          await this.clock.sleep(JUNIT_RETRY_MS, signal);
+          continue;
+        }
+      }
       // The report endpoint answers 200 with plain text until the report is ready.
       if (!NOT_COMPLETED_REPORT.test(text) || attempt === JUNIT_ATTEMPTS) {
         this.logger.warn(`Testsigma's JUnit report is not available: ${text.slice(0, 200)}`);
