@@ -70,7 +70,7 @@ describe('README', () => {
   it('documents every input with its default and every output', () => {
     for (const input of INPUTS) {
       const cells = cellsOf(input.name);
-      expect({ input: input.name, default: cells?.[2] }).toEqual({
+      expect({ input: input.name, default: cells?.[3] }).toEqual({
         input: input.name,
         default: input.default ? `\`${input.default}\`` : '',
       });

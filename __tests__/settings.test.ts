@@ -119,7 +119,7 @@ describe('readSettings', () => {
       expect.stringMatching(/^vendor: set a vendor .* or junitFiles/),
     ]);
     expect(problemsOf({ vendor: 'sauce' })[0]).toMatch(
-      /^vendor: expected one of testsigma, got "sauce"/,
+      /^vendor: expected one of testsigma, sofy, squish, got "sauce"/,
     );
   });
 
@@ -180,5 +180,139 @@ describe('readRuntimeData', () => {
       ci,
     );
     expect(s.testsigma.runtimeData.ciCommit).toBe('mine');
+  });
+});
+
+describe('readSettings for Sofy', () => {
+  const guid = '0b3c2c4e-9f7a-4d5e-8a1b-2c3d4e5f6a7b';
+  const key = '11111111-2222-4333-8444-555555555555';
+
+  it('picks the API generation from the form of planId, and a longer default timeout', () => {
+    const current = settingsFrom({ vendor: 'sofy', apiKey: key, planId: guid });
+    expect(current.sofy.apiGeneration).toBe('current');
+    expect(current.timeoutMs).toBe(150 * 60_000);
+    expect(settingsFrom({ vendor: 'sofy', apiKey: key, planId: '1888' }).sofy.apiGeneration).toBe(
+      'legacy',
+    );
+    expect(
+      settingsFrom({ vendor: 'sofy', apiKey: key, planId: guid, timeout: '10m' }).timeoutMs,
+    ).toBe(600_000);
+  });
+
+  it('refuses a key that is not a GUID without echoing it, and ids of the wrong form', () => {
+    const problems = problemsOf({
+      vendor: 'sofy',
+      apiKey: 'not-a-guid-secret',
+      planId: 'nightly',
+      runId: 'abc',
+    });
+    expect(problems.join('\n')).not.toContain('not-a-guid-secret');
+    expect(problems).toEqual([
+      expect.stringMatching(/^apiKey: expected a Sofy API key, which is a GUID/),
+      expect.stringMatching(/^planId: expected a Sofy schedule id: a GUID, or a number/),
+      expect.stringMatching(/^runId: expected a numeric Sofy test run group id/),
+    ]);
+    expect(
+      problemsOf({ vendor: 'sofy', apiKey: key, planId: '1888', apiFlavor: 'current' }),
+    ).toEqual([expect.stringMatching(/^planId: apiFlavor current needs a schedule GUID/)]);
+    expect(problemsOf({ vendor: 'sofy', apiKey: key, planId: guid, apiFlavor: 'cloud' })).toEqual([
+      expect.stringMatching(/^apiFlavor: expected one of current, legacy, got "cloud"/),
+    ]);
+  });
+
+  it('checks the build to upload before any request', () => {
+    expect(problemsOf({ vendor: 'sofy', apiKey: key, planId: guid, appPath: 'app.aab' })).toEqual([
+      expect.stringMatching(/^appPath: expected an \.apk or \.ipa file/),
+    ]);
+    expect(
+      problemsOf({ vendor: 'sofy', apiKey: key, planId: guid, appPath: '/nowhere/app.apk' }),
+    ).toEqual([expect.stringMatching(/^appPath: no such file: "\/nowhere\/app\.apk"/)]);
+    expect(
+      problemsOf({
+        vendor: 'sofy',
+        apiKey: key,
+        planId: guid,
+        appPath: 'https://x.example/a.apk',
+        appHash: 'h',
+      }),
+    ).toEqual([expect.stringMatching(/^appPath: set either appPath .* or appHash/)]);
+  });
+});
+
+describe('readSettings for Squish Test Center', () => {
+  const base = { vendor: 'squish', baseUrl: 'http://tc.example.com:8800', apiKey: 'tok-123456' };
+  const squishCi: CiContext = {
+    ci: 'github',
+    workflow: 'e2e',
+    runNumber: '42',
+    branch: 'main',
+    commit: 'abc123',
+  };
+  const squish = (inputs: Record<string, string>) => readSettings((n) => inputs[n] ?? '', squishCi);
+
+  it('defaults title and batch from the CI run, and reads schedule, repos and capabilities', () => {
+    const s = squish({
+      ...base,
+      planId: '64',
+      scheduleTime: '2026-05-01T22:00:00Z',
+      linkedRepos: '3\n4=release/1.2',
+      capabilities: 'OS=Linux\nQt=6.8',
+    });
+    expect(s.squish).toMatchObject({
+      title: 'e2e #42',
+      batch: 'main #42',
+      scheduleTime: Date.parse('2026-05-01T22:00:00Z'),
+      linkedRepos: [
+        { id: 3, branch: 'abc123' },
+        { id: 4, branch: 'release/1.2' },
+      ],
+      capabilities: [
+        ['OS', 'Linux'],
+        ['Qt', '6.8'],
+      ],
+    });
+    expect(s.timeoutMs).toBe(3_600_000);
+  });
+
+  it('takes a token or a user and password, and a template by id or by project and title', () => {
+    expect(
+      squish({
+        ...base,
+        apiKey: '',
+        username: 'ci',
+        password: 'pw',
+        project: 'Shop',
+        planTitle: 'Nightly',
+      }).squish,
+    ).toMatchObject({
+      username: 'ci',
+      planTitle: 'Nightly',
+    });
+    const problems = (inputs: Record<string, string>) => {
+      try {
+        squish(inputs);
+      } catch (error) {
+        return (error as SettingsError).problems.map((p) => p.message);
+      }
+      return [];
+    };
+    expect(problems({ vendor: 'squish', planId: '64' })).toEqual([
+      expect.stringMatching(/^baseUrl: required for vendor squish/),
+      expect.stringMatching(
+        /^apiKey: required for vendor squish: an access token, or set username and password/,
+      ),
+    ]);
+    expect(problems({ ...base, planTitle: 'Nightly' })).toEqual([
+      expect.stringMatching(/^project: required with planTitle/),
+    ]);
+    expect(problems({ ...base, planId: '64', username: 'ci', password: 'pw' })).toEqual([
+      expect.stringMatching(/^username: set either apiKey/),
+    ]);
+    expect(problems({ ...base, planId: '64', scheduleTime: 'tonight' })).toEqual([
+      expect.stringMatching(/^scheduleTime: expected now, an ISO 8601 time/),
+    ]);
+    expect(problems({ ...base, planId: '64', linkedRepos: 'main' })).toEqual([
+      expect.stringMatching(/^linkedRepos: expected "<repository id>=<branch or commit>" lines/),
+    ]);
   });
 });

@@ -8,12 +8,16 @@ import ncc from '@vercel/ncc';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
+// `--out DIR` builds somewhere else than dist/ (e.g. to test work in progress side by side).
+const outIndex = process.argv.indexOf('--out');
+const distRoot = outIndex === -1 ? join(root, 'dist') : process.argv[outIndex + 1];
+
 const bundles = [
-  { entry: 'src/entrypoints/github.ts', out: 'dist' },
-  { entry: 'src/entrypoints/cli.ts', out: 'dist/cli' },
+  { entry: 'src/entrypoints/github.ts', out: distRoot },
+  { entry: 'src/entrypoints/cli.ts', out: join(distRoot, 'cli') },
 ];
 
-for (const { out } of bundles) rmSync(join(root, out), { recursive: true, force: true });
+rmSync(distRoot, { recursive: true, force: true });
 
 for (const { entry, out } of bundles) {
   const { code, assets } = await ncc(join(root, entry), {
@@ -22,7 +26,7 @@ for (const { entry, out } of bundles) {
     cache: false,
     sourceMap: false,
   });
-  const dir = join(root, out);
+  const dir = out;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.js'), code.replaceAll('__TESTRELAY_VERSION__', version));
   for (const [name, asset] of Object.entries(assets)) {
@@ -30,7 +34,7 @@ for (const { entry, out } of bundles) {
     writeFileSync(join(dir, name), asset.source);
   }
   writeFileSync(join(dir, 'licenses.txt'), thirdPartyNotices());
-  console.log(`${entry} → ${out}/index.js (${Math.round(code.length / 1024)} KiB)`);
+  console.log(`${entry} → ${out.replace(`${root}/`, '')}/index.js (${Math.round(code.length / 1024)} KiB)`);
 }
 
 /**

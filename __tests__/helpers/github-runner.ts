@@ -9,8 +9,10 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
-export const ACTION_BUNDLE = path.join(ROOT, 'dist', 'index.js');
-export const CLI_BUNDLE = path.join(ROOT, 'dist', 'cli', 'index.js');
+// TESTRELAY_TEST_DIST points the tests at bundles built elsewhere (node scripts/build.mjs --out DIR).
+const DIST = process.env.TESTRELAY_TEST_DIST || path.join(ROOT, 'dist');
+export const ACTION_BUNDLE = path.join(DIST, 'index.js');
+export const CLI_BUNDLE = path.join(DIST, 'cli', 'index.js');
 /** The Node that runs the bundles: GitHub runs actions on Node 24; CI also checks with it. */
 export const NODE = process.env.TESTRELAY_TEST_NODE || process.execPath;
 

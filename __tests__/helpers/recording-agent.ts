@@ -1,5 +1,6 @@
 // A CI agent that records everything, for running the relay in-process.
 import type { Annotation, CiAgent } from '../../src/core/agent.js';
+import { downloadToTemp } from '../../src/core/download.js';
 import type { CiContext } from '../../src/core/settings.js';
 
 export class RecordingAgent implements CiAgent {
@@ -38,6 +39,11 @@ export class RecordingAgent implements CiAgent {
   }
   async writeSummary(markdown: string): Promise<void> {
     this.summary = markdown;
+  }
+  readonly downloads: string[] = [];
+  downloadFile(url: string): Promise<string> {
+    this.downloads.push(url);
+    return downloadToTemp(url);
   }
   progress(): void {}
   log(): string {

@@ -3,6 +3,7 @@
 
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import * as toolCache from '@actions/tool-cache';
 import type { Annotation, CiAgent } from '../core/agent.js';
 import type { Logger } from '../core/logger.js';
 import type { CiContext } from '../core/settings.js';
@@ -41,6 +42,7 @@ export class GitHubAgent implements CiAgent {
       repository,
       commit: context.sha || undefined,
       ref: context.ref || undefined,
+      branch: process.env.GITHUB_HEAD_REF || (context.ref?.startsWith('refs/heads/') ? context.ref.slice(11) : undefined),
       runNumber: context.runNumber ? String(context.runNumber) : undefined,
       runUrl:
         repository && context.runId
@@ -77,6 +79,10 @@ export class GitHubAgent implements CiAgent {
 
   async uploadArtifact(name: string, files: string[], rootDirectory: string): Promise<void> {
     await uploadResultsArtifact(name, files, rootDirectory);
+  }
+
+  async downloadFile(url: string): Promise<string> {
+    return toolCache.downloadTool(url);
   }
 
   progress(): void {

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Annotation, CiAgent } from '../core/agent.js';
+import { downloadToTemp } from '../core/download.js';
 import { envName } from '../core/inputs.js';
 import type { Logger } from '../core/logger.js';
 import { Redactor } from '../core/redact.js';
@@ -61,7 +62,9 @@ export class TerminalAgent implements CiAgent {
       ci: 'cli',
       repository: env.GITHUB_REPOSITORY ?? env.CI_PROJECT_PATH ?? env.BUILD_REPOSITORY_NAME,
       commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? env.BUILD_SOURCEVERSION,
+      branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || env.BUILD_SOURCEBRANCHNAME,
       runNumber: env.GITHUB_RUN_NUMBER ?? env.CI_PIPELINE_IID ?? env.BUILD_BUILDNUMBER,
+      workflow: env.GITHUB_WORKFLOW ?? env.CI_PROJECT_NAME ?? env.BUILD_DEFINITIONNAME,
       runUrl: env.CI_JOB_URL ?? env.CI_PIPELINE_URL,
     };
   }
@@ -96,6 +99,10 @@ export class TerminalAgent implements CiAgent {
     await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
     await fs.promises.writeFile(file, markdown, 'utf8');
     this.logger.info(`Summary: ${file}`);
+  }
+
+  downloadFile(url: string): Promise<string> {
+    return downloadToTemp(url);
   }
 
   progress(line: string): void {

@@ -29,6 +29,11 @@ export interface CiAgent {
   writeSummary(markdown: string): Promise<void>;
   /** Present only where the CI has artifacts of its own (GitHub). */
   uploadArtifact?(name: string, files: string[], rootDirectory: string): Promise<void>;
+  /**
+   * Downloads a file (e.g. an app build to upload) to a temporary path, the CI's own way
+   * where it has one (GitHub: @actions/tool-cache, with its retries).
+   */
+  downloadFile(url: string): Promise<string>;
   /** A live progress line while waiting (a terminal may redraw it; CI logs may ignore it). */
   progress(line: string): void;
 }

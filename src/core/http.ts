@@ -34,6 +34,10 @@ export interface HttpRequest {
   /** Path relative to the base URL, e.g. "/execution_results/12". */
   path: string;
   body?: unknown;
+  /** A multipart body (e.g. a file upload) instead of JSON. */
+  form?: FormData;
+  /** Extra headers for this request only. */
+  headers?: Record<string, string>;
   query?: Record<string, string | number>;
   accept?: string;
   /**
@@ -110,12 +114,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const response = await instance.request<string>({
           method: req.method,
           url: req.path,
-          data: req.body === undefined ? undefined : JSON.stringify(req.body),
+          data: req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
           params: req.query,
           headers: {
             Accept: req.accept ?? 'application/json',
             ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            ...req.headers,
           },
+          // Uploads can be large builds.
+          ...(req.form ? { maxBodyLength: Infinity, maxContentLength: Infinity } : {}),
           signal: req.signal,
         });
         const result = toResponse(response);

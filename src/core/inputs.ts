@@ -9,7 +9,7 @@ export interface InputSpec {
   /** Marks inputs that hold credentials: masked, never logged. */
   secret?: boolean;
   /** Which vendor (or feature) the input belongs to, for grouping in docs and --help. */
-  group: 'common' | 'testsigma';
+  group: 'common' | 'testsigma' | 'sofy' | 'squish';
 }
 
 export const INPUTS: InputSpec[] = [
@@ -18,35 +18,36 @@ export const INPUTS: InputSpec[] = [
     group: 'common',
     default: '',
     description:
-      'Test platform to run on: testsigma. Leave empty to relay existing JUnit files (junitFiles).',
+      'Test platform to run on: testsigma, sofy or squish (Squish Test Center). Leave empty to relay existing JUnit files (junitFiles).',
   },
   {
     name: 'baseUrl',
     group: 'common',
     default: '',
     description:
-      "Vendor API base URL. Default: the vendor's cloud (Testsigma: https://app.testsigma.com/api/v1). Required for self-hosted servers.",
+      "Vendor API base URL. Default: the vendor's cloud (Testsigma: https://app.testsigma.com/api/v1; Sofy: https://public.sofy.ai, or https://api.sofy.ai for the legacy API). Required for self-hosted servers (Testsigma self-hosted, Squish Test Center).",
   },
   {
     name: 'apiKey',
     group: 'common',
     default: '',
     secret: true,
-    description: 'Vendor API key. Pass it from a secret; it is masked and never logged.',
+    description:
+      'Vendor API key (Squish Test Center: an access token). Pass it from a secret; it is masked and never logged.',
   },
   {
     name: 'planId',
     group: 'common',
     default: '',
     description:
-      'Id of the test plan to trigger (Testsigma: the plan id from its CI/CD Integration tab).',
+      'Test plan to trigger. Testsigma: the plan id (CI/CD Integration tab). Sofy: the scheduled run id (a GUID; a number for the legacy API). Squish Test Center: the template id (or use project and planTitle).',
   },
   {
     name: 'runId',
     group: 'common',
     default: '',
     description:
-      'Attach to an existing run instead of triggering one (e.g. the runId a timed-out job printed).',
+      'Attach to an existing run instead of triggering one (e.g. the runId a timed-out job printed; Sofy: the test run group id, with planId).',
   },
   {
     name: 'junitFiles',
@@ -58,8 +59,9 @@ export const INPUTS: InputSpec[] = [
   {
     name: 'timeout',
     group: 'common',
-    default: '30m',
-    description: 'Longest time to wait for the run, e.g. 45m, 1h30m. The wait always ends by then.',
+    default: '',
+    description:
+      'Longest time to wait for the run, e.g. 45m, 1h30m; the wait always ends by then. Default: 30m for Testsigma, 2h30m for Sofy (its device queue can take 2 hours), 1h for Squish Test Center.',
   },
   {
     name: 'pollInterval',
@@ -136,9 +138,9 @@ export const INPUTS: InputSpec[] = [
   {
     name: 'apiFlavor',
     group: 'testsigma',
-    default: 'cloud',
+    default: '',
     description:
-      "Testsigma API flavour: 'cloud' (app.testsigma.com) or 'self-hosted' (open-source server).",
+      "API flavour. Testsigma: 'cloud' (default) or 'self-hosted'. Sofy: 'current' (public.sofy.ai) or 'legacy' (api.sofy.ai); default: from planId (a GUID is current, a number legacy).",
   },
   {
     name: 'runtimeData',
@@ -158,6 +160,86 @@ export const INPUTS: InputSpec[] = [
     group: 'testsigma',
     default: '',
     description: 'Testsigma environment id to run against (a positive integer).',
+  },
+  {
+    name: 'appHash',
+    group: 'sofy',
+    default: '',
+    description: 'Sofy: run this uploaded build (its app hash). Default: the latest build.',
+  },
+  {
+    name: 'appPath',
+    group: 'sofy',
+    default: '',
+    description:
+      'Sofy: upload this .apk or .ipa first (a local path, or an http(s) URL that is downloaded) and run it.',
+  },
+  {
+    name: 'project',
+    group: 'squish',
+    default: '',
+    description: 'Squish Test Center: project of the template named by planTitle.',
+  },
+  {
+    name: 'planTitle',
+    group: 'squish',
+    default: '',
+    description: 'Squish Test Center: title of the test plan template to run (instead of planId).',
+  },
+  {
+    name: 'title',
+    group: 'squish',
+    default: '',
+    description: 'Squish Test Center: title of the new plan execution. Default: workflow name and run number.',
+  },
+  {
+    name: 'batch',
+    group: 'squish',
+    default: '',
+    description:
+      'Squish Test Center: batch that receives the results. Default: branch and run number, one batch per CI run.',
+  },
+  {
+    name: 'username',
+    group: 'squish',
+    default: '',
+    description: 'Squish Test Center: user name, with password, instead of an apiKey token.',
+  },
+  {
+    name: 'password',
+    group: 'squish',
+    default: '',
+    secret: true,
+    description: 'Squish Test Center: password for username. Pass it from a secret.',
+  },
+  {
+    name: 'scheduleTime',
+    group: 'squish',
+    default: '',
+    description:
+      'Squish Test Center: when Test Center should run the plan itself: now, an ISO 8601 time, or epoch ms (with linkedRepos).',
+  },
+  {
+    name: 'linkedRepos',
+    group: 'squish',
+    default: '',
+    description:
+      "Squish Test Center: '<repository id>=<branch or commit>' lines; a bare id means the CI's commit.",
+  },
+  {
+    name: 'capabilities',
+    group: 'squish',
+    default: '',
+    description:
+      'Squish Test Center: key=value lines; wait only for the executions with these capabilities (e.g. OS=Linux).',
+  },
+  {
+    name: 'automationToken',
+    group: 'squish',
+    default: '',
+    secret: true,
+    description:
+      "Squish Test Center: the AutomationToken shown on your server's Results API page, for per-test results.",
   },
 ];
 

@@ -93,7 +93,11 @@ async function runRelay(argv: string[], inputs: string[], command: Command): Pro
       agent,
       signal,
       createSource: (settings, redactor) =>
-        createSource(settings, { logger: agent.logger, redactor }),
+        createSource(settings, {
+          logger: agent.logger,
+          redactor,
+          downloadFile: (url) => agent.downloadFile(url),
+        }),
     });
   } catch (error) {
     return reportError(agent, error);
@@ -127,7 +131,11 @@ async function runCancel(argv: string[]): Promise<number> {
       throw new InputError('vendor', 'vendor: required to cancel a run, e.g. --vendor testsigma');
     if (!settings.runId)
       throw new InputError('runId', 'runId: required, the id of the run to stop');
-    const source = createSource(settings, { logger: agent.logger, redactor });
+    const source = createSource(settings, {
+          logger: agent.logger,
+          redactor,
+          downloadFile: (url) => agent.downloadFile(url),
+        });
     const report = await source.cancel({ runId: settings.runId }, AbortSignal.timeout(30_000));
     agent.logger.info(report.message);
     return EXIT.ok;

@@ -21,7 +21,11 @@ async function main(): Promise<void> {
       agent,
       signal,
       createSource: (settings, redactor) =>
-        createSource(settings, { logger: agent.logger, redactor }),
+        createSource(settings, {
+          logger: agent.logger,
+          redactor,
+          downloadFile: (url) => agent.downloadFile(url),
+        }),
     });
     if (outcome.conclusion === 'failure') core.setFailed(outcome.reason);
     else if (outcome.conclusion === 'neutral') core.warning(outcome.reason);

@@ -1,0 +1,110 @@
+// Typed access to raw inputs for the settings reader: defaults from the input list,
+// and every problem collected with the input's name, so a user fixes all of them at once.
+
+import { parseDuration } from './duration.js';
+import { inputSpec } from './inputs.js';
+
+/** Returns the raw text of an input, or '' when unset. */
+export type InputReader = (name: string) => string;
+
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: InputError[]) {
+    super(problems.map((p) => p.message).join('\n'));
+    this.name = 'SettingsError';
+  }
+}
+
+export class Inputs {
+  readonly problems: InputError[] = [];
+
+  constructor(private readonly read: InputReader) {}
+
+  problem(input: string, message: string): void {
+    this.problems.push(new InputError(input, `${input}: ${message}`));
+  }
+
+  /** Trimmed text, or the input's default when empty. */
+  text(name: string): string {
+    const value = (this.read(name) ?? '').trim();
+    return value === '' ? inputSpec(name).default : value;
+  }
+
+  optional(name: string): string | undefined {
+    return this.text(name) || undefined;
+  }
+
+  bool(name: string): boolean {
+    const value = this.text(name).toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(value)) return true;
+    if (['false', 'no', '0', 'off'].includes(value)) return false;
+    this.problem(name, `expected true or false, got "${value}"`);
+    return false;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const value = this.text(name);
+    if (value === '') return undefined;
+    const match = allowed.find((a) => a === value.toLowerCase());
+    if (!match) this.problem(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
+    return match;
+  }
+
+  /** Non-empty lines, trimmed; lines starting with # are comments. */
+  lines(name: string): string[] {
+    return this.text(name)
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+  }
+
+  /** `key=value` lines. */
+  pairs(name: string): Array<[string, string]> {
+    const pairs: Array<[string, string]> = [];
+    for (const line of this.lines(name)) {
+      const eq = line.indexOf('=');
+      if (eq <= 0) {
+        this.problem(name, `expected key=value lines, got "${line}"`);
+        continue;
+      }
+      pairs.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
+    }
+    return pairs;
+  }
+
+  /** A duration with units, within bounds; undefined (and a problem saying what was `expected`) otherwise. */
+  duration(
+    name: string,
+    minMs: number,
+    maxMs: number,
+    expected: string,
+    options: { fallback?: string } = {},
+  ): number | undefined {
+    const value = this.text(name) || (options.fallback ?? '');
+    const ms = parseDuration(value);
+    if (ms === undefined || ms < minMs || ms > maxMs) {
+      this.problem(name, `expected ${expected}, got "${value}"`);
+      return undefined;
+    }
+    return ms;
+  }
+
+  positiveInteger(name: string): number | undefined {
+    const value = this.text(name);
+    if (!value) return undefined;
+    if (!/^[1-9]\d*$/.test(value)) {
+      this.problem(name, `expected a positive integer, got "${value}"`);
+      return undefined;
+    }
+    return Number(value);
+  }
+}
