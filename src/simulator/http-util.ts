@@ -3,18 +3,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestBody, SimResponse } from './vendor.js';
 
-/** Larger bodies are refused: no vendor request TestRelay sends comes close. */
+/** Default body limit: no JSON request TestRelay sends comes close (uploads raise it). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
-export async function readRawBody(request: IncomingMessage): Promise<string> {
+export async function readRawBody(
+  request: IncomingMessage,
+  maxBytes: number = MAX_BODY_BYTES,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('request body too large');
+    if (size > maxBytes) throw new BodyTooLargeError('request body too large');
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -1,10 +1,12 @@
 // The simulated vendors. Adding one (e.g. Sofy, Squish Test Center) means writing
 // `src/simulator/<vendor>.ts` that exports a VendorDefinition and listing it here.
 
+import { sofySimulator } from './sofy.js';
+import { squishSimulator } from './squish.js';
 import { testsigmaSimulator } from './testsigma.js';
 import type { VendorDefinition } from './vendor.js';
 
-const VENDORS: readonly VendorDefinition[] = [testsigmaSimulator];
+const VENDORS: readonly VendorDefinition[] = [testsigmaSimulator, sofySimulator, squishSimulator];
 
 /** Names accepted by `startSimulator({ vendor })` and `testrelay simulate --vendor`. */
 export const SIMULATED_VENDORS: string[] = VENDORS.map((vendor) => vendor.name);

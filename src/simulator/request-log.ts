@@ -29,6 +29,9 @@ const SECRET_HEADERS = new Set([
   'authorization',
   'x-ts-api-key',
   'x-api-key',
+  'x-sofy-auth-key',
+  'subscriptionkey',
+  'automationtoken',
   'cookie',
   'proxy-authorization',
 ]);

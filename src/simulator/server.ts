@@ -140,7 +140,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     simRequest: SimRequest,
   ): Promise<void> {
     const method = simRequest.method;
-    const match = instance.classify(method, simRequest.path);
+    const match = instance.classify(method, simRequest.path, simRequest.query);
     if (match.page) {
       send(response, instance.handle(simRequest, match.route));
       return;
@@ -201,7 +201,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const method = (request.method ?? 'GET').toUpperCase();
     let rawBody: string;
     try {
-      rawBody = await readRawBody(request);
+      rawBody = await readRawBody(request, definition.maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         send(response, jsonResponse(413, { error: error.message }));

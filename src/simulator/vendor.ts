@@ -53,7 +53,11 @@ export interface VendorContext {
 
 /** One running vendor simulator (state lives here: runs, ids, …). */
 export interface VendorInstance {
-  classify(method: string, path: string): RouteMatch;
+  /**
+   * Names the route of a request. `query` is there for vendors whose routes differ only by a
+   * query parameter (Sofy's legacy status URL with and without `ScheduleTestRunsGroupID`).
+   */
+  classify(method: string, path: string, query: URLSearchParams): RouteMatch;
   /** Returns the vendor's 401 answer when credentials are missing or wrong, else undefined. */
   rejectUnauthorized(request: SimRequest, route: string): SimResponse | undefined;
   handle(request: SimRequest, route: string): SimResponse;
@@ -69,6 +73,11 @@ export interface VendorDefinition {
   readonly title: string;
   /** Vendor-specific scenario knobs (names must not clash with the common knobs). */
   readonly knobs: readonly KnobSpec[];
+  /**
+   * Largest request body accepted (default MAX_BODY_BYTES, 1 MiB); a vendor with a file
+   * upload route raises it so that real builds fit.
+   */
+  readonly maxBodyBytes?: number;
   /** Flags allowed in the `variant` knob, with a line of help each. */
   readonly variants: Readonly<Record<string, string>>;
   /** Checks across knobs (e.g. a vendor knob that depends on `tests`). */
