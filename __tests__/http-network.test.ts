@@ -19,6 +19,8 @@ let tlsUrl: string;
 let proxy: http.Server;
 let proxyUrl: string;
 const tunnels: string[] = [];
+// Tunnelled sockets leave the HTTP server's bookkeeping: destroy them ourselves at the end.
+const sockets: net.Socket[] = [];
 const savedEnv = { ...process.env };
 
 function listen(server: net.Server): Promise<number> {
@@ -67,11 +69,13 @@ beforeAll(async () => {
   proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket) => {
     tunnels.push(req.url ?? '');
     const [host, port] = (req.url ?? '').split(':');
+    sockets.push(socket);
     const upstream = net.connect(Number(port), host, () => {
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.pipe(socket);
       socket.pipe(upstream);
     });
+    sockets.push(upstream);
     upstream.on('error', () => socket.destroy());
     socket.on('error', () => upstream.destroy());
   });
@@ -80,6 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.env = savedEnv;
+  for (const socket of sockets) socket.destroy();
   tls.closeAllConnections();
   proxy.closeAllConnections();
   await new Promise((r) => tls.close(r));

@@ -157,6 +157,6 @@ describe('relay × Testsigma simulator (fake clock)', () => {
   it('a run stopped on the vendor side fails the step as stopped', async () => {
     const { agent, outcome } = await runRelay({ tests: 3, result: 'STOPPED' });
     expect(agent.outputs.verdict).toBe('stopped');
-    expect(outcome.reason).toMatch(/stopped on the testsigma side/);
+    expect(outcome.reason).toMatch(/stopped on the Testsigma side/);
   });
 });

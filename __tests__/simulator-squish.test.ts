@@ -1230,3 +1230,28 @@ describe('testrelay simulate --vendor squish', () => {
     expect(await done).toBe(0);
   });
 });
+
+describe('Squish Test Center simulator project page', () => {
+  it('serves the project page TestRelay links to, listing plan executions', async () => {
+    const sim = await startSimulator({
+      vendor: 'squish',
+      apiKey: 'page-token',
+      scenario: { workers: 0 },
+    });
+    try {
+      const started = await fetch(`${sim.baseUrl}/execution/v1/executeplan`, {
+        method: 'POST',
+        headers: { Authorization: 'Token page-token', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ templateId: 64, title: 'CI <run> 7', batch: 'b7' }),
+      });
+      const { id } = (await started.json()) as { id: number };
+      const page = await fetch(`${sim.baseUrl}/project/Shop`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain(`href="/testplans/${id}"`);
+      expect(html).toContain('CI &lt;run&gt; 7');
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -190,7 +190,8 @@ export const INPUTS: InputSpec[] = [
     name: 'title',
     group: 'squish',
     default: '',
-    description: 'Squish Test Center: title of the new plan execution. Default: workflow name and run number.',
+    description:
+      'Squish Test Center: title of the new plan execution. Default: workflow name and run number.',
   },
   {
     name: 'batch',

@@ -1,7 +1,7 @@
 // Exit status is a policy over the RunResult: a job that reports success must mean the
 // tests ran and passed.
 
-import { type RunResult, totalsOf } from './result.js';
+import { type RunResult, totalsOf, vendorTitle } from './result.js';
 import type { Settings } from './settings.js';
 
 export type Conclusion = 'success' | 'failure' | 'neutral';
@@ -25,7 +25,7 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
         : result.runId
           ? ` Attach to it later with runId ${result.runId}.`
           : '';
-      const reason = `Timed out waiting for the ${result.vendor} run to finish.${attach}${where}`;
+      const reason = `Timed out waiting for the ${vendorTitle(result.vendor)} run to finish.${attach}${where}`;
       return { conclusion: policy.onTimeout === 'neutral' ? 'neutral' : 'failure', reason };
     }
     case 'cancelled':
@@ -36,7 +36,7 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
     case 'error':
       return {
         conclusion: 'failure',
-        reason: result.message ?? `The ${result.vendor} run could not be completed.`,
+        reason: result.message ?? `The ${vendorTitle(result.vendor)} run could not be completed.`,
       };
     case 'completed':
       break;
@@ -45,7 +45,7 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
   if (result.verdict === 'stopped') {
     return {
       conclusion: 'failure',
-      reason: `The run was stopped on the ${result.vendor} side.${where}`,
+      reason: `The run was stopped on the ${vendorTitle(result.vendor)} side.${where}`,
     };
   }
   // Nothing ran (no tests, or all skipped): success would be a lie unless asked for.
@@ -65,7 +65,7 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
   if (result.verdict === 'error') {
     return {
       conclusion: 'failure',
-      reason: `The ${result.vendor} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
+      reason: `The ${vendorTitle(result.vendor)} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
     };
   }
   return {

@@ -107,13 +107,14 @@ async function runOnVendor(
   const untilDeadline = (signal: AbortSignal) =>
     AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - clock.now()))]);
 
+  const plan = source.planLabel ?? `test plan ${settings.planId}`;
   let handle: RunHandle;
   try {
     if (settings.runId) {
       handle = await source.attach(settings.runId, untilDeadline(cancel));
       log.info(`Attached to ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
     } else {
-      log.info(`Starting ${name} test plan ${settings.planId}…`);
+      log.info(`Starting ${name} ${plan}…`);
       // A trigger in flight is given a moment to answer when the job is cancelled, so we
       // learn the run id and can stop it instead of leaving an unknown run behind.
       handle = await source.trigger(untilDeadline(delayedAbort(cancel, TRIGGER_GRACE_MS)));
@@ -122,11 +123,11 @@ async function runOnVendor(
   } catch (error) {
     if (cancel.aborted && !settings.runId) {
       log.warn(
-        `The job was cancelled while ${name} was starting test plan ${settings.planId}. ` +
+        `The job was cancelled while ${name} was starting ${plan}. ` +
           `A run may have started there without TestRelay learning its id: check the plan's runs in ${name}.`,
       );
     }
-    const result = errorResult(settings, name, error, redactor);
+    const result = errorResult(settings, `${name} ${plan}`, error, redactor);
     if (cancel.aborted) {
       result.state = 'cancelled';
       result.verdict = undefined;
@@ -233,13 +234,13 @@ async function stopRemote(
 
 function errorResult(
   settings: Settings,
-  name: string,
+  title: string,
   error: unknown,
   redactor: Redactor,
 ): RunResult {
   return {
     vendor: settings.vendor ?? 'junit',
-    title: `${name} test plan ${settings.planId ?? ''}`.trim(),
+    title,
     state: 'error',
     verdict: 'error',
     suites: [],

@@ -145,3 +145,15 @@ export function runDurationSeconds(
 ): number | undefined {
   return result.durationSeconds ?? sumKnown(result.suites.map(suiteDurationSeconds));
 }
+
+const VENDOR_TITLES: Record<string, string> = {
+  testsigma: 'Testsigma',
+  sofy: 'Sofy',
+  squish: 'Squish Test Center',
+  junit: 'JUnit files',
+};
+
+/** The vendor's name as people write it, for messages and summaries. */
+export function vendorTitle(vendor: string): string {
+  return VENDOR_TITLES[vendor] ?? vendor;
+}

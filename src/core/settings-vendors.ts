@@ -45,7 +45,11 @@ export interface SquishSettings {
   automationToken?: string;
 }
 
-export function readTestsigmaSettings(inputs: Inputs, ci: CiContext, active: boolean): TestsigmaSettings {
+export function readTestsigmaSettings(
+  inputs: Inputs,
+  ci: CiContext,
+  active: boolean,
+): TestsigmaSettings {
   const flavor = active ? inputs.oneOf('apiFlavor', ['cloud', 'self-hosted'] as const) : undefined;
   let runtimeData: Record<string, string> = {};
   try {
@@ -69,7 +73,10 @@ export function readSofySettings(inputs: Inputs, active: boolean): SofySettings 
   const appHash = inputs.optional('appHash');
   const appPath = inputs.optional('appPath');
   if (active && appHash && appPath) {
-    inputs.problem('appPath', 'set either appPath (upload this build first) or appHash (an uploaded build), not both');
+    inputs.problem(
+      'appPath',
+      'set either appPath (upload this build first) or appHash (an uploaded build), not both',
+    );
   }
   if (active && appPath) checkAppPath(inputs, appPath);
   return { apiGeneration, appHash, appPath };
@@ -78,7 +85,10 @@ export function readSofySettings(inputs: Inputs, active: boolean): SofySettings 
 function checkAppPath(inputs: Inputs, appPath: string): void {
   if (/^https?:\/\//i.test(appPath)) return;
   if (!/\.(apk|ipa)$/i.test(appPath)) {
-    inputs.problem('appPath', `expected an .apk or .ipa file (Sofy accepts no other kind), got "${appPath}"`);
+    inputs.problem(
+      'appPath',
+      `expected an .apk or .ipa file (Sofy accepts no other kind), got "${appPath}"`,
+    );
   } else if (!fs.existsSync(appPath) || !fs.statSync(appPath).isFile()) {
     inputs.problem('appPath', `no such file: "${appPath}"`);
   }
@@ -121,7 +131,10 @@ function readScheduleTime(inputs: Inputs): number | undefined {
   if (/^\d{12,}$/.test(value)) return Number(value);
   const parsed = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(parsed)) {
-    inputs.problem('scheduleTime', `expected now, an ISO 8601 time such as 2026-05-01T22:00:00Z, or epoch ms; got "${value}"`);
+    inputs.problem(
+      'scheduleTime',
+      `expected now, an ISO 8601 time such as 2026-05-01T22:00:00Z, or epoch ms; got "${value}"`,
+    );
     return undefined;
   }
   return parsed;
@@ -135,9 +148,15 @@ function readLinkedRepos(inputs: Inputs, ci: CiContext): SquishSettings['linkedR
     const id = idText.trim();
     const branch = branchText.trim() || ci.commit;
     if (!/^\d+$/.test(id)) {
-      inputs.problem('linkedRepos', `expected "<repository id>=<branch or commit>" lines, got "${line}"`);
+      inputs.problem(
+        'linkedRepos',
+        `expected "<repository id>=<branch or commit>" lines, got "${line}"`,
+      );
     } else if (!branch) {
-      inputs.problem('linkedRepos', `repository ${id} has no branch or commit, and the CI gave no commit to default to`);
+      inputs.problem(
+        'linkedRepos',
+        `repository ${id} has no branch or commit, and the CI gave no commit to default to`,
+      );
     } else {
       repos.push({ id: Number(id), branch });
     }
@@ -156,14 +175,17 @@ export function readRuntimeData(value: string): Record<string, string> {
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      return fail(`expected a JSON object of strings, but it is not valid JSON (${(error as Error).message})`);
+      return fail(
+        `expected a JSON object of strings, but it is not valid JSON (${(error as Error).message})`,
+      );
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       return fail('expected a JSON object such as {"url": "https://staging.example.com"}');
     }
     const data: Record<string, string> = {};
     for (const [key, item] of Object.entries(parsed)) {
-      if (typeof item === 'object' && item !== null) fail(`expected string values, but "${key}" holds an object`);
+      if (typeof item === 'object' && item !== null)
+        fail(`expected string values, but "${key}" holds an object`);
       data[key] = String(item);
     }
     return data;

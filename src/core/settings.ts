@@ -79,24 +79,41 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
     );
   }
   if (vendor && junitFiles.length > 0) {
-    inputs.problem('junitFiles', `not used with vendor ${vendor}: the results come from the vendor run`);
+    inputs.problem(
+      'junitFiles',
+      `not used with vendor ${vendor}: the results come from the vendor run`,
+    );
   }
 
   // Sofy's device queue alone can take up to two hours: each vendor has its own default.
-  const timeoutMs = inputs.duration('timeout', 1000, MAX_TIMEOUT_MS, 'a duration between 1s and 72h such as 30m, 90s or 1h30m', {
-    fallback: vendor ? VENDOR_DEFAULT_TIMEOUT[vendor] : '30m',
-  });
+  const timeoutMs = inputs.duration(
+    'timeout',
+    1000,
+    MAX_TIMEOUT_MS,
+    'a duration between 1s and 72h such as 30m, 90s or 1h30m',
+    {
+      fallback: vendor ? VENDOR_DEFAULT_TIMEOUT[vendor] : '30m',
+    },
+  );
 
   let pollInterval: Settings['pollInterval'] = 'auto';
   if (inputs.text('pollInterval').toLowerCase() !== 'auto') {
     pollInterval =
-      inputs.duration('pollInterval', MIN_POLL_MS, MAX_TIMEOUT_MS, 'auto or a duration of at least 1s such as 30s') ?? 'auto';
+      inputs.duration(
+        'pollInterval',
+        MIN_POLL_MS,
+        MAX_TIMEOUT_MS,
+        'auto or a duration of at least 1s such as 30s',
+      ) ?? 'auto';
   }
 
   const maxAnnotationsText = inputs.text('maxAnnotations');
   const maxAnnotations = Number(maxAnnotationsText);
   if (!/^\d+$/.test(maxAnnotationsText) || maxAnnotations > 1000) {
-    inputs.problem('maxAnnotations', `expected a whole number from 0 to 1000, got "${maxAnnotationsText}"`);
+    inputs.problem(
+      'maxAnnotations',
+      `expected a whole number from 0 to 1000, got "${maxAnnotationsText}"`,
+    );
   }
 
   const settings: Settings = {
@@ -133,12 +150,14 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
   return settings;
 }
 
-
 function checkTestsigma(settings: Settings, inputs: Inputs): void {
   const { apiKey, planId, runId, baseUrl } = settings;
   if (!apiKey) inputs.problem('apiKey', 'required for vendor testsigma; pass it from a secret');
   if (!planId && !runId) {
-    inputs.problem('planId', 'required to start a testsigma run (or set runId to attach to an existing run)');
+    inputs.problem(
+      'planId',
+      'required to start a testsigma run (or set runId to attach to an existing run)',
+    );
   }
   if (planId && !/^\d+$/.test(planId)) {
     inputs.problem('planId', `expected a numeric testsigma test plan id, got "${planId}"`);
@@ -147,7 +166,10 @@ function checkTestsigma(settings: Settings, inputs: Inputs): void {
     inputs.problem('runId', `expected a numeric testsigma run id, got "${runId}"`);
   }
   if (settings.testsigma.apiFlavor === 'self-hosted' && !baseUrl) {
-    inputs.problem('baseUrl', 'required with apiFlavor self-hosted, e.g. https://testsigma.example.com:9090/api/v1');
+    inputs.problem(
+      'baseUrl',
+      'required with apiFlavor self-hosted, e.g. https://testsigma.example.com:9090/api/v1',
+    );
   }
 }
 
@@ -158,7 +180,10 @@ function checkSofy(settings: Settings, inputs: Inputs): void {
   if (!apiKey) inputs.problem('apiKey', 'required for vendor sofy; pass it from a secret');
   // Sofy answers a malformed key with a bare 500; say it plainly instead (and never echo the key).
   else if (!GUID.test(apiKey)) {
-    inputs.problem('apiKey', 'expected a Sofy API key, which is a GUID (Account › Account Settings › API Key)');
+    inputs.problem(
+      'apiKey',
+      'expected a Sofy API key, which is a GUID (Account › Account Settings › API Key)',
+    );
   }
   if (!planId) {
     inputs.problem(
@@ -166,7 +191,10 @@ function checkSofy(settings: Settings, inputs: Inputs): void {
       'required for vendor sofy: the scheduled run id (a GUID, or a number for the legacy API), also to attach with runId',
     );
   } else if (!GUID.test(planId) && !/^\d+$/.test(planId)) {
-    inputs.problem('planId', `expected a Sofy schedule id: a GUID, or a number for the legacy API; got "${planId}"`);
+    inputs.problem(
+      'planId',
+      `expected a Sofy schedule id: a GUID, or a number for the legacy API; got "${planId}"`,
+    );
   } else if (settings.sofy.apiGeneration === 'current' && !GUID.test(planId)) {
     inputs.problem('planId', `apiFlavor current needs a schedule GUID, got "${planId}"`);
   } else if (settings.sofy.apiGeneration === 'legacy' && !/^\d+$/.test(planId)) {
@@ -180,19 +208,30 @@ function checkSofy(settings: Settings, inputs: Inputs): void {
 function checkSquish(settings: Settings, inputs: Inputs): void {
   const { apiKey, planId, runId, baseUrl, squish } = settings;
   if (!baseUrl) {
-    inputs.problem('baseUrl', 'required for vendor squish: your Test Center server, e.g. http://testcenter.example.com:8800');
+    inputs.problem(
+      'baseUrl',
+      'required for vendor squish: your Test Center server, e.g. http://testcenter.example.com:8800',
+    );
   }
   if (!apiKey && !(squish.username && squish.password)) {
-    inputs.problem('apiKey', 'required for vendor squish: an access token, or set username and password instead');
+    inputs.problem(
+      'apiKey',
+      'required for vendor squish: an access token, or set username and password instead',
+    );
   }
   if (apiKey && (squish.username || squish.password)) {
     inputs.problem('username', 'set either apiKey (a token) or username and password, not both');
   }
   if (!planId && !squish.planTitle && !runId) {
-    inputs.problem('planId', 'required for vendor squish: a template id, or project and planTitle (or runId to attach)');
+    inputs.problem(
+      'planId',
+      'required for vendor squish: a template id, or project and planTitle (or runId to attach)',
+    );
   }
-  if (planId && squish.planTitle) inputs.problem('planTitle', 'set either planId or planTitle, not both');
-  if (squish.planTitle && !squish.project) inputs.problem('project', 'required with planTitle, to look the template up');
+  if (planId && squish.planTitle)
+    inputs.problem('planTitle', 'set either planId or planTitle, not both');
+  if (squish.planTitle && !squish.project)
+    inputs.problem('project', 'required with planTitle, to look the template up');
   if (planId && !/^\d+$/.test(planId)) {
     inputs.problem('planId', `expected a numeric Test Center template id, got "${planId}"`);
   }
@@ -208,7 +247,10 @@ function readBaseUrl(inputs: Inputs): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    inputs.problem('baseUrl', `expected an http(s) URL such as https://api.example.com, got "${value}"`);
+    inputs.problem(
+      'baseUrl',
+      `expected an http(s) URL such as https://api.example.com, got "${value}"`,
+    );
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

@@ -30,6 +30,8 @@ export interface Source<S extends PollSnapshot = PollSnapshot> {
   readonly displayName: string;
   /** The fastest the vendor should be polled. */
   readonly minPollIntervalMs: number;
+  /** How to name the plan in logs when it is not just "test plan <planId>". */
+  readonly planLabel?: string;
   previewTrigger(): TriggerPreview;
   /** Starts the plan. Never retried once the request may have reached the vendor. */
   trigger(signal: AbortSignal): Promise<RunHandle>;

@@ -2,7 +2,7 @@
 // Pure and deterministic. What a reader needs comes first — verdict, totals, then the
 // failures — so trimming to the size limit drops the least useful part: the passed list.
 import { formatDuration } from './duration.js';
-import { runDurationSeconds, totalsOf } from './result.js';
+import { runDurationSeconds, totalsOf, vendorTitle } from './result.js';
 import type { CaseStatus, RunResult, TestCase, TestSuite } from './result.js';
 import {
   escapeMarkdown,
@@ -122,7 +122,7 @@ function renderHeader(result: RunResult, options: SummaryOptions): string {
   const title = result.title ?? result.vendor;
   const lines = [`## ${headline}: ${escapeMarkdown(oneLine(title, 200))}`, ''];
 
-  const facts = [`**Vendor:** ${escapeMarkdown(oneLine(result.vendor, 60))}`];
+  const facts = [`**Vendor:** ${escapeMarkdown(oneLine(vendorTitle(result.vendor), 60))}`];
   if (result.runId !== undefined || result.runUrl !== undefined) {
     const runLabel = escapeMarkdown(oneLine(result.runId ?? 'open', 100)) || 'open';
     const runUrl = safeUrl(result.runUrl);

@@ -25,6 +25,7 @@ import { jsonResponse, textResponse } from './http-util.js';
 import { refuseRequest } from './squish-auth.js';
 import {
   errorBody,
+  escapeHtml,
   instanceObject,
   instancePageHtml,
   notFoundPageHtml,
@@ -72,6 +73,9 @@ import type {
 
 const EXECUTION_BASE = '/execution/v1';
 const PLAN_PAGE = /^\/testplans\/([^/]+)$/;
+// Test Center's documented web address for a project (squishrunner's report generator links
+// there); TestRelay's run links point at it.
+const PROJECT_PAGE = /^\/project\/([^/]+)$/;
 
 interface RouteEntry {
   pattern: RegExp;
@@ -133,7 +137,9 @@ class SquishInstance implements VendorInstance {
   }
 
   classify(method: string, path: string): RouteMatch {
-    if (method === 'GET' && PLAN_PAGE.test(path)) return { route: 'page', page: true };
+    if (method === 'GET' && (PLAN_PAGE.test(path) || PROJECT_PAGE.test(path))) {
+      return { route: 'page', page: true };
+    }
     if (isResultsPath(path)) {
       return this.scenario().resultsApi ? classifyResults(method, path) : { route: 'unknown' };
     }
@@ -504,6 +510,8 @@ class SquishInstance implements VendorInstance {
   }
 
   private page(path: string, now: number): SimResponse {
+    const project = PROJECT_PAGE.exec(path)?.[1];
+    if (project !== undefined) return this.projectPage(decodeURIComponent(project));
     const idText = PLAN_PAGE.exec(path)?.[1] ?? '';
     const id = numericId(idText);
     const instance = id === undefined ? undefined : this.plans.get(id);
@@ -516,6 +524,25 @@ class SquishInstance implements VendorInstance {
     if (template) return textResponse(200, templatePageHtml(template), html);
     return textResponse(404, notFoundPageHtml(idText), html);
   }
+
+  private projectPage(project: string): SimResponse {
+    const instances = this.plans
+      .all()
+      .filter((instance) => instance.template.project === project)
+      .reverse();
+    return textResponse(200, projectPageHtml(project, instances), 'text/html; charset=utf-8');
+  }
+}
+
+/** A project's page: its plan executions, newest first, each linking to its own page. */
+function projectPageHtml(project: string, instances: Instance[]): string {
+  const rows = instances
+    .map(
+      (instance) =>
+        `<li><a href="/testplans/${instance.id}">${escapeHtml(instance.title)}</a> (${instance.id})</li>`,
+    )
+    .join('');
+  return `<!doctype html><html><head><title>${escapeHtml(project)} · Squish Test Center (simulated)</title></head><body><h1>${escapeHtml(project)}</h1><ul>${rows || '<li>No plan executions yet.</li>'}</ul></body></html>`;
 }
 
 export const squishSimulator: VendorDefinition = {
