@@ -19785,6 +19785,46 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/core/download.ts
+// Downloads a file to a temporary path, for CIs without a download helper of their own.
+
+
+
+
+
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+async function downloadToTemp(url, signal) {
+    const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+    const response = await fetch(url, {
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        redirect: 'follow',
+    });
+    if (!response.ok || !response.body) {
+        throw new Error(`Could not download ${safeUrl(url)}: HTTP ${response.status}`);
+    }
+    const name = external_node_path_namespaceObject.basename(new URL(url).pathname) || 'download';
+    const dir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'testrelay-'));
+    const file = external_node_path_namespaceObject.join(dir, name);
+    await (0,promises_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.fromWeb(response.body), external_node_fs_namespaceObject.createWriteStream(file));
+    return file;
+}
+/** The URL without its query, which may carry a signed token. */
+function safeUrl(url) {
+    try {
+        const parsed = new URL(url);
+        return `${parsed.origin}${parsed.pathname}`;
+    }
+    catch {
+        return 'the URL';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
 // The one list of TestRelay's inputs and outputs. action.yml, the CLI's --help and the
 // README's tables are checked against it by tests, so a name or default can't drift.
@@ -19793,32 +19833,32 @@ const INPUTS = [
         name: 'vendor',
         group: 'common',
         default: '',
-        description: 'Test platform to run on: testsigma. Leave empty to relay existing JUnit files (junitFiles).',
+        description: 'Test platform to run on: testsigma, sofy or squish (Squish Test Center). Leave empty to relay existing JUnit files (junitFiles).',
     },
     {
         name: 'baseUrl',
         group: 'common',
         default: '',
-        description: "Vendor API base URL. Default: the vendor's cloud (Testsigma: https://app.testsigma.com/api/v1). Required for self-hosted servers.",
+        description: "Vendor API base URL. Default: the vendor's cloud (Testsigma: https://app.testsigma.com/api/v1; Sofy: https://public.sofy.ai, or https://api.sofy.ai for the legacy API). Required for self-hosted servers (Testsigma self-hosted, Squish Test Center).",
     },
     {
         name: 'apiKey',
         group: 'common',
         default: '',
         secret: true,
-        description: 'Vendor API key. Pass it from a secret; it is masked and never logged.',
+        description: 'Vendor API key (Squish Test Center: an access token). Pass it from a secret; it is masked and never logged.',
     },
     {
         name: 'planId',
         group: 'common',
         default: '',
-        description: 'Id of the test plan to trigger (Testsigma: the plan id from its CI/CD Integration tab).',
+        description: 'Test plan to trigger. Testsigma: the plan id (CI/CD Integration tab). Sofy: the scheduled run id (a GUID; a number for the legacy API). Squish Test Center: the template id (or use project and planTitle).',
     },
     {
         name: 'runId',
         group: 'common',
         default: '',
-        description: 'Attach to an existing run instead of triggering one (e.g. the runId a timed-out job printed).',
+        description: 'Attach to an existing run instead of triggering one (e.g. the runId a timed-out job printed; Sofy: the test run group id, with planId).',
     },
     {
         name: 'junitFiles',
@@ -19829,8 +19869,8 @@ const INPUTS = [
     {
         name: 'timeout',
         group: 'common',
-        default: '30m',
-        description: 'Longest time to wait for the run, e.g. 45m, 1h30m. The wait always ends by then.',
+        default: '',
+        description: 'Longest time to wait for the run, e.g. 45m, 1h30m; the wait always ends by then. Default: 30m for Testsigma, 2h30m for Sofy (its device queue can take 2 hours), 1h for Squish Test Center.',
     },
     {
         name: 'pollInterval',
@@ -19901,8 +19941,8 @@ const INPUTS = [
     {
         name: 'apiFlavor',
         group: 'testsigma',
-        default: 'cloud',
-        description: "Testsigma API flavour: 'cloud' (app.testsigma.com) or 'self-hosted' (open-source server).",
+        default: '',
+        description: "API flavour. Testsigma: 'cloud' (default) or 'self-hosted'. Sofy: 'current' (public.sofy.ai) or 'legacy' (api.sofy.ai); default: from planId (a GUID is current, a number legacy).",
     },
     {
         name: 'runtimeData',
@@ -19921,6 +19961,80 @@ const INPUTS = [
         group: 'testsigma',
         default: '',
         description: 'Testsigma environment id to run against (a positive integer).',
+    },
+    {
+        name: 'appHash',
+        group: 'sofy',
+        default: '',
+        description: 'Sofy: run this uploaded build (its app hash). Default: the latest build.',
+    },
+    {
+        name: 'appPath',
+        group: 'sofy',
+        default: '',
+        description: 'Sofy: upload this .apk or .ipa first (a local path, or an http(s) URL that is downloaded) and run it.',
+    },
+    {
+        name: 'project',
+        group: 'squish',
+        default: '',
+        description: 'Squish Test Center: project of the template named by planTitle.',
+    },
+    {
+        name: 'planTitle',
+        group: 'squish',
+        default: '',
+        description: 'Squish Test Center: title of the test plan template to run (instead of planId).',
+    },
+    {
+        name: 'title',
+        group: 'squish',
+        default: '',
+        description: 'Squish Test Center: title of the new plan execution. Default: workflow name and run number.',
+    },
+    {
+        name: 'batch',
+        group: 'squish',
+        default: '',
+        description: 'Squish Test Center: batch that receives the results. Default: branch and run number, one batch per CI run.',
+    },
+    {
+        name: 'username',
+        group: 'squish',
+        default: '',
+        description: 'Squish Test Center: user name, with password, instead of an apiKey token.',
+    },
+    {
+        name: 'password',
+        group: 'squish',
+        default: '',
+        secret: true,
+        description: 'Squish Test Center: password for username. Pass it from a secret.',
+    },
+    {
+        name: 'scheduleTime',
+        group: 'squish',
+        default: '',
+        description: 'Squish Test Center: when Test Center should run the plan itself: now, an ISO 8601 time, or epoch ms (with linkedRepos).',
+    },
+    {
+        name: 'linkedRepos',
+        group: 'squish',
+        default: '',
+        description: "Squish Test Center: '<repository id>=<branch or commit>' lines; a bare id means the CI's commit.",
+    },
+    {
+        name: 'capabilities',
+        group: 'squish',
+        default: '',
+        description: 'Squish Test Center: key=value lines; wait only for the executions with these capabilities (e.g. OS=Linux).',
+    },
+    {
+        name: 'automationToken',
+        group: 'squish',
+        default: '',
+        secret: true,
+        description: "Squish Test Center: the AutomationToken shown on your server's Results API page, for per-test results.",
     },
 ];
 const OUTPUTS = [
@@ -20136,6 +20250,7 @@ function formatCount(value) {
 
 
 
+
 class TerminalAgent {
     options;
     name = 'the CLI';
@@ -20155,7 +20270,7 @@ class TerminalAgent {
         };
         this.logger = {
             debug: options.verbose ? write(this.stderr, 'debug: ') : () => undefined,
-            info: write(this.stdout, ''),
+            info: write(options.logToStderr ? this.stderr : this.stdout, ''),
             warn: write(this.stderr, 'warning: '),
             error: write(this.stderr, 'error: '),
         };
@@ -20172,7 +20287,12 @@ class TerminalAgent {
             ci: 'cli',
             repository: env.GITHUB_REPOSITORY ?? env.CI_PROJECT_PATH ?? env.BUILD_REPOSITORY_NAME,
             commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? env.BUILD_SOURCEVERSION,
+            branch: env.GITHUB_HEAD_REF ||
+                env.GITHUB_REF_NAME ||
+                env.CI_COMMIT_REF_NAME ||
+                env.BUILD_SOURCEBRANCHNAME,
             runNumber: env.GITHUB_RUN_NUMBER ?? env.CI_PIPELINE_IID ?? env.BUILD_BUILDNUMBER,
+            workflow: env.GITHUB_WORKFLOW ?? env.CI_PROJECT_NAME ?? env.BUILD_DEFINITIONNAME,
             runUrl: env.CI_JOB_URL ?? env.CI_PIPELINE_URL,
         };
     }
@@ -20199,6 +20319,9 @@ class TerminalAgent {
         await external_node_fs_namespaceObject.promises.writeFile(file, markdown, 'utf8');
         this.logger.info(`Summary: ${file}`);
     }
+    downloadFile(url) {
+        return downloadToTemp(url);
+    }
     progress(line) {
         if (!this.stderr.isTTY)
             return;
@@ -20217,12 +20340,13 @@ class TerminalAgent {
         }
     }
     clean(message) {
-        return neutralizeLogText(this.redactor.redact(message));
+        // Vendor text may carry terminal escape sequences and control characters: drop them.
+        return neutralizeLogText(cleanText(this.redactor.redact(message)));
     }
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/core/clock.ts
 // Time as a dependency, so the wait loop and retries can be tested without real waiting.
 const systemClock = {
@@ -20269,25 +20393,20 @@ function parseDuration(text) {
     }
     return Math.round(total);
 }
-/** "1h 2m 3s" style, for logs and summaries. */
+/** `850 ms`, `23.0 s`, `2m 03s`, `1h 05m`, for logs, tables and summaries; unknown → `—`. */
 function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '';
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    let seconds = Math.round(ms / 1000);
-    const hours = Math.floor(seconds / 3600);
-    seconds -= hours * 3600;
-    const minutes = Math.floor(seconds / 60);
-    seconds -= minutes * 60;
-    const parts = [];
-    if (hours)
-        parts.push(`${hours}h`);
-    if (minutes)
-        parts.push(`${minutes}m`);
-    if (seconds || parts.length === 0)
-        parts.push(`${seconds}s`);
-    return parts.join(' ');
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0)
+        return '—';
+    const seconds = ms / 1000;
+    if (seconds < 1)
+        return `${Math.round(ms)} ms`;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    const whole = Math.round(seconds);
+    const pad = (value) => String(value).padStart(2, '0');
+    if (whole < 3600)
+        return `${Math.floor(whole / 60)}m ${pad(whole % 60)}s`;
+    return `${Math.floor(whole / 3600).toLocaleString('en-US')}h ${pad(Math.floor((whole % 3600) / 60))}m`;
 }
 
 // EXTERNAL MODULE: ./node_modules/fast-glob/out/index.js
@@ -20626,7 +20745,7 @@ async function readJunitFiles(patterns, options = {}) {
     const files = [...found].sort();
     const suites = [];
     for (const file of files) {
-        const xml = decode(await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(cwd, file)));
+        const xml = decode(await (0,external_node_fs_promises_namespaceObject.readFile)(external_node_path_default().resolve(cwd, file)));
         for (const suite of await parseJunitXml(xml, file)) {
             suite.properties = { ...suite.properties, [SOURCE_FILE_PROPERTY]: file };
             suites.push(suite);
@@ -20658,6 +20777,85 @@ function decode(bytes) {
     return bytes.toString('utf8');
 }
 
+;// CONCATENATED MODULE: ./src/core/result.ts
+// The neutral result model every source produces and every output (JUnit, summary,
+// CI outputs, sinks) is computed from. Totals are derived from the cases, never stored.
+function allCases(result) {
+    return result.suites.flatMap((suite) => suite.cases);
+}
+function totalsOf(result) {
+    const cases = allCases(result);
+    if (cases.length === 0 && result.reportedCounts) {
+        const counts = result.reportedCounts;
+        const passed = counts.passed ?? 0;
+        const failed = counts.failed ?? 0;
+        const skipped = counts.skipped ?? 0;
+        return {
+            total: counts.total ?? passed + failed + skipped,
+            passed,
+            failed,
+            errors: counts.errors ?? 0,
+            skipped,
+            flaky: counts.flaky ?? 0,
+        };
+    }
+    const count = (status) => cases.filter((c) => c.status === status).length;
+    const errors = count('error');
+    return {
+        total: cases.length,
+        passed: count('passed'),
+        failed: count('failed') + errors,
+        errors,
+        skipped: count('skipped'),
+        flaky: cases.filter((c) => c.flaky).length,
+    };
+}
+/**
+ * The verdict a set of cases implies, for sources (like JUnit files) that have no verdict of
+ * their own; undefined when no test ran (none, or all skipped): the failOnEmpty rule decides.
+ */
+function verdictFromCases(result) {
+    const totals = totalsOf(result);
+    if (totals.failed > totals.errors)
+        return 'failed';
+    if (totals.errors > 0)
+        return 'error';
+    if (totals.passed > 0)
+        return 'passed';
+    return undefined;
+}
+/** Failed and errored cases, failures first: what a reader needs to see first. */
+function problemCases(result) {
+    const cases = allCases(result);
+    return [
+        ...cases.filter((c) => c.status === 'failed'),
+        ...cases.filter((c) => c.status === 'error'),
+    ];
+}
+/** Sum of the known values, or undefined when none is known. */
+function sumKnown(values) {
+    const known = values.filter((value) => value !== undefined);
+    return known.length === 0 ? undefined : known.reduce((sum, value) => sum + value, 0);
+}
+/** Seconds of one suite: as reported, else the sum of its cases. */
+function suiteDurationSeconds(suite) {
+    return suite.durationSeconds ?? sumKnown(suite.cases.map((testCase) => testCase.durationSeconds));
+}
+/** Seconds of the run: as the vendor reported, else the sum of its suites. */
+function runDurationSeconds(result) {
+    return result.durationSeconds ?? sumKnown(result.suites.map(suiteDurationSeconds));
+}
+const VENDOR_TITLES = {
+    testsigma: 'Testsigma',
+    sofy: 'Sofy',
+    squish: 'Squish Test Center',
+    junit: 'JUnit files',
+};
+/** The vendor's name as people write it, for messages and summaries. */
+function vendorTitle(vendor) {
+    return VENDOR_TITLES[vendor] ?? vendor;
+}
+
 ;// CONCATENATED MODULE: ./src/core/junit-write.ts
 // Writes the neutral model as plain JUnit XML, the shape dorny/test-reporter, GitLab's
 // junit report, Azure's PublishTestResults and Jenkins all read: <testsuites> →
@@ -20668,6 +20866,7 @@ function decode(bytes) {
 // that keep properties (Azure, Jenkins) then see them whichever suite they look at.
 
 
+
 /** Prefix of the properties TestRelay adds. */
 const PROPERTY_PREFIX = 'testrelay.';
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -20676,7 +20875,7 @@ function renderJunitXml(result) {
     // Without any suite the run facts would have nowhere to go; one empty suite carries them.
     const suites = result.suites.length > 0 ? result.suites : [{ name: result.title ?? result.vendor, cases: [] }];
     const counts = countCases(suites.flatMap((suite) => suite.cases));
-    const time = result.durationSeconds ?? sumKnown(suites.map(suiteSeconds));
+    const time = runDurationSeconds({ durationSeconds: result.durationSeconds, suites });
     const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
     lines.push(`<testsuites${attributes({ name: result.title ?? result.vendor, ...counts, time: seconds(time) })}>`);
     for (const suite of suites)
@@ -20726,7 +20925,7 @@ function renderSuite(suite, runProperties) {
         `  <testsuite${attributes({
             name: suite.name,
             ...counts,
-            time: seconds(suiteSeconds(suite) ?? 0),
+            time: seconds(suiteDurationSeconds(suite) ?? 0),
             timestamp: isoTimestamp,
         })}>`,
         ...renderProperties(merged, '    '),
@@ -20780,13 +20979,6 @@ function countCases(cases) {
         skipped: count('skipped'),
     };
 }
-function suiteSeconds(suite) {
-    return suite.durationSeconds ?? sumKnown(suite.cases.map((testCase) => testCase.durationSeconds));
-}
-function sumKnown(values) {
-    const known = values.filter((value) => value !== undefined);
-    return known.length === 0 ? undefined : known.reduce((sum, value) => sum + value, 0);
-}
 /** Seconds with three decimals, as JUnit writers do; unknown or nonsense → 0. */
 function seconds(value) {
     return value !== undefined && Number.isFinite(value) && value >= 0 ? value.toFixed(3) : '0.000';
@@ -20811,61 +21003,6 @@ function escapeAttribute(value) {
     return escapeText(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
-;// CONCATENATED MODULE: ./src/core/result.ts
-// The neutral result model every source produces and every output (JUnit, summary,
-// CI outputs, sinks) is computed from. Totals are derived from the cases, never stored.
-function allCases(result) {
-    return result.suites.flatMap((suite) => suite.cases);
-}
-function totalsOf(result) {
-    const cases = allCases(result);
-    if (cases.length === 0 && result.reportedCounts) {
-        const counts = result.reportedCounts;
-        const passed = counts.passed ?? 0;
-        const failed = counts.failed ?? 0;
-        const skipped = counts.skipped ?? 0;
-        return {
-            total: counts.total ?? passed + failed + skipped,
-            passed,
-            failed,
-            errors: counts.errors ?? 0,
-            skipped,
-            flaky: counts.flaky ?? 0,
-        };
-    }
-    const count = (status) => cases.filter((c) => c.status === status).length;
-    const errors = count('error');
-    return {
-        total: cases.length,
-        passed: count('passed'),
-        failed: count('failed') + errors,
-        errors,
-        skipped: count('skipped'),
-        flaky: cases.filter((c) => c.flaky).length,
-    };
-}
-/** The verdict a set of cases implies, for sources (like JUnit files) that have no verdict of their own. */
-function verdictFromCases(result) {
-    const totals = totalsOf(result);
-    if (totals.total === 0)
-        return 'error';
-    if (totals.errors > 0 && totals.failed === totals.errors)
-        return 'error';
-    if (totals.failed > 0)
-        return 'failed';
-    if (totals.passed === 0)
-        return 'error';
-    return 'passed';
-}
-/** Failed and errored cases, failures first: what a reader needs to see first. */
-function problemCases(result) {
-    const cases = allCases(result);
-    return [
-        ...cases.filter((c) => c.status === 'failed'),
-        ...cases.filter((c) => c.status === 'error'),
-    ];
-}
-
 ;// CONCATENATED MODULE: ./src/core/outcome.ts
 // Exit status is a policy over the RunResult: a job that reports success must mean the
 // tests ran and passed.
@@ -20875,8 +21012,12 @@ function decideOutcome(result, policy) {
     const where = result.runUrl ? ` See ${result.runUrl}` : '';
     switch (result.state) {
         case 'timed_out': {
-            const attach = result.runId ? ` Attach to it later with runId ${result.runId}.` : '';
-            const reason = `Timed out waiting for the ${result.vendor} run to finish.${attach}${where}`;
+            const attach = result.remoteStopped
+                ? ' TestRelay stopped it.'
+                : result.runId
+                    ? ` Attach to it later with runId ${result.runId}.`
+                    : '';
+            const reason = `Timed out waiting for the ${vendorTitle(result.vendor)} run to finish.${attach}${where}`;
             return { conclusion: policy.onTimeout === 'neutral' ? 'neutral' : 'failure', reason };
         }
         case 'cancelled':
@@ -20887,7 +21028,7 @@ function decideOutcome(result, policy) {
         case 'error':
             return {
                 conclusion: 'failure',
-                reason: result.message ?? `The ${result.vendor} run could not be completed.`,
+                reason: result.message ?? `The ${vendorTitle(result.vendor)} run could not be completed.`,
             };
         case 'completed':
             break;
@@ -20895,14 +21036,18 @@ function decideOutcome(result, policy) {
     if (result.verdict === 'stopped') {
         return {
             conclusion: 'failure',
-            reason: `The run was stopped on the ${result.vendor} side.${where}`,
+            reason: `The run was stopped on the ${vendorTitle(result.vendor)} side.${where}`,
         };
     }
-    if (totals.total === 0) {
-        const reason = `No tests ran.${where}`;
+    // Nothing ran (no tests, or all skipped): success would be a lie unless asked for.
+    if (totals.passed + totals.failed === 0) {
+        const skipped = totals.skipped ? ` (${totals.skipped} skipped)` : '';
+        const reason = `No tests ran${skipped}.${where}`;
         if (policy.failOnEmpty)
             return { conclusion: 'failure', reason };
-        return { conclusion: result.verdict === 'error' ? 'failure' : 'neutral', reason };
+        if (result.verdict === 'error')
+            return { conclusion: 'failure', reason };
+        return { conclusion: 'neutral', reason: `${reason} failOnEmpty is off.` };
     }
     if (totals.failed > 0 || result.verdict === 'failed') {
         const count = totals.failed > 0 ? `${totals.failed} of ${totals.total} tests failed` : 'The run failed';
@@ -20912,7 +21057,7 @@ function decideOutcome(result, policy) {
     if (result.verdict === 'error') {
         return {
             conclusion: 'failure',
-            reason: `The ${result.vendor} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
+            reason: `The ${vendorTitle(result.vendor)} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
         };
     }
     return {
@@ -20921,25 +21066,17 @@ function decideOutcome(result, policy) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/settings.ts
-// The one settings reader for every CI: each input is read, validated and normalized
-// here, and every error names the input and the form it expects — before any request.
+;// CONCATENATED MODULE: ./src/core/input-reader.ts
+// Typed access to raw inputs for the settings reader: defaults from the input list,
+// and every problem collected with the input's name, so a user fixes all of them at once.
 
 
-const VENDORS = ['testsigma'];
 class InputError extends Error {
     input;
     constructor(input, message) {
         super(message);
         this.input = input;
         this.name = 'InputError';
-    }
-}
-/** Collects every problem so a user fixes all inputs in one go, not one per run. */
-class Problems {
-    list = [];
-    add(input, message) {
-        this.list.push(new InputError(input, `${input}: ${message}`));
     }
 }
 class SettingsError extends Error {
@@ -20950,165 +21087,204 @@ class SettingsError extends Error {
         this.name = 'SettingsError';
     }
 }
-const MIN_POLL_MS = 1000;
-const MAX_TIMEOUT_MS = 72 * 3_600_000;
-function readSettings(read, ci) {
-    const problems = new Problems();
-    const text = (name) => {
-        const value = (read(name) ?? '').trim();
+class Inputs {
+    read;
+    problems = [];
+    constructor(read) {
+        this.read = read;
+    }
+    problem(input, message) {
+        this.problems.push(new InputError(input, `${input}: ${message}`));
+    }
+    /** Trimmed text, or the input's default when empty. */
+    text(name) {
+        const value = (this.read(name) ?? '').trim();
         return value === '' ? inputSpec(name).default : value;
-    };
-    const bool = (name) => {
-        const value = text(name).toLowerCase();
+    }
+    optional(name) {
+        return this.text(name) || undefined;
+    }
+    bool(name) {
+        const value = this.text(name).toLowerCase();
         if (['true', 'yes', '1', 'on'].includes(value))
             return true;
         if (['false', 'no', '0', 'off'].includes(value))
             return false;
-        problems.add(name, `expected true or false, got "${value}"`);
+        this.problem(name, `expected true or false, got "${value}"`);
         return false;
-    };
-    const oneOf = (name, allowed) => {
-        const value = text(name);
+    }
+    oneOf(name, allowed) {
+        const value = this.text(name);
         if (value === '')
             return undefined;
-        const normalized = value.toLowerCase();
-        const match = allowed.find((a) => a === normalized);
+        const match = allowed.find((a) => a === value.toLowerCase());
         if (!match)
-            problems.add(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
+            this.problem(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
         return match;
+    }
+    /** Non-empty lines, trimmed; lines starting with # are comments. */
+    lines(name) {
+        return this.text(name)
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '' && !line.startsWith('#'));
+    }
+    /** `key=value` lines. */
+    pairs(name) {
+        const pairs = [];
+        for (const line of this.lines(name)) {
+            const eq = line.indexOf('=');
+            if (eq <= 0) {
+                this.problem(name, `expected key=value lines, got "${line}"`);
+                continue;
+            }
+            pairs.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
+        }
+        return pairs;
+    }
+    /** A duration with units, within bounds; undefined (and a problem saying what was `expected`) otherwise. */
+    duration(name, minMs, maxMs, expected, options = {}) {
+        const value = this.text(name) || (options.fallback ?? '');
+        const ms = parseDuration(value);
+        if (ms === undefined || ms < minMs || ms > maxMs) {
+            this.problem(name, `expected ${expected}, got "${value}"`);
+            return undefined;
+        }
+        return ms;
+    }
+    positiveInteger(name) {
+        const value = this.text(name);
+        if (!value)
+            return undefined;
+        if (!/^[1-9]\d*$/.test(value)) {
+            this.problem(name, `expected a positive integer, got "${value}"`);
+            return undefined;
+        }
+        return Number(value);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/settings-vendors.ts
+// Each platform's own inputs, read and normalized for the one settings reader
+// (settings.ts). Input names are TestRelay's contract; the vendor's URLs, payloads and
+// enums stay in src/vendors/<name>/.
+
+
+const VENDOR_DEFAULT_TIMEOUT = {
+    testsigma: '30m',
+    // Sofy may wait up to 2 hours for a backup device before a run even starts.
+    sofy: '2h30m',
+    squish: '1h',
+};
+function readTestsigmaSettings(inputs, ci, active) {
+    const flavor = active ? inputs.oneOf('apiFlavor', ['cloud', 'self-hosted']) : undefined;
+    let runtimeData = {};
+    try {
+        runtimeData = readRuntimeData(inputs.text('runtimeData'));
+    }
+    catch (error) {
+        inputs.problems.push(error);
+    }
+    return {
+        apiFlavor: flavor ?? 'cloud',
+        runtimeData: withCiRuntimeData(runtimeData, ci),
+        buildNo: inputs.optional('buildNo') ?? ci.runNumber,
+        environmentId: inputs.positiveInteger('environmentId'),
     };
-    const vendor = oneOf('vendor', VENDORS);
-    const junitFiles = text('junitFiles')
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-    const mode = vendor || text('vendor') !== '' ? 'vendor' : 'files';
-    if (mode === 'files' && junitFiles.length === 0) {
-        problems.add('vendor', 'set a vendor (testsigma) to run a test plan, or junitFiles (a glob of JUnit files) to relay existing results');
+}
+function readSofySettings(inputs, active) {
+    const explicit = active ? inputs.oneOf('apiFlavor', ['current', 'legacy']) : undefined;
+    // By the form of the schedule id unless told: a GUID is the current API, a number the legacy one.
+    const planId = inputs.text('planId');
+    const apiGeneration = explicit ?? (/^\d+$/.test(planId) ? 'legacy' : 'current');
+    const appHash = inputs.optional('appHash');
+    const appPath = inputs.optional('appPath');
+    if (active && appHash && appPath) {
+        inputs.problem('appPath', 'set either appPath (upload this build first) or appHash (an uploaded build), not both');
     }
-    if (vendor && junitFiles.length > 0) {
-        problems.add('junitFiles', `not used with vendor ${vendor}: the results come from the vendor run`);
+    if (active && appPath)
+        checkAppPath(inputs, appPath);
+    return { apiGeneration, appHash, appPath };
+}
+function checkAppPath(inputs, appPath) {
+    if (/^https?:\/\//i.test(appPath))
+        return;
+    if (!/\.(apk|ipa)$/i.test(appPath)) {
+        inputs.problem('appPath', `expected an .apk or .ipa file (Sofy accepts no other kind), got "${appPath}"`);
     }
-    const apiFlavor = oneOf('apiFlavor', ['cloud', 'self-hosted']) ?? 'cloud';
-    const baseUrl = readBaseUrl(text('baseUrl'), problems);
-    if (vendor === 'testsigma' && apiFlavor === 'self-hosted' && !baseUrl) {
-        problems.add('baseUrl', 'required with apiFlavor self-hosted, e.g. https://testsigma.example.com:9090/api/v1');
+    else if (!external_node_fs_namespaceObject.existsSync(appPath) || !external_node_fs_namespaceObject.statSync(appPath).isFile()) {
+        inputs.problem('appPath', `no such file: "${appPath}"`);
     }
-    const apiKey = text('apiKey') || undefined;
-    const planId = text('planId') || undefined;
-    const runId = text('runId') || undefined;
-    if (vendor) {
-        if (!apiKey)
-            problems.add('apiKey', `required for vendor ${vendor}; pass it from a secret`);
-        if (!planId && !runId) {
-            problems.add('planId', `required to start a ${vendor} run (or set runId to attach to an existing run)`);
-        }
-        if (planId && !/^\d+$/.test(planId)) {
-            problems.add('planId', `expected a numeric ${vendor} test plan id, got "${planId}"`);
-        }
-        if (runId && !/^\d+$/.test(runId)) {
-            problems.add('runId', `expected a numeric ${vendor} run id, got "${runId}"`);
-        }
-    }
-    const timeoutText = text('timeout');
-    let timeoutMs = parseDuration(timeoutText) ?? 0;
-    if (!timeoutMs || timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS) {
-        problems.add('timeout', `expected a duration between 1s and 72h such as 30m, 90s or 1h30m, got "${timeoutText}"`);
-        timeoutMs = 0;
-    }
-    const pollText = text('pollInterval');
-    let pollInterval = 'auto';
-    if (pollText.toLowerCase() !== 'auto') {
-        const ms = parseDuration(pollText);
-        if (ms === undefined || ms < MIN_POLL_MS) {
-            problems.add('pollInterval', `expected auto or a duration of at least 1s such as 30s, got "${pollText}"`);
-        }
-        else {
-            pollInterval = ms;
-        }
-    }
-    const maxAnnotationsText = text('maxAnnotations');
-    const maxAnnotations = Number(maxAnnotationsText);
-    if (!/^\d+$/.test(maxAnnotationsText) || maxAnnotations > 1000) {
-        problems.add('maxAnnotations', `expected a whole number from 0 to 1000, got "${maxAnnotationsText}"`);
-    }
-    const environmentIdText = text('environmentId');
-    if (environmentIdText && !/^[1-9]\d*$/.test(environmentIdText)) {
-        problems.add('environmentId', `expected a positive integer, got "${environmentIdText}"`);
-    }
-    const junitPath = text('junitPath');
-    if (/[\0]/.test(junitPath))
-        problems.add('junitPath', 'expected a file path');
+}
+function readSquishSettings(inputs, ci, active) {
+    const runName = ci.workflow ? `${ci.workflow} #${ci.runNumber ?? ''}`.trim() : undefined;
+    const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const title = inputs.text('title') || runName || `TestRelay ${stamp}`;
+    // One batch per CI run, so results of different runs never merge into one batch.
+    const batch = inputs.text('batch') ||
+        [ci.branch, ci.runNumber ? `#${ci.runNumber}` : undefined].filter(Boolean).join(' ') ||
+        `testrelay-${stamp}`;
     const settings = {
-        mode,
-        vendor,
-        baseUrl,
-        apiKey,
-        planId,
-        runId,
-        junitFiles,
-        timeoutMs,
-        pollInterval,
-        onTimeout: oneOf('onTimeout', ['fail', 'neutral']) ?? 'fail',
-        cancelOnTimeout: bool('cancelOnTimeout'),
-        failOnTestFailure: bool('failOnTestFailure'),
-        failOnEmpty: bool('failOnEmpty'),
-        junitPath,
-        summary: bool('summary'),
-        maxAnnotations: Number.isFinite(maxAnnotations) ? maxAnnotations : 10,
-        artifactName: readArtifactName(text('artifactName'), problems),
-        caCertPath: text('caCertPath') || undefined,
-        dryRun: bool('dryRun'),
-        testsigma: {
-            apiFlavor,
-            runtimeData: withCiRuntimeData(readRuntimeData(text('runtimeData'), problems), ci),
-            buildNo: text('buildNo') || ci.runNumber || undefined,
-            environmentId: environmentIdText ? Number(environmentIdText) : undefined,
-        },
-        ci,
+        project: inputs.optional('project'),
+        planTitle: inputs.optional('planTitle'),
+        title,
+        batch,
+        username: inputs.optional('username'),
+        password: inputs.optional('password'),
+        scheduleTime: undefined,
+        linkedRepos: [],
+        capabilities: active ? inputs.pairs('capabilities') : [],
+        automationToken: inputs.optional('automationToken'),
     };
-    if (problems.list.length > 0)
-        throw new SettingsError(problems.list);
+    if (!active)
+        return settings;
+    if (settings.username && !settings.password)
+        inputs.problem('password', 'required with username');
+    if (settings.password && !settings.username)
+        inputs.problem('username', 'required with password');
+    settings.scheduleTime = readScheduleTime(inputs);
+    settings.linkedRepos = readLinkedRepos(inputs, ci);
     return settings;
 }
-function readBaseUrl(value, problems) {
+/** `now`, an ISO 8601 time, or epoch milliseconds. */
+function readScheduleTime(inputs) {
+    const value = inputs.text('scheduleTime');
     if (!value)
         return undefined;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        problems.add('baseUrl', `expected an http(s) URL such as https://app.testsigma.com/api/v1, got "${value}"`);
+    if (value.toLowerCase() === 'now')
+        return Date.now();
+    if (/^\d{12,}$/.test(value))
+        return Number(value);
+    const parsed = Date.parse(value);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(parsed)) {
+        inputs.problem('scheduleTime', `expected now, an ISO 8601 time such as 2026-05-01T22:00:00Z, or epoch ms; got "${value}"`);
         return undefined;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        problems.add('baseUrl', `expected an http(s) URL, got protocol "${url.protocol}"`);
-        return undefined;
-    }
-    if (url.username || url.password) {
-        problems.add('baseUrl', 'must not contain credentials; use apiKey');
-        return undefined;
-    }
-    return value.replace(/\/+$/, '');
+    return parsed;
 }
-function readArtifactName(value, problems) {
-    if (!value)
-        return undefined;
-    // The characters actions/upload-artifact refuses in artifact names.
-    if (/["':<>|*?\\/\r\n]/.test(value)) {
-        problems.add('artifactName', `must not contain " : < > | * ? \\ / or quotes, got "${value}"`);
+/** `<repository id>=<branch or commit>` lines; a bare id means the CI's own commit. */
+function readLinkedRepos(inputs, ci) {
+    const repos = [];
+    for (const line of inputs.lines('linkedRepos')) {
+        const [idText, branchText] = line.includes('=') ? line.split(/=(.*)/s) : [line, ''];
+        const id = idText.trim();
+        const branch = branchText.trim() || ci.commit;
+        if (!/^\d+$/.test(id)) {
+            inputs.problem('linkedRepos', `expected "<repository id>=<branch or commit>" lines, got "${line}"`);
+        }
+        else if (!branch) {
+            inputs.problem('linkedRepos', `repository ${id} has no branch or commit, and the CI gave no commit to default to`);
+        }
+        else {
+            repos.push({ id: Number(id), branch });
+        }
     }
-    return value;
+    return repos;
 }
-/** key=value lines (or comma-separated pairs), or a JSON object of strings. */
-function readRuntimeData(value, problems) {
+/** key=value lines, or a JSON object of strings. */
+function readRuntimeData(value) {
     const fail = (message) => {
-        if (problems)
-            problems.add('runtimeData', message);
-        else
-            throw new InputError('runtimeData', `runtimeData: ${message}`);
-        return {};
+        throw new InputError('runtimeData', `runtimeData: ${message}`);
     };
     if (!value)
         return {};
@@ -21125,27 +21301,26 @@ function readRuntimeData(value, problems) {
         }
         const data = {};
         for (const [key, item] of Object.entries(parsed)) {
-            if (typeof item === 'object' && item !== null) {
-                return fail(`expected string values, but "${key}" holds an object`);
-            }
+            if (typeof item === 'object' && item !== null)
+                fail(`expected string values, but "${key}" holds an object`);
             data[key] = String(item);
         }
         return data;
     }
     const data = {};
-    const entries = value.includes('\n') ? value.split(/\r?\n/) : value.split(',');
-    for (const raw of entries) {
+    // One pair per line: values (URLs, lists) may hold commas.
+    for (const raw of value.split(/\r?\n/)) {
         const line = raw.trim();
         if (line === '' || line.startsWith('#'))
             continue;
         const eq = line.indexOf('=');
         if (eq <= 0)
-            return fail(`expected key=value lines, got "${line}"`);
+            fail(`expected key=value lines, got "${line}"`);
         data[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
     }
     return data;
 }
-/** Links back from the vendor run to the CI run, unless the user chose those keys. */
+/** Links back from the Testsigma run to the CI run, unless the user chose those keys. */
 function withCiRuntimeData(data, ci) {
     const extra = {};
     if (ci.runUrl)
@@ -21154,17 +21329,208 @@ function withCiRuntimeData(data, ci) {
         extra.ciCommit = ci.commit;
     return { ...extra, ...data };
 }
+
+;// CONCATENATED MODULE: ./src/core/settings.ts
+// The one settings reader for every CI: each input is read, validated and normalized
+// here (common inputs) and in settings-vendors.ts (each platform's own), and every error
+// names the input and the form it expects — before any request.
+
+
+
+
+
+const VENDORS = ['testsigma', 'sofy', 'squish'];
+const MIN_POLL_MS = 1000;
+const MAX_TIMEOUT_MS = 72 * 3_600_000;
+function readSettings(read, ci) {
+    const inputs = new Inputs(read);
+    const vendor = inputs.oneOf('vendor', VENDORS);
+    const junitFiles = inputs.lines('junitFiles');
+    const mode = inputs.text('vendor') !== '' ? 'vendor' : 'files';
+    if (mode === 'files' && junitFiles.length === 0) {
+        inputs.problem('vendor', `set a vendor (${VENDORS.join(', ')}) to run a test plan, or junitFiles (a glob of JUnit files) to relay existing results`);
+    }
+    if (vendor && junitFiles.length > 0) {
+        inputs.problem('junitFiles', `not used with vendor ${vendor}: the results come from the vendor run`);
+    }
+    // Sofy's device queue alone can take up to two hours: each vendor has its own default.
+    const timeoutMs = inputs.duration('timeout', 1000, MAX_TIMEOUT_MS, 'a duration between 1s and 72h such as 30m, 90s or 1h30m', {
+        fallback: vendor ? VENDOR_DEFAULT_TIMEOUT[vendor] : '30m',
+    });
+    let pollInterval = 'auto';
+    if (inputs.text('pollInterval').toLowerCase() !== 'auto') {
+        pollInterval =
+            inputs.duration('pollInterval', MIN_POLL_MS, MAX_TIMEOUT_MS, 'auto or a duration of at least 1s such as 30s') ?? 'auto';
+    }
+    const maxAnnotationsText = inputs.text('maxAnnotations');
+    const maxAnnotations = Number(maxAnnotationsText);
+    if (!/^\d+$/.test(maxAnnotationsText) || maxAnnotations > 1000) {
+        inputs.problem('maxAnnotations', `expected a whole number from 0 to 1000, got "${maxAnnotationsText}"`);
+    }
+    const settings = {
+        mode,
+        vendor,
+        baseUrl: readBaseUrl(inputs),
+        apiKey: inputs.optional('apiKey'),
+        planId: inputs.optional('planId'),
+        runId: inputs.optional('runId'),
+        junitFiles,
+        timeoutMs: timeoutMs ?? 0,
+        pollInterval,
+        onTimeout: inputs.oneOf('onTimeout', ['fail', 'neutral']) ?? 'fail',
+        cancelOnTimeout: inputs.bool('cancelOnTimeout'),
+        failOnTestFailure: inputs.bool('failOnTestFailure'),
+        failOnEmpty: inputs.bool('failOnEmpty'),
+        junitPath: inputs.text('junitPath'),
+        summary: inputs.bool('summary'),
+        maxAnnotations: Number.isFinite(maxAnnotations) ? maxAnnotations : 10,
+        artifactName: readArtifactName(inputs),
+        caCertPath: inputs.optional('caCertPath'),
+        dryRun: inputs.bool('dryRun'),
+        testsigma: readTestsigmaSettings(inputs, ci, vendor === 'testsigma'),
+        sofy: readSofySettings(inputs, vendor === 'sofy'),
+        squish: readSquishSettings(inputs, ci, vendor === 'squish'),
+        ci,
+    };
+    if (vendor === 'testsigma')
+        checkTestsigma(settings, inputs);
+    if (vendor === 'sofy')
+        checkSofy(settings, inputs);
+    if (vendor === 'squish')
+        checkSquish(settings, inputs);
+    if (inputs.problems.length > 0)
+        throw new SettingsError(inputs.problems);
+    return settings;
+}
+function checkTestsigma(settings, inputs) {
+    const { apiKey, planId, runId, baseUrl } = settings;
+    if (!apiKey)
+        inputs.problem('apiKey', 'required for vendor testsigma; pass it from a secret');
+    if (!planId && !runId) {
+        inputs.problem('planId', 'required to start a testsigma run (or set runId to attach to an existing run)');
+    }
+    if (planId && !/^\d+$/.test(planId)) {
+        inputs.problem('planId', `expected a numeric testsigma test plan id, got "${planId}"`);
+    }
+    if (runId && !/^\d+$/.test(runId)) {
+        inputs.problem('runId', `expected a numeric testsigma run id, got "${runId}"`);
+    }
+    if (settings.testsigma.apiFlavor === 'self-hosted' && !baseUrl) {
+        inputs.problem('baseUrl', 'required with apiFlavor self-hosted, e.g. https://testsigma.example.com:9090/api/v1');
+    }
+}
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function checkSofy(settings, inputs) {
+    const { apiKey, planId, runId } = settings;
+    if (!apiKey)
+        inputs.problem('apiKey', 'required for vendor sofy; pass it from a secret');
+    // Sofy answers a malformed key with a bare 500; say it plainly instead (and never echo the key).
+    else if (!GUID.test(apiKey)) {
+        inputs.problem('apiKey', 'expected a Sofy API key, which is a GUID (Account › Account Settings › API Key)');
+    }
+    if (!planId) {
+        inputs.problem('planId', 'required for vendor sofy: the scheduled run id (a GUID, or a number for the legacy API), also to attach with runId');
+    }
+    else if (!GUID.test(planId) && !/^\d+$/.test(planId)) {
+        inputs.problem('planId', `expected a Sofy schedule id: a GUID, or a number for the legacy API; got "${planId}"`);
+    }
+    else if (settings.sofy.apiGeneration === 'current' && !GUID.test(planId)) {
+        inputs.problem('planId', `apiFlavor current needs a schedule GUID, got "${planId}"`);
+    }
+    else if (settings.sofy.apiGeneration === 'legacy' && !/^\d+$/.test(planId)) {
+        inputs.problem('planId', `apiFlavor legacy needs a numeric ScheduledID, got "${planId}"`);
+    }
+    if (runId && !/^\d+$/.test(runId)) {
+        inputs.problem('runId', `expected a numeric Sofy test run group id, got "${runId}"`);
+    }
+}
+function checkSquish(settings, inputs) {
+    const { apiKey, planId, runId, baseUrl, squish } = settings;
+    if (!baseUrl) {
+        inputs.problem('baseUrl', 'required for vendor squish: your Test Center server, e.g. http://testcenter.example.com:8800');
+    }
+    if (!apiKey && !(squish.username && squish.password)) {
+        inputs.problem('apiKey', 'required for vendor squish: an access token, or set username and password instead');
+    }
+    if (apiKey && (squish.username || squish.password)) {
+        inputs.problem('username', 'set either apiKey (a token) or username and password, not both');
+    }
+    if (!planId && !squish.planTitle && !runId) {
+        inputs.problem('planId', 'required for vendor squish: a template id, or project and planTitle (or runId to attach)');
+    }
+    if (planId && squish.planTitle)
+        inputs.problem('planTitle', 'set either planId or planTitle, not both');
+    if (squish.planTitle && !squish.project)
+        inputs.problem('project', 'required with planTitle, to look the template up');
+    if (planId && !/^\d+$/.test(planId)) {
+        inputs.problem('planId', `expected a numeric Test Center template id, got "${planId}"`);
+    }
+    if (runId && !/^\d+$/.test(runId)) {
+        inputs.problem('runId', `expected a numeric Test Center plan execution id, got "${runId}"`);
+    }
+}
+function readBaseUrl(inputs) {
+    const value = inputs.text('baseUrl');
+    if (!value)
+        return undefined;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        inputs.problem('baseUrl', `expected an http(s) URL such as https://api.example.com, got "${value}"`);
+        return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        inputs.problem('baseUrl', `expected an http(s) URL, got protocol "${url.protocol}"`);
+        return undefined;
+    }
+    if (url.username || url.password) {
+        inputs.problem('baseUrl', 'must not contain credentials; use apiKey');
+        return undefined;
+    }
+    return value.replace(/\/+$/, '');
+}
+function readArtifactName(inputs) {
+    const value = inputs.text('artifactName');
+    if (!value)
+        return undefined;
+    // The characters actions/upload-artifact refuses in artifact names.
+    if (/["':<>|*?\\/\r\n]/.test(value)) {
+        inputs.problem('artifactName', `must not contain " : < > | * ? \\ / or quotes, got "${value}"`);
+    }
+    return value;
+}
 /** Inputs that hold credentials, to be masked by the CI before anything is logged. */
 function secretValues(read) {
-    return INPUTS.filter((input) => input.secret)
+    const values = INPUTS.filter((input) => input.secret)
         .map((input) => (read(input.name) ?? '').trim())
         .filter((value) => value !== '');
+    // Basic auth sends user:password base64-encoded: that form is a secret too.
+    const username = (read('username') ?? '').trim();
+    const password = (read('password') ?? '').trim();
+    if (username && password)
+        values.push(Buffer.from(`${username}:${password}`).toString('base64'));
+    // A build URL may be signed (?X-Amz-Signature=…, ?sig=…): its query values are secrets.
+    const appPath = (read('appPath') ?? '').trim();
+    if (/^https?:\/\//i.test(appPath)) {
+        try {
+            for (const value of new URL(appPath).searchParams.values())
+                if (value.length >= 8)
+                    values.push(value);
+        }
+        catch {
+            // not a URL after all: nothing to mask
+        }
+    }
+    return values;
 }
 
 ;// CONCATENATED MODULE: ./src/core/summary.ts
 // The markdown job summary (GitHub step summary; reused for Azure and the CLI).
 // Pure and deterministic. What a reader needs comes first — verdict, totals, then the
 // failures — so trimming to the size limit drops the least useful part: the passed list.
+
 
 
 /** GitHub refuses a step summary over 1 MiB; the margin leaves room for a few notes of our own. */
@@ -21249,27 +21615,29 @@ function renderHeader(result, options) {
     const headline = result.verdict ? VERDICT_HEADLINE[result.verdict] : STATE_HEADLINE[result.state];
     const title = result.title ?? result.vendor;
     const lines = [`## ${headline}: ${escapeMarkdown(oneLine(title, 200))}`, ''];
-    const facts = [`**Vendor:** ${escapeMarkdown(oneLine(result.vendor, 60))}`];
+    const facts = [`**Vendor:** ${escapeMarkdown(oneLine(vendorTitle(result.vendor), 60))}`];
     if (result.runId !== undefined || result.runUrl !== undefined) {
         const runLabel = escapeMarkdown(oneLine(result.runId ?? 'open', 100)) || 'open';
-        const runUrl = safeUrl(result.runUrl);
+        const runUrl = summary_safeUrl(result.runUrl);
         facts.push(`**Run:** ${runUrl ? `[${runLabel}](${runUrl})` : runLabel}`);
     }
     facts.push(`**State:** ${result.state.replace('_', ' ')}`);
-    const ciRunUrl = safeUrl(options.ciRunUrl);
+    const ciRunUrl = summary_safeUrl(options.ciRunUrl);
     if (ciRunUrl)
         facts.push(`[CI run](${ciRunUrl})`);
     lines.push(facts.join(' · '), '');
     if (options.outcome) {
         const { conclusion, reason } = options.outcome;
-        const why = escapeMarkdown(oneLine(reason, 500));
+        // The run is linked above; a URL repeated in the reason would only come out escaped.
+        const shortReason = result.runUrl ? reason.replace(` See ${result.runUrl}`, '') : reason;
+        const why = escapeMarkdown(oneLine(shortReason, 500));
         lines.push(`**Outcome:** ${OUTCOME_ICON[conclusion]} ${conclusion}${why ? `: ${why}` : ''}`, '');
     }
     if (result.message?.trim())
         lines.push(`> ${escapeMarkdown(oneLine(result.message, 1000))}`, '');
     const links = result.links
         .slice(0, 20)
-        .map((link) => [escapeMarkdown(oneLine(link.label, 100)) || 'link', safeUrl(link.url)])
+        .map((link) => [escapeMarkdown(oneLine(link.label, 100)) || 'link', summary_safeUrl(link.url)])
         .filter(([, url]) => url !== undefined)
         .map(([label, url]) => `[${label}](${url})`);
     if (links.length > 0)
@@ -21291,7 +21659,7 @@ function renderTotals(result) {
     return [
         '| Total | Passed | Failed | Errors | Skipped | Flaky | Duration |',
         '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| ${cells.join(' | ')} | ${summary_formatDuration(runSeconds(result))} |`,
+        `| ${cells.join(' | ')} | ${formatSeconds(runDurationSeconds(result))} |`,
         '',
         '',
     ].join('\n');
@@ -21433,7 +21801,7 @@ function testRow(testCase, suite) {
     const cell = testCase.classname && testCase.classname !== suite.name
         ? `${markdownTableCell(testCase.classname, 200)} › ${name}`
         : name;
-    return `| ${icon} | ${cell || ' '} | ${summary_formatDuration(testCase.durationSeconds)} |\n`;
+    return `| ${icon} | ${cell || ' '} | ${formatSeconds(testCase.durationSeconds)} |\n`;
 }
 function trimNote(notListed, trimmed, maxBytes) {
     const parts = [];
@@ -21483,7 +21851,7 @@ function clipToBytes(text, maxBytes) {
     return text.slice(0, end);
 }
 /** Only http(s), with the characters that could end a markdown link destination encoded. */
-function safeUrl(raw) {
+function summary_safeUrl(raw) {
     if (!raw)
         return undefined;
     let url;
@@ -21498,30 +21866,6 @@ function safeUrl(raw) {
     const href = url.href.replace(/[()[\]<>"`|\\\s]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
     return href.length <= 2000 ? href : undefined;
 }
-function runSeconds(result) {
-    if (result.durationSeconds !== undefined)
-        return result.durationSeconds;
-    const perSuite = result.suites.map((suite) => suite.durationSeconds ?? summary_sumKnown(suite.cases.map((testCase) => testCase.durationSeconds)));
-    return summary_sumKnown(perSuite);
-}
-function summary_sumKnown(values) {
-    const known = values.filter((value) => value !== undefined);
-    return known.length === 0 ? undefined : known.reduce((sum, value) => sum + value, 0);
-}
-/** `850 ms`, `23.0 s`, `2m 03s`, `1h 05m`; unknown → `—`. */
-function summary_formatDuration(seconds) {
-    if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0)
-        return '—';
-    if (seconds < 1)
-        return `${Math.round(seconds * 1000)} ms`;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const whole = Math.round(seconds);
-    const pad = (value) => String(value).padStart(2, '0');
-    if (whole < 3600)
-        return `${Math.floor(whole / 60)}m ${pad(whole % 60)}s`;
-    return `${formatCount(Math.floor(whole / 3600))}h ${pad(Math.floor((whole % 3600) / 60))}m`;
-}
 function formatBytes(bytes) {
     if (bytes >= 1024 * 1024)
         return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
@@ -21531,6 +21875,9 @@ function formatBytes(bytes) {
 }
 function clamp(value, min, max) {
     return Math.min(max, Math.max(min, value));
+}
+function formatSeconds(seconds) {
+    return formatDuration(seconds === undefined ? undefined : seconds * 1000);
 }
 
 ;// CONCATENATED MODULE: external "node:http"
@@ -31909,15 +32256,20 @@ function createHttpClient(options) {
                 const response = await instance.request({
                     method: req.method,
                     url: req.path,
-                    data: req.body === undefined ? undefined : JSON.stringify(req.body),
+                    data: req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
                     params: req.query,
                     headers: {
                         Accept: req.accept ?? 'application/json',
                         ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+                        ...req.headers,
                     },
+                    // Uploads can be large builds.
+                    ...(req.form ? { maxBodyLength: Infinity, maxContentLength: Infinity } : {}),
                     signal: req.signal,
                 });
                 const result = toResponse(response);
+                if (result.status >= 300 && result.status < 400)
+                    throw redirectError(label, result, redact);
                 if (result.status < 400 || req.acceptStatuses?.includes(result.status))
                     return result;
                 failure = {
@@ -31928,7 +32280,7 @@ function createHttpClient(options) {
                 };
             }
             catch (error) {
-                if (isAbortError(error) || req.signal?.aborted)
+                if (error instanceof VendorHttpError || isAbortError(error) || req.signal?.aborted)
                     throw error;
                 const code = error.code ?? '';
                 failure = {
@@ -31948,7 +32300,8 @@ function createHttpClient(options) {
             }
             const backoff = Math.min(15_000, 1000 * 2 ** (attempt - 1)) * (0.5 + random() / 2);
             const delay = Math.max(backoff, failure.retryAfterMs ?? 0);
-            options.logger.warn(`${failure.error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`);
+            // Info, not a warning: retries are routine, and CI warnings are a scarce, capped resource.
+            options.logger.info(`${failure.error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`);
             await clock.sleep(delay, req.signal);
         }
     }
@@ -31958,7 +32311,10 @@ function createHttpClient(options) {
             return JSON.parse(response.text);
         }
         catch {
-            throw new VendorHttpError(`${options.vendor} ${req.method} ${redact(req.path)}: expected JSON, got ${describeBody(redact(response.text))}`, response.status, redact(response.text.slice(0, MAX_BODY_IN_MESSAGE)), false);
+            throw new VendorHttpError(`${options.vendor} ${req.method} ${redact(req.path)}: expected JSON, got ${describeBody(redact(response.text))}`, response.status, redact(response.text.slice(0, MAX_BODY_IN_MESSAGE)), 
+            // A truncated answer to a read is worth another try (the wait loop polls again);
+            // to a trigger it is not, since the run may have started.
+            req.idempotent);
         }
     }
     return { request, json, url: (path) => `${baseUrl}${path}` };
@@ -31972,7 +32328,7 @@ function createAxios(options, baseUrl) {
     let httpsAgent;
     if (proxy) {
         options.logger.debug(`Using proxy for ${options.vendor}: ${options.redactor.redact(proxyLabel(proxy))}`);
-        httpAgent = httpsAgent = new HttpsProxyAgent(proxy, {
+        httpAgent = httpsAgent = new VendorProxyAgent(proxy, {
             keepAlive: true,
             ca,
             timeout: connectTimeoutMs,
@@ -31990,12 +32346,49 @@ function createAxios(options, baseUrl) {
         // Keep the body as text: malformed JSON must become a clear error, not a silent string.
         transformResponse: [(data) => data],
         validateStatus: () => true,
-        maxRedirects: 5,
+        // Never follow redirects: a redirect to another host would carry the API key with it
+        // (only Authorization is dropped, not X-TS-API-KEY and the like).
+        maxRedirects: 0,
         // Proxies are handled by the agents above (axios' own proxy support cannot tunnel HTTPS).
         proxy: false,
         httpAgent,
         httpsAgent,
     });
+}
+/**
+ * https-proxy-agent applies its `ca` to the proxy connection only; the TLS connection to the
+ * vendor through the tunnel needs it too, or a private CA fails behind a proxy.
+ */
+class VendorProxyAgent extends HttpsProxyAgent {
+    agentOptions;
+    constructor(proxy, agentOptions) {
+        super(proxy, agentOptions);
+        this.agentOptions = agentOptions;
+    }
+    connect(req, opts) {
+        const ca = this.agentOptions.ca;
+        // Through the tunnel, TLS would check the certificate against "localhost" when the vendor
+        // is addressed by IP (no SNI name): check it against the host actually asked for.
+        const host = opts.host ?? '';
+        const checkServerIdentity = (_name, cert) => external_node_tls_namespaceObject.checkServerIdentity(host, cert);
+        return super.connect(req, {
+            ...opts,
+            ...(ca ? { ca } : {}),
+            checkServerIdentity,
+        });
+    }
+}
+function redirectError(label, response, redact) {
+    let target = 'another address';
+    try {
+        const location = new URL(response.headers.location ?? '', 'http://unknown');
+        target = `${location.origin}${location.pathname}`;
+    }
+    catch {
+        // keep the generic wording
+    }
+    return new VendorHttpError(`${label}: HTTP ${response.status} redirect to ${redact(target)}. TestRelay does not follow redirects ` +
+        '(the API key would go with it): set baseUrl to the address the server redirects to.', response.status, '', false);
 }
 function readCa(path) {
     try {
@@ -32104,7 +32497,8 @@ async function waitForRun(options) {
                 return { kind: 'timed_out', last };
             if (!(error instanceof VendorHttpError) || !error.retryable || ++failures >= maxFailures)
                 throw error;
-            options.logger.warn(`${error.message}; still waiting (${failures} failed polls in a row)`);
+            // Info: transient, and CI warnings are capped; it becomes the error if it persists.
+            options.logger.info(`${error.message}; still waiting (${failures} failed polls in a row)`);
         }
         if (last && failures === 0) {
             if (last.unknownStatus && !warnedUnknown.has(last.unknownStatus)) {
@@ -32125,7 +32519,7 @@ async function waitForRun(options) {
                     maxMs: options.maxIntervalMs ?? 60_000,
                     random,
                 })
-                : options.interval;
+                : withJitter(options.interval, random);
         const sleepFor = Math.min(interval, options.deadline - clock.now());
         if (sleepFor <= 0)
             continue;
@@ -32166,8 +32560,12 @@ function nextAutoInterval(input) {
     return Math.round(Math.max(minMs, jittered));
 }
 function combine(signal, timeoutMs) {
-    const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
     return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+/** ±10% around a fixed interval, so pipelines started together don't poll in lockstep. */
+function withJitter(ms, random) {
+    return Math.round(ms * (0.9 + random() * 0.2));
 }
 
 ;// CONCATENATED MODULE: ./src/core/relay.ts
@@ -32186,8 +32584,10 @@ function combine(signal, timeoutMs) {
 
 
 
-// How long a cancelled job may still spend stopping the remote run: CIs kill soon after.
-const CANCEL_BUDGET_MS = 3000;
+// A cancelled job has a few seconds before the CI kills it (the entrypoints exit after 4.5 s):
+// up to 1.5 s for a trigger in flight to answer, then up to 2.5 s to stop the run.
+const TRIGGER_GRACE_MS = 1500;
+const STOP_BUDGET_MS = 2500;
 // Collecting results after the run is done: bounded even though the wait is over.
 const COLLECT_BUDGET_MS = 120_000;
 const HEARTBEAT_MS = 5 * 60_000;
@@ -32230,7 +32630,6 @@ async function relayFiles(settings, agent) {
         state: 'completed',
         suites,
         links: [],
-        durationSeconds: sumDurations(suites.map((s) => s.durationSeconds)),
     };
     result.verdict = verdictFromCases(result);
     return publish(result, settings, agent);
@@ -32242,36 +32641,51 @@ async function runOnVendor(source, settings, deps, redactor) {
     const cancel = deps.signal ?? new AbortController().signal;
     const started = clock.now();
     const name = source.displayName;
+    const deadline = started + settings.timeoutMs;
+    // Starting or finding the run counts against the timeout like the wait itself.
+    const untilDeadline = (signal) => AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.ceil(deadline - clock.now())))]);
+    const plan = source.planLabel ?? `test plan ${settings.planId}`;
     let handle;
     try {
         if (settings.runId) {
-            handle = await source.attach(settings.runId, cancel);
+            handle = await source.attach(settings.runId, untilDeadline(cancel));
             log.info(`Attached to ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
         }
         else {
-            log.info(`Starting ${name} test plan ${settings.planId}…`);
+            log.info(`Starting ${name} ${plan}…`);
             // A trigger in flight is given a moment to answer when the job is cancelled, so we
             // learn the run id and can stop it instead of leaving an unknown run behind.
-            handle = await source.trigger(delayedAbort(cancel, CANCEL_BUDGET_MS));
+            handle = await source.trigger(untilDeadline(delayedAbort(cancel, TRIGGER_GRACE_MS)));
             log.info(`Started ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
         }
     }
     catch (error) {
-        const result = errorResult(settings, name, error, redactor);
-        if (cancel.aborted)
+        if (cancel.aborted && !settings.runId) {
+            log.warn(`The job was cancelled while ${name} was starting ${plan}. ` +
+                `A run may have started there without TestRelay learning its id: check the plan's runs in ${name}.`);
+        }
+        const result = errorResult(settings, `${name} ${plan}`, error, redactor);
+        if (cancel.aborted) {
             result.state = 'cancelled';
+            result.verdict = undefined;
+        }
         return result;
     }
     agent.setOutput('runId', handle.runId);
     if (handle.runUrl)
         agent.setOutput('runUrl', handle.runUrl);
+    if (typeof settings.pollInterval === 'number' &&
+        settings.pollInterval < source.minPollIntervalMs) {
+        log.info(`Note: pollInterval ${formatDuration(settings.pollInterval)} is faster than ${name} should be polled ` +
+            `(every ${formatDuration(source.minPollIntervalMs)} or slower); use auto unless you run against a simulator.`);
+    }
     let lastLine = '';
     let lastLogged = started;
     let result;
     try {
         const outcome = await waitForRun({
             poll: (signal) => source.poll(handle, signal),
-            deadline: started + settings.timeoutMs,
+            deadline,
             interval: settings.pollInterval,
             minIntervalMs: source.minPollIntervalMs,
             signal: cancel,
@@ -32295,9 +32709,10 @@ async function runOnVendor(source, settings, deps, redactor) {
             result = source.partial(handle, outcome.last);
             result.state = 'timed_out';
             result.verdict = undefined;
-            log.warn(`Timed out after ${formatDuration(settings.timeoutMs)} waiting for ${name} run ${handle.runId}.`);
+            // Info: the step's own failure or warning says it once, where it counts.
+            log.info(`Timed out after ${formatDuration(settings.timeoutMs)} waiting for ${name} run ${handle.runId}.`);
             if (settings.cancelOnTimeout) {
-                await stopRemote(source, handle, agent, AbortSignal.timeout(15_000));
+                result.remoteStopped = await stopRemote(source, handle, agent, AbortSignal.timeout(15_000));
             }
             else {
                 log.info(`The run goes on: ${handle.runUrl ?? `run ${handle.runId}`}. A later job can attach to it with runId ${handle.runId}.`);
@@ -32307,32 +32722,35 @@ async function runOnVendor(source, settings, deps, redactor) {
             result = source.partial(handle, outcome.last);
             result.state = 'cancelled';
             result.verdict = undefined;
-            log.warn(`Cancelled: stopping ${name} run ${handle.runId}…`);
-            await stopRemote(source, handle, agent, AbortSignal.timeout(CANCEL_BUDGET_MS));
+            log.info(`Cancelled: stopping ${name} run ${handle.runId}…`);
+            result.remoteStopped = await stopRemote(source, handle, agent, AbortSignal.timeout(STOP_BUDGET_MS));
         }
     }
     catch (error) {
         result = source.partial(handle, undefined);
         result.state = 'error';
         result.verdict = 'error';
+        // Not logged here: the outcome's reason carries it to the step failure.
         result.message = redactor.redact(errorMessage(error));
-        log.error(result.message);
     }
     return result;
 }
+/** True when the vendor confirmed the stop. */
 async function stopRemote(source, handle, agent, signal) {
     try {
         const report = await source.cancel(handle, signal);
         agent.logger.info(report.message);
+        return report.stopped;
     }
     catch (error) {
         agent.logger.warn(`Could not stop ${source.displayName} run ${handle.runId}: ${errorMessage(error)}`);
+        return false;
     }
 }
-function errorResult(settings, name, error, redactor) {
+function errorResult(settings, title, error, redactor) {
     return {
         vendor: settings.vendor ?? 'junit',
-        title: `${name} test plan ${settings.planId ?? ''}`.trim(),
+        title,
         state: 'error',
         verdict: 'error',
         suites: [],
@@ -32345,10 +32763,11 @@ async function publish(result, settings, agent) {
     const log = agent.logger;
     const outcome = decideOutcome(result, settings);
     const totals = totalsOf(result);
+    const seconds = runDurationSeconds(result);
     const files = [];
     try {
-        await promises_namespaceObject.mkdir(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(settings.junitPath)), { recursive: true });
-        await promises_namespaceObject.writeFile(settings.junitPath, renderJunitXml(result), 'utf8');
+        await external_node_fs_promises_namespaceObject.mkdir(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(settings.junitPath)), { recursive: true });
+        await external_node_fs_promises_namespaceObject.writeFile(settings.junitPath, renderJunitXml(result), 'utf8');
         files.push(settings.junitPath);
     }
     catch (error) {
@@ -32363,9 +32782,7 @@ async function publish(result, settings, agent) {
         passed: String(totals.passed),
         failed: String(totals.failed),
         skipped: String(totals.skipped),
-        duration: result.durationSeconds !== undefined
-            ? String(Math.round(result.durationSeconds * 1000) / 1000)
-            : '',
+        duration: seconds !== undefined ? String(Math.round(seconds * 1000) / 1000) : '',
         junitPath: files.length > 0 ? settings.junitPath : '',
     };
     for (const [key, value] of Object.entries(outputs))
@@ -32389,7 +32806,7 @@ async function publish(result, settings, agent) {
         else {
             try {
                 const summaryPath = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(settings.junitPath), 'summary.md');
-                await promises_namespaceObject.writeFile(summaryPath, markdown, 'utf8');
+                await external_node_fs_promises_namespaceObject.writeFile(summaryPath, markdown, 'utf8');
                 files.push(summaryPath);
                 await agent.uploadArtifact(settings.artifactName, files, external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(settings.junitPath)));
                 log.info(`Uploaded artifact ${settings.artifactName}: ${files.join(', ')}`);
@@ -32406,13 +32823,12 @@ function logResult(result, agent) {
     if (result.state === 'error' && allCases(result).length === 0)
         return;
     const t = totalsOf(result);
+    const seconds = runDurationSeconds(result);
     const log = agent.logger;
     const subject = result.runId
         ? `${result.title ?? result.vendor} (run ${result.runId})`
         : (result.title ?? result.vendor);
-    const duration = result.durationSeconds !== undefined
-        ? ` in ${formatDuration(result.durationSeconds * 1000)}`
-        : '';
+    const duration = seconds !== undefined ? ` in ${formatDuration(seconds * 1000)}` : '';
     log.info(`${subject}: ${result.state}${result.verdict ? `, verdict ${result.verdict}` : ''} — ` +
         `${t.total} tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`);
     const problems = problemCases(result);
@@ -32457,10 +32873,6 @@ function delayedAbort(signal, delayMs) {
     signal.addEventListener('abort', () => setTimeout(() => controller.abort(signal.reason), delayMs).unref(), { once: true });
     return controller.signal;
 }
-function sumDurations(values) {
-    const known = values.filter((v) => v !== undefined);
-    return known.length > 0 ? known.reduce((a, b) => a + b, 0) : undefined;
-}
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -32469,17 +32881,17 @@ function errorMessage(error) {
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/simulator/http-util.ts
 // Small HTTP helpers for the simulator server (Node built-ins only).
-/** Larger bodies are refused: no vendor request TestRelay sends comes close. */
+/** Default body limit: no JSON request TestRelay sends comes close (uploads raise it). */
 const MAX_BODY_BYTES = 1024 * 1024;
 class BodyTooLargeError extends Error {
 }
-async function readRawBody(request) {
+async function readRawBody(request, maxBytes = MAX_BODY_BYTES) {
     const chunks = [];
     let size = 0;
     for await (const chunk of request) {
         const buffer = chunk;
         size += buffer.length;
-        if (size > MAX_BODY_BYTES)
+        if (size > maxBytes)
             throw new BodyTooLargeError('request body too large');
         chunks.push(buffer);
     }
@@ -33237,6 +33649,3062 @@ function testDurationMs(name, index) {
     return 2000 + (stableHash(`${index}:${name}`) % 60_000);
 }
 
+;// CONCATENATED MODULE: ./src/simulator/sofy-catalog.ts
+// What a Sofy account holds besides runs: the device pool per platform and the applications
+// with their builds (vendor-apis/sofy.md §3.1, §3.5). Everything is derived from fixed seeds,
+// so ids, serials and app hashes are the same on every start; uploads add builds (and apps).
+
+const PLATFORMS = ['ANDROID', 'IOS'];
+// The pool a schedule draws from, online devices first (the devices endpoint lists offline
+// ones too, §3.5).
+const DEVICE_SEEDS = {
+    ANDROID: {
+        online: [
+            ['Pixel 7', 'Google', 'Pixel 7', '14'],
+            ['Galaxy S23', 'Samsung', 'SM-S911U', '14'],
+            ['Pixel 6a', 'Google', 'Pixel 6a', '13'],
+            ['Galaxy A54', 'Samsung', 'SM-A546U', '13'],
+            ['OnePlus 11', 'OnePlus', 'CPH2449', '13'],
+            ['Galaxy Tab S8', 'Samsung', 'SM-X700', '13'],
+        ],
+        offline: [
+            ['Moto G Power (2022)', 'motorola', 'moto g power (2022)', '12'],
+            ['Pixel 4a', 'Google', 'Pixel 4a', '12'],
+        ],
+    },
+    IOS: {
+        online: [
+            ['iPad 7th Gen', 'Apple', 'iPad7,11', '15.7'],
+            ['iPhone 14', 'Apple', 'iPhone14,7', '16.6'],
+            ['iPhone 12', 'Apple', 'iPhone13,2', '16.1'],
+            ['iPhone 13 Pro', 'Apple', 'iPhone14,2', '17.0'],
+            ['iPhone SE 3rd Gen', 'Apple', 'iPhone14,6', '16.4'],
+            ['iPad Air 5th Gen', 'Apple', 'iPad13,16', '16.2'],
+        ],
+        offline: [
+            ['iPhone 11', 'Apple', 'iPhone12,1', '15.5'],
+            ['iPhone XR', 'Apple', 'iPhone11,8', '14.8'],
+        ],
+    },
+};
+/** 8 upper-case hex digits per hash, as many as asked for. */
+function hexDigits(seed, count) {
+    let hex = '';
+    for (let part = 0; hex.length < count; part += 1) {
+        hex += stableHash(`${seed}#${part}`).toString(16).padStart(8, '0');
+    }
+    return hex.slice(0, count).toUpperCase();
+}
+/** A stable, well-formed (version 4) GUID, upper-case as Sofy writes them. */
+function guidFrom(seed) {
+    const hex = hexDigits(seed, 32);
+    const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16).toUpperCase();
+    return (`${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-` +
+        `${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`);
+}
+const sofy_catalog_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function isGuid(text) {
+    return sofy_catalog_GUID.test(text);
+}
+function serialOf(platform, name) {
+    // Android serials are short hex strings; iOS devices are known by their UDID.
+    return platform === 'ANDROID'
+        ? hexDigits(`serial:${name}`, 12)
+        : `00008030-${hexDigits(`udid:${name}`, 16)}`;
+}
+function deviceOf(platform, seed, online, round = 0) {
+    const [baseName, manufacturer, model, osVersion] = seed;
+    const name = round === 0 ? baseName : `${baseName} (${round + 1})`;
+    return { name, manufacturer, model, osVersion, serial: serialOf(platform, name), online };
+}
+/** Every device of a platform, online and offline (the devices endpoint). */
+function devicePool(platform) {
+    const seeds = DEVICE_SEEDS[platform];
+    return [
+        ...seeds.online.map((seed) => deviceOf(platform, seed, true)),
+        ...seeds.offline.map((seed) => deviceOf(platform, seed, false)),
+    ];
+}
+/** The devices a schedule runs on: the first `count` online ones, repeated when it runs out. */
+function scheduleDevices(platform, count) {
+    const online = DEVICE_SEEDS[platform].online;
+    return Array.from({ length: count }, (_, index) => deviceOf(platform, online[index % online.length], true, Math.floor(index / online.length)));
+}
+/** The `build` text of a status row: `1.43.0.release-candidate(5768)`. */
+function buildLabel(build) {
+    return `${build.friendlyName}(${build.buildId})`;
+}
+/** Version, code name and build number, as the legacy rows split a build. */
+function buildParts(build) {
+    const match = /^(\d+(?:\.\d+)*)(?:[.\-_ ](.*))?$/.exec(build.friendlyName);
+    return {
+        version: match ? match[1] : build.friendlyName,
+        codeName: match?.[2] ?? '',
+        number: String(build.buildId),
+    };
+}
+function appHashOf(seed) {
+    return hexDigits(`apphash:${seed}`, 32).toLowerCase();
+}
+/** The account's applications and builds; uploads add to it, reset() forgets them. */
+class Catalog {
+    apps = [];
+    nextBuildId = 0;
+    constructor() {
+        this.reset();
+    }
+    reset() {
+        const seeded = (platform, name, packageName) => {
+            const guid = guidFrom(`application:${packageName}`);
+            const build = (friendlyName, buildId) => ({
+                appHash: appHashOf(`${guid}:${buildId}`),
+                buildId,
+                friendlyName,
+                packageName,
+                contentHash: null,
+            });
+            const offset = platform === 'ANDROID' ? 0 : 1;
+            return {
+                guid,
+                platform,
+                friendlyName: name,
+                packageName,
+                builds: [build('2.13.1', 5741 + offset), build('2.14.0.release-candidate', 5768 + offset)],
+            };
+        };
+        this.apps = [
+            seeded('ANDROID', 'ShopEasy Android', 'com.shopeasy.android'),
+            seeded('IOS', 'ShopEasy iOS', 'com.shopeasy.ios'),
+        ];
+        this.nextBuildId = 5801;
+    }
+    applications() {
+        return this.apps;
+    }
+    /** The application a schedule of this platform tests (the first one of the platform). */
+    scheduleApp(platform) {
+        return this.apps.find((app) => app.platform === platform) ?? this.apps[0];
+    }
+    findApp(guid) {
+        return this.apps.find((app) => app.guid.toLowerCase() === guid.toLowerCase());
+    }
+    findBuild(appHash) {
+        const wanted = appHash.trim().toLowerCase();
+        for (const app of this.apps) {
+            const build = app.builds.find((candidate) => candidate.appHash === wanted);
+            if (build)
+                return build;
+        }
+        return undefined;
+    }
+    latestBuild(app) {
+        return app.builds[app.builds.length - 1];
+    }
+    addApp(platform, friendlyName) {
+        const slug = friendlyName.toLowerCase().replace(/[^a-z0-9]+/g, '') || 'app';
+        const app = {
+            guid: guidFrom(`application:upload:${this.apps.length}:${friendlyName}`),
+            platform,
+            friendlyName,
+            packageName: `com.example.${slug}`,
+            builds: [],
+        };
+        this.apps.push(app);
+        return app;
+    }
+    addBuild(app, friendlyName, contentHash) {
+        const buildId = this.nextBuildId;
+        this.nextBuildId += 1;
+        const build = {
+            appHash: appHashOf(`${app.guid}:${buildId}:${contentHash}`),
+            buildId,
+            friendlyName,
+            packageName: app.packageName,
+            contentHash,
+        };
+        app.builds.push(build);
+        return build;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/simulator/sofy-format.ts
+// How the Sofy simulator writes things down: status words, status rows of both API
+// generations, the group list, discovery answers and error bodies (vendor-apis/sofy.md §3-§5).
+// Current answers use `{data, message}` and camelCase (snake_case in discovery), errors
+// `{error:{message, details, timestamp}}`; legacy answers are PascalCase, arrays at the top
+// level, errors `{"Message": …}` as ASP.NET writes them.
+
+/** Variant `unknown-status`: matches none of the keywords a client knows (running, queue, …). */
+const UNKNOWN_STATUS = 'Device Reconnecting';
+/** A row's status as the API spells it. */
+function rowStatus(state, variant) {
+    switch (state) {
+        case 'waiting':
+            return variant.uiLabels ? 'Waiting for Device' : 'Queued';
+        case 'settingUp':
+            return variant.uiLabels ? 'Setting up Device' : 'Running';
+        case 'downloading':
+            return variant.uiLabels ? 'Downloading App' : 'Running';
+        case 'parsing':
+            return variant.uiLabels ? 'Parsing App' : 'Running';
+        case 'loading':
+            return variant.uiLabels ? 'Loading Scenarios' : 'Running';
+        case 'running':
+            return variant.uiLabels ? 'In Progress' : 'Running';
+        case 'unknown':
+            return UNKNOWN_STATUS;
+        case 'passed':
+            return 'Passed';
+        case 'failed':
+            return 'Failed';
+        case 'incomplete':
+            return 'Incomplete';
+        case 'notExecuted':
+            return 'Not Executed';
+        case 'stopped':
+            // The docs list "Stopped"; the official JSON example shows "Run Stopped" (§4).
+            return variant.stoppedSpelling ? 'Stopped' : 'Run Stopped';
+    }
+}
+/** A group's status (legacy group status, group list), documented or UI spelling. */
+function groupStatus(state, variant) {
+    switch (state) {
+        case 'queued':
+            return variant.uiLabels ? 'In Queue' : 'Queued';
+        case 'running':
+            return 'Running';
+        case 'complete':
+            return 'Complete';
+        case 'completeWithErrors':
+            return variant.uiLabels ? 'Complete with Errors' : 'Complete with errors';
+        case 'stopped':
+            // Stopped rows end "other than Pass or Fail", which the documented values file here.
+            return variant.uiLabels ? 'Stopped by User' : 'Complete with errors';
+    }
+}
+function groupMessage(group, view) {
+    if (group.abort) {
+        return group.abort.allOfSchedule
+            ? 'Aborted by user (every active test run of the scheduled run).'
+            : 'Aborted by user.';
+    }
+    if (view.state === 'queued')
+        return 'Test runs are scheduled and in queue.';
+    if (view.state === 'running')
+        return 'Test runs are in progress.';
+    return 'Test runs completed.';
+}
+/** Each existing row with its device and scenario, device by device. */
+function presentRows(group, view) {
+    const rows = [];
+    view.rows.forEach((states, deviceIndex) => {
+        states.forEach((state, scenarioIndex) => {
+            if (state === null)
+                return;
+            rows.push({
+                device: group.devices[deviceIndex],
+                scenario: group.scenarios[scenarioIndex],
+                state,
+            });
+        });
+    });
+    return rows;
+}
+/** `GET …/status/{testRunGroupId}` (§3.3); `hidden` answers the empty list of a fresh group. */
+function statusAnswer(group, view, hidden) {
+    const data = hidden
+        ? []
+        : presentRows(group, view).map((row) => ({
+            scheduledRunName: group.scheduleName,
+            testRunGroupId: String(group.id),
+            scenarioName: row.scenario,
+            scheduledAt: new Date(group.createdAt).toISOString(),
+            build: buildLabel(group.build),
+            device: row.device.name,
+            status: rowStatus(row.state, group.variant),
+        }));
+    return { data, message: `Fetched ${data.length} record(s).` };
+}
+/** `GET …/test-run-groups`: a bare array (as the only source shows it), newest first. */
+function groupListEntry(group, view) {
+    return {
+        testRunGroupId: String(group.id),
+        executedAt: new Date(group.createdAt).toISOString(),
+        status: groupStatus(view.state, group.variant),
+        message: groupMessage(group, view),
+    };
+}
+/** .NET DateTime without a zone and without trailing zeros: `2022-10-07T20:39:26.02`. */
+function dotNetDateTime(epochMs) {
+    const iso = new Date(epochMs).toISOString(); // 2022-10-07T20:39:26.020Z
+    const [seconds, fraction] = iso.slice(0, -1).split('.');
+    const trimmed = fraction.replace(/0+$/, '');
+    return trimmed === '' ? seconds : `${seconds}.${trimmed}`;
+}
+/** Legacy `ScheduleAutomatedTestRunStatus` with the group id: the group's status. */
+function legacyGroupAnswer(group, view) {
+    return [
+        {
+            ScheduleTestRunsGroupID: group.id,
+            ScheduleTestRunsGroupStatus: groupStatus(view.state, group.variant),
+        },
+    ];
+}
+/** Legacy `ScheduleAutomatedTestRunStatus` without the group id: per-run rows. */
+function legacyRowsAnswer(group, view, hidden) {
+    if (hidden)
+        return [];
+    const parts = buildParts(group.build);
+    return presentRows(group, view).map((row) => ({
+        Scheduled_Name: group.scheduleName,
+        ScenarioName: row.scenario,
+        ScheduledAt: dotNetDateTime(group.createdAt),
+        Version: parts.version,
+        CodeName: parts.codeName,
+        BuildNumber: parts.number,
+        Manufacturer: row.device.manufacturer,
+        Model: row.device.model,
+        Statusvalue: rowStatus(row.state, group.variant),
+    }));
+}
+function applicationsAnswer(apps) {
+    return {
+        data: apps.map((app) => ({
+            application_guid: app.guid,
+            platform_name: app.platform,
+            application_friendly_name: app.friendlyName,
+            application_builds: app.builds.map((build) => ({
+                app_hash: build.appHash,
+                build_id: build.buildId,
+                build_friendly_name: build.friendlyName,
+                build_package_name: build.packageName,
+            })),
+        })),
+        // Sic: no full stop here, unlike the status answer.
+        message: `Fetched ${apps.length} record(s)`,
+    };
+}
+function devicesAnswer(devices) {
+    return {
+        data: devices.map((device) => ({
+            os_version: device.osVersion,
+            manufacturer: device.manufacturer,
+            device_name: device.name,
+            device_serial: device.serial,
+            STATE: device.online ? 'ONLINE' : 'OFFLINE',
+        })),
+    };
+}
+/** The current generation's error envelope. */
+function errorBody(message, details) {
+    return { error: { message, details, timestamp: new Date().toISOString() } };
+}
+/** ASP.NET Web API's error body on api.sofy.ai. */
+function legacyErrorBody(message) {
+    return { Message: message };
+}
+
+;// CONCATENATED MODULE: ./src/simulator/sofy-run.ts
+// Sofy test-run groups and their state machine (vendor-apis/sofy.md §3.3, §4, §6).
+//
+// A trigger creates a group: one row per scenario × device. Its state is computed from the
+// clock or from how often it was polled, never by timers:
+//   group  Queued → Running → Complete | Complete with errors
+//   row    (absent) → Queued → Running → Passed | Failed | Incomplete | Not Executed | Run Stopped
+// An abort turns every row that is not final yet into Run Stopped. This file knows states
+// only; the vendor's words for them (and the UI-label and spelling variants) are in
+// sofy-format.ts.
+
+
+function parseVariant(text) {
+    const flags = new Set(variantFlags(text));
+    return {
+        legacy: flags.has('legacy'),
+        uiLabels: flags.has('ui-labels'),
+        stoppedSpelling: flags.has('stopped-spelling'),
+        unknownStatus: flags.has('unknown-status'),
+        oneDeviceAtATime: flags.has('rows-one-device-at-a-time'),
+    };
+}
+/** The four set-up steps of a device (UI labels), before its first scenario runs. */
+const SETUP_STATES = ['settingUp', 'downloading', 'parsing', 'loading'];
+const TERMINAL = new Set([
+    'passed',
+    'failed',
+    'incomplete',
+    'notExecuted',
+    'stopped',
+]);
+function isTerminal(state) {
+    return TERMINAL.has(state);
+}
+function plannedOutcome(index, scenario) {
+    const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
+    if (index < passing)
+        return 'passed';
+    if (index < passing + scenario.failed)
+        return 'failed';
+    if (index < passing + scenario.failed + scenario.errored) {
+        // Alternate the two "no trustworthy result" values so both appear.
+        return (index - passing - scenario.failed) % 2 === 0 ? 'incomplete' : 'notExecuted';
+    }
+    return 'stopped';
+}
+/**
+ * Outcomes per device: every device runs every scenario with the same mix (passing first,
+ * then failed, errored, skipped), except `incompleteDevice`, which loses its connection and
+ * leaves all its rows Incomplete.
+ */
+function planOutcomes(scenario, deviceCount) {
+    return Array.from({ length: deviceCount }, (_, device) => Array.from({ length: scenario.tests }, (_, index) => scenario.incompleteDevice === device + 1 ? 'incomplete' : plannedOutcome(index, scenario)));
+}
+function scenarioNames(scenario) {
+    return Array.from({ length: scenario.tests }, (_, index) => testName(index, scenario.testNames));
+}
+/**
+ * Poll-based: polls up to `emptyPolls` see no rows, one more sees them waiting (only when
+ * `queuedSeconds` > 0), then running polls, and poll `pollsToComplete` sees the end.
+ * Time-based: the first half of the queue time has no rows, the second half waiting rows.
+ */
+function progressOf(group, now) {
+    const { scenario, variant } = group;
+    const pollsToComplete = scenario.pollsToComplete;
+    if (pollsToComplete !== null) {
+        const polls = group.polls;
+        if (polls >= pollsToComplete)
+            return { kind: 'done' };
+        const waitingPolls = scenario.emptyPolls + (scenario.queuedSeconds > 0 ? 1 : 0);
+        if (polls <= scenario.emptyPolls)
+            return { kind: 'queued', assigned: false };
+        if (polls <= waitingPolls)
+            return { kind: 'queued', assigned: true };
+        // From 0 on the first running poll, so it shows every row still going.
+        const fraction = (polls - waitingPolls - 1) / (pollsToComplete - 1 - waitingPolls);
+        const unknown = variant.unknownStatus && polls === pollsToComplete - 1;
+        return { kind: 'running', fraction, unknown };
+    }
+    const elapsed = now - group.createdAt;
+    const queuedMs = scenario.queuedSeconds * 1000;
+    const durationMs = scenario.durationSeconds * 1000;
+    if (elapsed >= queuedMs + durationMs)
+        return { kind: 'done' };
+    if (elapsed < queuedMs)
+        return { kind: 'queued', assigned: elapsed >= queuedMs / 2 };
+    const fraction = (elapsed - queuedMs) / durationMs;
+    return {
+        kind: 'running',
+        fraction,
+        unknown: variant.unknownStatus && fraction >= 0.4 && fraction < 0.6,
+    };
+}
+/**
+ * The rows of one device `local` (0…1) into its running window. The window has one slot
+ * for setting the device up and one per scenario; scenarios run one after another, and the
+ * last one ends with the window.
+ */
+function runningDeviceRows(outcomes, local, unknown) {
+    const slots = outcomes.length + 1;
+    const position = Math.min(slots - 1e-9, Math.max(0, local * slots));
+    const slot = Math.floor(position);
+    return outcomes.map((outcome, index) => {
+        if (index < slot - 1)
+            return outcome;
+        if (unknown)
+            return 'unknown';
+        if (slot === 0)
+            return SETUP_STATES[Math.floor(position * SETUP_STATES.length)];
+        return 'running';
+    });
+}
+function rowsAt(group, progress) {
+    const { outcomes } = group;
+    switch (progress.kind) {
+        case 'queued':
+            return outcomes.map((device) => device.map(() => (progress.assigned ? 'waiting' : null)));
+        case 'done':
+            return outcomes.map((device) => [...device]);
+        case 'running': {
+            const count = outcomes.length;
+            return outcomes.map((device, index) => {
+                if (!group.variant.oneDeviceAtATime) {
+                    return runningDeviceRows(device, progress.fraction, progress.unknown);
+                }
+                // One device after another: a device's rows appear when its turn comes.
+                const start = index / count;
+                const end = (index + 1) / count;
+                if (progress.fraction < start)
+                    return device.map(() => null);
+                if (progress.fraction >= end)
+                    return [...device];
+                return runningDeviceRows(device, (progress.fraction - start) * count, progress.unknown);
+            });
+        }
+    }
+}
+function finalState(rows) {
+    const clean = rows.every((device) => device.every((state) => state === 'passed' || state === 'failed'));
+    return clean ? 'complete' : 'completeWithErrors';
+}
+/** The group as the API shows it at `now`. */
+function viewGroup(group, now) {
+    if (group.abort) {
+        return { state: 'stopped', terminal: true, rows: group.abort.rows.map((row) => [...row]) };
+    }
+    const progress = progressOf(group, now);
+    const rows = rowsAt(group, progress);
+    if (progress.kind === 'done')
+        return { state: finalState(rows), terminal: true, rows };
+    return { state: progress.kind, terminal: false, rows };
+}
+/**
+ * Aborts a group that is not final: rows already final keep their state, every other row
+ * (also those not shown yet) becomes stopped. Returns false when there was nothing to abort.
+ */
+function abortGroup(group, now, allOfSchedule) {
+    const view = viewGroup(group, now);
+    if (view.terminal)
+        return false;
+    const rows = view.rows.map((device) => device.map((state) => (state !== null && isTerminal(state) ? state : 'stopped')));
+    group.abort = { at: now, rows, allOfSchedule };
+    return true;
+}
+/** All groups of one simulator, with increasing ids shared by both API generations. */
+class GroupStore {
+    groups = new Map();
+    nextId = 240101;
+    create(fields) {
+        const group = { ...fields, id: this.nextId, polls: 0, abort: null };
+        this.nextId += 1;
+        this.groups.set(group.id, group);
+        return group;
+    }
+    /** The group `id` if it belongs to the schedule `scheduleId` (ids compared case-blind). */
+    find(scheduleId, id) {
+        const text = String(id).trim();
+        if (!/^\d{1,15}$/.test(text))
+            return undefined;
+        const group = this.groups.get(Number(text));
+        return group && sameSchedule(group.scheduleId, scheduleId) ? group : undefined;
+    }
+    /** Groups of a schedule, newest first. */
+    ofSchedule(scheduleId) {
+        return [...this.groups.values()]
+            .filter((group) => sameSchedule(group.scheduleId, scheduleId))
+            .reverse();
+    }
+    countPoll(group) {
+        group.polls += 1;
+    }
+    clear() {
+        this.groups.clear();
+        this.nextId = 240101;
+    }
+}
+/** GUIDs compare case-blind, numeric ScheduledIDs by value (`1888` = `"1888"`). */
+function sameSchedule(a, b) {
+    return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/simulator/sofy-upload.ts
+// Sofy build uploads (vendor-apis/sofy.md §3.1), for both generations: the multipart body,
+// the checks in the order a server would make them, and the documented route errors.
+//
+// The framework hands the body over as text (UTF-8 decoded). That is enough: the part
+// headers and boundaries are ASCII and survive decoding, and the file content is only hashed
+// (to spot a build uploaded twice), never interpreted.
+
+function dispositionParameter(disposition, name) {
+    const match = new RegExp(`(?:^|;)\\s*${name}="([^"]*)"`, 'i').exec(disposition);
+    if (match)
+        return match[1];
+    return new RegExp(`(?:^|;)\\s*${name}=([^;\\s]+)`, 'i').exec(disposition)?.[1];
+}
+/** Parses a multipart/form-data body; undefined when the content type is not multipart. */
+function parseMultipart(contentType, body) {
+    if (!/^multipart\/form-data/i.test(contentType.trim()))
+        return undefined;
+    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+    if (!boundary)
+        return undefined;
+    const delimiter = `--${boundary[1] ?? boundary[2]}`;
+    const form = { fields: new Map(), files: [] };
+    // parts[0] is the preamble; the part after the closing delimiter starts with "--".
+    for (const part of body.split(delimiter).slice(1)) {
+        if (part.startsWith('--'))
+            break;
+        const text = part.replace(/^\r?\n/, '');
+        const split = text.indexOf('\r\n\r\n');
+        if (split < 0)
+            continue;
+        const headers = text.slice(0, split);
+        const content = text.slice(split + 4).replace(/\r\n$/, '');
+        const disposition = /^content-disposition:\s*(.*)$/im.exec(headers)?.[1] ?? '';
+        const field = dispositionParameter(disposition, 'name');
+        if (field === undefined)
+            continue;
+        const filename = dispositionParameter(disposition, 'filename');
+        if (filename !== undefined)
+            form.files.push({ field, filename, content });
+        else
+            form.fields.set(field, content);
+    }
+    return form;
+}
+/** Values of the `uploadError` knob, each a documented route error. */
+const UPLOAD_ERRORS = {
+    expired: { status: 400, message: 'Subscription plan has expired and requires renewal.' },
+    'no-user': { status: 401, message: 'No user found.' },
+    'wrong-type': {
+        status: 500,
+        message: 'Files with extensions other than APK or IPA not supported.',
+    },
+    corrupt: { status: 500, message: 'Corrupt or incomplete data.' },
+    'no-manifest': { status: 500, message: 'Manifest file could not be found.' },
+    'no-application': {
+        status: 400,
+        message: 'No application exists against this applicationGUID.',
+    },
+    'no-release': { status: 400, message: 'No active release found for this application.' },
+    duplicate: { status: 400, message: 'Build already exists.' },
+};
+function failure(kind, details) {
+    return { ok: false, ...UPLOAD_ERRORS[kind], details };
+}
+const PLATFORM_BY_EXTENSION = { apk: 'ANDROID', ipa: 'IOS' };
+function formField(form, ...names) {
+    for (const [name, value] of form.fields) {
+        if (names.some((wanted) => wanted.toLowerCase() === name.toLowerCase()))
+            return value.trim();
+    }
+    return '';
+}
+function uploadBuild(catalog, request) {
+    const forced = request.forcedError;
+    // Account checks come before the server looks at the file.
+    if (forced === 'expired' || forced === 'no-user') {
+        return failure(forced, 'The API key belongs to an account without an active subscription.');
+    }
+    const form = parseMultipart(request.contentType, request.body);
+    const file = form?.files.find((candidate) => candidate.field === 'applicationFile');
+    if (!form || !file) {
+        return failure('corrupt', 'Expected multipart/form-data with an "applicationFile" part.');
+    }
+    const extension = /\.([^./\\]+)$/.exec(file.filename)?.[1]?.toLowerCase() ?? '';
+    const platform = PLATFORM_BY_EXTENSION[extension];
+    if (!platform || forced === 'wrong-type') {
+        return failure('wrong-type', `Received "${file.filename}"; upload an .apk or an .ipa file.`);
+    }
+    if (file.content.length === 0 || forced === 'corrupt') {
+        return failure('corrupt', `"${file.filename}" could not be read as an application package.`);
+    }
+    if (forced === 'no-manifest') {
+        return failure('no-manifest', `"${file.filename}" holds no application manifest.`);
+    }
+    // One page spells the field ApplicationGUID, another ApplicationGuid (§3.1).
+    const appGuid = formField(form, 'ApplicationGUID', 'ApplicationGuid');
+    let app;
+    if (appGuid !== '') {
+        app = catalog.findApp(appGuid);
+        if (!app || forced === 'no-application') {
+            return failure('no-application', `ApplicationGUID "${appGuid}" is unknown.`);
+        }
+    }
+    else if (forced === 'no-application') {
+        return failure('no-application', 'ApplicationGUID is empty.');
+    }
+    if (forced === 'no-release') {
+        return failure('no-release', 'Create a release for the application in Sofy first.');
+    }
+    const contentHash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(file.content).digest('hex');
+    const existing = catalog
+        .applications()
+        .flatMap((candidate) => candidate.builds)
+        .find((build) => build.contentHash === contentHash);
+    if (existing || forced === 'duplicate') {
+        return failure('duplicate', existing
+            ? `This file was uploaded before as build ${existing.buildId}.`
+            : 'A build with this version already exists.');
+    }
+    const stem = file.filename.replace(/^.*[/\\]/, '').replace(/\.[^.]+$/, '') || 'app';
+    // Empty ApplicationGUID means "create a new application" (§3.1).
+    app ??= catalog.addApp(platform, stem);
+    const build = catalog.addBuild(app, request.buildName?.trim() || stem, contentHash);
+    return { ok: true, app, build };
+}
+
+;// CONCATENATED MODULE: ./src/simulator/sofy.ts
+// The Sofy simulator: routes, auth, request handling and error bodies for both API
+// generations on one server, told apart by path (vendor-apis/sofy.md §2-§6). Group state lives
+// in sofy-run.ts, answers are written by sofy-format.ts, uploads checked by sofy-upload.ts,
+// applications and devices come from sofy-catalog.ts.
+//
+// The base URL is the server origin; TestRelay appends the paths of either host:
+//   current (public.sofy.ai, header x-sofy-auth-key)
+//     POST /parser-microservice/build-upload[?userFriendlyBuildName=]       upload
+//     POST /scheduler-microservice/scheduled-runs/{guid}/execute[?appHash=]  trigger
+//     GET  /scheduler-microservice/scheduled-runs/{guid}/status/{groupId}    status
+//     GET  /scheduler-microservice/scheduled-runs/{guid}/test-run-groups     groups
+//     PUT  /scheduler-microservice/public/test-run/abort/{guid}?testRunGroupId=
+//                                                 abort (abortAll without testRunGroupId)
+//     GET  /application-microservice/public/applications                     applications
+//     GET  /device-microservice/public/devices/{ANDROID|IOS}                 devices
+//   legacy (api.sofy.ai, "APIKey" in the JSON body; header SubscriptionKey for the upload)
+//     POST /api/CICD/ScheduleAutomatedTestRun                                legacyTrigger
+//     POST /api/CICD/ScheduleAutomatedTestRunStatus?ScheduleTestRunsGroupID= legacyGroupStatus
+//     POST /api/CICD/ScheduleAutomatedTestRunStatus                          legacyRows
+//     POST /api/AppTests/buildUpload                                         legacyUpload
+// With the `legacy` variant the current paths answer 404, so a mis-set generation shows.
+//
+// Knob semantics: `tests` is the number of scenarios per device (rows = tests × devices), and
+// `failed`, `errored` and `skipped` count per device too. Every status read of a group counts
+// as a poll for `pollsToComplete` and `emptyPolls`: `status`, `legacyGroupStatus` and
+// `legacyRows` (a legacy client reading both per cycle polls twice); the group list does not.
+// Overrides are keyed by the schedule id exactly as the client sends it (GUID or ScheduledID).
+
+
+
+
+
+/** The account the simulated keys belong to (named in the abort answer, never the key). */
+const SIMULATED_USER = guidFrom('sofy-simulator:user');
+/** The vendor's own texts (§2-§5); the legacy ones marked "unconfirmed" are ASP.NET defaults. */
+const MESSAGES = {
+    triggered: 'Test runs are scheduled and in queue, Login to https://devtest.sofy.ai/ for more info.',
+    triggeredShort: 'Test runs are scheduled and in queue.',
+    legacyTriggered: 'Test runs are scheduled and in queue, Login to https://portal.sofy.ai for more info.',
+    badSchedule: 'The scheduledRunGuid is either invalid or not found.',
+    abortBadSchedule: 'Scheduled run ID not found or invalid.',
+    badGroup: 'Test run ID not found or invalid.',
+    missingHeaders: 'Missing required headers.',
+    invalidKey: 'Invalid Auth Key.',
+    internal: 'Internal Server Error.',
+    invalidGuid: "Validation failed for parameter 'subscriptionAuth'. Invalid GUID.",
+    uploaded: 'Application Upload Successful.',
+    aborted: (guid) => `Scheduled run ${guid} aborted by user ${SIMULATED_USER} successfully.`,
+    nothingToAbort: (guid) => `No test runs could be aborted for scheduled run ${guid}. ` +
+        'They may have already completed or are in a non-abortable state.',
+    // Legacy errors are undocumented (unconfirmed): ASP.NET Web API's own texts.
+    legacyDenied: 'Authorization has been denied for this request.',
+    legacyInvalid: 'The request is invalid.',
+    legacyBadSchedule: 'The ScheduledID is either invalid or not found.',
+    legacyBadAppHash: 'The AppHash is either invalid or not found.',
+    badAppHash: 'The appHash is either invalid or not found.',
+};
+/** Real builds are tens of megabytes; the framework's 1 MiB default would refuse them. */
+const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+function oneOf(values) {
+    return (value) => value === null || values.includes(String(value))
+        ? undefined
+        : `expected one of ${values.join(', ')}`;
+}
+/** Sofy's own scenario knobs (the common ones are in scenario.ts). */
+const KNOBS = [
+    {
+        name: 'devices',
+        type: 'integer',
+        default: 2,
+        min: 1,
+        max: 20,
+        placeholder: 'N',
+        help: 'devices the schedule runs on (Pixel 7, Galaxy S23, …); each runs every scenario, so rows = tests × devices and failed/errored/skipped count per device',
+    },
+    {
+        name: 'platform',
+        type: 'string',
+        default: 'ANDROID',
+        placeholder: 'PLATFORM',
+        help: 'ANDROID or IOS: the schedule’s application and device pool',
+        check: oneOf(PLATFORMS),
+    },
+    {
+        name: 'scheduleName',
+        type: 'string',
+        default: 'Nightly smoke',
+        placeholder: 'NAME',
+        help: 'the scheduled run’s name (scheduledRunName, Scheduled_Name)',
+        check: (value) => (value === '' ? 'must not be empty' : undefined),
+    },
+    {
+        name: 'emptyPolls',
+        type: 'integer',
+        default: 0,
+        min: 0,
+        max: 1000,
+        placeholder: 'N',
+        help: 'the first N status polls of a group answer with empty data (devices not assigned yet)',
+    },
+    {
+        name: 'incompleteDevice',
+        type: 'integer',
+        default: null,
+        nullable: true,
+        min: 1,
+        placeholder: 'N',
+        help: 'device number N (1 = first) loses its connection: all its rows end Incomplete (null = none)',
+    },
+    {
+        name: 'triggerShape',
+        type: 'string',
+        default: 'data',
+        placeholder: 'SHAPE',
+        help: 'trigger answer: data ({"data":[{"scheduleTestRunsGroupID":…}]}) or testGroupsRunId ({"testGroupsRunId":"…"})',
+        check: oneOf(['data', 'testGroupsRunId']),
+    },
+    {
+        name: 'uploadError',
+        type: 'string',
+        default: null,
+        nullable: true,
+        placeholder: 'KIND',
+        help: `build uploads fail with a documented route error: ${Object.keys(UPLOAD_ERRORS).join(', ')} (null = only real problems: wrong file type, a file uploaded twice, …)`,
+        check: oneOf(Object.keys(UPLOAD_ERRORS)),
+    },
+    {
+        name: 'missingScheduleIds',
+        type: 'idList',
+        default: [],
+        placeholder: 'ID,…',
+        help: 'schedule ids (GUIDs or numeric ScheduledIDs) that do not exist; every other well-formed id does',
+    },
+];
+const VARIANTS = {
+    legacy: 'only api.sofy.ai exists: the current-generation paths answer 404',
+    'ui-labels': 'UI labels as statuses: Waiting for Device, Setting up Device … In Progress; In Queue, Complete with Errors, Stopped by User',
+    'stopped-spelling': 'stopped rows say "Stopped" (as the docs list it) instead of "Run Stopped"',
+    'unknown-status': 'rows still going show an unknown status ("Device Reconnecting") mid-run',
+    'rows-one-device-at-a-time': 'devices run one after another; a device’s rows appear when its turn comes',
+};
+// Both servers match paths case-insensitively (Express and ASP.NET defaults).
+const ROUTES = [
+    {
+        pattern: /^\/parser-microservice\/build-upload\/?$/i,
+        generation: 'current',
+        methods: { POST: 'upload' },
+    },
+    {
+        pattern: /^\/scheduler-microservice\/scheduled-runs\/([^/]+)\/execute\/?$/i,
+        generation: 'current',
+        methods: { POST: 'trigger' },
+    },
+    {
+        pattern: /^\/scheduler-microservice\/scheduled-runs\/([^/]+)\/status\/([^/]+)\/?$/i,
+        generation: 'current',
+        methods: { GET: 'status' },
+    },
+    {
+        pattern: /^\/scheduler-microservice\/scheduled-runs\/([^/]+)\/test-run-groups\/?$/i,
+        generation: 'current',
+        methods: { GET: 'groups' },
+    },
+    {
+        pattern: /^\/scheduler-microservice\/public\/test-run\/abort\/([^/]+)\/?$/i,
+        generation: 'current',
+        methods: { PUT: 'abort' },
+    },
+    {
+        pattern: /^\/application-microservice\/public\/applications\/?$/i,
+        generation: 'current',
+        methods: { GET: 'applications' },
+    },
+    {
+        pattern: /^\/device-microservice\/public\/devices\/([^/]+)\/?$/i,
+        generation: 'current',
+        methods: { GET: 'devices' },
+    },
+    {
+        pattern: /^\/api\/CICD\/ScheduleAutomatedTestRun\/?$/i,
+        generation: 'legacy',
+        methods: { POST: 'legacyTrigger' },
+    },
+    {
+        pattern: /^\/api\/CICD\/ScheduleAutomatedTestRunStatus\/?$/i,
+        generation: 'legacy',
+        methods: { POST: 'legacyStatus' },
+    },
+    {
+        pattern: /^\/api\/AppTests\/buildUpload\/?$/i,
+        generation: 'legacy',
+        methods: { POST: 'legacyUpload' },
+    },
+];
+const LEGACY_JSON_ROUTES = new Set(['legacyTrigger', 'legacyGroupStatus', 'legacyRows']);
+function header(headers, name) {
+    const value = headers[name];
+    return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
+}
+/** A query parameter, its name matched case-blind (ASP.NET binding); '' counts as absent. */
+function queryParam(query, name) {
+    for (const [key, value] of query) {
+        if (key.toLowerCase() === name.toLowerCase() && value.trim() !== '')
+            return value.trim();
+    }
+    return undefined;
+}
+/** A JSON property, its name matched case-blind (JSON.NET's default). */
+function property(body, name) {
+    const key = Object.keys(body).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : body[key];
+}
+function decodeSegment(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function sofy_isResponse(value) {
+    return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
+}
+function error(status, message, details) {
+    return jsonResponse(status, errorBody(message, details));
+}
+function legacyError(status, message) {
+    return jsonResponse(status, legacyErrorBody(message));
+}
+/** A ScheduledID as JSON.NET binds an int: a whole number, or a string holding one. */
+function scheduledId(value) {
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 2 ** 31 - 1) {
+        return String(value);
+    }
+    if (typeof value === 'string' && /^\s*\d{1,9}\s*$/.test(value) && Number(value) > 0) {
+        return String(Number(value));
+    }
+    return undefined;
+}
+class SofyInstance {
+    context;
+    groups = new GroupStore();
+    catalog = new Catalog();
+    constructor(context) {
+        this.context = context;
+    }
+    scenarioFor(scheduleId) {
+        return this.context.scenarioFor(scheduleId);
+    }
+    /** The route entry for a path (current entries vanish with the `legacy` variant). */
+    resolve(path) {
+        const legacyOnly = parseVariant(this.context.scenario().variant).legacy;
+        for (const entry of ROUTES) {
+            if (legacyOnly && entry.generation === 'current')
+                continue;
+            const match = entry.pattern.exec(path);
+            if (match)
+                return { entry, ids: match.slice(1).map(decodeSegment) };
+        }
+        return undefined;
+    }
+    classify(method, path, query) {
+        const route = this.resolve(path)?.entry.methods[method];
+        // Routes that differ by a query parameter get their own names, so the request log shows
+        // which one a client used (e.g. that an abort always named its group).
+        if (route === 'abort' && queryParam(query, 'testRunGroupId') === undefined) {
+            return { route: 'abortAll' };
+        }
+        if (route === 'legacyStatus') {
+            const grouped = queryParam(query, 'ScheduleTestRunsGroupID') !== undefined;
+            return { route: grouped ? 'legacyGroupStatus' : 'legacyRows' };
+        }
+        return { route: route ?? 'unknown' };
+    }
+    /** Whether `key` is the accepted key; without a configured key any GUID is. */
+    accepted(key) {
+        const configured = this.context.apiKey;
+        if (configured === undefined)
+            return isGuid(key);
+        // A configured key that is no GUID (e.g. one --api-key for every vendor) still works.
+        return key === configured || (isGuid(key) && key.toLowerCase() === configured.toLowerCase());
+    }
+    rejectUnauthorized(request, route) {
+        if (route === 'unknown')
+            return undefined;
+        if (route === 'legacyUpload') {
+            return this.accepted(header(request.headers, 'subscriptionkey'))
+                ? undefined
+                : legacyError(401, MESSAGES.legacyDenied);
+        }
+        if (LEGACY_JSON_ROUTES.has(route)) {
+            const body = request.body;
+            // A body that is no JSON object carries no key to check; the handler answers 400.
+            if (body.kind !== 'json' || typeof body.value !== 'object' || body.value === null) {
+                return undefined;
+            }
+            const key = property(body.value, 'APIKey');
+            return typeof key === 'string' && this.accepted(key.trim())
+                ? undefined
+                : legacyError(401, MESSAGES.legacyDenied);
+        }
+        const key = header(request.headers, 'x-sofy-auth-key');
+        if (key === '') {
+            // The abort page files this error under 401, every other page under 400 (§3.4, §5).
+            const status = route === 'abort' || route === 'abortAll' ? 401 : 400;
+            return error(status, MESSAGES.missingHeaders, 'The x-sofy-auth-key header is required.');
+        }
+        if (this.accepted(key))
+            return undefined;
+        if (!isGuid(key))
+            return error(500, MESSAGES.internal, MESSAGES.invalidGuid);
+        return error(401, MESSAGES.invalidKey, 'No active API key matches x-sofy-auth-key.');
+    }
+    handle(request, route) {
+        const now = this.context.now();
+        const resolved = this.resolve(request.path);
+        if (!resolved || route === 'unknown')
+            return this.noRoute(request, resolved?.entry);
+        const ids = resolved.ids;
+        switch (route) {
+            case 'upload':
+                return this.upload(request, 'current');
+            case 'trigger':
+                return this.trigger(request, ids[0], now);
+            case 'status':
+                return this.status(ids[0], ids[1], now);
+            case 'groups':
+                return this.groupList(ids[0], now);
+            case 'abort':
+            case 'abortAll':
+                return this.abort(request, ids[0], route === 'abortAll', now);
+            case 'applications':
+                return jsonResponse(200, applicationsAnswer(this.catalog.applications()));
+            case 'devices':
+                return this.devices(ids[0]);
+            case 'legacyTrigger':
+                return this.legacyTrigger(request, now);
+            case 'legacyGroupStatus':
+                return this.legacyGroupStatus(request, now);
+            case 'legacyRows':
+                return this.legacyRows(request, now);
+            case 'legacyUpload':
+                return this.upload(request, 'legacy');
+            default:
+                return this.noRoute(request, resolved.entry);
+        }
+    }
+    reset() {
+        this.groups.clear();
+        this.catalog.reset();
+    }
+    noRoute(request, entry) {
+        const legacyHost = entry?.generation === 'legacy' ||
+            (!entry &&
+                (/^\/api\//i.test(request.path) || parseVariant(this.context.scenario().variant).legacy));
+        if (legacyHost) {
+            // ASP.NET Web API's answers for a wrong method and for an unknown path.
+            return entry
+                ? legacyError(405, `The requested resource does not support http method '${request.method}'.`)
+                : legacyError(404, `No HTTP resource was found that matches the request URI '${this.context.origin}${request.path}'.`);
+        }
+        return error(404, 'Not Found.', `Cannot ${request.method} ${request.path}`);
+    }
+    /** Whether a schedule exists: a well-formed id that `missingScheduleIds` does not list. */
+    scheduleExists(id, kind, scenario) {
+        const wellFormed = kind === 'guid' ? isGuid(id) : scheduledId(id) !== undefined;
+        return wellFormed && !scenario.missingScheduleIds.some((missing) => sameSchedule(missing, id));
+    }
+    createGroup(scheduleId, generation, scenario, now, build, devices) {
+        const platform = scenario.platform;
+        const chosen = devices ?? scheduleDevices(platform, scenario.devices);
+        return this.groups.create({
+            scheduleId,
+            generation,
+            scheduleName: scenario.scheduleName,
+            platform,
+            createdAt: now,
+            scenario,
+            variant: parseVariant(scenario.variant),
+            // Without an appHash the schedule runs the latest build of its application (§3.2).
+            build: build ?? this.catalog.latestBuild(this.catalog.scheduleApp(platform)),
+            devices: chosen,
+            scenarios: scenarioNames(scenario),
+            outcomes: planOutcomes(scenario, chosen.length),
+        });
+    }
+    trigger(request, guid, now) {
+        const scenario = this.scenarioFor(guid);
+        if (!this.scheduleExists(guid, 'guid', scenario)) {
+            return error(400, MESSAGES.badSchedule, `No scheduled run with id "${guid}".`);
+        }
+        const appHash = queryParam(request.query, 'appHash');
+        const build = appHash === undefined ? undefined : this.catalog.findBuild(appHash);
+        if (appHash !== undefined && !build) {
+            return error(400, MESSAGES.badAppHash, `No build with appHash "${appHash}".`);
+        }
+        // deviceSerials is unconfirmed (§3.2): serials from the devices endpoint pick the devices.
+        const serials = queryParam(request.query, 'deviceSerials');
+        let devices;
+        if (serials !== undefined) {
+            const pool = devicePool(scenario.platform);
+            const wanted = serials.split(',').map((serial) => serial.trim());
+            const unknown = wanted.filter((serial) => !pool.some((device) => device.serial === serial));
+            if (unknown.length > 0) {
+                return error(400, 'Invalid device serials.', `Unknown serial(s): ${unknown.join(', ')}.`);
+            }
+            devices = pool.filter((device) => wanted.includes(device.serial));
+        }
+        const group = this.createGroup(guid, 'current', scenario, now, build, devices);
+        if (scenario.triggerShape === 'testGroupsRunId') {
+            return jsonResponse(200, {
+                testGroupsRunId: String(group.id),
+                message: MESSAGES.triggeredShort,
+            });
+        }
+        return jsonResponse(200, {
+            data: [{ scheduleTestRunsGroupID: group.id }],
+            message: MESSAGES.triggered,
+        });
+    }
+    status(guid, groupId, now) {
+        if (!this.scheduleExists(guid, 'guid', this.scenarioFor(guid))) {
+            return error(400, MESSAGES.badSchedule, `No scheduled run with id "${guid}".`);
+        }
+        const group = this.groups.find(guid, groupId);
+        if (!group) {
+            return error(400, MESSAGES.badGroup, `No test run group ${groupId} in scheduled run ${guid}.`);
+        }
+        this.groups.countPoll(group);
+        return jsonResponse(200, statusAnswer(group, viewGroup(group, now), this.hidden(group)));
+    }
+    /** `emptyPolls`: a fresh group's first polls find no rows (not after an abort). */
+    hidden(group) {
+        return group.abort === null && group.polls <= group.scenario.emptyPolls;
+    }
+    groupList(guid, now) {
+        if (!this.scheduleExists(guid, 'guid', this.scenarioFor(guid))) {
+            return error(400, MESSAGES.badSchedule, `No scheduled run with id "${guid}".`);
+        }
+        return jsonResponse(200, this.groups.ofSchedule(guid).map((group) => groupListEntry(group, viewGroup(group, now))));
+    }
+    /** §3.4: both outcomes are 200; without testRunGroupId every active group is aborted. */
+    abort(request, guid, allOfSchedule, now) {
+        if (!this.scheduleExists(guid, 'guid', this.scenarioFor(guid))) {
+            return error(400, MESSAGES.abortBadSchedule, `No scheduled run with id "${guid}".`);
+        }
+        let aborted;
+        if (allOfSchedule) {
+            const results = this.groups.ofSchedule(guid).map((group) => abortGroup(group, now, true));
+            aborted = results.includes(true);
+        }
+        else {
+            const groupId = queryParam(request.query, 'testRunGroupId') ?? '';
+            const group = this.groups.find(guid, groupId);
+            if (!group) {
+                return error(400, MESSAGES.badGroup, `No test run group ${groupId} in scheduled run ${guid}.`);
+            }
+            aborted = abortGroup(group, now, false);
+        }
+        return jsonResponse(200, {
+            message: aborted ? MESSAGES.aborted(guid) : MESSAGES.nothingToAbort(guid),
+        });
+    }
+    devices(platformText) {
+        const platform = PLATFORMS.find((candidate) => candidate === platformText.toUpperCase());
+        if (!platform) {
+            return error(400, 'Invalid platform.', `Expected ANDROID or IOS, got "${platformText}".`);
+        }
+        return jsonResponse(200, devicesAnswer(devicePool(platform)));
+    }
+    upload(request, generation) {
+        const outcome = uploadBuild(this.catalog, {
+            contentType: header(request.headers, 'content-type'),
+            body: request.body.kind === 'none' ? '' : request.body.text,
+            buildName: generation === 'current' ? (request.query.get('userFriendlyBuildName') ?? null) : null,
+            forcedError: this.context.scenario().uploadError,
+        });
+        if (generation === 'legacy') {
+            // The legacy answer's shape is unconfirmed (§3.1): only its AppHash is known.
+            return outcome.ok
+                ? jsonResponse(200, { AppHash: outcome.build.appHash, Message: MESSAGES.uploaded })
+                : legacyError(outcome.status, outcome.message);
+        }
+        return outcome.ok
+            ? jsonResponse(200, { data: { appHash: outcome.build.appHash }, message: MESSAGES.uploaded })
+            : error(outcome.status, outcome.message, outcome.details);
+    }
+    /** The JSON object body of a legacy call, or ASP.NET's 415/400. */
+    legacyBody(request) {
+        const contentType = header(request.headers, 'content-type');
+        if (contentType !== '' && !/json/i.test(contentType)) {
+            return legacyError(415, `The request entity's media type '${contentType.split(';')[0]}' is not supported for this resource.`);
+        }
+        const body = request.body;
+        if (body.kind !== 'json' || typeof body.value !== 'object' || body.value === null) {
+            return legacyError(400, MESSAGES.legacyInvalid);
+        }
+        if (Array.isArray(body.value))
+            return legacyError(400, MESSAGES.legacyInvalid);
+        return body.value;
+    }
+    /** The body's ScheduledID, or the 400 for a missing or malformed one. */
+    legacySchedule(request) {
+        const body = this.legacyBody(request);
+        if (sofy_isResponse(body))
+            return body;
+        const id = scheduledId(property(body, 'ScheduledID'));
+        return id === undefined ? legacyError(400, MESSAGES.legacyInvalid) : { id, body };
+    }
+    legacyTrigger(request, now) {
+        const parsed = this.legacySchedule(request);
+        if (sofy_isResponse(parsed))
+            return parsed;
+        const scenario = this.scenarioFor(parsed.id);
+        if (!this.scheduleExists(parsed.id, 'numeric', scenario)) {
+            return legacyError(400, MESSAGES.legacyBadSchedule);
+        }
+        const appHash = property(parsed.body, 'AppHash');
+        let build;
+        if (typeof appHash === 'string' && appHash.trim() !== '') {
+            build = this.catalog.findBuild(appHash);
+            if (!build)
+                return legacyError(400, MESSAGES.legacyBadAppHash);
+        }
+        const group = this.createGroup(parsed.id, 'legacy', scenario, now, build, undefined);
+        return jsonResponse(200, {
+            Message: MESSAGES.legacyTriggered,
+            ScheduleTestRunsGroupID: group.id,
+        });
+    }
+    /** With `?ScheduleTestRunsGroupID=`: that group's status; an unknown group gives `[]`. */
+    legacyGroupStatus(request, now) {
+        const parsed = this.legacySchedule(request);
+        if (sofy_isResponse(parsed))
+            return parsed;
+        const groupId = queryParam(request.query, 'ScheduleTestRunsGroupID') ?? '';
+        if (!/^\d{1,15}$/.test(groupId))
+            return legacyError(400, MESSAGES.legacyInvalid);
+        const group = this.groups.find(parsed.id, groupId);
+        if (!group)
+            return jsonResponse(200, []);
+        this.groups.countPoll(group);
+        return jsonResponse(200, legacyGroupAnswer(group, viewGroup(group, now)));
+    }
+    /** Without the query: per-run rows of the schedule's latest group (unconfirmed, §3.3). */
+    legacyRows(request, now) {
+        const parsed = this.legacySchedule(request);
+        if (sofy_isResponse(parsed))
+            return parsed;
+        const group = this.groups.ofSchedule(parsed.id)[0];
+        if (!group)
+            return jsonResponse(200, []);
+        this.groups.countPoll(group);
+        return jsonResponse(200, legacyRowsAnswer(group, viewGroup(group, now), this.hidden(group)));
+    }
+}
+const sofySimulator = {
+    name: 'sofy',
+    // Both hosts' paths hang off the origin, so the printed base URL is the origin itself.
+    basePath: '',
+    title: 'Sofy',
+    knobs: KNOBS,
+    variants: VARIANTS,
+    maxBodyBytes: MAX_UPLOAD_BYTES,
+    crossCheck(scenario) {
+        const sofy = scenario;
+        if (sofy.incompleteDevice !== null && sofy.incompleteDevice > sofy.devices) {
+            return `incompleteDevice (${sofy.incompleteDevice}) exceeds devices (${sofy.devices})`;
+        }
+        if (sofy.pollsToComplete !== null && sofy.emptyPolls >= sofy.pollsToComplete) {
+            return (`emptyPolls (${sofy.emptyPolls}) must be less than pollsToComplete ` +
+                `(${sofy.pollsToComplete}): the completing poll shows the rows`);
+        }
+        return undefined;
+    },
+    create: (context) => new SofyInstance(context),
+};
+
+;// CONCATENATED MODULE: ./src/simulator/squish-plan.ts
+// Squish Test Center test plans: templates, instances and their executions, and the simulated
+// workers that work them off (vendor-apis/squish-test-center.md §3-§4).
+//
+// Every test of an instance is an *execution*: open → reserved → done. Nothing runs on a timer:
+// each request first brings the instance up to date (`advance`), from the clock or — with
+// `pollsToComplete` — from the number of status polls.
+//
+// Simulated workers (Test Center–driven mode) move in *steps*. At step 0 every worker reserves
+// an open execution; at each later step a worker finishes what it holds (results are uploaded,
+// then `finished`) and reserves the next one. In time mode step k happens at
+// `startAt + k * slotMs`, where the slot is chosen so that one attempt of every execution fits
+// into `durationSeconds`; crashes and retries add steps on top. In poll mode the steps are
+// spread over the polls and the `pollsToComplete`-th poll drains all remaining work, so a test
+// knows exactly which poll sees `open == 0 && reserved == 0`.
+//
+// Client calls (reserve/heartbeat/finished/reset) act at request time on the real clock; their
+// reservations expire on it too. Interleaving with the simulated workers is approximate (within
+// one step), which is all a client can observe anyway.
+
+
+function squish_plan_parseVariant(text) {
+    const flags = new Set(variantFlags(text));
+    return {
+        finishedKey: flags.has('finished-key'),
+        bothKeys: flags.has('both-keys'),
+        executeplan200: flags.has('executeplan-200'),
+        ambiguousTitle: flags.has('ambiguous-title'),
+        stringIds: flags.has('string-ids'),
+        countPlanned: flags.has('count-planned'),
+    };
+}
+const TEMPLATE_SPEC = /^\s*(\d{1,9})\s*:\s*([^:]*?)\s*:\s*(.*?)\s*$/;
+/** `"64:Shop:CI Tests master"` → a template; the title may contain colons, the project not. */
+function parseTemplate(spec) {
+    const match = TEMPLATE_SPEC.exec(spec);
+    if (!match || match[2] === '' || match[3] === '')
+        return undefined;
+    return { id: Number(match[1]), project: match[2], title: match[3] };
+}
+function parseTemplates(specs) {
+    return specs.map(parseTemplate).filter((template) => template !== undefined);
+}
+function templatesProblem(specs) {
+    const seen = new Set();
+    for (const spec of specs) {
+        const template = parseTemplate(spec);
+        if (!template)
+            return `"${spec}" is not "<id>:<project>:<title>" (e.g. "64:Shop:CI Tests master")`;
+        if (seen.has(template.id))
+            return `template id ${template.id} is listed twice`;
+        seen.add(template.id);
+    }
+    return undefined;
+}
+/** `"OS=Linux&browser=chrome,OS=Windows"` → one label set per entry (assigned round-robin). */
+function parseCapabilities(spec) {
+    return spec
+        .split(',')
+        .map((set) => set.trim())
+        .filter((set) => set !== '')
+        .map((set) => set.split('&').map((pair) => {
+        const at = pair.indexOf('=');
+        return { key: pair.slice(0, at).trim(), value: pair.slice(at + 1).trim() };
+    }));
+}
+function capabilitiesProblem(spec) {
+    for (const set of spec.split(',')) {
+        if (set.trim() === '')
+            continue;
+        for (const pair of set.split('&')) {
+            const at = pair.indexOf('=');
+            if (at <= 0 || pair.slice(0, at).trim() === '' || pair.slice(at + 1).trim() === '') {
+                return `"${pair.trim()}" is not "<key>=<value>" (label sets look like "OS=Linux&browser=chrome,OS=Windows")`;
+            }
+        }
+    }
+    return undefined;
+}
+const sameText = (a, b) => a.toLowerCase() === b.toLowerCase();
+/**
+ * Whether `labels` carry every wanted capability. Keys and values compare case-insensitively:
+ * the vendor's own reserve example asks for `browser=chrome` and is given a server labelled
+ * `Chrome`.
+ */
+function hasLabels(labels, wanted) {
+    return wanted.every((want) => labels.some((label) => sameText(label.key, want.key) && sameText(label.value, want.value)));
+}
+/** Result codes of the Results API: they nest as bit masks, so a parent's result is the minimum. */
+const RESULT_CODES = {
+    FAIL: 0,
+    XPASS: 1,
+    XFAIL: 3,
+    PASS: 7,
+    SKIPPED: 15,
+    NONE: 31,
+};
+function uploadedResult(outcome) {
+    if (outcome === 'INFRASTRUCTURE')
+        return null;
+    return outcome === 'SCRIPT_ERROR' ? 'FAIL' : outcome;
+}
+/** How `errored` tests end, per `erroredAs` (`mixed` cycles through the three). */
+const ERRORED_AS = {
+    mixed: ['INFRASTRUCTURE', 'SCRIPT_ERROR', 'NONE'],
+    infrastructure: ['INFRASTRUCTURE'],
+    'script-error': ['SCRIPT_ERROR'],
+    none: ['NONE'],
+};
+/** Outcomes by position: passing (XFAIL last), failed (XPASS last), errored, skipped. */
+function squish_plan_plannedOutcome(index, scenario) {
+    const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
+    if (index < passing - scenario.xfail)
+        return 'PASS';
+    if (index < passing)
+        return 'XFAIL';
+    if (index < passing + scenario.failed - scenario.xpass)
+        return 'FAIL';
+    if (index < passing + scenario.failed)
+        return 'XPASS';
+    if (index < passing + scenario.failed + scenario.errored) {
+        const kinds = ERRORED_AS[scenario.erroredAs] ?? ERRORED_AS.mixed;
+        return kinds[(index - passing - scenario.failed) % kinds.length];
+    }
+    return 'SKIPPED';
+}
+/** The two infrastructure failures a worker reports (the first is the vendor's example). */
+const INFRASTRUCTURE_FAILURES = [
+    { message: 'Test execution failed', details: 'squishrunner not found' },
+    {
+        message: 'Test execution failed',
+        details: 'Could not connect to squishserver at 127.0.0.1:4322',
+    },
+];
+function infrastructureFailure(index) {
+    return INFRASTRUCTURE_FAILURES[index % INFRASTRUCTURE_FAILURES.length];
+}
+/** The message a non-passing test carries in its Results API events. */
+function outcomeMessage(outcome, index) {
+    switch (outcome) {
+        case 'FAIL':
+            return failureMessage(index);
+        case 'XPASS':
+            return 'Unexpected pass: the known bug SHOP-1432 no longer shows';
+        case 'XFAIL':
+            return 'Expected failure (known bug SHOP-1187): discount not applied to gift cards';
+        case 'SCRIPT_ERROR':
+            return sample_data_errorMessage(0);
+        case 'SKIPPED':
+            return 'Skipped: the feature flag "new-checkout" is off on this configuration';
+        case 'NONE':
+            return 'The test ended without executing any verification point';
+        default:
+            return 'Verification passed';
+    }
+}
+/** Squish's naming style: `Login works` → `tst_login_works`, `Smoke suite` → `suite_smoke`. */
+function snake(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_+|_+$/g, '');
+}
+function squishTestName(index, injected) {
+    return index < injected.length ? injected[index] : `tst_${snake(testName(index))}`;
+}
+function squishSuiteName(index) {
+    return `suite_${snake(suiteName(suiteIndex(index)).replace(/\s+suite\b/i, ''))}`;
+}
+function isPollBased(instance) {
+    return instance.scenario.pollsToComplete !== null;
+}
+/** Whether simulated workers run this instance (knob `workers`, `requireSchedule`). */
+function workerCount(scenario, plannedAt, repos) {
+    if (scenario.requireSchedule && (plannedAt === null || repos.length === 0))
+        return 0;
+    return scenario.tests === 0 ? 0 : scenario.workers;
+}
+/** How many steps up to which the workers should have progressed at `now`. */
+function targetStep(instance, now) {
+    if (instance.workers.length === 0)
+        return 0;
+    const pollsToComplete = instance.scenario.pollsToComplete;
+    if (pollsToComplete !== null) {
+        if (instance.polls >= pollsToComplete)
+            return Infinity;
+        // With a queued phase the first poll still sees every execution open.
+        const waiting = instance.scenario.queuedSeconds > 0 && pollsToComplete > 1 ? 1 : 0;
+        const polls = Math.max(0, instance.polls - waiting);
+        return Math.floor((polls * instance.plannedSteps) / (pollsToComplete - waiting));
+    }
+    if (now < instance.startAt)
+        return 0;
+    if (instance.slotMs === 0)
+        return Infinity;
+    return Math.floor((now - instance.startAt) / instance.slotMs) + 1;
+}
+function stepTime(instance, step, now) {
+    if (isPollBased(instance))
+        return now;
+    return Math.min(now, instance.startAt + step * instance.slotMs);
+}
+function reopen(execution) {
+    execution.state = 'open';
+    execution.hold = null;
+}
+/** Marks an execution done; `error` set means `finished` reported a failure. */
+function finishExecution(execution, at, error) {
+    const outcome = error === null && execution.planned !== 'INFRASTRUCTURE' ? execution.planned : null;
+    execution.state = 'done';
+    execution.hold = null;
+    execution.finish = { at, error, outcome };
+}
+function firstOpen(instance) {
+    return instance.executions.find((execution) => execution.state === 'open');
+}
+/** One step of the simulated workers: settle what is due, then pick up open executions. */
+function workerStep(instance, step, at) {
+    const crashSteps = instance.slotMs > 0
+        ? Math.max(1, Math.ceil(instance.scenario.reservationTimeoutMs / instance.slotMs))
+        : 1;
+    instance.workers.forEach((held, worker) => {
+        if (held === null)
+            return;
+        const execution = instance.executions[held];
+        const hold = execution.hold;
+        if (hold?.by !== 'worker' || hold.dueStep > step)
+            return;
+        instance.workers[worker] = null;
+        if (hold.crashed) {
+            // The worker died without heartbeats: the reservation times out, the execution reopens.
+            reopen(execution);
+        }
+        else if (execution.transient && execution.resets === 0) {
+            // `finished` with an infrastructure failure, then `reset` for a retry.
+            execution.resets += 1;
+            reopen(execution);
+        }
+        else {
+            const error = execution.planned === 'INFRASTRUCTURE' ? infrastructureFailure(execution.index) : null;
+            finishExecution(execution, at, error);
+        }
+    });
+    instance.workers.forEach((held, worker) => {
+        if (held !== null)
+            return;
+        const execution = firstOpen(instance);
+        if (!execution)
+            return;
+        const crashed = instance.crashesLeft > 0;
+        if (crashed)
+            instance.crashesLeft -= 1;
+        execution.state = 'reserved';
+        execution.attempts += 1;
+        execution.hold = { by: 'worker', worker, dueStep: step + (crashed ? crashSteps : 1), crashed };
+        instance.workers[worker] = execution.index;
+    });
+}
+/** The steps at which the busy simulated workers are due to settle what they hold. */
+function dueSteps(instance) {
+    const due = [];
+    for (const held of instance.workers) {
+        const hold = held === null ? null : instance.executions[held].hold;
+        if (hold?.by === 'worker')
+            due.push(hold.dueStep);
+    }
+    return due;
+}
+/** Brings an instance up to `now`: expired client reservations, then the simulated workers. */
+function advance(instance, now) {
+    for (const execution of instance.executions) {
+        const hold = execution.hold;
+        if (hold?.by === 'client' && hold.expiresAt <= now)
+            reopen(execution);
+    }
+    const target = targetStep(instance, now);
+    // Event by event: after a step, idle workers have taken whatever was open, so nothing happens
+    // before the next step a busy worker is due at. Work is finite (at most a crash and a retry
+    // more per execution), so this ends; the guard only keeps a bug from hanging the server.
+    for (let guard = 0; instance.stepsDone < target && guard < 100_000; guard += 1) {
+        const step = instance.stepsDone;
+        workerStep(instance, step, stepTime(instance, step, now));
+        const due = dueSteps(instance);
+        if (due.length === 0) {
+            // All idle: work that reopens later (an expired client reservation) is picked up at the
+            // next step from then on, not in the past.
+            instance.stepsDone = Number.isFinite(target) ? target : step + 1;
+            break;
+        }
+        instance.stepsDone = Math.min(Math.min(...due), target);
+    }
+}
+/** Counts of the executions that require every `wanted` capability (all of them when empty). */
+function statusCounts(instance, wanted) {
+    const counts = { open: 0, reserved: 0, done: 0 };
+    for (const execution of instance.executions) {
+        if (hasLabels(execution.labels, wanted))
+            counts[execution.state] += 1;
+    }
+    return counts;
+}
+/** Executions whose results have arrived by `now` (`resultLagSeconds` after `finished`). */
+function visibleResults(instance, now) {
+    const lagMs = instance.scenario.resultLagSeconds * 1000;
+    return instance.executions.filter((execution) => execution.finish !== null &&
+        execution.finish.outcome !== null &&
+        now >= execution.finish.at + lagMs);
+}
+/**
+ * The Test Plan Response counts. `count` is the number of results received (a fresh instance
+ * shows 0 in the vendor's example), so NONE results are in `count` but in none of the three;
+ * variant `count-planned` reads it as the number of planned tests instead.
+ */
+function planCounts(instance, now) {
+    const counts = { passes: 0, failed: 0, skipped: 0, count: 0 };
+    for (const execution of visibleResults(instance, now)) {
+        const result = uploadedResult(execution.finish.outcome);
+        counts.count += 1;
+        if (result === 'PASS' || result === 'XFAIL')
+            counts.passes += 1;
+        else if (result === 'FAIL' || result === 'XPASS')
+            counts.failed += 1;
+        else if (result === 'SKIPPED')
+            counts.skipped += 1;
+    }
+    if (instance.variant.countPlanned)
+        counts.count = instance.executions.length;
+    return counts;
+}
+/** All instances of one simulator, with the vendor's id ranges (instances 105…, executions 3339…). */
+class PlanStore {
+    instances = new Map();
+    executionIndex = new Map();
+    nextInstanceId = 105;
+    nextExecutionId = 3339;
+    /** Creates an instance; `takenIds` are template ids an instance id must not reuse. */
+    create(input, takenIds) {
+        while (takenIds.has(this.nextInstanceId))
+            this.nextInstanceId += 1;
+        const { scenario } = input;
+        const labelSets = parseCapabilities(scenario.capabilities);
+        const executions = [];
+        for (let index = 0; index < scenario.tests; index += 1) {
+            const testcase = squishTestName(index, scenario.testNames);
+            executions.push({
+                id: this.nextExecutionId,
+                index,
+                testId: 500_000 + input.template.id * 1000 + index,
+                testcase,
+                suite: squishSuiteName(index),
+                labels: labelSets.length > 0 ? labelSets[index % labelSets.length].map((l) => ({ ...l })) : [],
+                planned: squish_plan_plannedOutcome(index, scenario),
+                transient: index < scenario.transientErrors,
+                durationMs: testDurationMs(testcase, index),
+                state: 'open',
+                attempts: 0,
+                resets: 0,
+                hold: null,
+                finish: null,
+            });
+            this.nextExecutionId += 1;
+        }
+        const workers = workerCount(scenario, input.plannedAt, input.repos);
+        const waves = workers > 0 ? Math.ceil(executions.length / workers) : 0;
+        let startAt = input.createdAt + scenario.queuedSeconds * 1000;
+        // A schedule time in the future holds Test Center's own workers back until then.
+        if (input.plannedAt !== null && input.plannedAt > startAt)
+            startAt = input.plannedAt;
+        const instance = {
+            ...input,
+            id: this.nextInstanceId,
+            variant: squish_plan_parseVariant(scenario.variant),
+            executions,
+            workers: Array.from({ length: workers }, () => null),
+            startAt,
+            slotMs: waves > 0 ? (scenario.durationSeconds * 1000) / waves : 0,
+            plannedSteps: waves + 1,
+            stepsDone: 0,
+            crashesLeft: scenario.workerCrashes,
+            polls: 0,
+        };
+        this.nextInstanceId += 1;
+        this.instances.set(instance.id, instance);
+        for (const execution of executions)
+            this.executionIndex.set(execution.id, { instance, execution });
+        return instance;
+    }
+    get(id) {
+        return this.instances.get(id);
+    }
+    all() {
+        return [...this.instances.values()];
+    }
+    findExecution(id) {
+        return this.executionIndex.get(id);
+    }
+    clear() {
+        this.instances.clear();
+        this.executionIndex.clear();
+        this.nextInstanceId = 105;
+        this.nextExecutionId = 3339;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/simulator/squish-format.ts
+// How the Squish Test Center simulator writes things down: the Test Plan Response, status and
+// reservation answers, Squish servers, error bodies and the plan page. Shapes follow
+// vendor-apis/squish-test-center.md §3 and the examples of the vendor's Execution API page,
+// whose machine-written answers list their keys alphabetically; so do these.
+
+
+/** Escapes text for HTML element content and attribute values. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;');
+}
+/** The documented Error Response: `{"code": 400, "message": "…"}`. */
+function squish_format_errorBody(code, message) {
+    return { code, message };
+}
+/** A number, or its string form with the `string-ids` variant (the schema's types). */
+function idValue(id, variant) {
+    return variant.stringIds ? String(id) : id;
+}
+/** A stable, commit-like hash for a linked branch (a 40-hex branch is taken as the commit). */
+function commitHash(repo) {
+    if (/^[0-9a-f]{40}$/i.test(repo.branch))
+        return repo.branch.toLowerCase();
+    return Array.from({ length: 5 }, (_, part) => stableHash(`${part}:${repo.id}:${repo.branch}`).toString(16).padStart(8, '0')).join('');
+}
+function planObject(fields, variant, now, withTags) {
+    const object = {
+        batch_name: fields.batchName,
+        count: fields.counts.count,
+        description: '',
+        failed: fields.counts.failed,
+        id: fields.id,
+        passes: fields.counts.passes,
+        planned_dt: fields.plannedAt,
+        project: fields.project,
+        repository_information: fields.repos.map((repo) => ({
+            branch: repo.branch,
+            enabled: true,
+            hash: commitHash(repo),
+            id: idValue(repo.id, variant),
+        })),
+        server_dt: now,
+        skipped: fields.counts.skipped,
+        tags: [],
+        title: fields.title,
+        type: fields.type,
+    };
+    // The vendor's executeplan example is the one Test Plan Response without `tags`.
+    if (!withTags)
+        delete object.tags;
+    return object;
+}
+/** A template as the lookup and `testplans/{id}` answer it (no counts of its own). */
+function templateObject(template, variant, now) {
+    return planObject({
+        id: template.id,
+        title: template.title,
+        type: 'template',
+        project: template.project,
+        batchName: '',
+        plannedAt: null,
+        repos: [],
+        counts: { passes: 0, failed: 0, skipped: 0, count: 0 },
+    }, variant, now, true);
+}
+/** An instance; `forTrigger` gives the executeplan answer (no `tags`, as in the example). */
+function instanceObject(instance, now, forTrigger = false) {
+    return planObject({
+        id: instance.id,
+        title: instance.title,
+        type: 'instance',
+        project: instance.template.project,
+        batchName: instance.batch,
+        plannedAt: instance.plannedAt,
+        repos: instance.repos,
+        counts: planCounts(instance, now),
+    }, instance.variant, now, !forTrigger);
+}
+/** The example answers `done`; the schema names the field `finished` (§6). */
+function statusObject(counts, variant) {
+    const object = { open: counts.open, reserved: counts.reserved };
+    if (variant.finishedKey || variant.bothKeys)
+        object.finished = counts.done;
+    if (!variant.finishedKey || variant.bothKeys)
+        object.done = counts.done;
+    return object;
+}
+function serverObject(server, testset, variant) {
+    const object = {
+        enabled: server.enabled,
+        host: server.host,
+        id: idValue(server.id, variant),
+        labels: server.labels.map((label) => ({ key: label.key, value: label.value })),
+        port: server.port,
+    };
+    if (testset !== undefined)
+        object.testset = testset;
+    return object;
+}
+const RESERVATION = {
+    success: 'Reservation successful',
+    noServers: 'No servers available that match requested capabilities.',
+    noExecutions: 'No executions available that match requested capabilities.',
+};
+function reservationObject(instance, execution, server) {
+    const object = {
+        batch: instance.batch,
+        execution_id: execution.id,
+        project_name: instance.template.project,
+        server,
+        status: RESERVATION.success,
+        suite: execution.suite,
+        test_id: idValue(execution.testId, instance.variant),
+        testcase: execution.testcase,
+    };
+    if (server === undefined)
+        delete object.server;
+    return object;
+}
+// ---------------------------------------------------------------------------------------------
+// The plan page (`/testplans/{id}`), where printed run URLs lead
+function stateText(execution) {
+    if (execution.state !== 'done')
+        return execution.state;
+    if (execution.finish?.error)
+        return `failed: ${execution.finish.error.details || execution.finish.error.message}`;
+    return execution.finish?.outcome ?? 'done';
+}
+const PAGE_STYLE = '<style>body{font:15px system-ui,sans-serif;margin:2rem;color:#222}' +
+    'td,th{padding:.2rem .8rem;text-align:left}th{color:#666;font-weight:normal}' +
+    '.PASS,.XFAIL{color:#1a7f37}.FAIL,.XPASS,.SCRIPT_ERROR{color:#cf222e}' +
+    '.open,.reserved,.SKIPPED,.NONE{color:#9a6700}</style>';
+function page(title, refresh, body) {
+    return (`<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+        (refresh ? '<meta http-equiv="refresh" content="2">' : '') +
+        `${PAGE_STYLE}</head><body><p>Squish Test Center simulator</p>${body}</body></html>`);
+}
+function templatePageHtml(template) {
+    return page(`Template ${template.id} · ${template.title}`, false, `<h1>${escapeHtml(template.title)}</h1><p>Test plan template ${template.id} in project ` +
+        `${escapeHtml(template.project)}</p>`);
+}
+function instancePageHtml(instance, now) {
+    const status = statusCounts(instance, []);
+    const counts = planCounts(instance, now);
+    const rows = instance.executions
+        .map((execution) => {
+        const state = stateText(execution);
+        const css = execution.state === 'done' ? (execution.finish?.outcome ?? '') : execution.state;
+        return (`<tr><td>${execution.id}</td><td>${escapeHtml(execution.suite)}</td>` +
+            `<td>${escapeHtml(execution.testcase)}</td>` +
+            `<td>${escapeHtml(execution.labels.map((l) => `${l.key}=${l.value}`).join(', '))}</td>` +
+            `<td class="${escapeHtml(css)}">${escapeHtml(state)}</td></tr>`);
+    })
+        .join('');
+    return page(`Test plan ${instance.id} · ${instance.title}`, status.open + status.reserved > 0, `<h1>${escapeHtml(instance.title)} · test plan ${instance.id}</h1>` +
+        `<table><tr><th>Project</th><td>${escapeHtml(instance.template.project)}</td></tr>` +
+        `<tr><th>Template</th><td>${escapeHtml(instance.template.title)} (${instance.template.id})</td></tr>` +
+        `<tr><th>Batch</th><td>${escapeHtml(instance.batch)}</td></tr>` +
+        `<tr><th>Open / reserved / done</th><td>${status.open} / ${status.reserved} / ${status.done}</td></tr>` +
+        `<tr><th>Passed / failed / skipped / results</th><td>${counts.passes} / ${counts.failed} / ` +
+        `${counts.skipped} / ${counts.count}</td></tr></table>` +
+        `<h2>Executions</h2><table><tr><th>Execution</th><th>Suite</th><th>Test case</th>` +
+        `<th>Labels</th><th>State</th></tr>${rows}</table>`);
+}
+function notFoundPageHtml(id) {
+    return page('Test plan not found', false, `<h1>Test plan ${escapeHtml(id)} not found</h1>`);
+}
+
+;// CONCATENATED MODULE: ./src/simulator/squish-request.ts
+// Reading the simulated Test Center's requests: ids, JSON bodies, the `executeplan` body, lookup
+// titles, and the Error Response every refusal is written as (vendor-apis/squish-test-center.md §3).
+
+
+function squish_request_error(status, message) {
+    return jsonResponse(status, squish_format_errorBody(status, message));
+}
+function squish_request_isResponse(value) {
+    return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
+}
+function squish_request_header(headers, name) {
+    const value = headers[name];
+    return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
+}
+function numericId(text) {
+    return text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : undefined;
+}
+/** The JSON object body, `{}` for no body when `optional`, or the 400 the server answers. */
+function objectBody(request, optional) {
+    const body = request.body;
+    if (body.kind === 'none')
+        return optional ? {} : squish_request_error(400, 'Missing JSON payload');
+    if (body.kind === 'invalid')
+        return squish_request_error(400, `Invalid JSON request format: ${body.error}`);
+    if (body.value === null || typeof body.value !== 'object' || Array.isArray(body.value)) {
+        return squish_request_error(400, 'Invalid JSON request format: expected a JSON object');
+    }
+    return body.value;
+}
+/** A timeout in ms from a body (reserve, heartbeat), or the scenario default. */
+function timeoutOf(body, fallback) {
+    const timeout = body.timeout;
+    if (timeout === undefined || timeout === null)
+        return fallback;
+    if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0) {
+        return squish_request_error(400, "Invalid field 'timeout': expected a positive number of milliseconds");
+    }
+    return timeout;
+}
+/** Lookup titles: an exact match wins, else one that differs only in case, spaces, - and _. */
+function normalizeTitle(title) {
+    return title
+        .trim()
+        .toLowerCase()
+        .replace(/[\s_-]+/g, ' ');
+}
+function matchTitles(candidates, title) {
+    const exact = candidates.filter((candidate) => candidate.title === title);
+    const matches = exact.length > 0
+        ? exact
+        : candidates.filter((candidate) => normalizeTitle(candidate.title) === normalizeTitle(title));
+    return matches.sort((a, b) => a.id - b.id);
+}
+/** The parsed `executeplan` body, or the 400 to answer. */
+function parseExecutePlan(body) {
+    const invalid = (message) => squish_request_error(400, `Invalid request body: ${message}`);
+    const { templateId, title, batch, time, linkedRepos } = body;
+    if (typeof templateId !== 'number' || !Number.isInteger(templateId) || templateId < 0) {
+        return invalid("'templateId' must be an integer");
+    }
+    if (typeof title !== 'string' || title.trim() === '') {
+        return invalid("'title' must be a non-empty string");
+    }
+    if (typeof batch !== 'string' || batch.trim() === '') {
+        return invalid("'batch' must be a non-empty string");
+    }
+    if (time !== undefined && time !== null) {
+        if (typeof time !== 'number' || !Number.isInteger(time) || time < 0) {
+            return invalid("'time' must be a timestamp in epoch milliseconds");
+        }
+    }
+    const repos = [];
+    if (linkedRepos !== undefined && linkedRepos !== null) {
+        if (!Array.isArray(linkedRepos))
+            return invalid("'linkedRepos' must be an array");
+        for (const repo of linkedRepos) {
+            const { id, branch } = (repo ?? {});
+            if (typeof id !== 'number' ||
+                !Number.isInteger(id) ||
+                typeof branch !== 'string' ||
+                branch.trim() === '') {
+                return invalid('\'linkedRepos\' entries must be {"id": <integer>, "branch": "<branch or commit>"}');
+            }
+            repos.push({ id, branch });
+        }
+    }
+    return { templateId, title, batch, time: time ?? null, repos };
+}
+
+;// CONCATENATED MODULE: ./src/simulator/squish-auth.ts
+// Who may call the simulated Test Center (vendor-apis/squish-test-center.md §2): every API route
+// takes `Authorization: Token <token>` or `Basic base64(user:password)`; the Results API also
+// wants the fixed `AutomationToken` header. No 401 is documented, so the refusal uses the
+// standard Error Response.
+
+
+
+const AUTOMATION_TOKEN_REFUSED = 'Only known clients permitted for REST access';
+/**
+ * Why the Authorization header is refused, or undefined when it is accepted. `apiKey` undefined
+ * accepts any non-empty token; the `username`/`password` knobs left null accept any non-empty
+ * user or password.
+ */
+function authProblem(headers, apiKey, scenario) {
+    const value = squish_request_header(headers, 'authorization');
+    if (value === '') {
+        return 'Authentication required: send "Authorization: Token <token>" or Basic credentials';
+    }
+    const match = /^(\S+)\s+(\S.*)$/.exec(value);
+    const scheme = match?.[1].toLowerCase();
+    const credential = match?.[2].trim() ?? '';
+    if (scheme === 'token') {
+        return apiKey === undefined || credential === apiKey ? undefined : 'Invalid access token';
+    }
+    if (scheme === 'basic') {
+        const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(credential)
+            ? Buffer.from(credential, 'base64').toString('utf8')
+            : '';
+        const colon = decoded.indexOf(':');
+        const user = colon > 0 ? decoded.slice(0, colon) : '';
+        const password = colon > 0 ? decoded.slice(colon + 1) : '';
+        const accepted = user !== '' &&
+            password !== '' &&
+            (scenario.username === null || user === scenario.username) &&
+            (scenario.password === null || password === scenario.password);
+        return accepted ? undefined : 'Invalid username or password';
+    }
+    return 'Unsupported authorization scheme: use "Token <token>" or "Basic <credentials>"';
+}
+/** The refusal of an API request (401, or error 1006 on the Results API), or undefined. */
+function refuseRequest(headers, apiKey, scenario, resultsApi) {
+    const problem = authProblem(headers, apiKey, scenario);
+    if (problem) {
+        return jsonResponse(401, squish_format_errorBody(401, problem), {
+            'www-authenticate': 'Basic realm="Squish Test Center"',
+        });
+    }
+    if (resultsApi) {
+        // §2: without the fixed AutomationToken the server turns the client away with error 1006
+        // (the HTTP status is not documented; 403 is TestRelay's assumption).
+        const token = squish_request_header(headers, 'automationtoken');
+        if (token === '' || (scenario.automationToken !== null && token !== scenario.automationToken)) {
+            return jsonResponse(403, squish_format_errorBody(1006, AUTOMATION_TOKEN_REFUSED));
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/simulator/squish-knobs.ts
+// Squish Test Center's scenario knobs and variant flags (vendor-apis/squish-test-center.md §7,
+// "Knobs" and "Response variants"). The common knobs are in scenario.ts; the model these drive
+// is in squish-plan.ts.
+
+/** Squish Test Center's own scenario knobs (the common ones are in scenario.ts). */
+const SQUISH_KNOBS = [
+    {
+        name: 'templates',
+        type: 'stringList',
+        default: [
+            '64:Shop:CI Tests master',
+            '65:Shop:Nightly',
+            '66:Shop:Nightly',
+            '67:Mobile:CI Tests master',
+        ],
+        placeholder: 'ID:PROJECT:TITLE,…',
+        help: 'test plan templates; titles need not be unique (the default has "Nightly" twice)',
+        check: (value) => templatesProblem(value),
+    },
+    {
+        name: 'capabilities',
+        type: 'string',
+        default: 'OS=Linux,OS=Windows',
+        placeholder: 'SETS',
+        help: 'label sets assigned to the executions round-robin, e.g. "OS=Linux&browser=chrome,OS=Windows" ("" = none)',
+        check: (value) => capabilitiesProblem(String(value)),
+    },
+    {
+        name: 'workers',
+        type: 'integer',
+        default: 2,
+        min: 0,
+        max: 100,
+        placeholder: 'N',
+        help: 'simulated workers that work the executions off (0 = only explicit reserve/finished calls move them)',
+    },
+    {
+        name: 'requireSchedule',
+        type: 'boolean',
+        default: false,
+        placeholder: '',
+        help: 'simulated workers only run instances triggered with "time" and "linkedRepos" (Test Center–driven mode)',
+    },
+    {
+        name: 'reservationTimeoutMs',
+        type: 'integer',
+        default: 5000,
+        min: 1,
+        placeholder: 'MS',
+        help: 'reservation timeout when a reserve or heartbeat body has none; also how long a crashed worker holds one',
+    },
+    {
+        name: 'workerCrashes',
+        type: 'integer',
+        default: 0,
+        min: 0,
+        placeholder: 'N',
+        help: 'simulated worker reservations that are abandoned without heartbeats (they expire, then are retried)',
+    },
+    {
+        name: 'transientErrors',
+        type: 'integer',
+        default: 0,
+        min: 0,
+        placeholder: 'N',
+        help: 'executions whose first attempt is finished with an infrastructure failure, then reset and retried',
+    },
+    {
+        name: 'erroredAs',
+        type: 'string',
+        default: 'mixed',
+        placeholder: 'KIND',
+        help: 'what "errored" tests become: infrastructure (finished with a message, no result), script-error (FAIL with an ERROR event), none (NONE), or mixed (cycles)',
+        check: (value) => String(value) in ERRORED_AS
+            ? undefined
+            : `expected one of: ${Object.keys(ERRORED_AS).join(', ')}`,
+    },
+    {
+        name: 'xfail',
+        type: 'integer',
+        default: 0,
+        min: 0,
+        placeholder: 'N',
+        help: 'of the passing tests, this many are expected failures (XFAIL, counted as passed)',
+    },
+    {
+        name: 'xpass',
+        type: 'integer',
+        default: 0,
+        min: 0,
+        placeholder: 'N',
+        help: 'of the failed tests, this many are unexpected passes (XPASS, counted as failed)',
+    },
+    {
+        name: 'resultLagSeconds',
+        type: 'number',
+        default: 0,
+        min: 0,
+        placeholder: 'S',
+        help: 'results (testplans counts, Results API) arrive this long after an execution is finished',
+    },
+    {
+        name: 'resultsApi',
+        type: 'boolean',
+        default: true,
+        placeholder: '',
+        help: 'serve the Results API under /api/v1 (--no-results-api: 404, as on older servers)',
+    },
+    {
+        name: 'username',
+        type: 'string',
+        default: null,
+        nullable: true,
+        placeholder: 'USER',
+        help: 'the accepted Basic auth user (null = any non-empty user)',
+        check: (value) => (value === '' ? 'must not be empty (null accepts any user)' : undefined),
+    },
+    {
+        name: 'password',
+        type: 'string',
+        default: null,
+        nullable: true,
+        placeholder: 'PASSWORD',
+        help: 'the accepted Basic auth password (null = any non-empty password)',
+        check: (value) => (value === '' ? 'must not be empty (null accepts any password)' : undefined),
+    },
+    {
+        name: 'automationToken',
+        type: 'string',
+        default: null,
+        nullable: true,
+        placeholder: 'TOKEN',
+        help: 'the accepted AutomationToken header of the Results API (null = any non-empty value)',
+        check: (value) => (value === '' ? 'must not be empty (null accepts any value)' : undefined),
+    },
+];
+const SQUISH_VARIANTS = {
+    'finished-key': 'status answers "finished" (the schema) instead of "done" (the example)',
+    'both-keys': 'status answers both "done" and "finished"',
+    'executeplan-200': 'executeplan answers 200 instead of 201',
+    'ambiguous-title': 'a lookup matching several test plans answers 400 (default: the match with the lowest id)',
+    'string-ids': 'test_id, server and repository ids as strings, as the schema types them',
+    'count-planned': 'testplans "count" is the number of planned tests, not of results received',
+};
+/** Checks across knobs, on the merged scenario. */
+function squishCrossCheck(scenario) {
+    const squish = scenario;
+    const passing = squish.tests - squish.failed - squish.errored - squish.skipped;
+    if (squish.xfail > passing) {
+        return `xfail (${squish.xfail}) exceeds the passing tests (${passing})`;
+    }
+    if (squish.xpass > squish.failed) {
+        return `xpass (${squish.xpass}) exceeds failed (${squish.failed})`;
+    }
+    if (squish.transientErrors > squish.tests) {
+        return `transientErrors (${squish.transientErrors}) exceeds tests (${squish.tests})`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/simulator/squish-results.ts
+// A subset of Squish Test Center's Test Results API (`/api/v1`, vendor-apis/squish-test-center.md
+// §5): enough for a client to list the tests of a batch with result codes, names, suites,
+// durations and failure messages.
+//
+// The vendor documents the concepts (Batch → Report → Tests → Events, `project0`/`batch0`,
+// result codes, type names) but the individual paths are unconfirmed, so they all live in
+// RESULTS_ROUTES below and nowhere else. TestRelay's client should keep them behind one
+// adapter too. The paths chosen here:
+//
+//   GET /api/v1/batches?project0=P                        batches of a project
+//   GET /api/v1/reports?project0=P&batch0=B               reports (one per label set)
+//   GET /api/v1/tests?project0=P&batch0=B[&typename=testsuite,testcase][&report=ID]
+//                                                         test items, flat, with `parent`
+//   GET /api/v1/events?project0=P&batch0=B[&test=ID][&type=FAIL,ERROR]
+//                                                         events (the failure messages)
+//
+// Only uploaded results appear: a result arrives `resultLagSeconds` after its execution is
+// finished, and an execution finished with an infrastructure failure uploads nothing.
+
+
+
+
+const RESULTS_BASE = '/api/v1';
+/** Path (below RESULTS_BASE) → route name in the request log, and whether `batch0` is needed. */
+const RESULTS_ROUTES = {
+    '/batches': { route: 'batches', needsBatch: false },
+    '/reports': { route: 'reports', needsBatch: true },
+    '/tests': { route: 'tests', needsBatch: true },
+    '/events': { route: 'events', needsBatch: true },
+};
+const TEST_TYPES = [
+    'testsuite',
+    'testcase',
+    'feature',
+    'model-based-test',
+    'scenario',
+    'scenariooutline',
+    'row',
+    'step',
+    'section',
+    'execution',
+];
+const EVENT_TYPES = [
+    'ATTACHMENT',
+    'ENDVIDEO',
+    'ERROR',
+    'FAIL',
+    'FATAL',
+    'LOG',
+    'PASS',
+    'STARTVIDEO',
+    'WARNING',
+    'XFAIL',
+    'XPASS',
+];
+function isResultsPath(path) {
+    return path === RESULTS_BASE || path.startsWith(`${RESULTS_BASE}/`);
+}
+function classifyResults(method, path) {
+    const entry = RESULTS_ROUTES[path.slice(RESULTS_BASE.length)];
+    return { route: entry && method === 'GET' ? entry.route : 'unknown' };
+}
+const RESULT_NAMES = new Map(Object.entries(RESULT_CODES).map(([name, code]) => [code, name]));
+const EVENT_OF = {
+    PASS: 'PASS',
+    XFAIL: 'XFAIL',
+    FAIL: 'FAIL',
+    XPASS: 'XPASS',
+    SKIPPED: 'LOG',
+    NONE: 'WARNING',
+    SCRIPT_ERROR: 'ERROR',
+    INFRASTRUCTURE: 'ERROR',
+};
+function resultFields(code) {
+    return { result: code, result_name: RESULT_NAMES.get(code) ?? 'NONE' };
+}
+function labelKey(labels) {
+    return labels
+        .map((label) => `${label.key}=${label.value}`)
+        .sort()
+        .join('&');
+}
+/** The Results API over the simulator's test plan instances. */
+class ResultsApi {
+    // Ids are handed out once, on first sight, so they stay stable while a batch grows.
+    ids = new Map();
+    counters = { report: 7001, node: 90001, event: 600001 };
+    idFor(kind, key) {
+        const full = `${kind}:${key}`;
+        let id = this.ids.get(full);
+        if (id === undefined) {
+            id = this.counters[kind];
+            this.counters[kind] += 1;
+            this.ids.set(full, id);
+        }
+        return id;
+    }
+    reset() {
+        this.ids.clear();
+        this.counters.report = 7001;
+        this.counters.node = 90001;
+        this.counters.event = 600001;
+    }
+    /**
+     * Answers a Results API route. `instances` must already be advanced to `now`; `projects` are
+     * the project names the server knows (templates and instances).
+     */
+    handle(request, route, instances, projects, now) {
+        const entry = RESULTS_ROUTES[request.path.slice(RESULTS_BASE.length)];
+        if (!entry)
+            return jsonResponse(404, squish_format_errorBody(404, `No such endpoint: ${request.path}`));
+        if (route === 'unknown') {
+            return jsonResponse(405, squish_format_errorBody(405, `Method ${request.method} not allowed`), {
+                allow: 'GET',
+            });
+        }
+        const project = request.query.get('project0') ?? '';
+        if (project === '')
+            return missing('project0');
+        if (!projects.has(project)) {
+            return jsonResponse(404, squish_format_errorBody(404, `Project '${project}' not found`));
+        }
+        const inProject = instances.filter((instance) => instance.template.project === project);
+        if (!entry.needsBatch)
+            return jsonResponse(200, { batches: this.batches(inProject, now) });
+        const batch = request.query.get('batch0') ?? '';
+        if (batch === '')
+            return missing('batch0');
+        const inBatch = inProject.filter((instance) => instance.batch === batch);
+        if (inBatch.length === 0) {
+            return jsonResponse(404, squish_format_errorBody(404, `Batch '${batch}' not found in project '${project}'`));
+        }
+        const tree = this.tree(inBatch, now);
+        switch (route) {
+            case 'reports':
+                return jsonResponse(200, { reports: tree.reports.map(reportObject) });
+            case 'tests':
+                return this.tests(request, tree.tests);
+            default:
+                return this.events(request, tree.events);
+        }
+    }
+    batches(instances, now) {
+        const names = [...new Set(instances.map((instance) => instance.batch))];
+        return names.map((name) => {
+            const members = instances.filter((instance) => instance.batch === name);
+            const tree = this.tree(members, now);
+            const cases = tree.tests.filter((node) => node.typename === 'testcase');
+            return {
+                created: Math.min(...members.map((instance) => instance.createdAt)),
+                name,
+                reports: tree.reports.length,
+                ...resultFields(Math.min(RESULT_CODES.NONE, ...cases.map((node) => node.result))),
+                tests: cases.length,
+            };
+        });
+    }
+    /** Batch → Report (per label set) → testsuite → testcase, plus one event per test case. */
+    tree(instances, now) {
+        const executions = instances
+            .flatMap((instance) => visibleResults(instance, now))
+            .sort((a, b) => a.finish.at - b.finish.at || a.id - b.id);
+        const reports = new Map();
+        const tests = new Map();
+        const events = [];
+        const batchKey = `${instances[0]?.template.project}\n${instances[0]?.batch}`;
+        for (const execution of executions) {
+            const outcome = execution.finish.outcome;
+            const code = RESULT_CODES[uploadedResult(outcome) ?? 'NONE'];
+            const started = execution.finish.at - execution.durationMs;
+            const reportId = this.idFor('report', `${batchKey}\n${labelKey(execution.labels)}`);
+            let report = reports.get(reportId);
+            if (!report) {
+                report = {
+                    id: reportId,
+                    labels: execution.labels,
+                    result: code,
+                    duration: 0,
+                    started,
+                    tests: 0,
+                };
+                reports.set(reportId, report);
+            }
+            const suiteId = this.idFor('node', `suite:${reportId}:${execution.suite}`);
+            let suite = tests.get(suiteId);
+            if (!suite) {
+                suite = {
+                    id: suiteId,
+                    typename: 'testsuite',
+                    name: execution.suite,
+                    parent: null,
+                    report: reportId,
+                    result: code,
+                    duration: 0,
+                    started,
+                };
+                tests.set(suiteId, suite);
+            }
+            const caseId = this.idFor('node', `case:${execution.id}`);
+            tests.set(caseId, {
+                id: caseId,
+                typename: 'testcase',
+                name: execution.testcase,
+                parent: suiteId,
+                report: reportId,
+                result: code,
+                duration: execution.durationMs,
+                started,
+            });
+            // Result codes nest as bit masks (0 ⊂ 1 ⊂ 3 ⊂ 7 ⊂ 15 ⊂ 31): a parent gets the minimum.
+            for (const parent of [suite, report]) {
+                parent.result = Math.min(parent.result, code);
+                parent.duration += execution.durationMs;
+                parent.started = Math.min(parent.started, started);
+            }
+            report.tests += 1;
+            const line = 12 + (stableHash(execution.testcase) % 80);
+            events.push({
+                id: this.idFor('event', `${execution.id}`),
+                test: caseId,
+                type: EVENT_OF[outcome],
+                message: outcome === 'SCRIPT_ERROR' ? 'Script Error' : outcomeMessage(outcome, execution.index),
+                detail: outcome === 'SCRIPT_ERROR' ? outcomeMessage(outcome, execution.index) : '',
+                location: `${execution.suite}/${execution.testcase}/test.py:${line}`,
+                time: started + Math.floor(execution.durationMs * 0.8),
+            });
+        }
+        return { reports: [...reports.values()], tests: [...tests.values()], events };
+    }
+    tests(request, nodes) {
+        const typenames = listParam(request, 'typename', TEST_TYPES);
+        if (typeof typenames === 'string')
+            return badRequest(typenames);
+        const report = idParam(request, 'report');
+        if (typeof report === 'string')
+            return badRequest(report);
+        const selected = nodes.filter((node) => (typenames === undefined || typenames.includes(node.typename)) &&
+            (report === undefined || node.report === report));
+        return jsonResponse(200, { tests: selected.map(testObject) });
+    }
+    events(request, nodes) {
+        const types = listParam(request, 'type', EVENT_TYPES);
+        if (typeof types === 'string')
+            return badRequest(types);
+        const test = idParam(request, 'test');
+        if (typeof test === 'string')
+            return badRequest(test);
+        const selected = nodes.filter((node) => (types === undefined || types.includes(node.type)) &&
+            (test === undefined || node.test === test));
+        return jsonResponse(200, { events: selected.map(eventObject) });
+    }
+}
+function reportObject(report) {
+    return {
+        duration: report.duration,
+        id: report.id,
+        labels: report.labels.map((label) => ({ key: label.key, value: label.value })),
+        ...resultFields(report.result),
+        started: report.started,
+        tests: report.tests,
+    };
+}
+function testObject(node) {
+    return {
+        duration: node.duration,
+        id: node.id,
+        name: node.name,
+        parent: node.parent,
+        report: node.report,
+        ...resultFields(node.result),
+        started: node.started,
+        typename: node.typename,
+    };
+}
+function eventObject(node) {
+    return {
+        detail: node.detail,
+        id: node.id,
+        location: node.location,
+        message: node.message,
+        test: node.test,
+        time: node.time,
+        type: node.type,
+    };
+}
+function badRequest(message) {
+    return jsonResponse(400, squish_format_errorBody(400, message));
+}
+function missing(name) {
+    return badRequest(`Missing required query parameter '${name}'`);
+}
+/** A comma-separated filter whose values must come from `known`; undefined when absent. */
+function listParam(request, name, known) {
+    const raw = request.query.get(name);
+    if (raw === null || raw.trim() === '')
+        return undefined;
+    const values = raw.split(',').map((value) => value.trim());
+    const unknown = values.filter((value) => !known.includes(value));
+    if (unknown.length > 0) {
+        return `Invalid value '${unknown[0]}' for '${name}' (expected one of: ${known.join(', ')})`;
+    }
+    return values;
+}
+function idParam(request, name) {
+    const raw = request.query.get(name);
+    if (raw === null || raw.trim() === '')
+        return undefined;
+    return /^\d{1,15}$/.test(raw.trim())
+        ? Number(raw.trim())
+        : `Invalid value '${raw}' for '${name}'`;
+}
+
+;// CONCATENATED MODULE: ./src/simulator/squish-servers.ts
+// The registered Squish servers of the simulated Test Center (`/execution/v1/squishservers`).
+//
+// A server's `testset` (the execution it is allocated to) is not stored here: it is derived
+// from the reservations that hold the server, so an expired or finished reservation frees its
+// server without anyone having to remember to do so.
+/** The two servers of the vendor's `GET /squishservers` example. */
+function defaultServers() {
+    return [
+        {
+            id: 1,
+            enabled: true,
+            host: '127.0.0.1',
+            port: '4322',
+            labels: [
+                { key: 'OS', value: 'Linux' },
+                { key: 'browser', value: 'chrome' },
+            ],
+        },
+        {
+            id: 2,
+            enabled: false,
+            host: '192.168.1.100',
+            port: '4323',
+            labels: [
+                { key: 'OS', value: 'Windows' },
+                { key: 'browser', value: 'firefox' },
+            ],
+        },
+    ];
+}
+/** Labels from a JSON body: `[{"key": "OS", "value": "Linux"}, …]`. */
+function parseLabels(value) {
+    if (!Array.isArray(value))
+        return undefined;
+    const labels = [];
+    for (const item of value) {
+        if (item === null || typeof item !== 'object')
+            return undefined;
+        const { key, value: labelValue } = item;
+        if (typeof key !== 'string' || key.trim() === '' || typeof labelValue !== 'string') {
+            return undefined;
+        }
+        labels.push({ key, value: labelValue });
+    }
+    return labels;
+}
+/**
+ * The fields of a POST (`partial` false: `port`, `enabled` and `labels` required) or PATCH
+ * body, or the problem to answer 400 with. A numeric port is taken and kept as a string.
+ */
+function parseServerFields(body, partial) {
+    const fields = {};
+    if (body.port !== undefined) {
+        const port = body.port;
+        const text = typeof port === 'number' && Number.isInteger(port) ? String(port) : port;
+        if (typeof text !== 'string' || !/^\d{1,5}$/.test(text.trim())) {
+            return "Invalid field 'port': expected a port number as a string";
+        }
+        fields.port = text.trim();
+    }
+    else if (!partial) {
+        return "Missing required field 'port'";
+    }
+    if (body.enabled !== undefined) {
+        if (typeof body.enabled !== 'boolean')
+            return "Invalid field 'enabled': expected true or false";
+        fields.enabled = body.enabled;
+    }
+    else if (!partial) {
+        return "Missing required field 'enabled'";
+    }
+    if (body.host !== undefined) {
+        if (typeof body.host !== 'string')
+            return "Invalid field 'host': expected a string";
+        fields.host = body.host;
+    }
+    if (body.labels !== undefined) {
+        const labels = parseLabels(body.labels);
+        if (!labels)
+            return 'Invalid field \'labels\': expected [{"key": …, "value": …}]';
+        fields.labels = labels;
+    }
+    else if (!partial) {
+        return "Missing required field 'labels'";
+    }
+    return fields;
+}
+class ServerRegistry {
+    servers = defaultServers();
+    nextId = 3;
+    list() {
+        return this.servers;
+    }
+    get(id) {
+        return this.servers.find((server) => server.id === id);
+    }
+    add(fields) {
+        const server = {
+            id: this.nextId,
+            enabled: fields.enabled ?? true,
+            // No host given: the address Test Center saw the request from (always local here).
+            host: fields.host ?? '127.0.0.1',
+            port: fields.port ?? '4322',
+            labels: fields.labels ?? [],
+        };
+        this.nextId += 1;
+        this.servers.push(server);
+        return server;
+    }
+    update(id, fields) {
+        const server = this.get(id);
+        if (server)
+            Object.assign(server, fields);
+        return server;
+    }
+    remove(id) {
+        const before = this.servers.length;
+        this.servers = this.servers.filter((server) => server.id !== id);
+        return this.servers.length < before;
+    }
+    reset() {
+        this.servers = defaultServers();
+        this.nextId = 3;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/simulator/squish.ts
+// The Squish Test Center simulator: routes, auth and request handling of the Execution API,
+// the Results API subset and the plan page (vendor-apis/squish-test-center.md §2-§7). The
+// execution model lives in squish-plan.ts, answer shapes in squish-format.ts, the Results API
+// in squish-results.ts, the Squish server registry in squish-servers.ts, knobs and variants in
+// squish-knobs.ts, credentials in squish-auth.ts and request parsing in squish-request.ts.
+//
+// The printed base URL is the server origin; clients append the API prefixes themselves:
+//   GET    /execution/v1/testplans?project=&title=&type=    lookup     (one object, not a list)
+//   GET    /execution/v1/testplans/{id}                     plan       (400 for unknown ids)
+//   POST   /execution/v1/executeplan                        trigger    (201)
+//   GET    /execution/v1/status/{id}[?<key>=<value>…]       poll
+//   POST   /execution/v1/reserve/{id}                       reserve    (failures are 200)
+//   POST   /execution/v1/heartbeat/{executionId}            heartbeat
+//   POST   /execution/v1/finished/{executionId}             finished
+//   POST   /execution/v1/reset/{executionId}                reset
+//   GET    /execution/v1/squishservers                      servers
+//   POST   /execution/v1/squishservers                      addServer
+//   PATCH  /execution/v1/squishservers/{id}                 updateServer
+//   DELETE /execution/v1/squishservers/{id}                 removeServer
+//   GET    /api/v1/{batches,reports,tests,events}           see squish-results.ts
+//   GET    /testplans/{id}                                  the plan page (no auth, not logged)
+// The second column is the route name in the request log and in `faultsAt`.
+
+
+
+
+
+
+
+
+const EXECUTION_BASE = '/execution/v1';
+const PLAN_PAGE = /^\/testplans\/([^/]+)$/;
+// Test Center's documented web address for a project (squishrunner's report generator links
+// there); TestRelay's run links point at it.
+const PROJECT_PAGE = /^\/project\/([^/]+)$/;
+const squish_ROUTES = [
+    { pattern: /^\/testplans$/, methods: { GET: 'lookup' } },
+    { pattern: /^\/testplans\/([^/]+)$/, methods: { GET: 'plan' } },
+    { pattern: /^\/executeplan$/, methods: { POST: 'trigger' } },
+    { pattern: /^\/status\/([^/]+)$/, methods: { GET: 'poll' } },
+    { pattern: /^\/reserve\/([^/]+)$/, methods: { POST: 'reserve' } },
+    { pattern: /^\/heartbeat\/([^/]+)$/, methods: { POST: 'heartbeat' } },
+    { pattern: /^\/finished\/([^/]+)$/, methods: { POST: 'finished' } },
+    { pattern: /^\/reset\/([^/]+)$/, methods: { POST: 'reset' } },
+    { pattern: /^\/squishservers$/, methods: { GET: 'servers', POST: 'addServer' } },
+    {
+        pattern: /^\/squishservers\/([^/]+)$/,
+        methods: { PATCH: 'updateServer', DELETE: 'removeServer' },
+    },
+];
+/** A path segment decoded, or left as it is when it is not valid percent-encoding. */
+function safeDecode(segment) {
+    try {
+        return decodeURIComponent(segment);
+    }
+    catch {
+        return segment;
+    }
+}
+function isExecutionPath(path) {
+    return path === EXECUTION_BASE || path.startsWith(`${EXECUTION_BASE}/`);
+}
+function resolve(path) {
+    if (!isExecutionPath(path))
+        return undefined;
+    const subpath = path.slice(EXECUTION_BASE.length);
+    for (const entry of squish_ROUTES) {
+        const match = entry.pattern.exec(subpath);
+        if (match)
+            return { entry, id: match[1] === undefined ? undefined : safeDecode(match[1]) };
+    }
+    return undefined;
+}
+class SquishInstance {
+    context;
+    plans = new PlanStore();
+    servers = new ServerRegistry();
+    results = new ResultsApi();
+    constructor(context) {
+        this.context = context;
+    }
+    scenario() {
+        return this.context.scenario();
+    }
+    templates() {
+        return parseTemplates(this.scenario().templates);
+    }
+    classify(method, path) {
+        if (method === 'GET' && (PLAN_PAGE.test(path) || PROJECT_PAGE.test(path))) {
+            return { route: 'page', page: true };
+        }
+        if (isResultsPath(path)) {
+            return this.scenario().resultsApi ? classifyResults(method, path) : { route: 'unknown' };
+        }
+        return { route: resolve(path)?.entry.methods[method] ?? 'unknown' };
+    }
+    rejectUnauthorized(request, route) {
+        const results = isResultsPath(request.path);
+        if (route === 'page' || (!results && !isExecutionPath(request.path)))
+            return undefined;
+        // A server without the Results API answers its plain 404 whoever asks.
+        if (results && !this.scenario().resultsApi)
+            return undefined;
+        return refuseRequest(request.headers, this.context.apiKey, this.scenario(), results);
+    }
+    handle(request, route) {
+        const now = this.context.now();
+        if (route === 'page')
+            return this.page(request.path, now);
+        if (isResultsPath(request.path)) {
+            if (!this.scenario().resultsApi)
+                return squish_request_error(404, `Not Found: ${request.path}`);
+            return this.results.handle(request, route, this.advanceAll(now), this.projects(), now);
+        }
+        const resolved = resolve(request.path);
+        if (!resolved)
+            return squish_request_error(404, `Not Found: ${request.path}`);
+        if (route === 'unknown') {
+            const allowed = Object.keys(resolved.entry.methods).join(', ');
+            return jsonResponse(405, squish_format_errorBody(405, `Method ${request.method} not allowed`), {
+                allow: allowed,
+            });
+        }
+        const id = resolved.id;
+        switch (route) {
+            case 'lookup':
+                return this.lookup(request, now);
+            case 'plan':
+                return this.plan(id, now);
+            case 'trigger':
+                return this.trigger(request, now);
+            case 'poll':
+                return this.poll(request, id, now);
+            case 'reserve':
+                return this.reserve(request, id, now);
+            case 'heartbeat':
+                return this.heartbeat(request, id, now);
+            case 'finished':
+                return this.finished(request, id, now);
+            case 'reset':
+                return this.resetExecution(id, now);
+            default:
+                return this.serverRoute(request, route, id, now);
+        }
+    }
+    reset() {
+        this.plans.clear();
+        this.servers.reset();
+        this.results.reset();
+    }
+    // -------------------------------------------------------------------------------------------
+    // Test plans
+    lookup(request, now) {
+        for (const name of ['project', 'title', 'type']) {
+            if ((request.query.get(name) ?? '').trim() === '') {
+                return squish_request_error(400, `Missing required query parameter '${name}'`);
+            }
+        }
+        const project = request.query.get('project');
+        const title = request.query.get('title');
+        const type = request.query.get('type').trim();
+        if (type !== 'template' && type !== 'instance') {
+            return squish_request_error(400, `Invalid value for 'type': expected "template" or "instance", got "${type}"`);
+        }
+        const variant = squish_plan_parseVariant(this.scenario().variant);
+        const candidates = type === 'template'
+            ? this.templates().map((template) => ({
+                id: template.id,
+                project: template.project,
+                title: template.title,
+                answer: () => templateObject(template, variant, now),
+            }))
+            : this.plans.all().map((instance) => ({
+                id: instance.id,
+                project: instance.template.project,
+                title: instance.title,
+                answer: () => {
+                    advance(instance, now);
+                    return instanceObject(instance, now);
+                },
+            }));
+        const matches = matchTitles(candidates.filter((candidate) => candidate.project === project), title);
+        if (matches.length === 0) {
+            return squish_request_error(404, `Test plan ${type} '${title}' not found in project '${project}'`);
+        }
+        // The docs are silent on several matches. A lookup that returns one object most likely
+        // takes the first row (the lowest id); the variant makes the server refuse instead.
+        if (matches.length > 1 && variant.ambiguousTitle) {
+            return squish_request_error(400, `More than one test plan ${type} matches title '${title}' in project '${project}' ` +
+                `(ids ${matches.map((match) => match.id).join(', ')})`);
+        }
+        return jsonResponse(200, matches[0].answer());
+    }
+    plan(idText, now) {
+        const id = numericId(idText);
+        const instance = id === undefined ? undefined : this.plans.get(id);
+        if (instance) {
+            advance(instance, now);
+            return jsonResponse(200, instanceObject(instance, now));
+        }
+        const template = this.templates().find((candidate) => candidate.id === id);
+        if (template) {
+            return jsonResponse(200, templateObject(template, squish_plan_parseVariant(this.scenario().variant), now));
+        }
+        // §6: an unknown plan id is a 400, never a 404.
+        return squish_request_error(400, `Invalid test plan ID: ${idText}`);
+    }
+    trigger(request, now) {
+        const body = objectBody(request, false);
+        if (squish_request_isResponse(body))
+            return body;
+        const parsed = parseExecutePlan(body);
+        if (squish_request_isResponse(parsed))
+            return parsed;
+        const templates = this.templates();
+        const template = templates.find((candidate) => candidate.id === parsed.templateId);
+        if (!template) {
+            return squish_request_error(400, `Invalid request body: no test plan template with id ${parsed.templateId}`);
+        }
+        const instance = this.plans.create({
+            template,
+            title: parsed.title,
+            batch: parsed.batch,
+            plannedAt: parsed.time,
+            repos: parsed.repos,
+            scenario: this.context.scenarioFor(String(template.id)),
+            createdAt: now,
+        }, new Set(templates.map((candidate) => candidate.id)));
+        return jsonResponse(instance.variant.executeplan200 ? 200 : 201, instanceObject(instance, now, true));
+    }
+    /** An instance by path id, or the 400 for anything else (templates included). */
+    instanceFor(idText) {
+        const id = numericId(idText);
+        const instance = id === undefined ? undefined : this.plans.get(id);
+        return instance ?? squish_request_error(400, `Invalid test plan ID: ${idText}`);
+    }
+    poll(request, idText, now) {
+        const instance = this.instanceFor(idText);
+        if (squish_request_isResponse(instance))
+            return instance;
+        instance.polls += 1;
+        advance(instance, now);
+        // Every query parameter is a capability; they narrow the counts (§4: poll without them).
+        const wanted = [...request.query.entries()].map(([key, value]) => ({ key, value }));
+        return jsonResponse(200, statusObject(statusCounts(instance, wanted), instance.variant));
+    }
+    // -------------------------------------------------------------------------------------------
+    // Executions
+    reserve(request, idText, now) {
+        const instance = this.instanceFor(idText);
+        if (squish_request_isResponse(instance))
+            return instance;
+        const body = objectBody(request, false);
+        if (squish_request_isResponse(body))
+            return body;
+        if (body.capabilities === undefined)
+            return squish_request_error(400, "Missing required field 'capabilities'");
+        const wanted = parseLabels(body.capabilities);
+        if (!wanted)
+            return squish_request_error(400, 'Invalid field \'capabilities\': expected [{"key": …, "value": …}]');
+        const timeout = timeoutOf(body, instance.scenario.reservationTimeoutMs);
+        if (squish_request_isResponse(timeout))
+            return timeout;
+        const allocate = body.allocate_server ?? false;
+        if (typeof allocate !== 'boolean') {
+            return squish_request_error(400, "Invalid field 'allocate_server': expected true or false");
+        }
+        // Server allocations span all instances, so bring them all up to date.
+        this.advanceAll(now);
+        const execution = instance.executions.find((candidate) => candidate.state === 'open' && hasLabels(candidate.labels, wanted));
+        // §3: a failed reservation is still HTTP 200; only `status` says so.
+        if (!execution)
+            return jsonResponse(200, { status: RESERVATION.noExecutions });
+        let server;
+        if (allocate) {
+            const allocated = this.allocations();
+            server = this.servers
+                .list()
+                .find((candidate) => candidate.enabled &&
+                !allocated.has(candidate.id) &&
+                hasLabels(candidate.labels, wanted));
+            if (!server)
+                return jsonResponse(200, { status: RESERVATION.noServers });
+        }
+        execution.state = 'reserved';
+        execution.attempts += 1;
+        execution.hold = { by: 'client', expiresAt: now + timeout, serverId: server?.id ?? null };
+        const serverAnswer = server ? serverObject(server, execution.id, instance.variant) : undefined;
+        return jsonResponse(200, reservationObject(instance, execution, serverAnswer));
+    }
+    /** An execution and its instance by path id, brought up to date, or the 400 for an unknown id. */
+    executionFor(idText, now) {
+        const id = numericId(idText);
+        const found = id === undefined ? undefined : this.plans.findExecution(id);
+        if (!found)
+            return squish_request_error(400, `Invalid execution ID: ${idText}`);
+        advance(found.instance, now);
+        return found;
+    }
+    /** The 400 for an execution the client does not hold, or undefined when it holds it. */
+    notHeld(execution) {
+        if (execution.state === 'done')
+            return squish_request_error(400, `Execution ${execution.id} is already finished`);
+        if (execution.state === 'open')
+            return squish_request_error(400, `Execution ${execution.id} is not reserved`);
+        if (execution.hold?.by === 'worker') {
+            return squish_request_error(400, `Execution ${execution.id} is being run by Test Center`);
+        }
+        return undefined;
+    }
+    heartbeat(request, idText, now) {
+        const found = this.executionFor(idText, now);
+        if (squish_request_isResponse(found))
+            return found;
+        const { instance, execution } = found;
+        const body = objectBody(request, true);
+        if (squish_request_isResponse(body))
+            return body;
+        const timeout = timeoutOf(body, instance.scenario.reservationTimeoutMs);
+        if (squish_request_isResponse(timeout))
+            return timeout;
+        const refused = this.notHeld(execution);
+        if (refused)
+            return refused;
+        if (execution.hold?.by === 'client')
+            execution.hold.expiresAt = now + timeout;
+        return jsonResponse(200, { status: 'Heartbeat received' });
+    }
+    finished(request, idText, now) {
+        const found = this.executionFor(idText, now);
+        if (squish_request_isResponse(found))
+            return found;
+        const { execution } = found;
+        const body = objectBody(request, true);
+        if (squish_request_isResponse(body))
+            return body;
+        const { message, details } = body;
+        for (const [name, value] of [
+            ['message', message],
+            ['details', details],
+        ]) {
+            if (value !== undefined && value !== null && typeof value !== 'string') {
+                return squish_request_error(400, `Invalid field '${name}': expected a string`);
+            }
+        }
+        const refused = this.notHeld(execution);
+        if (refused)
+            return refused;
+        // §3: empty message and details mean success; anything else is an infrastructure failure.
+        const failed = Boolean(message) || Boolean(details);
+        finishExecution(execution, now, failed ? { message: message ?? '', details: details ?? '' } : null);
+        return jsonResponse(200, { status: 'Execution marked as finished' });
+    }
+    resetExecution(idText, now) {
+        const found = this.executionFor(idText, now);
+        if (squish_request_isResponse(found))
+            return found;
+        const { execution } = found;
+        // `reset` is a retry of a failed execution, not a cancel (§4).
+        if (execution.state !== 'done' || execution.finish?.error === null) {
+            return squish_request_error(400, `Execution ${execution.id} has not failed; only failed executions can be reset`);
+        }
+        execution.state = 'open';
+        execution.finish = null;
+        execution.resets += 1;
+        return jsonResponse(200, { status: 'Execution reset' });
+    }
+    // -------------------------------------------------------------------------------------------
+    // Squish servers
+    /** Server id → the execution it is allocated to, from the live client reservations. */
+    allocations() {
+        const allocated = new Map();
+        for (const instance of this.plans.all()) {
+            for (const execution of instance.executions) {
+                const hold = execution.hold;
+                if (hold?.by === 'client' && hold.serverId !== null)
+                    allocated.set(hold.serverId, execution.id);
+            }
+        }
+        return allocated;
+    }
+    serverRoute(request, route, idText, now) {
+        const variant = squish_plan_parseVariant(this.scenario().variant);
+        this.advanceAll(now);
+        const allocated = this.allocations();
+        if (route === 'servers') {
+            return jsonResponse(200, this.servers
+                .list()
+                .map((server) => serverObject(server, allocated.get(server.id), variant)));
+        }
+        let id;
+        if (route !== 'addServer') {
+            id = numericId(idText);
+            if (id === undefined || !this.servers.get(id))
+                return squish_request_error(400, `Invalid server ID: ${idText}`);
+            if (route === 'removeServer') {
+                this.servers.remove(id);
+                return jsonResponse(200, { status: 'Server removed' });
+            }
+        }
+        const body = objectBody(request, false);
+        if (squish_request_isResponse(body))
+            return body;
+        const fields = parseServerFields(body, route === 'updateServer');
+        if (typeof fields === 'string')
+            return squish_request_error(400, fields);
+        const server = id === undefined ? this.servers.add(fields) : this.servers.update(id, fields);
+        return jsonResponse(200, serverObject(server, allocated.get(server.id), variant));
+    }
+    // -------------------------------------------------------------------------------------------
+    // Results API and page
+    advanceAll(now) {
+        const instances = this.plans.all();
+        for (const instance of instances)
+            advance(instance, now);
+        return instances;
+    }
+    projects() {
+        return new Set([
+            ...this.templates().map((template) => template.project),
+            ...this.plans.all().map((instance) => instance.template.project),
+        ]);
+    }
+    page(path, now) {
+        const project = PROJECT_PAGE.exec(path)?.[1];
+        if (project !== undefined)
+            return this.projectPage(decodeURIComponent(project));
+        const idText = PLAN_PAGE.exec(path)?.[1] ?? '';
+        const id = numericId(idText);
+        const instance = id === undefined ? undefined : this.plans.get(id);
+        const html = 'text/html; charset=utf-8';
+        if (instance) {
+            advance(instance, now);
+            return textResponse(200, instancePageHtml(instance, now), html);
+        }
+        const template = this.templates().find((candidate) => candidate.id === id);
+        if (template)
+            return textResponse(200, templatePageHtml(template), html);
+        return textResponse(404, notFoundPageHtml(idText), html);
+    }
+    projectPage(project) {
+        const instances = this.plans
+            .all()
+            .filter((instance) => instance.template.project === project)
+            .reverse();
+        return textResponse(200, projectPageHtml(project, instances), 'text/html; charset=utf-8');
+    }
+}
+/** A project's page: its plan executions, newest first, each linking to its own page. */
+function projectPageHtml(project, instances) {
+    const rows = instances
+        .map((instance) => `<li><a href="/testplans/${instance.id}">${escapeHtml(instance.title)}</a> (${instance.id})</li>`)
+        .join('');
+    return `<!doctype html><html><head><title>${escapeHtml(project)} · Squish Test Center (simulated)</title></head><body><h1>${escapeHtml(project)}</h1><ul>${rows || '<li>No plan executions yet.</li>'}</ul></body></html>`;
+}
+const squishSimulator = {
+    name: 'squish',
+    basePath: '',
+    title: 'Squish Test Center',
+    knobs: SQUISH_KNOBS,
+    variants: SQUISH_VARIANTS,
+    crossCheck: squishCrossCheck,
+    create: (context) => new SquishInstance(context),
+};
+
 ;// CONCATENATED MODULE: ./src/simulator/testsigma-run.ts
 // Testsigma runs ("test plan results") and their state machine (vendor-apis/testsigma.md §3-§4).
 //
@@ -33246,7 +36714,7 @@ function testDurationMs(name, index) {
 // A stop from any non-terminal state gives STATUS_COMPLETED / STOPPED.
 
 
-function parseVariant(text) {
+function testsigma_run_parseVariant(text) {
     const flags = new Set(variantFlags(text));
     return {
         selfHosted: flags.has('self-hosted'),
@@ -33268,7 +36736,7 @@ const STATUS = {
     unknown: 'STATUS_WAITING_FOR_DEVICE',
 };
 /** The vendor's own texts (open-source server, AutomatorMessages). */
-const MESSAGES = {
+const testsigma_run_MESSAGES = {
     created: 'Test Plan execution is initiated and waiting to be queued',
     queued: 'Test plan is queued',
     preFlight: 'Test plan is moved to pre flight status',
@@ -33284,11 +36752,11 @@ const MESSAGES = {
     agentInactive: 'Agent is out of Sync. Please restart Agent',
 };
 const STATUS_MESSAGES = {
-    [STATUS.created]: MESSAGES.created,
-    [STATUS.queued]: MESSAGES.queued,
-    [STATUS.preFlight]: MESSAGES.preFlight,
-    [STATUS.inProgress]: MESSAGES.inProgress,
-    [STATUS.unknown]: MESSAGES.unknown,
+    [STATUS.created]: testsigma_run_MESSAGES.created,
+    [STATUS.queued]: testsigma_run_MESSAGES.queued,
+    [STATUS.preFlight]: testsigma_run_MESSAGES.preFlight,
+    [STATUS.inProgress]: testsigma_run_MESSAGES.inProgress,
+    [STATUS.unknown]: testsigma_run_MESSAGES.unknown,
 };
 const CONTROL_CHARACTERS = '\u0007\u001b[31m\u000b\u0001';
 function plannedResult(index, scenario) {
@@ -33317,7 +36785,7 @@ function plannedMessage(result, index, variant) {
         case 'NOT_EXECUTED':
             return sample_data_errorMessage(1);
         default:
-            return MESSAGES.planStopped;
+            return testsigma_run_MESSAGES.planStopped;
     }
 }
 /**
@@ -33357,7 +36825,7 @@ function finalResultOf(scenario) {
         return 'ABORTED';
     return 'SUCCESS';
 }
-function isPollBased(run) {
+function testsigma_run_isPollBased(run) {
     return run.scenario.pollsToComplete !== null;
 }
 function phaseOf(run, now) {
@@ -33406,7 +36874,7 @@ function completionTime(run, now) {
         return run.stop.at;
     if (run.failedToStart !== null)
         return run.createdAt;
-    if (isPollBased(run))
+    if (testsigma_run_isPollBased(run))
         return run.completedAt;
     if (phaseOf(run, now).kind !== 'done')
         return null;
@@ -33429,10 +36897,10 @@ function countResults(results, started) {
 }
 function naturalMessage(result) {
     if (result === 'SUCCESS' || result === 'PASSED')
-        return MESSAGES.completed;
+        return testsigma_run_MESSAGES.completed;
     if (result === 'STOPPED')
-        return MESSAGES.planStopped;
-    return MESSAGES.failed;
+        return testsigma_run_MESSAGES.planStopped;
+    return testsigma_run_MESSAGES.failed;
 }
 /** The run as the API shows it at `now`. */
 function viewRun(run, now) {
@@ -33498,7 +36966,7 @@ function createdView(run) {
     return {
         status: STATUS.created,
         result: 'QUEUED',
-        message: MESSAGES.created,
+        message: testsigma_run_MESSAGES.created,
         terminal: false,
         endTime: null,
         duration: null,
@@ -33510,7 +36978,7 @@ function createdView(run) {
 /** Stops a non-terminal run; returns the view with the stale counts the vendor answers with. */
 function stopRun(run, now) {
     const before = viewRun(run, now);
-    run.stop = { at: now, done: before.done, message: MESSAGES.userStopped };
+    run.stop = { at: now, done: before.done, message: testsigma_run_MESSAGES.userStopped };
     return { ...viewRun(run, now), counts: before.counts };
 }
 /** All runs of one simulator, with increasing ids. */
@@ -33547,7 +37015,7 @@ class RunStore {
         run.polls += 1;
         if (child)
             child.polls += 1;
-        if (isPollBased(run) &&
+        if (testsigma_run_isPollBased(run) &&
             run.completedAt === null &&
             run.polls >= (run.scenario.pollsToComplete ?? 0)) {
             run.completedAt = now;
@@ -33933,7 +37401,7 @@ function runPageHtml(run, view, id) {
 const BASE_PATH = '/api/v1';
 const JUNIT_NOT_READY = 'Report generation failed, Test plan run is not completed';
 /** Testsigma's own scenario knobs (the common ones are in scenario.ts). */
-const KNOBS = [
+const testsigma_KNOBS = [
     {
         name: 'machines',
         type: 'integer',
@@ -34009,7 +37477,7 @@ const KNOBS = [
         help: 'self-hosted: API access is switched off (401 "API disabled…")',
     },
 ];
-const VARIANTS = {
+const testsigma_VARIANTS = {
     'self-hosted': 'open-source server: cloud paths answer 404, 401 bodies are bare strings, parallel runs rejected',
     'docs-spelling': 'results PASSED/FAILED instead of SUCCESS/FAILURE',
     'null-counts': 'counts are null instead of 0 until known',
@@ -34018,7 +37486,7 @@ const VARIANTS = {
     rerun: 'automatic re-run child; consolidatedStatus/consolidatedResult lag the first attempt',
     'queued-phases': 'STATUS_QUEUED and STATUS_PRE_FLIGHT appear before STATUS_IN_PROGRESS',
 };
-const ROUTES = [
+const testsigma_ROUTES = [
     { pattern: /^\/execution_results$/, family: 'cloud', methods: { POST: 'trigger', PUT: 'stop' } },
     {
         pattern: /^\/execution_results\/([^/]+)$/,
@@ -34040,26 +37508,26 @@ const ROUTES = [
     { pattern: /^\/reports\/junit\/([^/]+)$/, family: 'shared', methods: { GET: 'junit' } },
 ];
 const RUN_PAGE = /^\/ui\/td\/runs\/([^/]+)$/;
-function error(status, message) {
+function testsigma_error(status, message) {
     return jsonResponse(status, apiErrorBody(message));
 }
 /** The self-hosted auth filter writes a bare string with a JSON content type. */
 function bareString(status, text) {
     return { status, headers: { 'content-type': 'application/json' }, body: text };
 }
-function header(headers, name) {
+function testsigma_header(headers, name) {
     const value = headers[name];
     return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
 }
 function bearerToken(headers) {
-    const value = header(headers, 'authorization');
+    const value = testsigma_header(headers, 'authorization');
     return value.startsWith('Bearer ') ? value.slice('Bearer '.length).trim() : '';
 }
 /** A path id as Spring would convert it to a Long. */
 function pathId(text) {
     if (/^\d{1,15}$/.test(text))
         return Number(text);
-    return error(400, `Failed to convert value of type 'java.lang.String' to required type 'java.lang.Long'; ` +
+    return testsigma_error(400, `Failed to convert value of type 'java.lang.String' to required type 'java.lang.Long'; ` +
         `nested exception is java.lang.NumberFormatException: For input string: "${text}"`);
 }
 /** A plan id from a JSON body (number or numeric string), as its string key. */
@@ -34071,17 +37539,17 @@ function bodyId(value) {
     return undefined;
 }
 function parseError(detail) {
-    return error(400, `JSON parse error: ${detail}`);
+    return testsigma_error(400, `JSON parse error: ${detail}`);
 }
 /** The JSON object body of a trigger or stop, or the 400/415 the server would answer. */
-function objectBody(request) {
-    const contentType = header(request.headers, 'content-type');
+function testsigma_objectBody(request) {
+    const contentType = testsigma_header(request.headers, 'content-type');
     if (contentType !== '' && !/json/i.test(contentType)) {
-        return error(415, `Content type '${contentType}' not supported`);
+        return testsigma_error(415, `Content type '${contentType}' not supported`);
     }
     const body = request.body;
     if (body.kind === 'none')
-        return error(400, 'Required request body is missing');
+        return testsigma_error(400, 'Required request body is missing');
     if (body.kind === 'invalid')
         return parseError(body.error);
     if (body.value === null || typeof body.value !== 'object' || Array.isArray(body.value)) {
@@ -34111,7 +37579,7 @@ class TestsigmaInstance {
         this.context = context;
     }
     selfHostedOnly() {
-        return parseVariant(this.context.scenario().variant).selfHosted;
+        return testsigma_run_parseVariant(this.context.scenario().variant).selfHosted;
     }
     /** The route entry for an API path (cloud entries vanish with the `self-hosted` variant). */
     resolve(path) {
@@ -34119,7 +37587,7 @@ class TestsigmaInstance {
             return undefined;
         const subpath = path.slice(BASE_PATH.length);
         const selfHostedOnly = this.selfHostedOnly();
-        for (const entry of ROUTES) {
+        for (const entry of testsigma_ROUTES) {
             if (selfHostedOnly && entry.family === 'cloud')
                 continue;
             const match = entry.pattern.exec(subpath);
@@ -34156,7 +37624,7 @@ class TestsigmaInstance {
         const accepted = (key) => key !== '' && (this.context.apiKey === undefined || key === this.context.apiKey);
         if (this.flavourOf(request.path) === 'self-hosted') {
             // APIAuthenticationFilter: X-TS-API-KEY first, then "Bearer <key>".
-            const key = header(request.headers, 'x-ts-api-key') || bearerToken(request.headers);
+            const key = testsigma_header(request.headers, 'x-ts-api-key') || bearerToken(request.headers);
             if (key === '')
                 return bareString(401, 'No API Key Found In Request Headers');
             if (this.context.scenario().apiDisabled) {
@@ -34167,9 +37635,9 @@ class TestsigmaInstance {
         // The cloud's 401 body is undocumented; a small error object in the server's usual shape.
         const key = bearerToken(request.headers);
         if (key === '') {
-            return error(401, 'Full authentication is required: send "Authorization: Bearer <API key>"');
+            return testsigma_error(401, 'Full authentication is required: send "Authorization: Bearer <API key>"');
         }
-        return accepted(key) ? undefined : error(401, 'Invalid API key');
+        return accepted(key) ? undefined : testsigma_error(401, 'Invalid API key');
     }
     handle(request, route) {
         const now = this.context.now();
@@ -34218,7 +37686,7 @@ class TestsigmaInstance {
             return id;
         const run = this.runs.lookup(id, now);
         if (!run)
-            return error(404, `Resource not found for id: ${id}`);
+            return testsigma_error(404, `Resource not found for id: ${id}`);
         return use(run);
     }
     noRoute(request, entry) {
@@ -34226,17 +37694,17 @@ class TestsigmaInstance {
             const allowed = Object.keys(entry.methods);
             return jsonResponse(405, apiErrorBody(`${request.method} method is not supported for this request. Supported methods are ${allowed.join(' ')} `), { allow: allowed.join(', ') });
         }
-        return error(404, `No handler found for ${request.method} ${request.path}`);
+        return testsigma_error(404, `No handler found for ${request.method} ${request.path}`);
     }
     trigger(request, flavour, now) {
-        const body = objectBody(request);
+        const body = testsigma_objectBody(request);
         if (testsigma_isResponse(body))
             return body;
         const field = flavour === 'cloud' ? 'executionId' : 'testPlanId';
         const rawPlanId = body[field];
         // The server looks the plan up by a null id and fails with a 500 (§5).
         if (rawPlanId === undefined || rawPlanId === null)
-            return error(500, 'The given id must not be null!');
+            return testsigma_error(500, 'The given id must not be null!');
         const planKey = bodyId(rawPlanId);
         if (planKey === undefined) {
             return parseError(`Cannot deserialize value of type \`java.lang.Long\` from ${JSON.stringify(rawPlanId)} for "${field}"`);
@@ -34257,13 +37725,13 @@ class TestsigmaInstance {
             return parseError('Cannot deserialize value of type `java.lang.Long` for "environmentId"');
         }
         const scenario = this.context.scenarioFor(planKey);
-        const variant = parseVariant(scenario.variant);
+        const variant = testsigma_run_parseVariant(scenario.variant);
         if (scenario.missingPlanIds.includes(planKey)) {
-            return error(404, `Resource not found for id: ${planKey}`);
+            return testsigma_error(404, `Resource not found for id: ${planKey}`);
         }
         const rejectParallel = scenario.rejectParallel ?? variant.selfHosted;
         if (rejectParallel && this.runs.activeRunOf(planKey, now)) {
-            return error(500, MESSAGES.alreadyRunning);
+            return testsigma_error(500, testsigma_run_MESSAGES.alreadyRunning);
         }
         const run = this.runs.create({
             planKey,
@@ -34281,13 +37749,13 @@ class TestsigmaInstance {
         });
         if (scenario.triggerFailsAfterCreate) {
             // §5: the run exists (COMPLETED/STOPPED, the error as its message), the answer is a 500.
-            run.failedToStart = MESSAGES.agentInactive;
-            return error(500, MESSAGES.agentInactive);
+            run.failedToStart = testsigma_run_MESSAGES.agentInactive;
+            return testsigma_error(500, testsigma_run_MESSAGES.agentInactive);
         }
         return jsonResponse(200, runObject({ run, view: createdView(run), forTrigger: true }, flavour, now));
     }
     stopOne(request, idText, flavour, now) {
-        const body = objectBody(request);
+        const body = testsigma_objectBody(request);
         if (testsigma_isResponse(body))
             return body;
         return this.withRun(idText, now, (run) => {
@@ -34296,7 +37764,7 @@ class TestsigmaInstance {
                 return jsonResponse(200, runObject(this.snapshot(run, now), flavour, now));
             }
             if (viewRun(run, now).terminal) {
-                return error(500, `No Queued executions for test plan - ${run.planName}`);
+                return testsigma_error(500, `No Queued executions for test plan - ${run.planName}`);
             }
             const view = stopRun(run, now);
             // §3.5: the stop answer carries the counts from before the stop (stale).
@@ -34305,11 +37773,11 @@ class TestsigmaInstance {
     }
     /** The documented cloud form: `PUT /execution_results` with `canStopAll` (default true). */
     stopAll(request, now) {
-        const body = objectBody(request);
+        const body = testsigma_objectBody(request);
         if (testsigma_isResponse(body))
             return body;
         if (body.result !== 'STOPPED')
-            return error(400, 'Only {"result":"STOPPED"} is supported here');
+            return testsigma_error(400, 'Only {"result":"STOPPED"} is supported here');
         const planKey = body.executionId === undefined ? undefined : bodyId(body.executionId);
         let targets = this.runs
             .active(now)
@@ -34318,7 +37786,7 @@ class TestsigmaInstance {
             targets = targets.slice(-1);
         if (targets.length === 0) {
             const planName = this.context.scenarioFor(planKey ?? '').planName;
-            return error(500, `No Queued executions for test plan - ${planName}`);
+            return testsigma_error(500, `No Queued executions for test plan - ${planName}`);
         }
         const answers = targets.map((run) => ({ run, view: stopRun(run, now) }));
         return jsonResponse(200, runObject(answers[answers.length - 1], 'cloud', now));
@@ -34334,7 +37802,7 @@ class TestsigmaInstance {
     testCaseResultList(request, now) {
         const idText = request.query.get('executionResultId');
         if (idText === null) {
-            return error(400, "Required request parameter 'executionResultId' is not present");
+            return testsigma_error(400, "Required request parameter 'executionResultId' is not present");
         }
         const id = pathId(idText);
         if (testsigma_isResponse(id))
@@ -34342,7 +37810,7 @@ class TestsigmaInstance {
         const page = Number(request.query.get('page') ?? '0');
         const size = Number(request.query.get('size') ?? '20');
         if (!Number.isInteger(page) || page < 0 || !Number.isInteger(size) || size < 1 || size > 2000) {
-            return error(400, 'page must be an integer ≥ 0 and size an integer from 1 to 2000');
+            return testsigma_error(400, 'page must be an integer ≥ 0 and size an integer from 1 to 2000');
         }
         const run = this.runs.lookup(id, now);
         const body = testCaseResultPage(run, run ? viewRun(run, now) : undefined, page, size);
@@ -34358,8 +37826,8 @@ const testsigmaSimulator = {
     name: 'testsigma',
     basePath: BASE_PATH,
     title: 'Testsigma',
-    knobs: KNOBS,
-    variants: VARIANTS,
+    knobs: testsigma_KNOBS,
+    variants: testsigma_VARIANTS,
     create: (context) => new TestsigmaInstance(context),
 };
 
@@ -34367,7 +37835,9 @@ const testsigmaSimulator = {
 // The simulated vendors. Adding one (e.g. Sofy, Squish Test Center) means writing
 // `src/simulator/<vendor>.ts` that exports a VendorDefinition and listing it here.
 
-const registry_VENDORS = [testsigmaSimulator];
+
+
+const registry_VENDORS = [testsigmaSimulator, sofySimulator, squishSimulator];
 /** Names accepted by `startSimulator({ vendor })` and `testrelay simulate --vendor`. */
 const SIMULATED_VENDORS = registry_VENDORS.map((vendor) => vendor.name);
 function findVendor(name) {
@@ -34387,6 +37857,9 @@ const SECRET_HEADERS = new Set([
     'authorization',
     'x-ts-api-key',
     'x-api-key',
+    'x-sofy-auth-key',
+    'subscriptionkey',
+    'automationtoken',
     'cookie',
     'proxy-authorization',
 ]);
@@ -34598,7 +38071,7 @@ async function startSimulator(options) {
         });
     async function serveVendor(request, response, simRequest) {
         const method = simRequest.method;
-        const match = instance.classify(method, simRequest.path);
+        const match = instance.classify(method, simRequest.path, simRequest.query);
         if (match.page) {
             send(response, instance.handle(simRequest, match.route));
             return;
@@ -34659,7 +38132,7 @@ async function startSimulator(options) {
         const method = (request.method ?? 'GET').toUpperCase();
         let rawBody;
         try {
-            rawBody = await readRawBody(request);
+            rawBody = await readRawBody(request, definition.maxBodyBytes);
         }
         catch (error) {
             if (error instanceof BodyTooLargeError) {
@@ -34999,6 +38472,2047 @@ async function runSimulateCommand(argv, io = {}) {
 // Replaced with package.json's version by scripts/build.mjs when bundling.
 const version_VERSION = '0.1.0';
 
+;// CONCATENATED MODULE: ./src/vendors/sofy/wire.ts
+// Sofy's answers as they arrive, read defensively (vendor-apis/sofy.md §3, §5). The current
+// API (public.sofy.ai) wraps results in {data, message} with camelCase fields; the legacy one
+// (api.sofy.ai) answers PascalCase with arrays at the top level. Both are read by the same
+// functions: field names match case-blind, unknown fields are ignored, ids stay strings.
+function wire_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A field by any of its names, exact spelling first, then case-blind. */
+function field(object, ...names) {
+    for (const name of names)
+        if (name in object)
+            return object[name];
+    const wanted = new Set(names.map((name) => name.toLowerCase()));
+    for (const [key, value] of Object.entries(object)) {
+        if (wanted.has(key.toLowerCase()))
+            return value;
+    }
+    return undefined;
+}
+function wire_text(value) {
+    if (typeof value === 'string')
+        return value.trim() || undefined;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return undefined;
+}
+// Every spelling of the group id a trigger answer is known to use (§3.2): current
+// `data[0].scheduleTestRunsGroupID`, the unconfirmed `testGroupsRunId`, legacy
+// `ScheduleTestRunsGroupID` (the same name, case-blind).
+const GROUP_ID_FIELDS = ['scheduleTestRunsGroupID', 'testGroupsRunId', 'testRunGroupId'];
+/** The test run group id in a trigger answer, as a string; undefined when there is none. */
+function groupIdOfTrigger(raw) {
+    if (Array.isArray(raw))
+        return groupIdOfTrigger(raw[0]);
+    if (!wire_isObject(raw))
+        return undefined;
+    const id = wire_text(field(raw, ...GROUP_ID_FIELDS));
+    if (id)
+        return id;
+    const data = field(raw, 'data');
+    return data === undefined || data === raw ? undefined : groupIdOfTrigger(data);
+}
+/** The message of a success answer (current `message`, legacy `Message`). */
+function messageOf(raw) {
+    return wire_isObject(raw) ? wire_text(field(raw, 'message')) : undefined;
+}
+/**
+ * Rows of a status answer: current `{data: [...]}`, legacy a bare array. Null or missing
+ * `data` means no rows yet; anything else that is not a list is refused.
+ */
+function rowsOf(raw) {
+    let list = raw;
+    if (wire_isObject(raw))
+        list = field(raw, 'data') ?? [];
+    if (!Array.isArray(list)) {
+        throw new Error('Sofy answered the status request with something that is not a list of runs');
+    }
+    return list.filter(wire_isObject).map(rowOf);
+}
+function rowOf(item) {
+    const manufacturer = wire_text(field(item, 'manufacturer'));
+    const model = wire_text(field(item, 'model'));
+    return {
+        scenario: wire_text(field(item, 'scenarioName', 'scenario')) ?? '(unnamed scenario)',
+        // The current rows name the device; the legacy ones give manufacturer and model only.
+        device: wire_text(field(item, 'device', 'deviceName')) ??
+            deviceLabel(manufacturer, model) ??
+            'Unknown device',
+        status: wire_text(field(item, 'status', 'statusValue')) ?? '',
+        schedule: wire_text(field(item, 'scheduledRunName', 'scheduled_Name', 'scheduledName')),
+        groupId: wire_text(field(item, 'testRunGroupId', 'scheduleTestRunsGroupID')),
+        scheduledAt: wire_text(field(item, 'scheduledAt')),
+        build: wire_text(field(item, 'build')) ??
+            wire_buildLabel(wire_text(field(item, 'version')), wire_text(field(item, 'codeName')), wire_text(field(item, 'buildNumber'))),
+        manufacturer,
+        model,
+    };
+}
+function deviceLabel(manufacturer, model) {
+    if (!model)
+        return manufacturer;
+    if (!manufacturer || model.toLowerCase().startsWith(manufacturer.toLowerCase()))
+        return model;
+    return `${manufacturer} ${model}`;
+}
+/** Legacy rows split the build into Version, CodeName and BuildNumber. */
+function wire_buildLabel(version, codeName, number) {
+    const label = [version, codeName].filter(Boolean).join(' ');
+    if (!number)
+        return label || undefined;
+    return label ? `${label} (${number})` : number;
+}
+/**
+ * The status of one group in a legacy group-status answer
+ * (`[{"ScheduleTestRunsGroupID", "ScheduleTestRunsGroupStatus"}]`) or in the current group
+ * list (`[{testRunGroupId, status}]`, possibly inside `data`); undefined when the group is
+ * not listed.
+ */
+function groupStatusOf(raw, groupId) {
+    let list = raw;
+    if (wire_isObject(raw))
+        list = field(raw, 'data') ?? [raw];
+    if (!Array.isArray(list))
+        return undefined;
+    const entries = list.filter(wire_isObject);
+    const idOf = (entry) => wire_text(field(entry, 'scheduleTestRunsGroupID', 'testRunGroupId', 'testGroupsRunId'));
+    const match = entries.find((entry) => idOf(entry) === groupId) ??
+        // A single entry without any id answers for the group that was asked about.
+        (entries.length === 1 && idOf(entries[0]) === undefined ? entries[0] : undefined);
+    return match
+        ? (wire_text(field(match, 'scheduleTestRunsGroupStatus', 'status')) ?? undefined)
+        : undefined;
+}
+/** The app hash in an upload answer: current `data.appHash`, legacy `AppHash`. */
+function wire_appHashOf(raw) {
+    if (!wire_isObject(raw))
+        return undefined;
+    const direct = wire_text(field(raw, 'appHash'));
+    if (direct)
+        return direct;
+    const data = field(raw, 'data');
+    return wire_isObject(data) ? wire_text(field(data, 'appHash')) : undefined;
+}
+/** Device name → OS version from the devices endpoint (§3.5); names seen twice are dropped. */
+function osVersionsOf(raw) {
+    const versions = new Map();
+    const ambiguous = new Set();
+    const list = wire_isObject(raw) ? field(raw, 'data') : raw;
+    if (!Array.isArray(list))
+        return versions;
+    for (const item of list.filter(wire_isObject)) {
+        const name = wire_text(field(item, 'device_name', 'deviceName'));
+        const os = wire_text(field(item, 'os_version', 'osVersion'));
+        if (!name || !os)
+            continue;
+        const known = versions.get(name);
+        if (known !== undefined && known !== os)
+            ambiguous.add(name);
+        versions.set(name, os);
+    }
+    for (const name of ambiguous)
+        versions.delete(name);
+    return versions;
+}
+/**
+ * The vendor's own words in an error body: current `{"error": {"message", "details"}}`,
+ * legacy `{"Message"}`, or the text itself when it is not JSON.
+ */
+function errorMessageOf(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+    }
+    if (!wire_isObject(parsed))
+        return '';
+    const error = field(parsed, 'error');
+    if (wire_isObject(error)) {
+        const message = wire_text(field(error, 'message'));
+        const details = wire_text(field(error, 'details'));
+        return [message, details].filter(Boolean).join(' ');
+    }
+    return wire_text(error) ?? wire_text(field(parsed, 'message')) ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/api.ts
+// Sofy's two API generations behind one interface (vendor-apis/sofy.md §2-§3): the source
+// decides what to do, an api knows the paths, payloads and auth of its generation.
+
+
+const MIME = {
+    apk: 'application/vnd.android.package-archive',
+    ipa: 'application/octet-stream',
+};
+/** Both generations take the build as the multipart field `applicationFile` (§3.1). */
+async function buildForm(file) {
+    const form = new FormData();
+    // A file-backed Blob: the build is streamed from disk, not read into memory.
+    form.append('applicationFile', await external_node_fs_namespaceObject.openAsBlob(file.path, { type: MIME[file.kind] }), file.name);
+    return form;
+}
+const NOTHING_TO_ABORT = /no test runs could be aborted/i;
+/** public.sofy.ai: header `x-sofy-auth-key` (set on the client), schedule GUID in the path. */
+class CurrentApi {
+    http;
+    uploadHttp;
+    scheduleId;
+    generation = 'current';
+    schedulePath;
+    constructor(http, uploadHttp, scheduleId) {
+        this.http = http;
+        this.uploadHttp = uploadHttp;
+        this.scheduleId = scheduleId;
+        this.schedulePath = `/scheduler-microservice/scheduled-runs/${encodeURIComponent(scheduleId)}`;
+    }
+    previewTrigger(appHash) {
+        const query = appHash ? `?appHash=${appHash}` : '';
+        return { method: 'POST', url: `${this.http.url(`${this.schedulePath}/execute`)}${query}` };
+    }
+    trigger(appHash, signal) {
+        return this.http.json({
+            method: 'POST',
+            path: `${this.schedulePath}/execute`,
+            query: appHash ? { appHash } : undefined,
+            idempotent: false,
+            signal,
+        });
+    }
+    async read(groupId, signal) {
+        const raw = await this.http.json({
+            method: 'GET',
+            path: `${this.schedulePath}/status/${encodeURIComponent(groupId)}`,
+            idempotent: true,
+            signal,
+        });
+        return { rows: rowsOf(raw) };
+    }
+    async groupListStatus(groupId, signal) {
+        const raw = await this.http.json({
+            method: 'GET',
+            path: `${this.schedulePath}/test-run-groups`,
+            idempotent: true,
+            signal,
+        });
+        return groupStatusOf(raw, groupId);
+    }
+    async osVersions(signal) {
+        const versions = new Map();
+        for (const platform of ['ANDROID', 'IOS']) {
+            const raw = await this.http.json({
+                method: 'GET',
+                path: `/device-microservice/public/devices/${platform}`,
+                idempotent: true,
+                signal,
+            });
+            for (const [name, os] of osVersionsOf(raw))
+                versions.set(name, os);
+        }
+        return versions;
+    }
+    async abort(groupId, signal) {
+        const raw = await this.http.json({
+            method: 'PUT',
+            path: `/scheduler-microservice/public/test-run/abort/${encodeURIComponent(this.scheduleId)}`,
+            // Always with the group: without it Sofy aborts every active run of the schedule (§3.4).
+            query: { testRunGroupId: groupId },
+            idempotent: true,
+            signal,
+        });
+        const message = messageOf(raw) ?? '';
+        if (NOTHING_TO_ABORT.test(message)) {
+            return {
+                stopped: false,
+                message: `Sofy had nothing left to abort in test run group ${groupId} (it may have finished already).`,
+            };
+        }
+        return { stopped: true, message: `Asked Sofy to abort test run group ${groupId}.` };
+    }
+    async upload(file, signal) {
+        return this.uploadHttp.json({
+            method: 'POST',
+            path: '/parser-microservice/build-upload',
+            form: await buildForm(file),
+            idempotent: false,
+            signal,
+        });
+    }
+}
+/**
+ * api.sofy.ai: the key travels in every JSON body as `APIKey` (and as the header
+ * `SubscriptionKey` for uploads); the schedule is the numeric `ScheduledID`. The bodies are
+ * built here and nowhere else, and never logged.
+ */
+class LegacyApi {
+    http;
+    uploadHttp;
+    scheduleId;
+    apiKey;
+    generation = 'legacy';
+    constructor(http, uploadHttp, scheduleId, apiKey) {
+        this.http = http;
+        this.uploadHttp = uploadHttp;
+        this.scheduleId = scheduleId;
+        this.apiKey = apiKey;
+    }
+    body(key, appHash) {
+        return {
+            APIKey: key,
+            ScheduledID: Number(this.scheduleId),
+            ...(appHash ? { AppHash: appHash } : {}),
+        };
+    }
+    previewTrigger(appHash) {
+        return {
+            method: 'POST',
+            url: this.http.url('/api/CICD/ScheduleAutomatedTestRun'),
+            body: this.body('***', appHash),
+        };
+    }
+    trigger(appHash, signal) {
+        return this.http.json({
+            method: 'POST',
+            path: '/api/CICD/ScheduleAutomatedTestRun',
+            body: this.body(this.apiKey, appHash),
+            idempotent: false,
+            signal,
+        });
+    }
+    /**
+     * Two reads of one URL (§3.3): with `ScheduleTestRunsGroupID` the group's status, without
+     * it the per-run rows. Both are reads, so both may be retried although they are POSTs.
+     */
+    async read(groupId, signal) {
+        const path = '/api/CICD/ScheduleAutomatedTestRunStatus';
+        const group = await this.http.json({
+            method: 'POST',
+            path,
+            query: { ScheduleTestRunsGroupID: groupId },
+            body: this.body(this.apiKey),
+            idempotent: true,
+            signal,
+        });
+        const rows = await this.http.json({
+            method: 'POST',
+            path,
+            body: this.body(this.apiKey),
+            idempotent: true,
+            signal,
+        });
+        return { rows: rowsOf(rows), groupStatus: groupStatusOf(group, groupId) };
+    }
+    abort(groupId) {
+        return Promise.resolve({
+            stopped: false,
+            message: `Sofy's legacy API (numeric ScheduledID) has no abort: test run group ${groupId} goes on. ` +
+                'Stop it in the Sofy portal if needed.',
+        });
+    }
+    async upload(file, signal) {
+        return this.uploadHttp.json({
+            method: 'POST',
+            path: '/api/AppTests/buildUpload',
+            headers: { SubscriptionKey: this.apiKey },
+            form: await buildForm(file),
+            idempotent: false,
+            signal,
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/errors.ts
+// Sofy's errors turned into messages that say what to do (vendor-apis/sofy.md §3.1, §5).
+// Only permanent answers are rewritten: a retryable one (5xx, network) stays a
+// VendorHttpError, so the wait loop keeps polling through it.
+
+
+const SOFY_CURRENT_URL = 'https://public.sofy.ai';
+const SOFY_LEGACY_URL = 'https://api.sofy.ai';
+const AUTH_WORDS = /invalid auth key|missing required headers|authorization has been denied|no user found|invalid guid/i;
+function httpPart(error) {
+    const said = errorMessageOf(error.body);
+    return `HTTP ${error.status}${said ? `: ${said}` : ''}`;
+}
+function scheduleName(context) {
+    return context.generation === 'legacy'
+        ? `ScheduledID ${context.planId}`
+        : `scheduled run ${context.planId}`;
+}
+function authError(error) {
+    const said = errorMessageOf(error.body);
+    if (error.status !== 401 && error.status !== 403 && !AUTH_WORDS.test(said))
+        return undefined;
+    return new Error(`Sofy rejected the API key (${httpPart(error)}). Check apiKey: it is the GUID under ` +
+        'Account › Account Settings › API Key in Sofy.');
+}
+/** A permanent error of a trigger, status read or abort, explained; anything else as it was. */
+function explainError(error, context) {
+    if (!(error instanceof VendorHttpError) || error.status === undefined)
+        return error;
+    const auth = authError(error);
+    if (auth)
+        return auth;
+    const said = errorMessageOf(error.body);
+    const http = httpPart(error);
+    if (error.status === 404 || error.status === 405) {
+        return new Error(`Sofy has no such endpoint at ${context.baseUrl} (${http}). Check baseUrl and apiFlavor: ` +
+            `the current API is ${SOFY_CURRENT_URL} with a schedule GUID as planId, the legacy API ` +
+            `${SOFY_LEGACY_URL} with a numeric ScheduledID.`);
+    }
+    if (error.status !== 400)
+        return error;
+    if (/test run id|group/i.test(said) && context.groupId) {
+        return new Error(`Sofy has no test run group ${context.groupId} in ${scheduleName(context)} (${http}). ` +
+            'Check runId (the group id a trigger reported) and planId (the schedule it belongs to).');
+    }
+    if (/scheduledRunGuid|ScheduledID|scheduled run id/i.test(said)) {
+        return new Error(`Sofy has no ${scheduleName(context)} (${http}). Check planId: in Sofy, Automation › ` +
+            'Runs & Results, the CI/CD Settings icon next to the schedule shows its id.');
+    }
+    if (/appHash/i.test(said)) {
+        return new Error(`Sofy has no build with app hash ${context.appHash ?? ''} (${http}). Check appHash, or ` +
+            'upload the build first with appPath.');
+    }
+    return error;
+}
+/** An upload error, explained with what to do about it. */
+function explainUploadError(error, fileName) {
+    if (!(error instanceof VendorHttpError))
+        return error;
+    const auth = authError(error);
+    if (auth)
+        return auth;
+    const said = errorMessageOf(error.body);
+    const hint = UPLOAD_HINTS.find(([pattern]) => pattern.test(said))?.[1];
+    // Sofy files several permanent refusals (wrong type, corrupt, no manifest) under 500:
+    // its words decide, not the status.
+    if (hint)
+        return new Error(`Sofy refused the upload of ${fileName} (${httpPart(error)}). ${hint}`);
+    if (error.status === undefined || error.retryable) {
+        const message = error.message.replace(/ \(not retried: .*\)$/, '');
+        const sent = /\(not retried: /.test(error.message)
+            ? ' (not retried: Sofy may have received it, and would refuse the same build twice)'
+            : '';
+        return new Error(`Uploading ${fileName} to Sofy failed: ${message}${sent}`);
+    }
+    return new Error(`Sofy refused the upload of ${fileName} (${httpPart(error)}). ` +
+        'Check appPath, or run a build already in Sofy with appHash.');
+}
+const UPLOAD_HINTS = [
+    [
+        /expired/i,
+        'The Sofy subscription has expired: renew it (builds already in Sofy can still be run with appHash).',
+    ],
+    [
+        /already exists/i,
+        'Sofy has this build already: give the build a new version, or run the uploaded build with appHash instead of appPath.',
+    ],
+    [
+        /no active release/i,
+        'The application has no active release in Sofy: create one, then upload again.',
+    ],
+    [/no application/i, 'Sofy does not know the application: check it exists in Sofy under Apps.'],
+    [
+        /other than apk|apk or ipa|not supported/i,
+        'Sofy accepts only .apk and .ipa builds; an Android App Bundle (.aab) must be turned into a universal .apk first (bundletool build-apks --mode=universal).',
+    ],
+    [
+        /manifest/i,
+        'Sofy found no application manifest in it: upload a complete, signed .apk or .ipa.',
+    ],
+    [
+        /corrupt|incomplete/i,
+        'Sofy could not read it as an app package: check that the file is a complete build (for a URL, that it serves the build itself, not a login or HTML page).',
+    ],
+];
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/build-file.ts
+// The build to upload (appPath): a local .apk/.ipa, or an http(s) URL downloaded first with the
+// CI's own downloader (on GitHub @actions/tool-cache, which saves under a random name).
+
+
+
+
+const KIND_OF_EXTENSION = { apk: 'apk', ipa: 'ipa' };
+function kindOfName(name) {
+    return KIND_OF_EXTENSION[/\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? ''];
+}
+async function resolveBuildFile(appPath, deps, signal) {
+    if (!/^https?:\/\//i.test(appPath)) {
+        const kind = kindOfName(appPath);
+        if (!kind)
+            throw new Error(`appPath: expected an .apk or .ipa file, got "${appPath}"`);
+        return { path: appPath, name: external_node_path_namespaceObject.basename(appPath), kind, bytes: sizeOf(appPath) };
+    }
+    // The query may hold a signed token: it never reaches a log.
+    const shown = safeUrl(appPath);
+    deps.logger.info(`Downloading the build from ${shown}…`);
+    let local;
+    try {
+        local = deps.downloadFile
+            ? await deps.downloadFile(appPath)
+            : await downloadToTemp(appPath, signal);
+    }
+    catch (error) {
+        if (isAbortError(error))
+            throw error;
+        const reason = deps.redactor.redact(error.message ?? String(error));
+        throw new Error(`Could not download appPath ${shown}: ${reason.split(appPath).join(shown)}`);
+    }
+    signal.throwIfAborted();
+    let name = '';
+    try {
+        name = decodeURIComponent(external_node_path_namespaceObject.posix.basename(new URL(appPath).pathname));
+    }
+    catch {
+        // keep the empty name: the content decides below
+    }
+    const kind = kindOfName(name) ?? sniffAppKind(local);
+    if (!kind) {
+        throw new Error(`appPath: ${shown} gave a file that is neither an .apk nor an .ipa (no such extension in ` +
+            'the URL, and the content is not an Android or iOS app package). Sofy accepts only ' +
+            '.apk and .ipa builds: check the URL (does it need authentication, or return an HTML page?).');
+    }
+    if (!kindOfName(name))
+        name = `${name.replace(/[^\w.-]+/g, '') || 'build'}.${kind}`;
+    return { path: local, name, kind, bytes: sizeOf(local) };
+}
+function sizeOf(file) {
+    try {
+        return external_node_fs_namespaceObject.statSync(file).size;
+    }
+    catch (error) {
+        throw new Error(`appPath: cannot read "${file}": ${error.message}`);
+    }
+}
+function build_file_formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const CENTRAL_FILE_HEADER = 0x02014b50;
+const MAX_COMMENT = 0xffff;
+const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
+/**
+ * APK and IPA are both ZIP files: an APK holds AndroidManifest.xml at its root, an IPA a
+ * Payload/<name>.app/ folder. Reads only the ZIP's central directory (its table of contents).
+ */
+function sniffAppKind(file) {
+    let fd;
+    try {
+        fd = external_node_fs_namespaceObject.openSync(file, 'r');
+        const size = external_node_fs_namespaceObject.fstatSync(fd).size;
+        const tailLength = Math.min(size, 22 + MAX_COMMENT);
+        const tail = Buffer.alloc(tailLength);
+        external_node_fs_namespaceObject.readSync(fd, tail, 0, tailLength, size - tailLength);
+        let end = -1;
+        for (let i = tailLength - 22; i >= 0; i--) {
+            if (tail.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY) {
+                end = i;
+                break;
+            }
+        }
+        if (end < 0)
+            return undefined;
+        const directoryBytes = tail.readUInt32LE(end + 12);
+        const directoryOffset = tail.readUInt32LE(end + 16);
+        if (directoryBytes > MAX_DIRECTORY_BYTES || directoryOffset + directoryBytes > size) {
+            return undefined;
+        }
+        const directory = Buffer.alloc(directoryBytes);
+        external_node_fs_namespaceObject.readSync(fd, directory, 0, directoryBytes, directoryOffset);
+        for (let at = 0; at + 46 <= directory.length;) {
+            if (directory.readUInt32LE(at) !== CENTRAL_FILE_HEADER)
+                break;
+            const nameLength = directory.readUInt16LE(at + 28);
+            const extraLength = directory.readUInt16LE(at + 30);
+            const commentLength = directory.readUInt16LE(at + 32);
+            const name = directory.toString('utf8', at + 46, at + 46 + nameLength);
+            if (name === 'AndroidManifest.xml')
+                return 'apk';
+            if (/^Payload\/[^/]+\.app\//.test(name))
+                return 'ipa';
+            at += 46 + nameLength + extraLength + commentLength;
+        }
+        return undefined;
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        if (fd !== undefined)
+            external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/status.ts
+// Sofy's free-text statuses mapped onto the neutral model (vendor-apis/sofy.md §4). The
+// docs, the official JSON example and the UI spell the same states differently ("Stopped" vs
+// "Run Stopped", "Queued" vs "In Queue"), so statuses are matched case-blind by keyword.
+// Not final: the documented "Running", the UI's run and schedule labels (Waiting for Device,
+// Setting up Device, Downloading App, Parsing App, Loading Scenarios, In Progress, In Queue,
+// Scheduled, Finalizing) and the legacy group's "Queued".
+const PENDING = [
+    'running',
+    'queue',
+    'waiting',
+    'setting up',
+    'downloading',
+    'parsing',
+    'loading',
+    'in progress',
+    'finaliz',
+    'scheduled',
+];
+function normalize(status) {
+    return status
+        .toLowerCase()
+        .replace(/[\s_-]+/g, ' ')
+        .trim();
+}
+function rowKind(status) {
+    const s = normalize(status);
+    if (s === '')
+        return 'unknown';
+    // Before "complete" and "executed": these are the platform's failures, not the test's.
+    if (s.includes('not executed') || s.includes('incomplete'))
+        return 'error';
+    // "Stopped", "Run Stopped", "Stopped by User", "Cancelled by User"; "abort" is TestRelay's
+    // decision (the abort API's own word), undocumented as a status.
+    if (/stop|cancel|abort/.test(s))
+        return 'stopped';
+    if (s.includes('fail'))
+        return 'failed';
+    if (s.includes('pass'))
+        return 'passed';
+    if (PENDING.some((keyword) => s.includes(keyword)))
+        return 'pending';
+    if (s.includes('complete with error'))
+        return 'error';
+    // The UI's run-level "Complete" means "completed successfully" (unconfirmed, §4).
+    if (s.includes('complete'))
+        return 'passed';
+    return 'unknown';
+}
+function groupKind(status) {
+    const s = normalize(status);
+    if (s.includes('complete with error') || s.includes('incomplete'))
+        return 'completeWithErrors';
+    if (/stop|cancel|abort/.test(s))
+        return 'stopped';
+    if (PENDING.some((keyword) => s.includes(keyword)))
+        return 'pending';
+    if (s.includes('complete') || s.includes('fail') || s.includes('pass'))
+        return 'complete';
+    return 'unknown';
+}
+function isFinalRow(kind) {
+    return kind !== 'pending' && kind !== 'unknown';
+}
+function isFinalGroup(kind) {
+    return kind === 'complete' || kind === 'completeWithErrors' || kind === 'stopped';
+}
+function caseStatusOf(kind) {
+    switch (kind) {
+        case 'passed':
+            return 'passed';
+        case 'failed':
+            return 'failed';
+        case 'stopped':
+            // Stopped by a user: not run to the end, which the neutral model calls skipped.
+            return 'skipped';
+        default:
+            return 'error';
+    }
+}
+/**
+ * §4, first match wins: error if any row errored (or never became final) or there are no
+ * rows; failed if any failed; stopped if any was stopped or cancelled; otherwise passed.
+ */
+function verdictOfRows(rows) {
+    const kinds = rows.map((row) => rowKind(row.status));
+    if (kinds.length === 0 || kinds.some((kind) => caseStatusOf(kind) === 'error'))
+        return 'error';
+    if (kinds.includes('failed'))
+        return 'failed';
+    if (kinds.includes('stopped'))
+        return 'stopped';
+    return 'passed';
+}
+/**
+ * When the rows and the group's own status disagree about the end for this many polls in a
+ * row, the one that says "done" wins: neither is documented well enough to wait on forever.
+ */
+const MAX_HELD_POLLS = 4;
+function snapshotOf(input) {
+    const { rows, groupStatus } = input;
+    const kinds = rows.map((row) => rowKind(row.status));
+    const finalCount = kinds.filter(isFinalRow).length;
+    const rowsFinal = rows.length > 0 && finalCount === rows.length;
+    const group = groupStatus === undefined ? undefined : groupKind(groupStatus);
+    const heldLongEnough = (input.held ?? 0) >= MAX_HELD_POLLS;
+    let done;
+    const unknownRow = rows[kinds.indexOf('unknown')];
+    let unknownStatus = unknownRow && (unknownRow.status || '(no status)');
+    if (!input.groupDecides) {
+        // Rows decide; a group list that still says running (rows of the next device not shown
+        // yet) holds the end back. Its other words are not trusted enough to block it.
+        done = rowsFinal && (group !== 'pending' || heldLongEnough);
+    }
+    else if (group === undefined) {
+        // The legacy rows may be another group's (§3.3): without the group's own status, wait.
+        done = false;
+    }
+    else if (group === 'unknown') {
+        done = false;
+        unknownStatus ??= groupStatus;
+    }
+    else if (isFinalGroup(group)) {
+        done = rowsFinal || heldLongEnough;
+    }
+    else {
+        done = false;
+    }
+    const notPassed = kinds.filter((kind) => isFinalRow(kind) && caseStatusOf(kind) !== 'passed').length;
+    return {
+        rows,
+        groupStatus,
+        done,
+        status: statusLine(rows, input.groupDecides ? groupStatus : undefined),
+        unknownStatus,
+        progress: rows.length > 0 ? finalCount / rows.length : undefined,
+        detail: rows.length > 0
+            ? `${finalCount} of ${rows.length} test runs done${notPassed ? `, ${notPassed} not passed` : ''}`
+            : 'no test runs yet: Sofy has not assigned devices',
+    };
+}
+/** e.g. "Running: 2 Passed, 3 In Progress, 1 Waiting for Device", in order of first appearance. */
+function statusLine(rows, groupStatus) {
+    const counts = new Map();
+    for (const row of rows) {
+        const status = row.status || '(no status)';
+        counts.set(status, (counts.get(status) ?? 0) + 1);
+    }
+    const parts = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
+    const group = groupStatus ? `${groupStatus}` : '';
+    if (!parts)
+        return group || 'Not started';
+    return group ? `${group}: ${parts}` : parts;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/junit.ts
+// Sofy has no results or JUnit export (vendor-apis/sofy.md §1, §4): the test results are
+// synthesized from its status rows. One suite per device, one case per scenario on it.
+
+function keyOf(row) {
+    return `${row.device}\u0000${row.scenario}`;
+}
+/**
+ * Adds the rows of one answer to those seen before, de-duplicated by (device, scenario): a
+ * row appears in every poll, and devices may come and go from one poll to the next. The
+ * later word wins, except a row scheduled earlier than the one kept (the legacy API may mix
+ * in rows of an older group of the schedule).
+ */
+function mergeRows(known, fresh) {
+    for (const row of fresh) {
+        const key = keyOf(row);
+        const kept = known.get(key);
+        if (kept?.scheduledAt && row.scheduledAt && row.scheduledAt < kept.scheduledAt)
+            continue;
+        // A Map keeps a key's first place: rows stay in the order they first appeared.
+        known.set(key, row);
+    }
+}
+/** Deduplicated rows in order of first appearance. */
+function dedupeRows(rows) {
+    const known = new Map();
+    mergeRows(known, rows);
+    return [...known.values()];
+}
+function suitesOf(rows, options = {}) {
+    const suites = new Map();
+    for (const row of dedupeRows(rows)) {
+        let suite = suites.get(row.device);
+        if (!suite) {
+            suite = {
+                name: row.device,
+                cases: [],
+                // Legacy times have no zone; the JUnit writer keeps what is not ISO 8601 as a property.
+                timestamp: row.scheduledAt,
+                properties: definedOnly({
+                    'sofy.device': row.device,
+                    'sofy.os': options.osVersions?.get(row.device),
+                    'sofy.manufacturer': row.manufacturer,
+                    'sofy.model': row.model,
+                }),
+            };
+            suites.set(row.device, suite);
+        }
+        suite.cases.push(caseOf(row, options));
+    }
+    return [...suites.values()];
+}
+function caseOf(row, options) {
+    const kind = rowKind(row.status);
+    const properties = definedOnly({
+        'sofy.status': row.status,
+        'sofy.build': row.build,
+        'sofy.scheduledAt': row.scheduledAt,
+        'sofy.schedule': row.schedule,
+    });
+    const base = { name: row.scenario, classname: row.device, properties };
+    if (!isFinalRow(kind)) {
+        const said = row.status ? `"${row.status}"` : 'no status';
+        const reason = options.unfinishedReason ?? 'when the wait ended';
+        // Still queued or running: not run to the end. An unknown word: no trustworthy result.
+        if (kind === 'pending') {
+            const status = options.unfinishedAs ?? 'skipped';
+            return { ...base, status, message: `Not finished: Sofy still said ${said} ${reason}` };
+        }
+        return {
+            ...base,
+            status: 'error',
+            message: `Sofy said ${said} ${reason}, a status TestRelay does not know`,
+        };
+    }
+    const status = caseStatusOf(kind);
+    return { ...base, status, message: messageFor(kind, row.status) };
+}
+function messageFor(kind, status) {
+    const s = status.toLowerCase();
+    switch (kind) {
+        case 'passed':
+            return undefined;
+        case 'failed':
+            // Sofy's API has no failure details: say where they are instead of inventing some.
+            return `Sofy reported "${status}"; its API gives no failure details (see the Sofy portal)`;
+        case 'stopped':
+            return `Stopped in Sofy ("${status}")`;
+        default:
+            if (s.includes('incomplete')) {
+                return `Sofy reported "${status}": the device was unavailable or lost its connection`;
+            }
+            if (s.includes('not executed')) {
+                return `Sofy reported "${status}": the test was not run (e.g. a Sofy server error)`;
+            }
+            return `Sofy reported "${status}"`;
+    }
+}
+function definedOnly(values) {
+    return Object.fromEntries(Object.entries(values).filter((entry) => !!entry[1]));
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/source.ts
+// Sofy as a TestRelay source: optionally upload a build, trigger a scheduled run, poll its
+// status rows, synthesize the test results from them, abort on cancel.
+
+
+
+
+
+
+
+
+// Calls that only refine the picture (group list, device list) never hold a poll or the
+// results back for long: past this, TestRelay goes on without them.
+const OPTIONAL_CALL_MS = 30_000;
+function withTimeout(signal, ms) {
+    return AbortSignal.any([signal, AbortSignal.timeout(ms)]);
+}
+class SofySource {
+    settings;
+    api;
+    deps;
+    baseUrl;
+    portalUrl;
+    displayName = 'Sofy';
+    // Sofy documents no rate limit; its own guidance and the reference ask for ≥ 15 s.
+    minPollIntervalMs = 15_000;
+    groups = new Map();
+    groupListUsable = true;
+    planId;
+    constructor(settings, api, deps, baseUrl, 
+    /** Sofy has no page per run: the best honest link is the portal itself. */
+    portalUrl) {
+        this.settings = settings;
+        this.api = api;
+        this.deps = deps;
+        this.baseUrl = baseUrl;
+        this.portalUrl = portalUrl;
+        this.planId = settings.planId ?? '';
+    }
+    previewTrigger() {
+        const { appHash, appPath } = this.settings.sofy;
+        if (appHash || !appPath)
+            return this.api.previewTrigger(appHash);
+        const name = /^https?:/i.test(appPath)
+            ? external_node_path_namespaceObject.posix.basename(safeUrl(appPath))
+            : external_node_path_namespaceObject.basename(appPath);
+        return this.api.previewTrigger(`<app hash from uploading ${name} first>`);
+    }
+    async trigger(signal) {
+        const appHash = await this.buildToRun(signal);
+        let raw;
+        try {
+            raw = await this.api.trigger(appHash, signal);
+        }
+        catch (error) {
+            throw explainError(error, this.context({ appHash }));
+        }
+        const groupId = groupIdOfTrigger(raw);
+        if (!groupId) {
+            const said = this.deps.redactor.redact(messageOf(raw) ?? JSON.stringify(raw).slice(0, 200));
+            throw new Error(`Sofy accepted the trigger of ${this.scheduleLabel()} but named no test run group (it said: ${said}). ` +
+                'A run may have started: check Automation › Runs & Results in Sofy.');
+        }
+        this.deps.logger.info(`Sofy queued test run group ${groupId}. Sofy has no page per run: find it under ` +
+            `Automation › Runs & Results in the Sofy portal (${this.portalUrl}).`);
+        this.noteLegacyRows();
+        return this.handleOf(groupId);
+    }
+    async attach(runId, signal) {
+        const handle = this.handleOf(runId);
+        const read = await this.read(handle, signal);
+        if (this.api.generation === 'legacy' && read.groupStatus === undefined) {
+            throw new Error(`Sofy lists no test run group ${runId} for ${this.scheduleLabel()}. ` +
+                'Check runId (the group id a trigger reported) and planId (the schedule it belongs to).');
+        }
+        this.noteLegacyRows();
+        return handle;
+    }
+    async poll(handle, signal) {
+        const read = await this.read(handle, signal);
+        const state = this.stateOf(handle.runId);
+        const rows = [...state.rows.values()];
+        const rowsFinal = rows.length > 0 && rows.every((row) => isFinalRow(rowKind(row.status)));
+        const legacy = this.api.generation === 'legacy';
+        let groupStatus = read.groupStatus;
+        let disagree;
+        if (legacy) {
+            disagree = !!groupStatus && isFinalGroup(groupKind(groupStatus)) && !rowsFinal;
+            if (groupStatus === undefined && !state.unlistedNoted) {
+                state.unlistedNoted = true;
+                this.deps.logger.info(`Sofy's legacy API does not list test run group ${handle.runId} (yet); waiting for it.`);
+            }
+        }
+        else {
+            // Every row is final: ask the group list whether more rows are to come (devices that
+            // run one after another may not show rows yet).
+            groupStatus = rowsFinal ? await this.groupListStatus(handle.runId, signal) : undefined;
+            disagree = rowsFinal && groupStatus !== undefined && groupKind(groupStatus) === 'pending';
+        }
+        state.held = disagree ? state.held + 1 : 0;
+        const snapshot = snapshotOf({ rows, groupStatus, groupDecides: legacy, held: state.held });
+        if (snapshot.done && disagree)
+            this.warnDisagreement(handle.runId, groupStatus, rows);
+        return snapshot;
+    }
+    async collect(handle, last, signal) {
+        const rows = dedupeRows(last.rows);
+        const result = this.resultOf(handle, rows, {
+            osVersions: await this.osVersions(signal),
+            unfinishedReason: 'when Sofy reported the group finished',
+            unfinishedAs: 'error',
+        });
+        result.verdict = verdictOfRows(rows);
+        if (rows.length === 0) {
+            result.message = `Sofy reported no test runs in test run group ${handle.runId} of ${this.scheduleLabel()}.`;
+        }
+        return result;
+    }
+    partial(handle, last) {
+        const rows = last?.rows ?? [...(this.groups.get(handle.runId)?.rows.values() ?? [])];
+        const result = this.resultOf(handle, rows, { unfinishedReason: 'when the wait ended' });
+        result.state = 'timed_out';
+        return result;
+    }
+    async cancel(handle, signal) {
+        try {
+            return await this.api.abort(handle.runId, signal);
+        }
+        catch (error) {
+            throw explainError(error, this.context({ groupId: handle.runId }));
+        }
+    }
+    /** The app hash to run: appHash as given, or the hash of the build uploaded from appPath. */
+    async buildToRun(signal) {
+        const { appHash, appPath } = this.settings.sofy;
+        const log = this.deps.logger;
+        if (appHash) {
+            log.info(`Running the build with app hash ${appHash} (appHash).`);
+            return appHash;
+        }
+        if (!appPath) {
+            log.info("No appHash or appPath: Sofy runs the latest build of the schedule's application.");
+            return undefined;
+        }
+        const file = await resolveBuildFile(appPath, this.deps, signal);
+        log.info(`Uploading ${file.name} (${build_file_formatBytes(file.bytes)}) to Sofy…`);
+        let raw;
+        try {
+            raw = await this.api.upload(file, signal);
+        }
+        catch (error) {
+            throw explainUploadError(error, file.name);
+        }
+        const hash = wire_appHashOf(raw);
+        if (!hash) {
+            throw new Error(`Sofy accepted the upload of ${file.name} but named no app hash (it said: ` +
+                `${this.deps.redactor.redact(messageOf(raw) ?? 'nothing')}), so the schedule was not started.`);
+        }
+        log.info(`Uploaded ${file.name}: running the build with app hash ${hash}.`);
+        return hash;
+    }
+    async read(handle, signal) {
+        let read;
+        try {
+            read = await this.api.read(handle.runId, signal);
+        }
+        catch (error) {
+            throw explainError(error, this.context({ groupId: handle.runId }));
+        }
+        mergeRows(this.stateOf(handle.runId).rows, read.rows);
+        handle.title ??= read.rows.find((row) => row.schedule)?.schedule;
+        return read;
+    }
+    stateOf(groupId) {
+        let state = this.groups.get(groupId);
+        if (!state) {
+            state = { rows: new Map(), held: 0 };
+            this.groups.set(groupId, state);
+        }
+        return state;
+    }
+    /** The group list is an unconfirmed endpoint (§3.3): any trouble and the rows alone decide. */
+    async groupListStatus(groupId, signal) {
+        if (!this.api.groupListStatus || !this.groupListUsable)
+            return undefined;
+        try {
+            return await this.api.groupListStatus(groupId, withTimeout(signal, OPTIONAL_CALL_MS));
+        }
+        catch (error) {
+            if (signal.aborted)
+                throw error;
+            // A refusal is for good; a passing fault only for this poll.
+            if (!(error instanceof VendorHttpError) || !error.retryable)
+                this.groupListUsable = false;
+            this.deps.logger.debug(`Sofy's group list gave no status (${error.message}); the status rows decide.`);
+            return undefined;
+        }
+    }
+    warnDisagreement(groupId, groupStatus, rows) {
+        if (this.api.generation === 'legacy') {
+            const open = rows.filter((row) => !isFinalRow(rowKind(row.status))).length;
+            this.deps.logger.warn(`Sofy reports test run group ${groupId} "${groupStatus}", but ${open || 'all'} of its test runs ` +
+                `are not final after ${MAX_HELD_POLLS} polls (the legacy API's rows may belong to another ` +
+                'run of the schedule); they count as errors.');
+        }
+        else {
+            this.deps.logger.warn(`Every test run of Sofy group ${groupId} is final, but Sofy's group list still says ` +
+                `"${groupStatus}" after ${MAX_HELD_POLLS} polls; taking the test runs' word.`);
+        }
+    }
+    async osVersions(signal) {
+        if (!this.api.osVersions)
+            return undefined;
+        try {
+            return await this.api.osVersions(withTimeout(signal, OPTIONAL_CALL_MS));
+        }
+        catch (error) {
+            if (signal.aborted)
+                throw error;
+            // Only an enrichment: the results stand without the OS versions.
+            this.deps.logger.debug(`No device list from Sofy: ${error.message}`);
+            return undefined;
+        }
+    }
+    noteLegacyRows() {
+        if (this.api.generation !== 'legacy')
+            return;
+        this.deps.logger.info("Sofy's legacy API gives per-run rows for the schedule, not for one group: TestRelay waits " +
+            "for the group's own status and reads the newest row of each scenario and device.");
+    }
+    handleOf(groupId) {
+        return { runId: groupId, runUrl: this.portalUrl };
+    }
+    resultOf(handle, rows, options) {
+        const title = handle.title ?? `Sofy schedule ${this.planId}`;
+        return {
+            vendor: 'sofy',
+            runId: handle.runId,
+            runUrl: this.portalUrl,
+            title,
+            state: 'completed',
+            suites: suitesOf(rows, options),
+            // The summary links the run id to runUrl: say plainly that it is not a page of the run.
+            message: `Sofy has no link to a single run: in the Sofy portal, open Automation › Runs & Results ` +
+                `and find test run group ${handle.runId} of ${title}.`,
+            links: [
+                {
+                    label: `Sofy portal (no page per run: find group ${handle.runId} under Automation › Runs & Results)`,
+                    url: this.portalUrl,
+                },
+            ],
+        };
+    }
+    scheduleLabel() {
+        return this.api.generation === 'legacy'
+            ? `ScheduledID ${this.planId}`
+            : `scheduled run ${this.planId}`;
+    }
+    context(extra) {
+        return {
+            generation: this.api.generation,
+            planId: this.planId,
+            baseUrl: this.baseUrl,
+            appHash: this.settings.sofy.appHash,
+            ...extra,
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/index.ts
+// Sofy: from settings to a ready source, for either API generation (vendor-apis/sofy.md §2).
+
+
+
+
+
+
+const SOFY_PORTAL_URL = 'https://portal.sofy.ai';
+// Sofy parses an uploaded build before it answers; a big one can keep the line quiet for a while.
+const UPLOAD_READ_TIMEOUT_MS = 15 * 60_000;
+/** The base URL for the generation, refusing Sofy's own host of the other one. */
+function sofyBaseUrl(settings) {
+    const generation = settings.sofy.apiGeneration;
+    const url = settings.baseUrl ?? (generation === 'legacy' ? SOFY_LEGACY_URL : SOFY_CURRENT_URL);
+    const host = hostOf(url);
+    if (generation === 'current' && host === hostOf(SOFY_LEGACY_URL)) {
+        throw new InputError('baseUrl', `baseUrl: ${url} is Sofy's legacy API, which takes a numeric ScheduledID as planId; ` +
+            `for a schedule GUID use ${SOFY_CURRENT_URL} (or leave baseUrl empty).`);
+    }
+    if (generation === 'legacy' && host === hostOf(SOFY_CURRENT_URL)) {
+        throw new InputError('baseUrl', `baseUrl: ${url} is Sofy's current API, which takes a schedule GUID as planId; ` +
+            `for a numeric ScheduledID use ${SOFY_LEGACY_URL} (or leave baseUrl empty).`);
+    }
+    return url;
+}
+/**
+ * Sofy documents no link to a single run. For Sofy's own hosts the best honest link is the
+ * portal; for any other base URL (a proxy, the simulator) its origin.
+ */
+function sofyPortalUrl(baseUrl) {
+    const host = hostOf(baseUrl);
+    if (host === 'sofy.ai' || host.endsWith('.sofy.ai'))
+        return SOFY_PORTAL_URL;
+    try {
+        return new URL(baseUrl).origin;
+    }
+    catch {
+        return SOFY_PORTAL_URL;
+    }
+}
+function hostOf(url) {
+    try {
+        return new URL(url).hostname.toLowerCase();
+    }
+    catch {
+        return '';
+    }
+}
+function createSofySource(settings, deps) {
+    const apiKey = settings.apiKey ?? '';
+    // The relay has added it already; the CLI's cancel and any other caller may not have.
+    deps.redactor.add(apiKey);
+    const baseUrl = sofyBaseUrl(settings);
+    const legacy = settings.sofy.apiGeneration === 'legacy';
+    const options = {
+        vendor: 'Sofy',
+        baseUrl,
+        // The legacy API takes the key in each JSON body instead (see LegacyApi).
+        headers: legacy ? {} : { 'x-sofy-auth-key': apiKey },
+        redactor: deps.redactor,
+        logger: deps.logger,
+        caCertPath: settings.caCertPath,
+        clock: deps.clock,
+    };
+    const http = createHttpClient(options);
+    const uploadHttp = settings.sofy.appPath
+        ? createHttpClient({ ...options, readTimeoutMs: UPLOAD_READ_TIMEOUT_MS })
+        : http;
+    const planId = settings.planId ?? '';
+    const api = legacy
+        ? new LegacyApi(http, uploadHttp, planId, apiKey)
+        : new CurrentApi(http, uploadHttp, planId);
+    return new SofySource(settings, api, deps, baseUrl, sofyPortalUrl(baseUrl));
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/wire.ts
+// Squish Test Center's Execution API answers as they arrive (vendor-apis/squish-test-center.md
+// §3, §6), read leniently: the schema and the examples disagree on types (ids as numbers or
+// strings) and on names (`done` in the status example, `finished` in the schema).
+function normalizePlan(raw) {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+        throw new Error(Array.isArray(raw)
+            ? 'Test Center answered with a list where one test plan was expected'
+            : 'Test Center answered with something that is not a test plan');
+    }
+    const data = raw;
+    const id = squish_wire_text(data.id);
+    if (id === undefined || id === '') {
+        throw new Error('Test Center answered with a test plan that has no id');
+    }
+    return {
+        id,
+        title: squish_wire_text(data.title) ?? '',
+        type: (squish_wire_text(data.type) ?? '').toLowerCase(),
+        project: squish_wire_text(data.project) ?? '',
+        batchName: squish_wire_text(data.batch_name) ?? '',
+        serverTime: num(data.server_dt),
+        counts: {
+            passes: num(data.passes) ?? 0,
+            failed: num(data.failed) ?? 0,
+            skipped: num(data.skipped) ?? 0,
+            count: num(data.count) ?? 0,
+        },
+    };
+}
+/** Undefined when the answer has no readable open/reserved counts. */
+function normalizeStatus(raw) {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+        return undefined;
+    const data = raw;
+    const open = num(data.open);
+    const reserved = num(data.reserved);
+    if (open === undefined || reserved === undefined)
+        return undefined;
+    // The status example answers `done`, the schema names it `finished` (§6): read either.
+    return { open, reserved, done: num(data.done) ?? num(data.finished) ?? 0 };
+}
+/** The documented error body `{"code": 400, "message": "…"}`, or the raw text. */
+function errorText(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const message = squish_wire_text(parsed?.message);
+        if (message)
+            return message;
+    }
+    catch {
+        // not JSON: keep the text
+    }
+    return body.trim();
+}
+function squish_wire_text(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value === 'object')
+        return undefined;
+    return String(value);
+}
+function num(value) {
+    if (value === undefined || value === null || value === '' || typeof value === 'boolean') {
+        return undefined;
+    }
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/results.ts
+// Per-test results from Test Center's Test Results API (`/api/v1`, vendor-apis/squish-test-center.md
+// §5). The vendor documents the model (Batch → Report → Tests → Events, `project0`/`batch0`,
+// result codes) but not the individual paths in any page we could check, so every path and
+// query name lives in RESULTS_API below and nowhere else: change them here once confirmed
+// against a released server. Answers are read leniently (a bare list or `{<name>: [...]}`).
+
+const RESULTS_API = {
+    tests: '/api/v1/tests',
+    reports: '/api/v1/reports',
+    events: '/api/v1/events',
+    project: 'project0',
+    batch: 'batch0',
+    eventType: 'type',
+};
+/** Event types that explain a test that did not pass. */
+const PROBLEM_EVENTS = ['FAIL', 'ERROR', 'FATAL', 'XPASS', 'WARNING'];
+const ERROR_EVENTS = new Set(['ERROR', 'FATAL']);
+const results_RESULT_CODES = {
+    0: 'FAIL',
+    1: 'XPASS',
+    3: 'XFAIL',
+    7: 'PASS',
+    15: 'SKIPPED',
+    31: 'NONE',
+};
+const results_RESULT_NAMES = new Set(Object.values(results_RESULT_CODES));
+/** The result of a test item: by name when given, else by code; undefined when unknown. */
+function resultOf(name, code) {
+    const upper = squish_wire_text(name)?.trim().toUpperCase();
+    if (upper && results_RESULT_NAMES.has(upper))
+        return upper;
+    const n = num(code);
+    if (n !== undefined && n in results_RESULT_CODES)
+        return results_RESULT_CODES[n];
+    // Some answers may carry the name in the `result` field itself.
+    const fromCode = squish_wire_text(code)?.trim().toUpperCase();
+    return fromCode && results_RESULT_NAMES.has(fromCode) ? fromCode : undefined;
+}
+/**
+ * §5 table: FAIL → failed (error when the test logged ERROR/FATAL: the script broke, not an
+ * assertion), XPASS → failed (an unexpected pass is a failure), XFAIL → passed (an expected
+ * failure), PASS → passed, SKIPPED → skipped, NONE → skipped with reason "no result" (a
+ * TestRelay choice). An unknown result is an error rather than a guess.
+ */
+function results_caseStatusOf(result, hasErrorEvents) {
+    switch (result) {
+        case 'FAIL':
+            return hasErrorEvents ? { status: 'error', reason: 'Script error' } : { status: 'failed' };
+        case 'XPASS':
+            return { status: 'failed', reason: 'Unexpected pass (XPASS)' };
+        case 'XFAIL':
+        case 'PASS':
+            return { status: 'passed' };
+        case 'SKIPPED':
+            return { status: 'skipped', reason: 'Skipped' };
+        case 'NONE':
+            return { status: 'skipped', reason: 'No result' };
+        default:
+            return { status: 'error', reason: 'Test Center reported a result TestRelay does not know' };
+    }
+}
+/** The items of a list answer: a bare array, or the array under `key`. */
+function listOf(raw, key) {
+    const list = Array.isArray(raw) ? raw : raw?.[key];
+    if (!Array.isArray(list)) {
+        throw new Error(`the Results API answered without a "${key}" list`);
+    }
+    return list.filter((item) => !!item && typeof item === 'object');
+}
+function normalizeItems(raw) {
+    return listOf(raw, 'tests')
+        .map((item) => ({
+        id: squish_wire_text(item.id) ?? '',
+        typename: (squish_wire_text(item.typename) ?? squish_wire_text(item.type) ?? '').toLowerCase(),
+        name: squish_wire_text(item.name) ?? '',
+        parent: squish_wire_text(item.parent) || undefined,
+        report: squish_wire_text(item.report) || undefined,
+        result: resultOf(item.result_name, item.result),
+        rawResult: squish_wire_text(item.result_name) ?? squish_wire_text(item.result),
+        durationMs: num(item.duration),
+    }))
+        .filter((item) => item.id !== '');
+}
+function normalizeEvents(raw) {
+    return listOf(raw, 'events')
+        .map((item) => ({
+        test: squish_wire_text(item.test) ?? '',
+        type: (squish_wire_text(item.type) ?? '').toUpperCase(),
+        message: squish_wire_text(item.message) ?? '',
+        detail: squish_wire_text(item.detail) ?? '',
+        location: squish_wire_text(item.location) ?? '',
+    }))
+        .filter((event) => event.test !== '');
+}
+function normalizeReports(raw) {
+    return listOf(raw, 'reports')
+        .map((item) => ({
+        id: squish_wire_text(item.id) ?? '',
+        labels: (Array.isArray(item.labels) ? item.labels : [])
+            .filter((label) => !!label && typeof label === 'object')
+            .map((label) => ({ key: squish_wire_text(label.key) ?? '', value: squish_wire_text(label.value) ?? '' }))
+            .filter((label) => label.key !== '' && !label.key.startsWith('.')),
+    }))
+        .filter((report) => report.id !== '');
+}
+/**
+ * Test cases of a batch as suites: one suite per test suite and report (a report is one
+ * configuration, e.g. OS=Linux, so the same test may appear once per report). Test cases are
+ * the `testcase` items; deeper items (BDD scenarios, steps) only contribute their events.
+ */
+function suitesFromResults(items, events, reports) {
+    const byId = new Map(items.map((item) => [item.id, item]));
+    let cases = items.filter((item) => item.typename === 'testcase');
+    if (cases.length === 0) {
+        // No testcase level (e.g. a JUnit upload with another hierarchy): take the leaves.
+        const parents = new Set(items.map((item) => item.parent).filter(Boolean));
+        cases = items.filter((item) => !parents.has(item.id));
+    }
+    const caseIds = new Set(cases.map((item) => item.id));
+    const eventsByCase = new Map();
+    for (const event of events) {
+        const owner = ownerCase(event.test, byId, caseIds);
+        if (owner)
+            eventsByCase.set(owner, [...(eventsByCase.get(owner) ?? []), event]);
+    }
+    const labelsOf = new Map(reports.map((report) => [report.id, report.labels]));
+    const suites = new Map();
+    for (const item of cases) {
+        const suiteItem = enclosingSuite(item, byId);
+        const labels = (item.report && labelsOf.get(item.report)) || [];
+        const labelText = labels.map((label) => `${label.key}=${label.value}`).join(', ');
+        const suiteName = `${suiteItem?.name || 'Test Center'}${labelText ? ` [${labelText}]` : ''}`;
+        const key = `${item.report ?? ''}\u0000${suiteItem?.id ?? ''}\u0000${suiteName}`;
+        const suite = suites.get(key) ?? { name: suiteName, cases: [] };
+        suite.cases.push(testCaseOf(item, suiteName, eventsByCase.get(item.id) ?? []));
+        suites.set(key, suite);
+    }
+    return [...suites.values()];
+}
+function testCaseOf(item, suiteName, events) {
+    const hasErrorEvents = events.some((event) => ERROR_EVENTS.has(event.type));
+    const { status, reason } = results_caseStatusOf(item.result, hasErrorEvents);
+    const testCase = {
+        name: item.name || `test ${item.id}`,
+        classname: suiteName,
+        status,
+        durationSeconds: item.durationMs !== undefined ? item.durationMs / 1000 : undefined,
+        properties: { 'squish.result': item.result ?? item.rawResult ?? 'unknown' },
+    };
+    if (status === 'passed')
+        return testCase;
+    // The event that says most: errors first for an errored test, failures for a failed one.
+    const preferred = status === 'error'
+        ? ['ERROR', 'FATAL', 'FAIL']
+        : status === 'failed'
+            ? ['FAIL', 'XPASS', 'ERROR', 'FATAL']
+            : ['WARNING'];
+    const event = preferred
+        .map((type) => events.find((candidate) => candidate.type === type))
+        .find((candidate) => candidate !== undefined);
+    testCase.message = event?.message || reason;
+    const details = [
+        event?.detail,
+        event?.location ? `at ${event.location}` : undefined,
+        ...events
+            .filter((other) => other !== event && other.type !== 'WARNING')
+            .map((other) => `${other.type}: ${other.message}${other.detail ? ` — ${other.detail}` : ''}`),
+    ].filter((line) => !!line);
+    if (details.length > 0)
+        testCase.details = details.join('\n');
+    // A skip says why it has no result before what the test logged.
+    if (event && reason && status === 'skipped')
+        testCase.message = `${reason}: ${event.message}`;
+    return testCase;
+}
+/** The test case an item belongs to (itself, or its nearest testcase ancestor). */
+function ownerCase(id, byId, caseIds) {
+    let current = id;
+    for (let depth = 0; current && depth < 64; depth++) {
+        if (caseIds.has(current))
+            return current;
+        current = byId.get(current)?.parent;
+    }
+    return undefined;
+}
+function enclosingSuite(item, byId) {
+    let current = item.parent ? byId.get(item.parent) : undefined;
+    for (let depth = 0; current && depth < 64; depth++) {
+        if (current.typename === 'testsuite')
+            return current;
+        current = current.parent ? byId.get(current.parent) : undefined;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/status.ts
+// Test Center's execution counts mapped onto the neutral model (vendor-apis/squish-test-center.md
+// §4-§5): when a plan is done, when its result counts have settled, and what they say.
+/** Done when no execution is open or reserved any more (§4, the completion rule). */
+function status_snapshotOf(counts, raw) {
+    if (!counts) {
+        const shown = (raw ?? '').replace(/\s+/g, ' ').slice(0, 80);
+        return { done: false, status: 'unreadable status', unknownStatus: shown || 'empty answer' };
+    }
+    const { open, reserved, done } = counts;
+    const total = open + reserved + done;
+    const finished = open === 0 && reserved === 0;
+    // No execution reserved yet: nobody works on the plan (no worker, or none matching).
+    const status = finished
+        ? 'done'
+        : reserved === 0 && done === 0
+            ? 'waiting for a worker'
+            : 'in progress';
+    return {
+        counts,
+        done: finished,
+        status,
+        detail: `${open} open, ${reserved} running, ${done} done`,
+        progress: total > 0 ? done / total : undefined,
+    };
+}
+/** How long unchanged counts that leave results unaccounted for must stay unchanged. */
+const SETTLE_STABLE_MS = 10_000;
+/**
+ * Whether the result counts read after completion can be trusted (§4 step 3). Results are
+ * uploaded apart from `finished`, so they can lag behind it. Settled when there are at least
+ * as many results as finished executions, and either
+ *  - every result is accounted for as passed, failed or skipped: nothing can be pending,
+ *    whichever way `count` is meant (results received, or tests planned: unconfirmed), or
+ *  - the counts have not changed for SETTLE_STABLE_MS: the rest are results that are neither
+ *    (Squish NONE) — or, if `count` means planned tests, results that are very late.
+ * The caller bounds the reads; what is still missing then is reported as missing.
+ */
+function isSettled(current, unchangedForMs, doneExecutions) {
+    if (current.count < doneExecutions)
+        return false;
+    const accounted = current.passes + current.failed + current.skipped;
+    return accounted >= current.count || unchangedForMs >= SETTLE_STABLE_MS;
+}
+function sameCounts(a, b) {
+    return (a.passes === b.passes && a.failed === b.failed && a.skipped === b.skipped && a.count === b.count);
+}
+/**
+ * Totals from the plan counts. Results Test Center counts but files under none of the three
+ * (NONE) count as skipped ("no result"); finished executions without a result count as errors,
+ * so the totals never claim more passed tests than ran.
+ */
+function summarizeCounts(counts, doneExecutions) {
+    const noResult = Math.max(0, counts.count - counts.passes - counts.failed - counts.skipped);
+    const missing = Math.max(0, doneExecutions - counts.count);
+    return {
+        missing,
+        noResult,
+        totals: {
+            total: counts.count + missing,
+            passed: counts.passes,
+            failed: counts.failed + missing,
+            errors: missing,
+            skipped: counts.skipped + noResult,
+        },
+    };
+}
+/**
+ * §5: failed when a test failed; error when no result arrived, or fewer results than finished
+ * executions; passed otherwise. A plan where nothing passed (all skipped or without result) is
+ * an empty run: no verdict, so the failOnEmpty rule decides.
+ */
+function verdictOf(counts, summary) {
+    if (counts.failed > 0)
+        return 'failed';
+    if (counts.count === 0 || summary.missing > 0)
+        return 'error';
+    if (counts.passes === 0)
+        return undefined;
+    return 'passed';
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/errors.ts
+// Test Center's errors in plain words: auth and access problems, unknown plans and templates,
+// and why the Results API gave no per-test results. Messages quote the server's own text
+// (already redacted by the HTTP client) and name the input to check.
+
+
+
+// Error 1006, seen on REST paths without the AutomationToken (§2): surfaced verbatim.
+const ONLY_KNOWN_CLIENTS = /Only known clients permitted for REST access/i;
+function explainLookup(error, project, title, byToken) {
+    if (!(error instanceof VendorHttpError))
+        return error;
+    const said = errorText(error.body);
+    if (error.status === 404) {
+        return new Error(`Test Center has no test plan template titled "${title}" in project "${project}" (HTTP 404${said ? `: ${said}` : ''}). ` +
+            'Check project and planTitle, or set planId to the template id.');
+    }
+    if (error.status === 400) {
+        // Test Center does not document what a title matching several templates gives; a
+        // server that refuses says why in its message, which we pass on as is.
+        return new Error(`Test Center could not look up template "${title}" in project "${project}" (HTTP 400: ${said}). ` +
+            'If several templates share that title, set planId to the one to run.');
+    }
+    return explain(error, `looking up template "${title}"`, byToken);
+}
+function explainPlanError(error, id, input, byToken) {
+    // An unknown plan id is a 400, never a 404 (§6).
+    if (error instanceof VendorHttpError && (error.status === 400 || error.status === 404)) {
+        const said = errorText(error.body);
+        const what = input === 'planId' ? 'a test plan template id' : 'a test plan execution (instance) id';
+        return new Error(`Test Center has no test plan ${id} (HTTP ${error.status}${said ? `: ${said}` : ''}). Check ${input}: it takes ${what}.`);
+    }
+    return explain(error, `reading test plan ${id}`, byToken);
+}
+/** Auth and access problems in plain words; anything else unchanged. */
+function explain(error, doing, byToken) {
+    if (!(error instanceof VendorHttpError))
+        return error;
+    const said = errorText(error.body);
+    if (ONLY_KNOWN_CLIENTS.test(error.body)) {
+        return new Error(`Test Center refused ${doing}: "${said}" (HTTP ${error.status}).`);
+    }
+    if (error.status === 401) {
+        return new Error(`Test Center rejected the ${byToken ? 'access token' : 'user name and password'} (HTTP 401${said ? `: ${said}` : ''}). ` +
+            `Check ${byToken ? 'apiKey (a Test Center access token)' : 'username and password'}.`);
+    }
+    if (error.status === 403) {
+        return new Error(`Test Center refused ${doing} (HTTP 403${said ? `: ${said}` : ''}): ` +
+            `the ${byToken ? "token's owner" : 'user'} needs access to the project (and upload rights).`);
+    }
+    return error;
+}
+function resultsProblem(error, hasAutomationToken) {
+    if (!(error instanceof VendorHttpError))
+        return error.message;
+    const said = errorText(error.body);
+    if (ONLY_KNOWN_CLIENTS.test(error.body)) {
+        return hasAutomationToken
+            ? `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`
+            : `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`;
+    }
+    if (error.status === 404) {
+        return `the server has no Results API (HTTP 404 on ${RESULTS_API.tests}; older Test Center versions lack it)`;
+    }
+    if (error.status === 401 || error.status === 403) {
+        return `the Results API refused the credentials (HTTP ${error.status}${said ? `: ${said}` : ''})`;
+    }
+    return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/source.ts
+// Squish Test Center as a TestRelay source: find the test plan template, start an execution
+// instance of it, wait until every execution is worked off, let the result counts settle,
+// and collect per-test results from the Results API where the server offers them.
+
+
+
+
+
+const EXECUTION_API = '/execution/v1';
+// Results can arrive after `finished` (§4 step 3): read the counts again for at most this long.
+const SETTLE_MAX_MS = 60_000;
+const SETTLE_INTERVAL_MS = 5_000;
+class SquishSource {
+    settings;
+    http;
+    logger;
+    redactor;
+    clock;
+    displayName = 'Squish Test Center';
+    // The reference gives no rate limit; a self-hosted server should not be polled faster.
+    minPollIntervalMs = 5_000;
+    get planLabel() {
+        const { planId, squish } = this.settings;
+        return planId
+            ? `template ${planId}`
+            : `template "${squish.planTitle}" in project ${squish.project}`;
+    }
+    instances = new Map();
+    constructor(settings, http, logger, redactor, clock = systemClock) {
+        this.settings = settings;
+        this.http = http;
+        this.logger = logger;
+        this.redactor = redactor;
+        this.clock = clock;
+    }
+    previewTrigger() {
+        const { planId, squish } = this.settings;
+        const templateId = planId
+            ? Number(planId)
+            : `<id of template "${squish.planTitle}" in project "${squish.project}", looked up first>`;
+        return {
+            method: 'POST',
+            url: this.http.url(`${EXECUTION_API}/executeplan`),
+            body: this.triggerBody(templateId),
+        };
+    }
+    triggerBody(templateId) {
+        const { title, batch, scheduleTime, linkedRepos } = this.settings.squish;
+        const body = { templateId, title, batch };
+        // With a time and linked repositories, Test Center runs the scripts itself (§4 mode 1).
+        if (scheduleTime !== undefined)
+            body.time = scheduleTime;
+        if (linkedRepos.length > 0)
+            body.linkedRepos = linkedRepos;
+        return body;
+    }
+    async trigger(signal) {
+        const template = await this.findTemplate(signal);
+        let raw;
+        try {
+            // Answers 201 (200 accepted too: any 2xx is a success to the HTTP client).
+            raw = await this.http.json({
+                method: 'POST',
+                path: `${EXECUTION_API}/executeplan`,
+                body: this.triggerBody(Number(template.id)),
+                idempotent: false,
+                signal,
+            });
+        }
+        catch (error) {
+            throw explain(error, `starting template ${template.id}`, this.byToken());
+        }
+        const plan = normalizePlan(raw);
+        if (plan.type && plan.type !== 'instance') {
+            this.logger.warn(`Test Center answered executeplan with a test plan of type "${plan.type}", not "instance"; waiting on ${plan.id} anyway.`);
+        }
+        const info = {
+            project: plan.project || template.project,
+            batch: plan.batchName || this.settings.squish.batch,
+            title: plan.title || this.settings.squish.title,
+            startedAt: plan.serverTime,
+        };
+        this.instances.set(plan.id, info);
+        this.logger.info(`Test Center started test plan ${plan.id} "${info.title}" from template ${template.id} ` +
+            `"${template.title}" in project ${info.project}; results go to batch "${info.batch}".`);
+        return this.handleOf(plan.id, info);
+    }
+    async attach(runId, signal) {
+        const plan = await this.fetchPlan(runId, signal, 'runId');
+        if (plan.type === 'template') {
+            throw new Error(`Test Center test plan ${runId} is a template, not a plan execution: set planId ${runId} to start it, ` +
+                'or runId to the id of an execution (instance) of it.');
+        }
+        const info = {
+            project: plan.project,
+            batch: plan.batchName,
+            title: plan.title,
+        };
+        this.instances.set(plan.id, info);
+        return this.handleOf(plan.id, info);
+    }
+    async poll(handle, signal) {
+        let raw;
+        try {
+            raw = await this.http.json({
+                method: 'GET',
+                path: `${EXECUTION_API}/status/${encodeURIComponent(handle.runId)}`,
+                // Capability filters narrow the counts to the executions that require them, so
+                // completion then only covers those executions (§4: without filters, all of them).
+                query: Object.fromEntries(this.settings.squish.capabilities),
+                idempotent: true,
+                signal,
+            });
+        }
+        catch (error) {
+            throw explainPlanError(error, handle.runId, 'runId', this.byToken());
+        }
+        return status_snapshotOf(normalizeStatus(raw), JSON.stringify(raw));
+    }
+    async collect(handle, last, signal) {
+        const doneExecutions = last.counts?.done ?? 0;
+        const { plan, settled, waitedMs, completedAt } = await this.settle(handle.runId, doneExecutions, signal);
+        const info = this.infoOf(handle.runId, plan);
+        const summary = summarizeCounts(plan.counts, doneExecutions);
+        const result = this.baseResult(handle, info);
+        result.state = 'completed';
+        result.verdict = verdictOf(plan.counts, summary);
+        result.reportedCounts = summary.totals;
+        if (info.startedAt !== undefined && completedAt !== undefined) {
+            result.durationSeconds = Math.max(0, (completedAt - info.startedAt) / 1000);
+        }
+        const notes = [];
+        const waited = `${Math.round(waitedMs / 1000)}s`;
+        if (plan.counts.count === 0 && doneExecutions === 0) {
+            notes.push(`Test plan ${handle.runId} has no test executions${this.filterNote()}, and no results.`);
+        }
+        else if (summary.missing > 0) {
+            notes.push(`${summary.missing} of ${doneExecutions} finished test executions have no result in Test Center ` +
+                `after waiting ${waited} (an execution that finished with an error uploads none).`);
+        }
+        else if (!settled) {
+            notes.push(`The result counts were still changing after waiting ${waited}; they may be incomplete.`);
+        }
+        // Results missing or still changing: worth a warning, not only a line in the summary.
+        for (const note of notes)
+            this.logger.warn(note);
+        if (plan.counts.count > 0) {
+            const perTest = await this.fetchResults(info, plan.counts.count, signal);
+            if ('suites' in perTest) {
+                result.suites = perTest.suites;
+            }
+            else {
+                const note = `Per-test results were not available: ${perTest.reason}. The totals come from the test plan's counts.`;
+                this.logger.warn(note);
+                notes.push(note);
+            }
+        }
+        if (notes.length > 0)
+            result.message = this.redactor.redact(notes.join(' '));
+        return result;
+    }
+    partial(handle, last) {
+        const result = this.baseResult(handle, this.instances.get(handle.runId));
+        result.state = 'timed_out';
+        const counts = last?.counts;
+        result.message =
+            `${this.noStopApi(handle)}` +
+                (counts
+                    ? ` At the last check: ${counts.open} open, ${counts.reserved} running, ${counts.done} done${this.filterNote()}.`
+                    : '');
+        return result;
+    }
+    async cancel(handle, signal) {
+        // Nothing to ask the server: the Execution API has no stop, cancel or delete (§4). Only
+        // the link is worth a request, when the caller does not have it (the CLI's cancel).
+        if (!handle.runUrl && !this.instances.has(handle.runId)) {
+            try {
+                const plan = await this.fetchPlan(handle.runId, signal, 'runId');
+                handle = { ...handle, runUrl: this.runUrl(plan.project) };
+            }
+            catch (error) {
+                this.logger.debug(`Could not read test plan ${handle.runId}: ${error.message}`);
+            }
+        }
+        return { stopped: false, message: this.noStopApi(handle) };
+    }
+    noStopApi(handle) {
+        const url = handle.runUrl ?? this.runUrlOf(handle.runId);
+        return (`Squish Test Center has no API to stop a plan execution: test plan ${handle.runId} goes on there` +
+            `${url ? ` (${url})` : ''}.`);
+    }
+    handleOf(runId, info) {
+        return { runId, runUrl: this.runUrl(info.project), title: info.title || undefined };
+    }
+    /**
+     * The link printed for a plan execution. The Test Center pages we could read document no
+     * web-UI address for a test plan or an instance (the simulator's /testplans/{id} page is its
+     * own invention), so we link to what the vendor does document: the project's address on the
+     * server (`<server>/project/<project>`, as squishrunner's testcenter report generator uses
+     * it), where the batch named in the log holds the results. The server root when the project
+     * is unknown.
+     */
+    runUrl(project) {
+        const base = this.http.url('');
+        return project ? `${base}/project/${encodeURIComponent(project)}` : `${base}/`;
+    }
+    runUrlOf(runId) {
+        const info = this.instances.get(runId);
+        return info ? this.runUrl(info.project) : undefined;
+    }
+    infoOf(runId, plan) {
+        const known = this.instances.get(runId);
+        const info = {
+            project: known?.project || plan.project,
+            batch: known?.batch || plan.batchName || this.settings.squish.batch,
+            title: known?.title || plan.title,
+            startedAt: known?.startedAt,
+        };
+        this.instances.set(runId, info);
+        return info;
+    }
+    filterNote() {
+        const capabilities = this.settings.squish.capabilities;
+        return capabilities.length > 0
+            ? ` (executions requiring ${capabilities.map(([key, value]) => `${key}=${value}`).join(', ')})`
+            : '';
+    }
+    /** The template to start: by id, or looked up by project and title; always a template. */
+    async findTemplate(signal) {
+        const { planId, squish } = this.settings;
+        if (planId) {
+            const plan = await this.fetchPlan(planId, signal, 'planId');
+            if (plan.type === 'instance') {
+                throw new Error(`Test Center test plan ${planId} is an instance (a plan execution), not a template: ` +
+                    `set planId to a template id, or runId ${planId} to wait for that execution.`);
+            }
+            if (plan.type !== 'template') {
+                throw new Error(`Test Center test plan ${planId} is of type "${plan.type}", not a template: set planId to a template id.`);
+            }
+            return plan;
+        }
+        const project = squish.project ?? '';
+        const title = squish.planTitle ?? '';
+        let raw;
+        try {
+            raw = await this.http.json({
+                method: 'GET',
+                path: `${EXECUTION_API}/testplans`,
+                query: { project, title, type: 'template' },
+                idempotent: true,
+                signal,
+            });
+        }
+        catch (error) {
+            throw explainLookup(error, project, title, this.byToken());
+        }
+        // The lookup answers one object (§6); a list would mean several matches.
+        if (Array.isArray(raw)) {
+            const ids = listOf(raw, 'testplans')
+                .map((item) => String(item.id))
+                .join(', ');
+            throw new Error(`Several Test Center templates are titled "${title}" in project "${project}" (ids ${ids}): set planId to the one to run.`);
+        }
+        const plan = normalizePlan(raw);
+        if (plan.type !== 'template') {
+            throw new Error(`Test Center's lookup of "${title}" in project "${project}" found test plan ${plan.id} of type "${plan.type}", not a template: set planId to the template id.`);
+        }
+        if (plan.title !== title) {
+            this.logger.info(`planTitle "${title}" matched template ${plan.id} "${plan.title}".`);
+        }
+        if (!plan.project)
+            plan.project = project;
+        return plan;
+    }
+    async fetchPlan(id, signal, input) {
+        try {
+            const raw = await this.http.json({
+                method: 'GET',
+                path: `${EXECUTION_API}/testplans/${encodeURIComponent(id)}`,
+                idempotent: true,
+                signal,
+            });
+            return normalizePlan(raw);
+        }
+        catch (error) {
+            throw explainPlanError(error, id, input, this.byToken());
+        }
+    }
+    /** Reads the plan's counts until they settle (status.ts isSettled), for a bounded time. */
+    async settle(runId, doneExecutions, signal) {
+        const started = this.clock.now();
+        const interval = typeof this.settings.pollInterval === 'number'
+            ? Math.min(SETTLE_INTERVAL_MS, this.settings.pollInterval)
+            : SETTLE_INTERVAL_MS;
+        let previous;
+        let unchangedSince = started;
+        let announced = false;
+        // Server time of the first read, right after completion: the end of the run (later reads
+        // only wait for results).
+        let completedAt;
+        for (;;) {
+            const plan = await this.fetchPlan(runId, signal, 'runId');
+            completedAt ??= plan.serverTime;
+            const now = this.clock.now();
+            if (!previous || !sameCounts(plan.counts, previous.counts))
+                unchangedSince = now;
+            if (isSettled(plan.counts, previous ? now - unchangedSince : 0, doneExecutions)) {
+                return { plan, settled: true, waitedMs: now - started, completedAt };
+            }
+            if (now - started + interval > SETTLE_MAX_MS) {
+                return { plan, settled: false, waitedMs: now - started, completedAt };
+            }
+            if (!announced) {
+                this.logger.info(plan.counts.count < doneExecutions
+                    ? `Waiting for Test Center to receive all results: ${plan.counts.count} so far for ${doneExecutions} finished executions.`
+                    : `Waiting for Test Center's result counts to settle (${plan.counts.count} results, not all passed, failed or skipped yet).`);
+                announced = true;
+            }
+            previous = plan;
+            await this.clock.sleep(interval, signal);
+        }
+    }
+    /** Per-test suites, or why there are none; never throws except on abort. */
+    async fetchResults(info, expected, signal) {
+        if (!info.project || !info.batch) {
+            return { reason: 'Test Center did not name the project and batch of this test plan' };
+        }
+        const query = { [RESULTS_API.project]: info.project, [RESULTS_API.batch]: info.batch };
+        const token = this.settings.squish.automationToken;
+        const headers = token ? { AutomationToken: token } : undefined;
+        const get = (path, extra = {}) => this.http.json({
+            method: 'GET',
+            path,
+            query: { ...query, ...extra },
+            headers,
+            idempotent: true,
+            signal,
+        });
+        let items;
+        try {
+            items = normalizeItems(await get(RESULTS_API.tests));
+        }
+        catch (error) {
+            if (isAbortError(error) || signal.aborted)
+                throw error;
+            return { reason: resultsProblem(error, !!this.settings.squish.automationToken) };
+        }
+        // Labels and messages refine the picture; without them the statuses still hold.
+        const optional = async (load, fallback) => {
+            try {
+                return await load();
+            }
+            catch (error) {
+                if (isAbortError(error) || signal.aborted)
+                    throw error;
+                this.logger.debug(`Results API: ${error.message}`);
+                return fallback;
+            }
+        };
+        const reports = await optional(async () => normalizeReports(await get(RESULTS_API.reports)), []);
+        const events = await optional(async () => normalizeEvents(await get(RESULTS_API.events, { [RESULTS_API.eventType]: PROBLEM_EVENTS.join(',') })), []);
+        const suites = suitesFromResults(items, events, reports);
+        const found = suites.reduce((sum, suite) => sum + suite.cases.length, 0);
+        if (found !== expected) {
+            // A batch is shared by whatever is uploaded into it: more tests than the plan counted
+            // means other runs' results are in it too; fewer means the Results API is behind.
+            return {
+                reason: found > expected
+                    ? `batch "${info.batch}" holds ${found} test results, more than the ${expected} of this test plan (results of other runs share the batch; use a batch of its own)`
+                    : `the Results API lists ${found} of the ${expected} results of batch "${info.batch}"`,
+            };
+        }
+        return { suites };
+    }
+    byToken() {
+        return !!this.settings.apiKey;
+    }
+    baseResult(handle, info) {
+        const title = info?.title || handle.title || `Test plan ${handle.runId}`;
+        return {
+            vendor: 'squish',
+            runId: handle.runId,
+            runUrl: handle.runUrl,
+            title,
+            state: 'completed',
+            suites: [],
+            links: handle.runUrl
+                ? [
+                    {
+                        label: `Test Center project${info?.project ? ` ${info.project}` : ''}`,
+                        url: handle.runUrl,
+                    },
+                ]
+                : [],
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/index.ts
+// Squish Test Center: from settings to a ready Source (the registry in ../index.ts calls this).
+
+
+
+/** `Token <token>`, or Basic with user:password (§2); settings guarantee one of them. */
+function squishAuthHeaders(settings) {
+    if (settings.apiKey)
+        return { Authorization: `Token ${settings.apiKey}` };
+    const basic = Buffer.from(`${settings.squish.username ?? ''}:${settings.squish.password ?? ''}`);
+    return { Authorization: `Basic ${basic.toString('base64')}` };
+}
+/** The server address: a URL given with the API prefix still means the server. */
+function squishBaseUrl(baseUrl) {
+    return baseUrl.replace(/\/+$/, '').replace(/\/(execution|api)\/v1$/, '');
+}
+function createSquishSource(settings, deps) {
+    const headers = squishAuthHeaders(settings);
+    // The relay already knows these secrets; a source built another way (the CLI's cancel,
+    // tests) must not leak them either, in whatever form they travel.
+    deps.redactor.add(settings.apiKey);
+    deps.redactor.add(settings.squish.password);
+    deps.redactor.add(settings.squish.automationToken);
+    if (!settings.apiKey)
+        deps.redactor.add(headers.Authorization.slice('Basic '.length));
+    const baseUrl = squishBaseUrl(settings.baseUrl ?? '');
+    if (settings.baseUrl && baseUrl !== settings.baseUrl.replace(/\/+$/, '')) {
+        deps.logger.info(`baseUrl: using the server address ${baseUrl} (the API paths are added to it).`);
+    }
+    const http = createHttpClient({
+        vendor: 'Squish Test Center',
+        baseUrl,
+        headers,
+        redactor: deps.redactor,
+        logger: deps.logger,
+        caCertPath: settings.caCertPath,
+        clock: deps.clock,
+    });
+    return new SquishSource(settings, http, deps.logger, deps.redactor, deps.clock);
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/testsigma/status.ts
 // Testsigma's enums mapped onto the neutral model (vendor-apis/testsigma.md §4).
 const KNOWN_STATUSES = new Set([
@@ -35010,7 +40524,7 @@ const KNOWN_STATUSES = new Set([
 ]);
 const COMPLETED = 'STATUS_COMPLETED';
 /** Only STATUS_COMPLETED ends a run; with auto re-runs, the consolidated status must be done too. */
-function snapshotOf(run) {
+function testsigma_status_snapshotOf(run) {
     const status = run.reRun?.status ?? run.status;
     const done = run.status === COMPLETED &&
         (!run.reRun || run.reRun.status === undefined || run.reRun.status === COMPLETED);
@@ -35019,10 +40533,10 @@ function snapshotOf(run) {
         done,
         status: run.reRun ? `${run.status} (re-run: ${run.reRun.status ?? 'unknown'})` : run.status,
         unknownStatus: KNOWN_STATUSES.has(status) || status === '' ? undefined : status,
-        ...progressOf(run),
+        ...status_progressOf(run),
     };
 }
-function progressOf(run) {
+function status_progressOf(run) {
     const c = run.counts;
     const total = c.total ?? 0;
     if (total <= 0)
@@ -35039,7 +40553,7 @@ function status_finalResultOf(run) {
     return (run.reRun?.result ?? run.result).toUpperCase();
 }
 /** Pass only on SUCCESS (or the docs' spelling PASSED); unknown values are errors. */
-function verdictOf(result) {
+function status_verdictOf(result) {
     switch (result.toUpperCase()) {
         case 'SUCCESS':
         case 'PASSED':
@@ -35053,7 +40567,7 @@ function verdictOf(result) {
             return 'error';
     }
 }
-function caseStatusOf(result) {
+function status_caseStatusOf(result) {
     switch (result.toUpperCase()) {
         case 'SUCCESS':
         case 'PASSED':
@@ -35094,28 +40608,28 @@ function normalizeRun(raw, flavor) {
     const childId = child && typeof child === 'object' ? child.id : child;
     return {
         id: String(id),
-        planId: wire_text(get('executionId') ?? get('testPlanId')),
-        planName: wire_text(planObject?.name),
-        status: wire_text(get('status')) ?? '',
-        result: wire_text(get('result')) ?? '',
-        message: wire_text(get('message')),
-        startTime: num(get('startTime')),
-        endTime: num(get('endTime')),
-        durationMs: num(get('duration')),
+        planId: testsigma_wire_text(get('executionId') ?? get('testPlanId')),
+        planName: testsigma_wire_text(planObject?.name),
+        status: testsigma_wire_text(get('status')) ?? '',
+        result: testsigma_wire_text(get('result')) ?? '',
+        message: testsigma_wire_text(get('message')),
+        startTime: wire_num(get('startTime')),
+        endTime: wire_num(get('endTime')),
+        durationMs: wire_num(get('duration')),
         counts: {
-            total: num(get('totalCount')),
-            passed: num(get('passedCount')),
-            failed: num(get('failedCount')),
-            aborted: num(get('abortedCount')),
-            stopped: num(get('stoppedCount')),
-            notExecuted: num(get('notExecutedCount')),
-            queued: num(get('queuedCount')),
+            total: wire_num(get('totalCount')),
+            passed: wire_num(get('passedCount')),
+            failed: wire_num(get('failedCount')),
+            aborted: wire_num(get('abortedCount')),
+            stopped: wire_num(get('stoppedCount')),
+            notExecuted: wire_num(get('notExecutedCount')),
+            queued: wire_num(get('queuedCount')),
         },
         reRun: reRunEnabled
             ? {
-                status: wire_text(get('consolidatedStatus')),
-                result: wire_text(get('consolidatedResult')),
-                childRunId: wire_text(childId),
+                status: testsigma_wire_text(get('consolidatedStatus')),
+                result: testsigma_wire_text(get('consolidatedResult')),
+                childRunId: testsigma_wire_text(childId),
             }
             : undefined,
     };
@@ -35127,19 +40641,19 @@ function normalizeTestCaseResults(raw) {
     return list
         .filter((item) => !!item && typeof item === 'object')
         .map((item) => ({
-        testCaseName: wire_text(item.testCaseName) ?? '',
-        result: wire_text(item.result) ?? '',
-        testSuiteName: wire_text(item.testSuiteName),
-        machineTitle: wire_text(item.machineTitle),
+        testCaseName: testsigma_wire_text(item.testCaseName) ?? '',
+        result: testsigma_wire_text(item.result) ?? '',
+        testSuiteName: testsigma_wire_text(item.testSuiteName),
+        machineTitle: testsigma_wire_text(item.machineTitle),
     }))
         .filter((item) => item.testCaseName !== '');
 }
-function wire_text(value) {
+function testsigma_wire_text(value) {
     if (value === undefined || value === null)
         return undefined;
     return String(value);
 }
-function num(value) {
+function wire_num(value) {
     if (value === undefined || value === null || value === '')
         return undefined;
     const n = Number(value);
@@ -35233,13 +40747,13 @@ class TestsigmaSource {
         const run = await this.fetchRun(handle.runId, signal);
         if (run.planName && !handle.title)
             handle.title = run.planName;
-        return snapshotOf(run);
+        return testsigma_status_snapshotOf(run);
     }
     async collect(handle, last, signal) {
         const run = last.run;
         const result = this.baseResult(handle, run);
         result.state = 'completed';
-        result.verdict = verdictOf(status_finalResultOf(run));
+        result.verdict = status_verdictOf(status_finalResultOf(run));
         const junitSuites = await this.fetchJunit(handle.runId, signal);
         const details = this.flavor === 'cloud' ? await this.fetchTestCaseResults(handle.runId, signal) : [];
         if (junitSuites) {
@@ -35333,8 +40847,21 @@ class TestsigmaSource {
                 this.logger.warn(`Could not download the Testsigma JUnit report: ${error.message}`);
                 return undefined;
             }
-            if (text.startsWith('<'))
-                return parseJunitXml(text, `Testsigma JUnit report of run ${runId}`);
+            if (text.startsWith('<')) {
+                try {
+                    return await parseJunitXml(text, `Testsigma JUnit report of run ${runId}`);
+                }
+                catch (error) {
+                    // A truncated download or an HTML error page: try again, then fall back to the counts.
+                    if (attempt === JUNIT_ATTEMPTS) {
+                        this.logger.warn(`Testsigma's JUnit report could not be read: ${error.message}`);
+                        return undefined;
+                    }
+                    this.logger.debug(`JUnit report unreadable (${error.message}); retrying`);
+                    await this.clock.sleep(JUNIT_RETRY_MS, signal);
+                    continue;
+                }
+            }
             // The report endpoint answers 200 with plain text until the report is ready.
             if (!NOT_COMPLETED_REPORT.test(text) || attempt === JUNIT_ATTEMPTS) {
                 this.logger.warn(`Testsigma's JUnit report is not available: ${text.slice(0, 200)}`);
@@ -35430,7 +40957,7 @@ function refineStatuses(suites, details) {
             const entry = byName.get(testCase.name)?.shift();
             if (!entry)
                 return testCase;
-            const status = caseStatusOf(entry.result);
+            const status = status_caseStatusOf(entry.result);
             if (status === testCase.status)
                 return testCase;
             const reason = entry.result.toUpperCase() === 'STOPPED'
@@ -35448,8 +40975,8 @@ function suitesFromDetails(details, planName) {
         suite.cases.push({
             name: entry.testCaseName,
             classname: entry.testSuiteName,
-            status: caseStatusOf(entry.result),
-            message: caseStatusOf(entry.result) === 'passed' ? undefined : `Testsigma result ${entry.result}`,
+            status: status_caseStatusOf(entry.result),
+            message: status_caseStatusOf(entry.result) === 'passed' ? undefined : `Testsigma result ${entry.result}`,
         });
         suites.set(name, suite);
     }
@@ -35492,6 +41019,8 @@ function applyRerun(first, rerun, childRunId) {
 // The registry of test platforms: from settings to a ready Source.
 
 
+
+
 /** Throws InputError for vendor-specific problems in the settings, before any request. */
 function createSource(settings, deps) {
     switch (settings.vendor) {
@@ -35508,6 +41037,10 @@ function createSource(settings, deps) {
             });
             return new TestsigmaSource(settings, http, deps.logger, deps.clock);
         }
+        case 'sofy':
+            return createSofySource(settings, deps);
+        case 'squish':
+            return createSquishSource(settings, deps);
         default:
             throw new Error(`internal: no source for vendor ${String(settings.vendor)}`);
     }
@@ -35649,7 +41182,19 @@ const FILE_INPUTS = [
     'maxAnnotations',
     'dryRun',
 ];
-const CANCEL_INPUTS = ['vendor', 'baseUrl', 'apiKey', 'runId', 'apiFlavor', 'caCertPath'];
+// What stopping a run needs: the vendor, its address and credentials, the run (and for Sofy,
+// its schedule: planId).
+const CANCEL_INPUTS = [
+    'vendor',
+    'baseUrl',
+    'apiKey',
+    'planId',
+    'runId',
+    'apiFlavor',
+    'caCertPath',
+    'username',
+    'password',
+];
 const COMMANDS = {
     run: {
         summary: 'Trigger a test plan (or attach to a run), wait for it, and relay its results.',
@@ -35680,6 +41225,7 @@ async function runRelay(argv, inputs, command) {
         outputsFile: args.options['outputs-file'],
         summaryFile: args.options['summary-file'],
         verbose: args.options.verbose === 'true',
+        logToStderr: args.options.json === 'true',
     });
     const signal = cancelOnSignals(4500, () => {
         agent.logger.error('Stopping took too long; exiting.');
@@ -35690,7 +41236,11 @@ async function runRelay(argv, inputs, command) {
         outcome = await relay({
             agent,
             signal,
-            createSource: (settings, redactor) => createSource(settings, { logger: agent.logger, redactor }),
+            createSource: (settings, redactor) => createSource(settings, {
+                logger: agent.logger,
+                redactor,
+                downloadFile: (url) => agent.downloadFile(url),
+            }),
         });
     }
     catch (error) {
@@ -35719,15 +41269,20 @@ async function runCancel(argv) {
     });
     try {
         const redactor = new Redactor();
-        const apiKey = agent.input('apiKey');
-        redactor.add(apiKey);
-        agent.maskSecret(apiKey);
+        for (const secret of secretValues((name) => agent.input(name))) {
+            redactor.add(secret);
+            agent.maskSecret(secret);
+        }
         const settings = readSettings((name) => agent.input(name), agent.context());
         if (!settings.vendor)
             throw new InputError('vendor', 'vendor: required to cancel a run, e.g. --vendor testsigma');
         if (!settings.runId)
             throw new InputError('runId', 'runId: required, the id of the run to stop');
-        const source = createSource(settings, { logger: agent.logger, redactor });
+        const source = createSource(settings, {
+            logger: agent.logger,
+            redactor,
+            downloadFile: (url) => agent.downloadFile(url),
+        });
         const report = await source.cancel({ runId: settings.runId }, AbortSignal.timeout(30_000));
         agent.logger.info(report.message);
         return EXIT.ok;

@@ -42,7 +42,9 @@ export class GitHubAgent implements CiAgent {
       repository,
       commit: context.sha || undefined,
       ref: context.ref || undefined,
-      branch: process.env.GITHUB_HEAD_REF || (context.ref?.startsWith('refs/heads/') ? context.ref.slice(11) : undefined),
+      branch:
+        process.env.GITHUB_HEAD_REF ||
+        (context.ref?.startsWith('refs/heads/') ? context.ref.slice(11) : undefined),
       runNumber: context.runNumber ? String(context.runNumber) : undefined,
       runUrl:
         repository && context.runId

@@ -62,7 +62,11 @@ export class TerminalAgent implements CiAgent {
       ci: 'cli',
       repository: env.GITHUB_REPOSITORY ?? env.CI_PROJECT_PATH ?? env.BUILD_REPOSITORY_NAME,
       commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? env.BUILD_SOURCEVERSION,
-      branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || env.BUILD_SOURCEBRANCHNAME,
+      branch:
+        env.GITHUB_HEAD_REF ||
+        env.GITHUB_REF_NAME ||
+        env.CI_COMMIT_REF_NAME ||
+        env.BUILD_SOURCEBRANCHNAME,
       runNumber: env.GITHUB_RUN_NUMBER ?? env.CI_PIPELINE_IID ?? env.BUILD_BUILDNUMBER,
       workflow: env.GITHUB_WORKFLOW ?? env.CI_PROJECT_NAME ?? env.BUILD_DEFINITIONNAME,
       runUrl: env.CI_JOB_URL ?? env.CI_PIPELINE_URL,

@@ -105,7 +105,7 @@ async function runOnVendor(
   const deadline = started + settings.timeoutMs;
   // Starting or finding the run counts against the timeout like the wait itself.
   const untilDeadline = (signal: AbortSignal) =>
-    AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - clock.now()))]);
+    AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.ceil(deadline - clock.now())))]);
 
   const plan = source.planLabel ?? `test plan ${settings.planId}`;
   let handle: RunHandle;

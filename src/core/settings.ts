@@ -283,5 +283,15 @@ export function secretValues(read: InputReader): string[] {
   const username = (read('username') ?? '').trim();
   const password = (read('password') ?? '').trim();
   if (username && password) values.push(Buffer.from(`${username}:${password}`).toString('base64'));
+  // A build URL may be signed (?X-Amz-Signature=…, ?sig=…): its query values are secrets.
+  const appPath = (read('appPath') ?? '').trim();
+  if (/^https?:\/\//i.test(appPath)) {
+    try {
+      for (const value of new URL(appPath).searchParams.values())
+        if (value.length >= 8) values.push(value);
+    } catch {
+      // not a URL after all: nothing to mask
+    }
+  }
   return values;
 }

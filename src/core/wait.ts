@@ -136,7 +136,7 @@ export function nextAutoInterval(input: AutoIntervalInput): number {
 }
 
 function combine(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+  const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 

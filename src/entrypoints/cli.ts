@@ -49,7 +49,19 @@ const FILE_INPUTS = [
   'maxAnnotations',
   'dryRun',
 ];
-const CANCEL_INPUTS = ['vendor', 'baseUrl', 'apiKey', 'runId', 'apiFlavor', 'caCertPath'];
+// What stopping a run needs: the vendor, its address and credentials, the run (and for Sofy,
+// its schedule: planId).
+const CANCEL_INPUTS = [
+  'vendor',
+  'baseUrl',
+  'apiKey',
+  'planId',
+  'runId',
+  'apiFlavor',
+  'caCertPath',
+  'username',
+  'password',
+];
 
 const COMMANDS: Record<string, Command> = {
   run: {
@@ -132,10 +144,10 @@ async function runCancel(argv: string[]): Promise<number> {
     if (!settings.runId)
       throw new InputError('runId', 'runId: required, the id of the run to stop');
     const source = createSource(settings, {
-          logger: agent.logger,
-          redactor,
-          downloadFile: (url) => agent.downloadFile(url),
-        });
+      logger: agent.logger,
+      redactor,
+      downloadFile: (url) => agent.downloadFile(url),
+    });
     const report = await source.cancel({ runId: settings.runId }, AbortSignal.timeout(30_000));
     agent.logger.info(report.message);
     return EXIT.ok;

@@ -1,0 +1,322 @@
+// Sofy as a TestRelay source: optionally upload a build, trigger a scheduled run, poll its
+// status rows, synthesize the test results from them, abort on cancel.
+
+import * as path from 'node:path';
+import { safeUrl } from '../../core/download.js';
+import { VendorHttpError } from '../../core/http.js';
+import type { Logger } from '../../core/logger.js';
+import type { Redactor } from '../../core/redact.js';
+import type { RunResult } from '../../core/result.js';
+import type { Settings } from '../../core/settings.js';
+import type { CancelReport, RunHandle, Source, TriggerPreview } from '../../core/source.js';
+import type { GroupRead, SofyApi } from './api.js';
+import { formatBytes, resolveBuildFile } from './build-file.js';
+import { explainError, explainUploadError, type ErrorContext } from './errors.js';
+import { dedupeRows, mergeRows, suitesOf, type SynthesisOptions } from './junit.js';
+import {
+  groupKind,
+  isFinalGroup,
+  isFinalRow,
+  MAX_HELD_POLLS,
+  rowKind,
+  snapshotOf,
+  type SofySnapshot,
+  verdictOfRows,
+} from './status.js';
+import { appHashOf, groupIdOfTrigger, messageOf, type SofyRow } from './wire.js';
+
+// Calls that only refine the picture (group list, device list) never hold a poll or the
+// results back for long: past this, TestRelay goes on without them.
+const OPTIONAL_CALL_MS = 30_000;
+
+function withTimeout(signal: AbortSignal, ms: number): AbortSignal {
+  return AbortSignal.any([signal, AbortSignal.timeout(ms)]);
+}
+
+export interface SofySourceDependencies {
+  logger: Logger;
+  redactor: Redactor;
+  downloadFile?: (url: string) => Promise<string>;
+}
+
+/** What TestRelay knows of one test run group between polls. */
+interface GroupState {
+  rows: Map<string, SofyRow>;
+  /** Polls in a row where the rows and the group's own status disagree about the end. */
+  held: number;
+  /** Whether the log said that the legacy API does not list the group. */
+  unlistedNoted?: boolean;
+}
+
+export class SofySource implements Source<SofySnapshot> {
+  readonly displayName = 'Sofy';
+  // Sofy documents no rate limit; its own guidance and the reference ask for ≥ 15 s.
+  readonly minPollIntervalMs = 15_000;
+  private readonly groups = new Map<string, GroupState>();
+  private groupListUsable = true;
+  private readonly planId: string;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly api: SofyApi,
+    private readonly deps: SofySourceDependencies,
+    private readonly baseUrl: string,
+    /** Sofy has no page per run: the best honest link is the portal itself. */
+    private readonly portalUrl: string,
+  ) {
+    this.planId = settings.planId ?? '';
+  }
+
+  previewTrigger(): TriggerPreview {
+    const { appHash, appPath } = this.settings.sofy;
+    if (appHash || !appPath) return this.api.previewTrigger(appHash);
+    const name = /^https?:/i.test(appPath)
+      ? path.posix.basename(safeUrl(appPath))
+      : path.basename(appPath);
+    return this.api.previewTrigger(`<app hash from uploading ${name} first>`);
+  }
+
+  async trigger(signal: AbortSignal): Promise<RunHandle> {
+    const appHash = await this.buildToRun(signal);
+    let raw: unknown;
+    try {
+      raw = await this.api.trigger(appHash, signal);
+    } catch (error) {
+      throw explainError(error, this.context({ appHash }));
+    }
+    const groupId = groupIdOfTrigger(raw);
+    if (!groupId) {
+      const said = this.deps.redactor.redact(messageOf(raw) ?? JSON.stringify(raw).slice(0, 200));
+      throw new Error(
+        `Sofy accepted the trigger of ${this.scheduleLabel()} but named no test run group (it said: ${said}). ` +
+          'A run may have started: check Automation › Runs & Results in Sofy.',
+      );
+    }
+    this.deps.logger.info(
+      `Sofy queued test run group ${groupId}. Sofy has no page per run: find it under ` +
+        `Automation › Runs & Results in the Sofy portal (${this.portalUrl}).`,
+    );
+    this.noteLegacyRows();
+    return this.handleOf(groupId);
+  }
+
+  async attach(runId: string, signal: AbortSignal): Promise<RunHandle> {
+    const handle = this.handleOf(runId);
+    const read = await this.read(handle, signal);
+    if (this.api.generation === 'legacy' && read.groupStatus === undefined) {
+      throw new Error(
+        `Sofy lists no test run group ${runId} for ${this.scheduleLabel()}. ` +
+          'Check runId (the group id a trigger reported) and planId (the schedule it belongs to).',
+      );
+    }
+    this.noteLegacyRows();
+    return handle;
+  }
+
+  async poll(handle: RunHandle, signal: AbortSignal): Promise<SofySnapshot> {
+    const read = await this.read(handle, signal);
+    const state = this.stateOf(handle.runId);
+    const rows = [...state.rows.values()];
+    const rowsFinal = rows.length > 0 && rows.every((row) => isFinalRow(rowKind(row.status)));
+    const legacy = this.api.generation === 'legacy';
+    let groupStatus = read.groupStatus;
+    let disagree: boolean;
+    if (legacy) {
+      disagree = !!groupStatus && isFinalGroup(groupKind(groupStatus)) && !rowsFinal;
+      if (groupStatus === undefined && !state.unlistedNoted) {
+        state.unlistedNoted = true;
+        this.deps.logger.info(
+          `Sofy's legacy API does not list test run group ${handle.runId} (yet); waiting for it.`,
+        );
+      }
+    } else {
+      // Every row is final: ask the group list whether more rows are to come (devices that
+      // run one after another may not show rows yet).
+      groupStatus = rowsFinal ? await this.groupListStatus(handle.runId, signal) : undefined;
+      disagree = rowsFinal && groupStatus !== undefined && groupKind(groupStatus) === 'pending';
+    }
+    state.held = disagree ? state.held + 1 : 0;
+    const snapshot = snapshotOf({ rows, groupStatus, groupDecides: legacy, held: state.held });
+    if (snapshot.done && disagree) this.warnDisagreement(handle.runId, groupStatus, rows);
+    return snapshot;
+  }
+
+  async collect(handle: RunHandle, last: SofySnapshot, signal: AbortSignal): Promise<RunResult> {
+    const rows = dedupeRows(last.rows);
+    const result = this.resultOf(handle, rows, {
+      osVersions: await this.osVersions(signal),
+      unfinishedReason: 'when Sofy reported the group finished',
+      unfinishedAs: 'error',
+    });
+    result.verdict = verdictOfRows(rows);
+    if (rows.length === 0) {
+      result.message = `Sofy reported no test runs in test run group ${handle.runId} of ${this.scheduleLabel()}.`;
+    }
+    return result;
+  }
+
+  partial(handle: RunHandle, last: SofySnapshot | undefined): RunResult {
+    const rows = last?.rows ?? [...(this.groups.get(handle.runId)?.rows.values() ?? [])];
+    const result = this.resultOf(handle, rows, { unfinishedReason: 'when the wait ended' });
+    result.state = 'timed_out';
+    return result;
+  }
+
+  async cancel(handle: RunHandle, signal: AbortSignal): Promise<CancelReport> {
+    try {
+      return await this.api.abort(handle.runId, signal);
+    } catch (error) {
+      throw explainError(error, this.context({ groupId: handle.runId }));
+    }
+  }
+
+  /** The app hash to run: appHash as given, or the hash of the build uploaded from appPath. */
+  private async buildToRun(signal: AbortSignal): Promise<string | undefined> {
+    const { appHash, appPath } = this.settings.sofy;
+    const log = this.deps.logger;
+    if (appHash) {
+      log.info(`Running the build with app hash ${appHash} (appHash).`);
+      return appHash;
+    }
+    if (!appPath) {
+      log.info("No appHash or appPath: Sofy runs the latest build of the schedule's application.");
+      return undefined;
+    }
+    const file = await resolveBuildFile(appPath, this.deps, signal);
+    log.info(`Uploading ${file.name} (${formatBytes(file.bytes)}) to Sofy…`);
+    let raw: unknown;
+    try {
+      raw = await this.api.upload(file, signal);
+    } catch (error) {
+      throw explainUploadError(error, file.name);
+    }
+    const hash = appHashOf(raw);
+    if (!hash) {
+      throw new Error(
+        `Sofy accepted the upload of ${file.name} but named no app hash (it said: ` +
+          `${this.deps.redactor.redact(messageOf(raw) ?? 'nothing')}), so the schedule was not started.`,
+      );
+    }
+    log.info(`Uploaded ${file.name}: running the build with app hash ${hash}.`);
+    return hash;
+  }
+
+  private async read(handle: RunHandle, signal: AbortSignal): Promise<GroupRead> {
+    let read: GroupRead;
+    try {
+      read = await this.api.read(handle.runId, signal);
+    } catch (error) {
+      throw explainError(error, this.context({ groupId: handle.runId }));
+    }
+    mergeRows(this.stateOf(handle.runId).rows, read.rows);
+    handle.title ??= read.rows.find((row) => row.schedule)?.schedule;
+    return read;
+  }
+
+  private stateOf(groupId: string): GroupState {
+    let state = this.groups.get(groupId);
+    if (!state) {
+      state = { rows: new Map(), held: 0 };
+      this.groups.set(groupId, state);
+    }
+    return state;
+  }
+
+  /** The group list is an unconfirmed endpoint (§3.3): any trouble and the rows alone decide. */
+  private async groupListStatus(groupId: string, signal: AbortSignal): Promise<string | undefined> {
+    if (!this.api.groupListStatus || !this.groupListUsable) return undefined;
+    try {
+      return await this.api.groupListStatus(groupId, withTimeout(signal, OPTIONAL_CALL_MS));
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // A refusal is for good; a passing fault only for this poll.
+      if (!(error instanceof VendorHttpError) || !error.retryable) this.groupListUsable = false;
+      this.deps.logger.debug(
+        `Sofy's group list gave no status (${(error as Error).message}); the status rows decide.`,
+      );
+      return undefined;
+    }
+  }
+
+  private warnDisagreement(
+    groupId: string,
+    groupStatus: string | undefined,
+    rows: SofyRow[],
+  ): void {
+    if (this.api.generation === 'legacy') {
+      const open = rows.filter((row) => !isFinalRow(rowKind(row.status))).length;
+      this.deps.logger.warn(
+        `Sofy reports test run group ${groupId} "${groupStatus}", but ${open || 'all'} of its test runs ` +
+          `are not final after ${MAX_HELD_POLLS} polls (the legacy API's rows may belong to another ` +
+          'run of the schedule); they count as errors.',
+      );
+    } else {
+      this.deps.logger.warn(
+        `Every test run of Sofy group ${groupId} is final, but Sofy's group list still says ` +
+          `"${groupStatus}" after ${MAX_HELD_POLLS} polls; taking the test runs' word.`,
+      );
+    }
+  }
+
+  private async osVersions(signal: AbortSignal): Promise<Map<string, string> | undefined> {
+    if (!this.api.osVersions) return undefined;
+    try {
+      return await this.api.osVersions(withTimeout(signal, OPTIONAL_CALL_MS));
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // Only an enrichment: the results stand without the OS versions.
+      this.deps.logger.debug(`No device list from Sofy: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private noteLegacyRows(): void {
+    if (this.api.generation !== 'legacy') return;
+    this.deps.logger.info(
+      "Sofy's legacy API gives per-run rows for the schedule, not for one group: TestRelay waits " +
+        "for the group's own status and reads the newest row of each scenario and device.",
+    );
+  }
+
+  private handleOf(groupId: string): RunHandle {
+    return { runId: groupId, runUrl: this.portalUrl };
+  }
+
+  private resultOf(handle: RunHandle, rows: SofyRow[], options: SynthesisOptions): RunResult {
+    const title = handle.title ?? `Sofy schedule ${this.planId}`;
+    return {
+      vendor: 'sofy',
+      runId: handle.runId,
+      runUrl: this.portalUrl,
+      title,
+      state: 'completed',
+      suites: suitesOf(rows, options),
+      // The summary links the run id to runUrl: say plainly that it is not a page of the run.
+      message:
+        `Sofy has no link to a single run: in the Sofy portal, open Automation › Runs & Results ` +
+        `and find test run group ${handle.runId} of ${title}.`,
+      links: [
+        {
+          label: `Sofy portal (no page per run: find group ${handle.runId} under Automation › Runs & Results)`,
+          url: this.portalUrl,
+        },
+      ],
+    };
+  }
+
+  private scheduleLabel(): string {
+    return this.api.generation === 'legacy'
+      ? `ScheduledID ${this.planId}`
+      : `scheduled run ${this.planId}`;
+  }
+
+  private context(extra: Partial<ErrorContext>): ErrorContext {
+    return {
+      generation: this.api.generation,
+      planId: this.planId,
+      baseUrl: this.baseUrl,
+      appHash: this.settings.sofy.appHash,
+      ...extra,
+    };
+  }
+}
