@@ -34,7 +34,9 @@ for (const { entry, out } of bundles) {
     writeFileSync(join(dir, name), asset.source);
   }
   writeFileSync(join(dir, 'licenses.txt'), thirdPartyNotices());
-  console.log(`${entry} → ${out.replace(`${root}/`, '')}/index.js (${Math.round(code.length / 1024)} KiB)`);
+  console.log(
+    `${entry} → ${out.replace(`${root}/`, '')}/index.js (${Math.round(code.length / 1024)} KiB)`,
+  );
 }
 
 /**

@@ -9,10 +9,21 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, '.tmp', 'docs');
 execFileSync(
   process.execPath,
-  [join(root, 'node_modules/typescript/bin/tsc'), 'src/core/inputs.ts', '--outDir', out, '--module', 'nodenext', '--target', 'es2022'],
+  [
+    join(root, 'node_modules/typescript/bin/tsc'),
+    'src/core/inputs.ts',
+    '--outDir',
+    out,
+    '--module',
+    'nodenext',
+    '--target',
+    'es2022',
+  ],
   { cwd: root, stdio: 'inherit' },
 );
-const { INPUTS, OUTPUTS, flagName, envName } = await import(pathToFileURL(join(out, 'inputs.js')).href);
+const { INPUTS, OUTPUTS, flagName, envName } = await import(
+  pathToFileURL(join(out, 'inputs.js')).href
+);
 
 const quote = (text) => JSON.stringify(text);
 const action = readFileSync(join(root, 'action.yml'), 'utf8');
@@ -24,12 +35,19 @@ for (const input of INPUTS) {
   if (input.default !== '') yaml += `    default: ${quote(input.default)}\n`;
 }
 yaml += 'outputs:\n';
-for (const output of OUTPUTS) yaml += `  ${output.name}:\n    description: ${quote(output.description)}\n`;
+for (const output of OUTPUTS)
+  yaml += `  ${output.name}:\n    description: ${quote(output.description)}\n`;
 writeFileSync(join(root, 'action.yml'), `${yaml}${runs}`);
 
 const cell = (text) => text.replace(/\|/g, '\\|');
-const groups = { common: 'all', testsigma: 'Testsigma', sofy: 'Sofy', squish: 'Squish Test Center' };
-let table = '| input | for | default | CLI flag / variable | description |\n| --- | --- | --- | --- | --- |\n';
+const groups = {
+  common: 'all',
+  testsigma: 'Testsigma',
+  sofy: 'Sofy',
+  squish: 'Squish Test Center',
+};
+let table =
+  '| input | for | default | CLI flag / variable | description |\n| --- | --- | --- | --- | --- |\n';
 for (const input of INPUTS) {
   const deflt = input.default ? `\`${input.default}\`` : '';
   table += `| \`${input.name}\` | ${groups[input.group]} | ${deflt} | \`--${flagName(input.name)}\` / \`${envName(input.name)}\` | ${cell(input.description)} |\n`;
@@ -42,6 +60,10 @@ const start = '<!-- inputs:start (npm run docs) -->\n';
 const end = '<!-- inputs:end -->';
 const from = readme.indexOf(start);
 const to = readme.indexOf(end);
-if (from === -1 || to === -1) throw new Error('README.md lacks the inputs:start/inputs:end markers');
-writeFileSync(join(root, 'README.md'), `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+if (from === -1 || to === -1)
+  throw new Error('README.md lacks the inputs:start/inputs:end markers');
+writeFileSync(
+  join(root, 'README.md'),
+  `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`,
+);
 console.log('action.yml and README.md updated from src/core/inputs.ts');
