@@ -64,3 +64,12 @@ export function send(response: ServerResponse, answer: SimResponse): void {
   });
   response.end(body);
 }
+
+/** Escapes text for XML or HTML content and attribute values (the simulated pages and reports). */
+export function escapeMarkup(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}

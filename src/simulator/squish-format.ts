@@ -15,15 +15,7 @@ import {
   type Variant,
 } from './squish-plan.js';
 import type { SquishServer } from './squish-servers.js';
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
+import { escapeMarkup } from './http-util.js';
 
 /** The documented Error Response: `{"code": 400, "message": "…"}`. */
 export function errorBody(code: number, message: string): { code: number; message: string } {
@@ -199,7 +191,7 @@ const PAGE_STYLE =
 
 function page(title: string, refresh: boolean, body: string): string {
   return (
-    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title>` +
     (refresh ? '<meta http-equiv="refresh" content="2">' : '') +
     `${PAGE_STYLE}</head><body><p>Squish Test Center simulator</p>${body}</body></html>`
   );
@@ -209,8 +201,8 @@ export function templatePageHtml(template: Template): string {
   return page(
     `Template ${template.id} · ${template.title}`,
     false,
-    `<h1>${escapeHtml(template.title)}</h1><p>Test plan template ${template.id} in project ` +
-      `${escapeHtml(template.project)}</p>`,
+    `<h1>${escapeMarkup(template.title)}</h1><p>Test plan template ${template.id} in project ` +
+      `${escapeMarkup(template.project)}</p>`,
   );
 }
 
@@ -222,20 +214,20 @@ export function instancePageHtml(instance: Instance, now: number): string {
       const state = stateText(execution);
       const css = execution.state === 'done' ? (execution.finish?.outcome ?? '') : execution.state;
       return (
-        `<tr><td>${execution.id}</td><td>${escapeHtml(execution.suite)}</td>` +
-        `<td>${escapeHtml(execution.testcase)}</td>` +
-        `<td>${escapeHtml(execution.labels.map((l) => `${l.key}=${l.value}`).join(', '))}</td>` +
-        `<td class="${escapeHtml(css)}">${escapeHtml(state)}</td></tr>`
+        `<tr><td>${execution.id}</td><td>${escapeMarkup(execution.suite)}</td>` +
+        `<td>${escapeMarkup(execution.testcase)}</td>` +
+        `<td>${escapeMarkup(execution.labels.map((l) => `${l.key}=${l.value}`).join(', '))}</td>` +
+        `<td class="${escapeMarkup(css)}">${escapeMarkup(state)}</td></tr>`
       );
     })
     .join('');
   return page(
     `Test plan ${instance.id} · ${instance.title}`,
     status.open + status.reserved > 0,
-    `<h1>${escapeHtml(instance.title)} · test plan ${instance.id}</h1>` +
-      `<table><tr><th>Project</th><td>${escapeHtml(instance.template.project)}</td></tr>` +
-      `<tr><th>Template</th><td>${escapeHtml(instance.template.title)} (${instance.template.id})</td></tr>` +
-      `<tr><th>Batch</th><td>${escapeHtml(instance.batch)}</td></tr>` +
+    `<h1>${escapeMarkup(instance.title)} · test plan ${instance.id}</h1>` +
+      `<table><tr><th>Project</th><td>${escapeMarkup(instance.template.project)}</td></tr>` +
+      `<tr><th>Template</th><td>${escapeMarkup(instance.template.title)} (${instance.template.id})</td></tr>` +
+      `<tr><th>Batch</th><td>${escapeMarkup(instance.batch)}</td></tr>` +
       `<tr><th>Open / reserved / done</th><td>${status.open} / ${status.reserved} / ${status.done}</td></tr>` +
       `<tr><th>Passed / failed / skipped / results</th><td>${counts.passes} / ${counts.failed} / ` +
       `${counts.skipped} / ${counts.count}</td></tr></table>` +
@@ -245,5 +237,5 @@ export function instancePageHtml(instance: Instance, now: number): string {
 }
 
 export function notFoundPageHtml(id: string): string {
-  return page('Test plan not found', false, `<h1>Test plan ${escapeHtml(id)} not found</h1>`);
+  return page('Test plan not found', false, `<h1>Test plan ${escapeMarkup(id)} not found</h1>`);
 }

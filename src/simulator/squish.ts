@@ -21,11 +21,10 @@
 //   GET    /testplans/{id}                                  the plan page (no auth, not logged)
 // The second column is the route name in the request log and in `faultsAt`.
 
-import { jsonResponse, textResponse } from './http-util.js';
+import { escapeMarkup, jsonResponse, textResponse } from './http-util.js';
 import { refuseRequest } from './squish-auth.js';
 import {
   errorBody,
-  escapeHtml,
   instanceObject,
   instancePageHtml,
   notFoundPageHtml,
@@ -539,10 +538,10 @@ function projectPageHtml(project: string, instances: Instance[]): string {
   const rows = instances
     .map(
       (instance) =>
-        `<li><a href="/testplans/${instance.id}">${escapeHtml(instance.title)}</a> (${instance.id})</li>`,
+        `<li><a href="/testplans/${instance.id}">${escapeMarkup(instance.title)}</a> (${instance.id})</li>`,
     )
     .join('');
-  return `<!doctype html><html><head><title>${escapeHtml(project)} · Squish Test Center (simulated)</title></head><body><h1>${escapeHtml(project)}</h1><ul>${rows || '<li>No plan executions yet.</li>'}</ul></body></html>`;
+  return `<!doctype html><html><head><title>${escapeMarkup(project)} · Squish Test Center (simulated)</title></head><body><h1>${escapeMarkup(project)}</h1><ul>${rows || '<li>No plan executions yet.</li>'}</ul></body></html>`;
 }
 
 export const squishSimulator: VendorDefinition = {

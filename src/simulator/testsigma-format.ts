@@ -11,6 +11,7 @@ import {
   type RunView,
   type Variant,
 } from './testsigma-run.js';
+import { escapeMarkup } from './http-util.js';
 
 /** `docs-spelling`: the result names the docs' prose uses instead of the JSON examples' ones. */
 export function spell(result: string, variant: Variant): string {
@@ -261,14 +262,7 @@ function unescapeControlCharacters(json: string): string {
 // ---------------------------------------------------------------------------------------------
 // JUnit (§3.3), as the server's JunitReportService + JAXB write it
 
-/** Escapes XML markup; raw control characters pass through, as they do on the real server. */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
+// Raw control characters pass through escapeMarkup, as they do on the real server.
 
 function escapeXmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -309,15 +303,15 @@ export function junitXml(run: Run, view: RunView, origin: string): string {
     // A machine without tests (more machines than tests) still gets its (empty) suite.
     const name = `${run.planName} || ${deviceName(machine)}`;
     lines.push(
-      `    <testsuite name="${escapeXml(name)}" timestamp="${formatJavaTimestamp(run.createdAt)}" ` +
+      `    <testsuite name="${escapeMarkup(name)}" timestamp="${formatJavaTimestamp(run.createdAt)}" ` +
         `tests="${cases.length}" failures="${failing}" errors="${failing}" time="${formatSecondsField(time)}">`,
       '        <properties>',
-      `            <property name="Testsigma reports URL" value="${escapeXml(url)}"/>`,
+      `            <property name="Testsigma reports URL" value="${escapeMarkup(url)}"/>`,
       '        </properties>',
     );
     for (const row of cases) {
       const attributes =
-        `name="${escapeXml(row.name)}" classname="${escapeXml(row.suiteName)}" ` +
+        `name="${escapeMarkup(row.name)}" classname="${escapeMarkup(row.suiteName)}" ` +
         `time="${formatSecondsField(row.durationMs)}"`;
       if (row.result === 'SUCCESS') {
         lines.push(`        <testcase ${attributes}/>`);
@@ -344,31 +338,31 @@ export function junitXml(run: Run, view: RunView, origin: string): string {
 
 export function runPageHtml(run: Run | undefined, view: RunView | undefined, id: string): string {
   const head = (title: string, refresh: boolean): string =>
-    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeXml(title)}</title>` +
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title>` +
     (refresh ? '<meta http-equiv="refresh" content="2">' : '') +
     '<style>body{font:15px system-ui,sans-serif;margin:2rem;color:#222}' +
     'td,th{padding:.2rem .8rem;text-align:left}th{color:#666;font-weight:normal}' +
     '.SUCCESS,.PASSED{color:#1a7f37}.FAILURE,.FAILED,.ABORTED,.NOT_EXECUTED{color:#cf222e}' +
     '.STOPPED,.QUEUED{color:#9a6700}</style></head><body>';
   if (!run || !view) {
-    return `${head('Run not found', false)}<h1>Run ${escapeXml(id)} not found</h1></body></html>`;
+    return `${head('Run not found', false)}<h1>Run ${escapeMarkup(id)} not found</h1></body></html>`;
   }
   const result = spell(view.result, run.variant);
   const rows = testRows(run, view)
     .map(
       (row) =>
-        `<tr><td>${escapeXml(row.name)}</td><td>${escapeXml(row.machineName)}</td>` +
-        `<td class="${escapeXml(row.result)}">${escapeXml(row.result)}</td></tr>`,
+        `<tr><td>${escapeMarkup(row.name)}</td><td>${escapeMarkup(row.machineName)}</td>` +
+        `<td class="${escapeMarkup(row.result)}">${escapeMarkup(row.result)}</td></tr>`,
     )
     .join('');
   return (
     `${head(`Run ${run.id} · ${run.planName}`, !view.terminal)}` +
-    `<p>Testsigma simulator</p><h1>${escapeXml(run.planName)} · run ${run.id}</h1>` +
-    `<table><tr><th>Status</th><td>${escapeXml(view.status)}</td></tr>` +
-    `<tr><th>Result</th><td class="${escapeXml(result)}">${escapeXml(result)}</td></tr>` +
-    `<tr><th>Message</th><td>${escapeXml(view.message)}</td></tr>` +
+    `<p>Testsigma simulator</p><h1>${escapeMarkup(run.planName)} · run ${run.id}</h1>` +
+    `<table><tr><th>Status</th><td>${escapeMarkup(view.status)}</td></tr>` +
+    `<tr><th>Result</th><td class="${escapeMarkup(result)}">${escapeMarkup(result)}</td></tr>` +
+    `<tr><th>Message</th><td>${escapeMarkup(view.message)}</td></tr>` +
     `<tr><th>Passed / failed / total</th><td>${view.counts.passed} / ${view.counts.failed} / ${view.counts.total}</td></tr>` +
-    `<tr><th>Build</th><td>${escapeXml(run.buildNo ?? '—')}</td></tr></table>` +
+    `<tr><th>Build</th><td>${escapeMarkup(run.buildNo ?? '—')}</td></tr></table>` +
     `<h2>Tests</h2><table><tr><th>Test</th><th>Machine</th><th>Result</th></tr>${rows}</table>` +
     '</body></html>'
   );
