@@ -2,7 +2,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6496:
+/***/ 2400:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -28,7 +28,7 @@ exports.createFileSystemAdapter = createFileSystemAdapter;
 
 /***/ }),
 
-/***/ 8127:
+/***/ 2479:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -52,15 +52,15 @@ exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = IS_MATCHED_BY_MAJOR || IS_MATCHED_B
 
 /***/ }),
 
-/***/ 1694:
+/***/ 7198:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Settings = exports.scandirSync = exports.scandir = void 0;
-const async = __nccwpck_require__(5379);
-const sync = __nccwpck_require__(2416);
-const settings_1 = __nccwpck_require__(8613);
+const async = __nccwpck_require__(7299);
+const sync = __nccwpck_require__(7200);
+const settings_1 = __nccwpck_require__(2501);
 exports.Settings = settings_1.default;
 function scandir(path, optionsOrSettingsOrCallback, callback) {
     if (typeof optionsOrSettingsOrCallback === 'function') {
@@ -85,17 +85,17 @@ function getSettings(settingsOrOptions = {}) {
 
 /***/ }),
 
-/***/ 5379:
+/***/ 7299:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-const fsStat = __nccwpck_require__(4462);
-const rpl = __nccwpck_require__(5655);
-const constants_1 = __nccwpck_require__(8127);
-const utils = __nccwpck_require__(3288);
-const common = __nccwpck_require__(194);
+const fsStat = __nccwpck_require__(1470);
+const rpl = __nccwpck_require__(2743);
+const constants_1 = __nccwpck_require__(2479);
+const utils = __nccwpck_require__(1144);
+const common = __nccwpck_require__(770);
 function read(directory, settings, callback) {
     if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         readdirWithFileTypes(directory, settings, callback);
@@ -196,7 +196,7 @@ function callSuccessCallback(callback, result) {
 
 /***/ }),
 
-/***/ 194:
+/***/ 770:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -216,16 +216,16 @@ exports.joinPathSegments = joinPathSegments;
 
 /***/ }),
 
-/***/ 2416:
+/***/ 7200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-const fsStat = __nccwpck_require__(4462);
-const constants_1 = __nccwpck_require__(8127);
-const utils = __nccwpck_require__(3288);
-const common = __nccwpck_require__(194);
+const fsStat = __nccwpck_require__(1470);
+const constants_1 = __nccwpck_require__(2479);
+const utils = __nccwpck_require__(1144);
+const common = __nccwpck_require__(770);
 function read(directory, settings) {
     if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         return readdirWithFileTypes(directory, settings);
@@ -277,14 +277,14 @@ exports.readdir = readdir;
 
 /***/ }),
 
-/***/ 8613:
+/***/ 2501:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const path = __nccwpck_require__(6928);
-const fsStat = __nccwpck_require__(4462);
-const fs = __nccwpck_require__(6496);
+const fsStat = __nccwpck_require__(1470);
+const fs = __nccwpck_require__(2400);
 class Settings {
     constructor(_options = {}) {
         this._options = _options;
@@ -308,7 +308,7 @@ exports["default"] = Settings;
 
 /***/ }),
 
-/***/ 6841:
+/***/ 5497:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -334,19 +334,19 @@ exports.createDirentFromStats = createDirentFromStats;
 
 /***/ }),
 
-/***/ 3288:
+/***/ 1144:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.fs = void 0;
-const fs = __nccwpck_require__(6841);
+const fs = __nccwpck_require__(5497);
 exports.fs = fs;
 
 
 /***/ }),
 
-/***/ 2912:
+/***/ 4368:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -370,15 +370,15 @@ exports.createFileSystemAdapter = createFileSystemAdapter;
 
 /***/ }),
 
-/***/ 4462:
+/***/ 1470:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.statSync = exports.stat = exports.Settings = void 0;
-const async = __nccwpck_require__(1155);
-const sync = __nccwpck_require__(7824);
-const settings_1 = __nccwpck_require__(7861);
+const async = __nccwpck_require__(1539);
+const sync = __nccwpck_require__(6544);
+const settings_1 = __nccwpck_require__(4853);
 exports.Settings = settings_1.default;
 function stat(path, optionsOrSettingsOrCallback, callback) {
     if (typeof optionsOrSettingsOrCallback === 'function') {
@@ -403,7 +403,7 @@ function getSettings(settingsOrOptions = {}) {
 
 /***/ }),
 
-/***/ 1155:
+/***/ 1539:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -446,7 +446,7 @@ function callSuccessCallback(callback, result) {
 
 /***/ }),
 
-/***/ 7824:
+/***/ 6544:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -476,12 +476,12 @@ exports.read = read;
 
 /***/ }),
 
-/***/ 7861:
+/***/ 4853:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const fs = __nccwpck_require__(2912);
+const fs = __nccwpck_require__(4368);
 class Settings {
     constructor(_options = {}) {
         this._options = _options;
@@ -499,16 +499,16 @@ exports["default"] = Settings;
 
 /***/ }),
 
-/***/ 505:
+/***/ 9337:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Settings = exports.walkStream = exports.walkSync = exports.walk = void 0;
-const async_1 = __nccwpck_require__(3840);
-const stream_1 = __nccwpck_require__(4682);
-const sync_1 = __nccwpck_require__(4289);
-const settings_1 = __nccwpck_require__(7892);
+const async_1 = __nccwpck_require__(1936);
+const stream_1 = __nccwpck_require__(8986);
+const sync_1 = __nccwpck_require__(8769);
+const settings_1 = __nccwpck_require__(244);
 exports.Settings = settings_1.default;
 function walk(directory, optionsOrSettingsOrCallback, callback) {
     if (typeof optionsOrSettingsOrCallback === 'function') {
@@ -540,12 +540,12 @@ function getSettings(settingsOrOptions = {}) {
 
 /***/ }),
 
-/***/ 3840:
+/***/ 1936:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const async_1 = __nccwpck_require__(1138);
+const async_1 = __nccwpck_require__(1906);
 class AsyncProvider {
     constructor(_root, _settings) {
         this._root = _root;
@@ -577,13 +577,13 @@ function callSuccessCallback(callback, entries) {
 
 /***/ }),
 
-/***/ 4682:
+/***/ 8986:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const stream_1 = __nccwpck_require__(2203);
-const async_1 = __nccwpck_require__(1138);
+const async_1 = __nccwpck_require__(1906);
 class StreamProvider {
     constructor(_root, _settings) {
         this._root = _root;
@@ -618,12 +618,12 @@ exports["default"] = StreamProvider;
 
 /***/ }),
 
-/***/ 4289:
+/***/ 8769:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const sync_1 = __nccwpck_require__(5063);
+const sync_1 = __nccwpck_require__(3431);
 class SyncProvider {
     constructor(_root, _settings) {
         this._root = _root;
@@ -639,16 +639,16 @@ exports["default"] = SyncProvider;
 
 /***/ }),
 
-/***/ 1138:
+/***/ 1906:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const events_1 = __nccwpck_require__(4434);
-const fsScandir = __nccwpck_require__(1694);
-const fastq = __nccwpck_require__(8537);
-const common = __nccwpck_require__(4625);
-const reader_1 = __nccwpck_require__(7167);
+const fsScandir = __nccwpck_require__(7198);
+const fastq = __nccwpck_require__(3281);
+const common = __nccwpck_require__(4449);
+const reader_1 = __nccwpck_require__(5903);
 class AsyncReader extends reader_1.default {
     constructor(_root, _settings) {
         super(_root, _settings);
@@ -743,7 +743,7 @@ exports["default"] = AsyncReader;
 
 /***/ }),
 
-/***/ 4625:
+/***/ 4449:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -781,12 +781,12 @@ exports.joinPathSegments = joinPathSegments;
 
 /***/ }),
 
-/***/ 7167:
+/***/ 5903:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const common = __nccwpck_require__(4625);
+const common = __nccwpck_require__(4449);
 class Reader {
     constructor(_root, _settings) {
         this._root = _root;
@@ -799,14 +799,14 @@ exports["default"] = Reader;
 
 /***/ }),
 
-/***/ 5063:
+/***/ 3431:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const fsScandir = __nccwpck_require__(1694);
-const common = __nccwpck_require__(4625);
-const reader_1 = __nccwpck_require__(7167);
+const fsScandir = __nccwpck_require__(7198);
+const common = __nccwpck_require__(4449);
+const reader_1 = __nccwpck_require__(5903);
 class SyncReader extends reader_1.default {
     constructor() {
         super(...arguments);
@@ -865,13 +865,13 @@ exports["default"] = SyncReader;
 
 /***/ }),
 
-/***/ 7892:
+/***/ 244:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const path = __nccwpck_require__(6928);
-const fsScandir = __nccwpck_require__(1694);
+const fsScandir = __nccwpck_require__(7198);
 class Settings {
     constructor(_options = {}) {
         this._options = _options;
@@ -898,7 +898,7 @@ exports["default"] = Settings;
 
 /***/ }),
 
-/***/ 7859:
+/***/ 1491:
 /***/ ((module) => {
 
 
@@ -913,7 +913,7 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 2135:
+/***/ 7655:
 /***/ ((module) => {
 
 
@@ -928,20 +928,20 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 5852:
+/***/ 1324:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports =
 {
-  parallel      : __nccwpck_require__(1617),
-  serial        : __nccwpck_require__(7262),
-  serialOrdered : __nccwpck_require__(4201)
+  parallel      : __nccwpck_require__(3857),
+  serial        : __nccwpck_require__(1054),
+  serialOrdered : __nccwpck_require__(3961)
 };
 
 
 /***/ }),
 
-/***/ 5170:
+/***/ 4818:
 /***/ ((module) => {
 
 // API
@@ -977,10 +977,10 @@ function clean(key)
 
 /***/ }),
 
-/***/ 6356:
+/***/ 8452:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var defer = __nccwpck_require__(176);
+var defer = __nccwpck_require__(9200);
 
 // API
 module.exports = async;
@@ -1018,7 +1018,7 @@ function async(callback)
 
 /***/ }),
 
-/***/ 176:
+/***/ 9200:
 /***/ ((module) => {
 
 module.exports = defer;
@@ -1051,11 +1051,11 @@ function defer(fn)
 
 /***/ }),
 
-/***/ 1974:
+/***/ 4902:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var async = __nccwpck_require__(6356)
-  , abort = __nccwpck_require__(5170)
+var async = __nccwpck_require__(8452)
+  , abort = __nccwpck_require__(4818)
   ;
 
 // API
@@ -1133,7 +1133,7 @@ function runJob(iterator, key, item, callback)
 
 /***/ }),
 
-/***/ 9625:
+/***/ 1721:
 /***/ ((module) => {
 
 // API
@@ -1177,11 +1177,11 @@ function state(list, sortMethod)
 
 /***/ }),
 
-/***/ 9127:
+/***/ 3351:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var abort = __nccwpck_require__(5170)
-  , async = __nccwpck_require__(6356)
+var abort = __nccwpck_require__(4818)
+  , async = __nccwpck_require__(8452)
   ;
 
 // API
@@ -1213,12 +1213,12 @@ function terminator(callback)
 
 /***/ }),
 
-/***/ 1617:
+/***/ 3857:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var iterate    = __nccwpck_require__(1974)
-  , initState  = __nccwpck_require__(9625)
-  , terminator = __nccwpck_require__(9127)
+var iterate    = __nccwpck_require__(4902)
+  , initState  = __nccwpck_require__(1721)
+  , terminator = __nccwpck_require__(3351)
   ;
 
 // Public API
@@ -1263,10 +1263,10 @@ function parallel(list, iterator, callback)
 
 /***/ }),
 
-/***/ 7262:
+/***/ 1054:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var serialOrdered = __nccwpck_require__(4201);
+var serialOrdered = __nccwpck_require__(3961);
 
 // Public API
 module.exports = serial;
@@ -1287,12 +1287,12 @@ function serial(list, iterator, callback)
 
 /***/ }),
 
-/***/ 4201:
+/***/ 3961:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var iterate    = __nccwpck_require__(1974)
-  , initState  = __nccwpck_require__(9625)
-  , terminator = __nccwpck_require__(9127)
+var iterate    = __nccwpck_require__(4902)
+  , initState  = __nccwpck_require__(1721)
+  , terminator = __nccwpck_require__(3351)
   ;
 
 // Public API
@@ -1369,7 +1369,7 @@ function descending(a, b)
 
 /***/ }),
 
-/***/ 7257:
+/***/ 8089:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 
@@ -1377,8 +1377,8 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 const events_1 = __nccwpck_require__(4434);
-const debug_1 = __importDefault(__nccwpck_require__(3326));
-const promisify_1 = __importDefault(__nccwpck_require__(449));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
+const promisify_1 = __importDefault(__nccwpck_require__(4401));
 const debug = debug_1.default('agent-base');
 function isAgent(v) {
     return Boolean(v) && typeof v.addRequest === 'function';
@@ -1578,7 +1578,7 @@ module.exports = createAgent;
 
 /***/ }),
 
-/***/ 449:
+/***/ 4401:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1602,7 +1602,7 @@ exports["default"] = promisify;
 
 /***/ }),
 
-/***/ 4254:
+/***/ 9870:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1623,9 +1623,9 @@ const net_1 = __importDefault(__nccwpck_require__(9278));
 const tls_1 = __importDefault(__nccwpck_require__(4756));
 const url_1 = __importDefault(__nccwpck_require__(7016));
 const assert_1 = __importDefault(__nccwpck_require__(2613));
-const debug_1 = __importDefault(__nccwpck_require__(3326));
-const agent_base_1 = __nccwpck_require__(7257);
-const parse_proxy_response_1 = __importDefault(__nccwpck_require__(7573));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
+const agent_base_1 = __nccwpck_require__(8089);
+const parse_proxy_response_1 = __importDefault(__nccwpck_require__(5989));
 const debug = debug_1.default('https-proxy-agent:agent');
 /**
  * The `HttpsProxyAgent` implements an HTTP Agent subclass that connects to
@@ -1785,14 +1785,14 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 6807:
+/***/ 6615:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 
 var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
-const agent_1 = __importDefault(__nccwpck_require__(4254));
+const agent_1 = __importDefault(__nccwpck_require__(9870));
 function createHttpsProxyAgent(opts) {
     return new agent_1.default(opts);
 }
@@ -1805,7 +1805,7 @@ module.exports = createHttpsProxyAgent;
 
 /***/ }),
 
-/***/ 7573:
+/***/ 5989:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1813,7 +1813,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const debug_1 = __importDefault(__nccwpck_require__(3326));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
 const debug = debug_1.default('https-proxy-agent:parse-proxy-response');
 function parseProxyResponse(socket) {
     return new Promise((resolve, reject) => {
@@ -1877,15 +1877,15 @@ exports["default"] = parseProxyResponse;
 
 /***/ }),
 
-/***/ 9052:
+/***/ 748:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const stringify = __nccwpck_require__(3669);
-const compile = __nccwpck_require__(9545);
-const expand = __nccwpck_require__(8874);
-const parse = __nccwpck_require__(5451);
+const stringify = __nccwpck_require__(3317);
+const compile = __nccwpck_require__(1113);
+const expand = __nccwpck_require__(5290);
+const parse = __nccwpck_require__(507);
 
 /**
  * Expand the given pattern or create a regex-compatible string.
@@ -2054,13 +2054,13 @@ module.exports = braces;
 
 /***/ }),
 
-/***/ 9545:
+/***/ 1113:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const fill = __nccwpck_require__(7789);
-const utils = __nccwpck_require__(9281);
+const fill = __nccwpck_require__(877);
+const utils = __nccwpck_require__(2257);
 
 const compile = (ast, options = {}) => {
   const walk = (node, parent = {}) => {
@@ -2121,7 +2121,7 @@ module.exports = compile;
 
 /***/ }),
 
-/***/ 9821:
+/***/ 2477:
 /***/ ((module) => {
 
 
@@ -2185,14 +2185,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8874:
+/***/ 5290:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const fill = __nccwpck_require__(7789);
-const stringify = __nccwpck_require__(3669);
-const utils = __nccwpck_require__(9281);
+const fill = __nccwpck_require__(877);
+const stringify = __nccwpck_require__(3317);
+const utils = __nccwpck_require__(2257);
 
 const append = (queue = '', stash = '', enclose = false) => {
   const result = [];
@@ -2305,12 +2305,12 @@ module.exports = expand;
 
 /***/ }),
 
-/***/ 5451:
+/***/ 507:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const stringify = __nccwpck_require__(3669);
+const stringify = __nccwpck_require__(3317);
 
 /**
  * Constants
@@ -2332,7 +2332,7 @@ const {
   CHAR_SINGLE_QUOTE, /* ' */
   CHAR_NO_BREAK_SPACE,
   CHAR_ZERO_WIDTH_NOBREAK_SPACE
-} = __nccwpck_require__(9821);
+} = __nccwpck_require__(2477);
 
 /**
  * parse
@@ -2643,12 +2643,12 @@ module.exports = parse;
 
 /***/ }),
 
-/***/ 3669:
+/***/ 3317:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const utils = __nccwpck_require__(9281);
+const utils = __nccwpck_require__(2257);
 
 module.exports = (ast, options = {}) => {
   const stringify = (node, parent = {}) => {
@@ -2682,7 +2682,7 @@ module.exports = (ast, options = {}) => {
 
 /***/ }),
 
-/***/ 9281:
+/***/ 2257:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2811,16 +2811,16 @@ exports.flatten = (...args) => {
 
 /***/ }),
 
-/***/ 9759:
+/***/ 2639:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var bind = __nccwpck_require__(6156);
+var bind = __nccwpck_require__(7564);
 
-var $apply = __nccwpck_require__(4681);
-var $call = __nccwpck_require__(1485);
-var $reflectApply = __nccwpck_require__(6210);
+var $apply = __nccwpck_require__(3945);
+var $call = __nccwpck_require__(8093);
+var $reflectApply = __nccwpck_require__(1330);
 
 /** @type {import('./actualApply')} */
 module.exports = $reflectApply || bind.call($call, $apply);
@@ -2828,7 +2828,7 @@ module.exports = $reflectApply || bind.call($call, $apply);
 
 /***/ }),
 
-/***/ 4681:
+/***/ 3945:
 /***/ ((module) => {
 
 
@@ -2839,7 +2839,7 @@ module.exports = Function.prototype.apply;
 
 /***/ }),
 
-/***/ 1485:
+/***/ 8093:
 /***/ ((module) => {
 
 
@@ -2850,16 +2850,16 @@ module.exports = Function.prototype.call;
 
 /***/ }),
 
-/***/ 6865:
+/***/ 8705:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var bind = __nccwpck_require__(6156);
-var $TypeError = __nccwpck_require__(7842);
+var bind = __nccwpck_require__(7564);
+var $TypeError = __nccwpck_require__(3314);
 
-var $call = __nccwpck_require__(1485);
-var $actualApply = __nccwpck_require__(9759);
+var $call = __nccwpck_require__(8093);
+var $actualApply = __nccwpck_require__(2639);
 
 /** @type {(args: [Function, thisArg?: unknown, ...args: unknown[]]) => Function} TODO FIXME, find a way to use import('.') */
 module.exports = function callBindBasic(args) {
@@ -2872,7 +2872,7 @@ module.exports = function callBindBasic(args) {
 
 /***/ }),
 
-/***/ 6210:
+/***/ 1330:
 /***/ ((module) => {
 
 
@@ -2883,12 +2883,12 @@ module.exports = typeof Reflect !== 'undefined' && Reflect && Reflect.apply;
 
 /***/ }),
 
-/***/ 3790:
+/***/ 5630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var util = __nccwpck_require__(9023);
 var Stream = (__nccwpck_require__(2203).Stream);
-var DelayedStream = __nccwpck_require__(6022);
+var DelayedStream = __nccwpck_require__(2710);
 
 module.exports = CombinedStream;
 function CombinedStream() {
@@ -3098,7 +3098,7 @@ CombinedStream.prototype._emitError = function(err) {
 
 /***/ }),
 
-/***/ 1438:
+/***/ 6110:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /* eslint-env browser */
@@ -3358,7 +3358,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __nccwpck_require__(4993)(exports);
+module.exports = __nccwpck_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -3377,7 +3377,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 4993:
+/***/ 897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3393,7 +3393,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __nccwpck_require__(5320);
+	createDebug.humanize = __nccwpck_require__(744);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -3676,7 +3676,7 @@ module.exports = setup;
 
 /***/ }),
 
-/***/ 3326:
+/***/ 2830:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3685,15 +3685,15 @@ module.exports = setup;
  */
 
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
-	module.exports = __nccwpck_require__(1438);
+	module.exports = __nccwpck_require__(6110);
 } else {
-	module.exports = __nccwpck_require__(5076);
+	module.exports = __nccwpck_require__(5108);
 }
 
 
 /***/ }),
 
-/***/ 5076:
+/***/ 5108:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /**
@@ -3727,7 +3727,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __nccwpck_require__(986);
+	const supportsColor = __nccwpck_require__(1450);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -3935,7 +3935,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __nccwpck_require__(4993)(exports);
+module.exports = __nccwpck_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -3963,7 +3963,7 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 6022:
+/***/ 2710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var Stream = (__nccwpck_require__(2203).Stream);
@@ -4077,13 +4077,13 @@ DelayedStream.prototype._checkIfMaxDataSizeExceeded = function() {
 
 /***/ }),
 
-/***/ 7869:
+/***/ 6669:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var callBind = __nccwpck_require__(6865);
-var gOPD = __nccwpck_require__(2450);
+var callBind = __nccwpck_require__(8705);
+var gOPD = __nccwpck_require__(3170);
 
 var hasProtoAccessor;
 try {
@@ -4114,7 +4114,7 @@ module.exports = desc && typeof desc.get === 'function'
 
 /***/ }),
 
-/***/ 9049:
+/***/ 9094:
 /***/ ((module) => {
 
 
@@ -4135,7 +4135,7 @@ module.exports = $defineProperty;
 
 /***/ }),
 
-/***/ 1011:
+/***/ 3056:
 /***/ ((module) => {
 
 
@@ -4146,7 +4146,7 @@ module.exports = EvalError;
 
 /***/ }),
 
-/***/ 8820:
+/***/ 1620:
 /***/ ((module) => {
 
 
@@ -4157,7 +4157,7 @@ module.exports = Error;
 
 /***/ }),
 
-/***/ 6057:
+/***/ 4585:
 /***/ ((module) => {
 
 
@@ -4168,7 +4168,7 @@ module.exports = RangeError;
 
 /***/ }),
 
-/***/ 6329:
+/***/ 6905:
 /***/ ((module) => {
 
 
@@ -4179,7 +4179,7 @@ module.exports = ReferenceError;
 
 /***/ }),
 
-/***/ 7817:
+/***/ 105:
 /***/ ((module) => {
 
 
@@ -4190,7 +4190,7 @@ module.exports = SyntaxError;
 
 /***/ }),
 
-/***/ 7842:
+/***/ 3314:
 /***/ ((module) => {
 
 
@@ -4201,7 +4201,7 @@ module.exports = TypeError;
 
 /***/ }),
 
-/***/ 7586:
+/***/ 2578:
 /***/ ((module) => {
 
 
@@ -4212,7 +4212,7 @@ module.exports = URIError;
 
 /***/ }),
 
-/***/ 3335:
+/***/ 5399:
 /***/ ((module) => {
 
 
@@ -4223,18 +4223,18 @@ module.exports = Object;
 
 /***/ }),
 
-/***/ 1244:
+/***/ 8700:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var GetIntrinsic = __nccwpck_require__(678);
+var GetIntrinsic = __nccwpck_require__(470);
 
 var $defineProperty = GetIntrinsic('%Object.defineProperty%', true);
 
-var hasToStringTag = __nccwpck_require__(9095)();
-var hasOwn = __nccwpck_require__(8748);
-var $TypeError = __nccwpck_require__(7842);
+var hasToStringTag = __nccwpck_require__(5479)();
+var hasOwn = __nccwpck_require__(4076);
+var $TypeError = __nccwpck_require__(3314);
 
 var toStringTag = hasToStringTag ? Symbol.toStringTag : null;
 
@@ -4265,12 +4265,12 @@ module.exports = function setToStringTag(object, value) {
 
 /***/ }),
 
-/***/ 908:
+/***/ 8188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var isGlob = __nccwpck_require__(37);
+var isGlob = __nccwpck_require__(1925);
 var pathPosixDirname = (__nccwpck_require__(6928).posix).dirname;
 var isWin32 = (__nccwpck_require__(857).platform)() === 'win32';
 
@@ -4314,16 +4314,16 @@ module.exports = function globParent(str, opts) {
 
 /***/ }),
 
-/***/ 3024:
+/***/ 5648:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const taskManager = __nccwpck_require__(5575);
-const async_1 = __nccwpck_require__(5685);
-const stream_1 = __nccwpck_require__(5393);
-const sync_1 = __nccwpck_require__(4278);
-const settings_1 = __nccwpck_require__(4127);
-const utils = __nccwpck_require__(8962);
+const taskManager = __nccwpck_require__(6599);
+const async_1 = __nccwpck_require__(645);
+const stream_1 = __nccwpck_require__(1969);
+const sync_1 = __nccwpck_require__(5894);
+const settings_1 = __nccwpck_require__(879);
+const utils = __nccwpck_require__(6002);
 async function FastGlob(source, options) {
     assertPatternsInput(source);
     const works = getWorks(source, async_1.default, options);
@@ -4423,13 +4423,13 @@ module.exports = FastGlob;
 
 /***/ }),
 
-/***/ 5575:
+/***/ 6599:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.convertPatternGroupToTask = exports.convertPatternGroupsToTasks = exports.groupPatternsByBaseDirectory = exports.getNegativePatternsAsPositive = exports.getPositivePatterns = exports.convertPatternsToTasks = exports.generate = void 0;
-const utils = __nccwpck_require__(8962);
+const utils = __nccwpck_require__(6002);
 function generate(input, settings) {
     const patterns = processPatterns(input, settings);
     const ignore = processPatterns(settings.ignore, settings);
@@ -4540,13 +4540,13 @@ exports.convertPatternGroupToTask = convertPatternGroupToTask;
 
 /***/ }),
 
-/***/ 5685:
+/***/ 645:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const async_1 = __nccwpck_require__(7659);
-const provider_1 = __nccwpck_require__(1168);
+const async_1 = __nccwpck_require__(2907);
+const provider_1 = __nccwpck_require__(7792);
 class ProviderAsync extends provider_1.default {
     constructor() {
         super(...arguments);
@@ -4570,13 +4570,13 @@ exports["default"] = ProviderAsync;
 
 /***/ }),
 
-/***/ 6567:
+/***/ 3591:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const utils = __nccwpck_require__(8962);
-const partial_1 = __nccwpck_require__(876);
+const utils = __nccwpck_require__(6002);
+const partial_1 = __nccwpck_require__(5740);
 class DeepFilter {
     constructor(_settings, _micromatchOptions) {
         this._settings = _settings;
@@ -4639,12 +4639,12 @@ exports["default"] = DeepFilter;
 
 /***/ }),
 
-/***/ 1277:
+/***/ 4285:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const utils = __nccwpck_require__(8962);
+const utils = __nccwpck_require__(6002);
 class EntryFilter {
     constructor(_settings, _micromatchOptions) {
         this._settings = _settings;
@@ -4731,12 +4731,12 @@ exports["default"] = EntryFilter;
 
 /***/ }),
 
-/***/ 7731:
+/***/ 1587:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const utils = __nccwpck_require__(8962);
+const utils = __nccwpck_require__(6002);
 class ErrorFilter {
     constructor(_settings) {
         this._settings = _settings;
@@ -4753,12 +4753,12 @@ exports["default"] = ErrorFilter;
 
 /***/ }),
 
-/***/ 9763:
+/***/ 7827:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const utils = __nccwpck_require__(8962);
+const utils = __nccwpck_require__(6002);
 class Matcher {
     constructor(_patterns, _settings, _micromatchOptions) {
         this._patterns = _patterns;
@@ -4805,12 +4805,12 @@ exports["default"] = Matcher;
 
 /***/ }),
 
-/***/ 876:
+/***/ 5740:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const matcher_1 = __nccwpck_require__(9763);
+const matcher_1 = __nccwpck_require__(7827);
 class PartialMatcher extends matcher_1.default {
     match(filepath) {
         const parts = filepath.split('/');
@@ -4850,16 +4850,16 @@ exports["default"] = PartialMatcher;
 
 /***/ }),
 
-/***/ 1168:
+/***/ 7792:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const path = __nccwpck_require__(6928);
-const deep_1 = __nccwpck_require__(6567);
-const entry_1 = __nccwpck_require__(1277);
-const error_1 = __nccwpck_require__(7731);
-const entry_2 = __nccwpck_require__(7238);
+const deep_1 = __nccwpck_require__(3591);
+const entry_1 = __nccwpck_require__(4285);
+const error_1 = __nccwpck_require__(1587);
+const entry_2 = __nccwpck_require__(7094);
 class Provider {
     constructor(_settings) {
         this._settings = _settings;
@@ -4905,14 +4905,14 @@ exports["default"] = Provider;
 
 /***/ }),
 
-/***/ 5393:
+/***/ 1969:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const stream_1 = __nccwpck_require__(2203);
-const stream_2 = __nccwpck_require__(5863);
-const provider_1 = __nccwpck_require__(1168);
+const stream_2 = __nccwpck_require__(87);
+const provider_1 = __nccwpck_require__(7792);
 class ProviderStream extends provider_1.default {
     constructor() {
         super(...arguments);
@@ -4943,13 +4943,13 @@ exports["default"] = ProviderStream;
 
 /***/ }),
 
-/***/ 4278:
+/***/ 5894:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const sync_1 = __nccwpck_require__(3688);
-const provider_1 = __nccwpck_require__(1168);
+const sync_1 = __nccwpck_require__(264);
+const provider_1 = __nccwpck_require__(7792);
 class ProviderSync extends provider_1.default {
     constructor() {
         super(...arguments);
@@ -4973,12 +4973,12 @@ exports["default"] = ProviderSync;
 
 /***/ }),
 
-/***/ 7238:
+/***/ 7094:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const utils = __nccwpck_require__(8962);
+const utils = __nccwpck_require__(6002);
 class EntryTransformer {
     constructor(_settings) {
         this._settings = _settings;
@@ -5006,14 +5006,14 @@ exports["default"] = EntryTransformer;
 
 /***/ }),
 
-/***/ 7659:
+/***/ 2907:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const fsWalk = __nccwpck_require__(505);
-const reader_1 = __nccwpck_require__(6848);
-const stream_1 = __nccwpck_require__(5863);
+const fsWalk = __nccwpck_require__(9337);
+const reader_1 = __nccwpck_require__(1824);
+const stream_1 = __nccwpck_require__(87);
 class ReaderAsync extends reader_1.default {
     constructor() {
         super(...arguments);
@@ -5048,14 +5048,14 @@ exports["default"] = ReaderAsync;
 
 /***/ }),
 
-/***/ 6848:
+/***/ 1824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const path = __nccwpck_require__(6928);
-const fsStat = __nccwpck_require__(4462);
-const utils = __nccwpck_require__(8962);
+const fsStat = __nccwpck_require__(1470);
+const utils = __nccwpck_require__(6002);
 class Reader {
     constructor(_settings) {
         this._settings = _settings;
@@ -5088,15 +5088,15 @@ exports["default"] = Reader;
 
 /***/ }),
 
-/***/ 5863:
+/***/ 87:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const stream_1 = __nccwpck_require__(2203);
-const fsStat = __nccwpck_require__(4462);
-const fsWalk = __nccwpck_require__(505);
-const reader_1 = __nccwpck_require__(6848);
+const fsStat = __nccwpck_require__(1470);
+const fsWalk = __nccwpck_require__(9337);
+const reader_1 = __nccwpck_require__(1824);
 class ReaderStream extends reader_1.default {
     constructor() {
         super(...arguments);
@@ -5150,14 +5150,14 @@ exports["default"] = ReaderStream;
 
 /***/ }),
 
-/***/ 3688:
+/***/ 264:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const fsStat = __nccwpck_require__(4462);
-const fsWalk = __nccwpck_require__(505);
-const reader_1 = __nccwpck_require__(6848);
+const fsStat = __nccwpck_require__(1470);
+const fsWalk = __nccwpck_require__(9337);
+const reader_1 = __nccwpck_require__(1824);
 class ReaderSync extends reader_1.default {
     constructor() {
         super(...arguments);
@@ -5200,7 +5200,7 @@ exports["default"] = ReaderSync;
 
 /***/ }),
 
-/***/ 4127:
+/***/ 879:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -5266,7 +5266,7 @@ exports["default"] = Settings;
 
 /***/ }),
 
-/***/ 7823:
+/***/ 5711:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5295,7 +5295,7 @@ exports.splitWhen = splitWhen;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 9718:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5309,7 +5309,7 @@ exports.isEnoentCodeError = isEnoentCodeError;
 
 /***/ }),
 
-/***/ 1699:
+/***/ 6979:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5335,31 +5335,31 @@ exports.createDirentFromStats = createDirentFromStats;
 
 /***/ }),
 
-/***/ 8962:
+/***/ 6002:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.string = exports.stream = exports.pattern = exports.path = exports.fs = exports.errno = exports.array = void 0;
-const array = __nccwpck_require__(7823);
+const array = __nccwpck_require__(5711);
 exports.array = array;
-const errno = __nccwpck_require__(5782);
+const errno = __nccwpck_require__(9718);
 exports.errno = errno;
-const fs = __nccwpck_require__(1699);
+const fs = __nccwpck_require__(6979);
 exports.fs = fs;
-const path = __nccwpck_require__(6403);
+const path = __nccwpck_require__(9283);
 exports.path = path;
-const pattern = __nccwpck_require__(4072);
+const pattern = __nccwpck_require__(1304);
 exports.pattern = pattern;
-const stream = __nccwpck_require__(8600);
+const stream = __nccwpck_require__(536);
 exports.stream = stream;
-const string = __nccwpck_require__(5705);
+const string = __nccwpck_require__(7641);
 exports.string = string;
 
 
 /***/ }),
 
-/***/ 6403:
+/***/ 9283:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -5434,15 +5434,15 @@ exports.convertPosixPathToPattern = convertPosixPathToPattern;
 
 /***/ }),
 
-/***/ 4072:
+/***/ 1304:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
 const path = __nccwpck_require__(6928);
-const globParent = __nccwpck_require__(908);
-const micromatch = __nccwpck_require__(7073);
+const globParent = __nccwpck_require__(8188);
+const micromatch = __nccwpck_require__(8785);
 const GLOBSTAR = '**';
 const ESCAPE_SYMBOL = '\\';
 const COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
@@ -5647,13 +5647,13 @@ exports.isAbsolute = isAbsolute;
 
 /***/ }),
 
-/***/ 8600:
+/***/ 536:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.merge = void 0;
-const merge2 = __nccwpck_require__(6226);
+const merge2 = __nccwpck_require__(754);
 function merge(streams) {
     const mergedStream = merge2(streams);
     streams.forEach((stream) => {
@@ -5671,7 +5671,7 @@ function propagateCloseEventToSources(streams) {
 
 /***/ }),
 
-/***/ 5705:
+/***/ 7641:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5689,7 +5689,7 @@ exports.isEmpty = isEmpty;
 
 /***/ }),
 
-/***/ 7789:
+/***/ 877:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*!
@@ -5702,7 +5702,7 @@ exports.isEmpty = isEmpty;
 
 
 const util = __nccwpck_require__(9023);
-const toRegexRange = __nccwpck_require__(5247);
+const toRegexRange = __nccwpck_require__(7551);
 
 const isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
 
@@ -5944,7 +5944,7 @@ module.exports = fill;
 
 /***/ }),
 
-/***/ 6826:
+/***/ 4778:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var debug;
@@ -5953,7 +5953,7 @@ module.exports = function () {
   if (!debug) {
     try {
       /* eslint global-require: off */
-      debug = __nccwpck_require__(3326)("follow-redirects");
+      debug = __nccwpck_require__(2830)("follow-redirects");
     }
     catch (error) { /* */ }
     if (typeof debug !== "function") {
@@ -5966,7 +5966,7 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 6773:
+/***/ 1573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var url = __nccwpck_require__(7016);
@@ -5975,7 +5975,7 @@ var http = __nccwpck_require__(8611);
 var https = __nccwpck_require__(5692);
 var Writable = (__nccwpck_require__(2203).Writable);
 var assert = __nccwpck_require__(2613);
-var debug = __nccwpck_require__(6826);
+var debug = __nccwpck_require__(4778);
 
 // Preventive platform detection
 // istanbul ignore next
@@ -6688,12 +6688,12 @@ module.exports.wrap = wrap;
 
 /***/ }),
 
-/***/ 1446:
+/***/ 6454:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var CombinedStream = __nccwpck_require__(3790);
+var CombinedStream = __nccwpck_require__(5630);
 var util = __nccwpck_require__(9023);
 var path = __nccwpck_require__(6928);
 var http = __nccwpck_require__(8611);
@@ -6702,11 +6702,11 @@ var parseUrl = (__nccwpck_require__(7016).parse);
 var fs = __nccwpck_require__(9896);
 var Stream = (__nccwpck_require__(2203).Stream);
 var crypto = __nccwpck_require__(6982);
-var mime = __nccwpck_require__(4080);
-var asynckit = __nccwpck_require__(5852);
-var setToStringTag = __nccwpck_require__(1244);
-var hasOwn = __nccwpck_require__(8748);
-var populate = __nccwpck_require__(1291);
+var mime = __nccwpck_require__(4096);
+var asynckit = __nccwpck_require__(1324);
+var setToStringTag = __nccwpck_require__(8700);
+var hasOwn = __nccwpck_require__(4076);
+var populate = __nccwpck_require__(1835);
 
 /**
  * Escape CR, LF, and `"` in a multipart `name`/`filename` parameter, so a field
@@ -7201,7 +7201,7 @@ module.exports = FormData;
 
 /***/ }),
 
-/***/ 1291:
+/***/ 1835:
 /***/ ((module) => {
 
 
@@ -7218,7 +7218,7 @@ module.exports = function (dst, src) {
 
 /***/ }),
 
-/***/ 3248:
+/***/ 9808:
 /***/ ((module) => {
 
 
@@ -7309,19 +7309,19 @@ module.exports = function bind(that) {
 
 /***/ }),
 
-/***/ 6156:
+/***/ 7564:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var implementation = __nccwpck_require__(3248);
+var implementation = __nccwpck_require__(9808);
 
 module.exports = Function.prototype.bind || implementation;
 
 
 /***/ }),
 
-/***/ 1964:
+/***/ 7228:
 /***/ ((module) => {
 
 
@@ -7336,33 +7336,33 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 678:
+/***/ 470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 var undefined;
 
-var $Object = __nccwpck_require__(3335);
+var $Object = __nccwpck_require__(5399);
 
-var $Error = __nccwpck_require__(8820);
-var $EvalError = __nccwpck_require__(1011);
-var $RangeError = __nccwpck_require__(6057);
-var $ReferenceError = __nccwpck_require__(6329);
-var $SyntaxError = __nccwpck_require__(7817);
-var $TypeError = __nccwpck_require__(7842);
-var $URIError = __nccwpck_require__(7586);
+var $Error = __nccwpck_require__(1620);
+var $EvalError = __nccwpck_require__(3056);
+var $RangeError = __nccwpck_require__(4585);
+var $ReferenceError = __nccwpck_require__(6905);
+var $SyntaxError = __nccwpck_require__(105);
+var $TypeError = __nccwpck_require__(3314);
+var $URIError = __nccwpck_require__(2578);
 
-var abs = __nccwpck_require__(1897);
-var floor = __nccwpck_require__(4091);
-var max = __nccwpck_require__(427);
-var min = __nccwpck_require__(1769);
-var pow = __nccwpck_require__(227);
-var round = __nccwpck_require__(7821);
-var sign = __nccwpck_require__(4908);
+var abs = __nccwpck_require__(5641);
+var floor = __nccwpck_require__(6171);
+var max = __nccwpck_require__(7147);
+var min = __nccwpck_require__(1017);
+var pow = __nccwpck_require__(6947);
+var round = __nccwpck_require__(2621);
+var sign = __nccwpck_require__(156);
 
-var $gOPD = __nccwpck_require__(2450);
-var $defineProperty = __nccwpck_require__(9049);
+var $gOPD = __nccwpck_require__(3170);
+var $defineProperty = __nccwpck_require__(9094);
 
 var throwTypeError = function () {
 	throw new $TypeError();
@@ -7384,14 +7384,14 @@ var ThrowTypeError = $gOPD
 	}())
 	: throwTypeError;
 
-var hasSymbols = __nccwpck_require__(3384)();
+var hasSymbols = __nccwpck_require__(3336)();
 
-var getProto = __nccwpck_require__(591);
-var $ObjectGPO = __nccwpck_require__(5487);
-var $ReflectGPO = __nccwpck_require__(2665);
+var getProto = __nccwpck_require__(1967);
+var $ObjectGPO = __nccwpck_require__(1311);
+var $ReflectGPO = __nccwpck_require__(8681);
 
-var $apply = __nccwpck_require__(4681);
-var $call = __nccwpck_require__(1485);
+var $apply = __nccwpck_require__(3945);
+var $call = __nccwpck_require__(8093);
 
 var needsEval = {};
 
@@ -7492,9 +7492,9 @@ if (getProto) {
 	}
 }
 
-var getAsyncFunction = __nccwpck_require__(7859);
-var getGeneratorFunction = __nccwpck_require__(1964);
-var getAsyncGeneratorFunction = __nccwpck_require__(2135);
+var getAsyncFunction = __nccwpck_require__(1491);
+var getGeneratorFunction = __nccwpck_require__(7228);
+var getAsyncGeneratorFunction = __nccwpck_require__(7655);
 
 var doEval = function doEval(name) {
 	var value;
@@ -7576,8 +7576,8 @@ var LEGACY_ALIASES = {
 	'%WeakSetPrototype%': ['WeakSet', 'prototype']
 };
 
-var bind = __nccwpck_require__(6156);
-var hasOwn = __nccwpck_require__(8748);
+var bind = __nccwpck_require__(7564);
+var hasOwn = __nccwpck_require__(4076);
 var $concat = bind.call($call, Array.prototype.concat);
 var $spliceApply = bind.call($apply, Array.prototype.splice);
 var $replace = bind.call($call, String.prototype.replace);
@@ -7716,12 +7716,12 @@ module.exports = function GetIntrinsic(name, allowMissing) {
 
 /***/ }),
 
-/***/ 5487:
+/***/ 1311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var $Object = __nccwpck_require__(3335);
+var $Object = __nccwpck_require__(5399);
 
 /** @type {import('./Object.getPrototypeOf')} */
 module.exports = $Object.getPrototypeOf || null;
@@ -7729,7 +7729,7 @@ module.exports = $Object.getPrototypeOf || null;
 
 /***/ }),
 
-/***/ 2665:
+/***/ 8681:
 /***/ ((module) => {
 
 
@@ -7740,15 +7740,15 @@ module.exports = (typeof Reflect !== 'undefined' && Reflect.getPrototypeOf) || n
 
 /***/ }),
 
-/***/ 591:
+/***/ 1967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var reflectGetProto = __nccwpck_require__(2665);
-var originalGetProto = __nccwpck_require__(5487);
+var reflectGetProto = __nccwpck_require__(8681);
+var originalGetProto = __nccwpck_require__(1311);
 
-var getDunderProto = __nccwpck_require__(7869);
+var getDunderProto = __nccwpck_require__(6669);
 
 /** @type {import('.')} */
 module.exports = reflectGetProto
@@ -7774,7 +7774,7 @@ module.exports = reflectGetProto
 
 /***/ }),
 
-/***/ 1430:
+/***/ 1174:
 /***/ ((module) => {
 
 
@@ -7785,13 +7785,13 @@ module.exports = Object.getOwnPropertyDescriptor;
 
 /***/ }),
 
-/***/ 2450:
+/***/ 3170:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 /** @type {import('.')} */
-var $gOPD = __nccwpck_require__(1430);
+var $gOPD = __nccwpck_require__(1174);
 
 if ($gOPD) {
 	try {
@@ -7807,7 +7807,7 @@ module.exports = $gOPD;
 
 /***/ }),
 
-/***/ 2389:
+/***/ 3813:
 /***/ ((module) => {
 
 
@@ -7822,13 +7822,13 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 3384:
+/***/ 3336:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 var origSymbol = typeof Symbol !== 'undefined' && Symbol;
-var hasSymbolSham = __nccwpck_require__(8362);
+var hasSymbolSham = __nccwpck_require__(1114);
 
 /** @type {import('.')} */
 module.exports = function hasNativeSymbols() {
@@ -7843,7 +7843,7 @@ module.exports = function hasNativeSymbols() {
 
 /***/ }),
 
-/***/ 8362:
+/***/ 1114:
 /***/ ((module) => {
 
 
@@ -7895,12 +7895,12 @@ module.exports = function hasSymbols() {
 
 /***/ }),
 
-/***/ 9095:
+/***/ 5479:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var hasSymbols = __nccwpck_require__(8362);
+var hasSymbols = __nccwpck_require__(1114);
 
 /** @type {import('.')} */
 module.exports = function hasToStringTagShams() {
@@ -7910,14 +7910,14 @@ module.exports = function hasToStringTagShams() {
 
 /***/ }),
 
-/***/ 8748:
+/***/ 4076:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 var call = Function.prototype.call;
 var $hasOwn = Object.prototype.hasOwnProperty;
-var bind = __nccwpck_require__(6156);
+var bind = __nccwpck_require__(7564);
 
 /** @type {import('.')} */
 module.exports = bind.call(call, $hasOwn);
@@ -7925,7 +7925,7 @@ module.exports = bind.call(call, $hasOwn);
 
 /***/ }),
 
-/***/ 5748:
+/***/ 5540:
 /***/ ((module) => {
 
 /*!
@@ -7952,7 +7952,7 @@ module.exports = function isExtglob(str) {
 
 /***/ }),
 
-/***/ 37:
+/***/ 1925:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*!
@@ -7962,7 +7962,7 @@ module.exports = function isExtglob(str) {
  * Released under the MIT License.
  */
 
-var isExtglob = __nccwpck_require__(5748);
+var isExtglob = __nccwpck_require__(5540);
 var chars = { '{': '}', '(': ')', '[': ']'};
 var strictCheck = function(str) {
   if (str[0] === '!') {
@@ -8109,7 +8109,7 @@ module.exports = function isGlob(str, options) {
 
 /***/ }),
 
-/***/ 9262:
+/***/ 3102:
 /***/ ((module) => {
 
 /*!
@@ -8134,7 +8134,7 @@ module.exports = function(num) {
 
 /***/ }),
 
-/***/ 1897:
+/***/ 5641:
 /***/ ((module) => {
 
 
@@ -8145,7 +8145,7 @@ module.exports = Math.abs;
 
 /***/ }),
 
-/***/ 4091:
+/***/ 6171:
 /***/ ((module) => {
 
 
@@ -8156,7 +8156,7 @@ module.exports = Math.floor;
 
 /***/ }),
 
-/***/ 2420:
+/***/ 7044:
 /***/ ((module) => {
 
 
@@ -8169,7 +8169,7 @@ module.exports = Number.isNaN || function isNaN(a) {
 
 /***/ }),
 
-/***/ 427:
+/***/ 7147:
 /***/ ((module) => {
 
 
@@ -8180,7 +8180,7 @@ module.exports = Math.max;
 
 /***/ }),
 
-/***/ 1769:
+/***/ 1017:
 /***/ ((module) => {
 
 
@@ -8191,7 +8191,7 @@ module.exports = Math.min;
 
 /***/ }),
 
-/***/ 227:
+/***/ 6947:
 /***/ ((module) => {
 
 
@@ -8202,7 +8202,7 @@ module.exports = Math.pow;
 
 /***/ }),
 
-/***/ 7821:
+/***/ 2621:
 /***/ ((module) => {
 
 
@@ -8213,12 +8213,12 @@ module.exports = Math.round;
 
 /***/ }),
 
-/***/ 4908:
+/***/ 156:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var $isNaN = __nccwpck_require__(2420);
+var $isNaN = __nccwpck_require__(7044);
 
 /** @type {import('./sign')} */
 module.exports = function sign(number) {
@@ -8231,7 +8231,7 @@ module.exports = function sign(number) {
 
 /***/ }),
 
-/***/ 6226:
+/***/ 754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8382,15 +8382,15 @@ function pauseStreams (streams, options) {
 
 /***/ }),
 
-/***/ 7073:
+/***/ 8785:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const util = __nccwpck_require__(9023);
-const braces = __nccwpck_require__(9052);
-const picomatch = __nccwpck_require__(8585);
-const utils = __nccwpck_require__(8796);
+const braces = __nccwpck_require__(748);
+const picomatch = __nccwpck_require__(6377);
+const utils = __nccwpck_require__(8604);
 
 const isEmptyString = v => v === '' || v === './';
 const hasBraces = v => {
@@ -8863,17 +8863,17 @@ module.exports = micromatch;
 
 /***/ }),
 
-/***/ 8585:
+/***/ 6377:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports = __nccwpck_require__(4647);
+module.exports = __nccwpck_require__(9639);
 
 
 /***/ }),
 
-/***/ 2664:
+/***/ 9560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9064,13 +9064,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3782:
+/***/ 7430:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const constants = __nccwpck_require__(2664);
-const utils = __nccwpck_require__(8796);
+const constants = __nccwpck_require__(9560);
+const utils = __nccwpck_require__(8604);
 
 /**
  * Constants
@@ -10463,16 +10463,16 @@ module.exports = parse;
 
 /***/ }),
 
-/***/ 4647:
+/***/ 9639:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const path = __nccwpck_require__(6928);
-const scan = __nccwpck_require__(6940);
-const parse = __nccwpck_require__(3782);
-const utils = __nccwpck_require__(8796);
-const constants = __nccwpck_require__(2664);
+const scan = __nccwpck_require__(6028);
+const parse = __nccwpck_require__(7430);
+const utils = __nccwpck_require__(8604);
+const constants = __nccwpck_require__(9560);
 const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
 
 /**
@@ -10812,12 +10812,12 @@ module.exports = picomatch;
 
 /***/ }),
 
-/***/ 6940:
+/***/ 6028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const utils = __nccwpck_require__(8796);
+const utils = __nccwpck_require__(8604);
 const {
   CHAR_ASTERISK,             /* * */
   CHAR_AT,                   /* @ */
@@ -10834,7 +10834,7 @@ const {
   CHAR_RIGHT_CURLY_BRACE,    /* } */
   CHAR_RIGHT_PARENTHESES,    /* ) */
   CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-} = __nccwpck_require__(2664);
+} = __nccwpck_require__(9560);
 
 const isPathSeparator = code => {
   return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
@@ -11210,7 +11210,7 @@ module.exports = scan;
 
 /***/ }),
 
-/***/ 8796:
+/***/ 8604:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -11222,7 +11222,7 @@ const {
   REGEX_REMOVE_BACKSLASH,
   REGEX_SPECIAL_CHARS,
   REGEX_SPECIAL_CHARS_GLOBAL
-} = __nccwpck_require__(2664);
+} = __nccwpck_require__(9560);
 
 exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
 exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
@@ -11281,7 +11281,7 @@ exports.wrapOutput = (input, state = {}, options = {}) => {
 
 /***/ }),
 
-/***/ 997:
+/***/ 9829:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*!
@@ -11295,12 +11295,12 @@ exports.wrapOutput = (input, state = {}, options = {}) => {
  * Module exports.
  */
 
-module.exports = __nccwpck_require__(3050)
+module.exports = __nccwpck_require__(1813)
 
 
 /***/ }),
 
-/***/ 4080:
+/***/ 4096:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 /*!
@@ -11317,7 +11317,7 @@ module.exports = __nccwpck_require__(3050)
  * @private
  */
 
-var db = __nccwpck_require__(997)
+var db = __nccwpck_require__(9829)
 var extname = (__nccwpck_require__(6928).extname)
 
 /**
@@ -11495,7 +11495,7 @@ function populateMaps (extensions, types) {
 
 /***/ }),
 
-/***/ 5320:
+/***/ 744:
 /***/ ((module) => {
 
 /**
@@ -11664,7 +11664,7 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 8687:
+/***/ 4351:
 /***/ ((module) => {
 
 /*! queue-microtask. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> */
@@ -11680,7 +11680,7 @@ module.exports = typeof queueMicrotask === 'function'
 
 /***/ }),
 
-/***/ 2204:
+/***/ 844:
 /***/ ((module) => {
 
 
@@ -11720,13 +11720,13 @@ module.exports = reusify
 
 /***/ }),
 
-/***/ 5655:
+/***/ 2743:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*! run-parallel. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> */
 module.exports = runParallel
 
-const queueMicrotask = __nccwpck_require__(8687)
+const queueMicrotask = __nccwpck_require__(4351)
 
 function runParallel (tasks, cb) {
   let results, pending, keys
@@ -11778,7 +11778,7 @@ function runParallel (tasks, cb) {
 
 /***/ }),
 
-/***/ 3392:
+/***/ 2560:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 ;(function (sax) {
@@ -13651,13 +13651,13 @@ function runParallel (tasks, cb) {
 
 /***/ }),
 
-/***/ 986:
+/***/ 1450:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const os = __nccwpck_require__(857);
 const tty = __nccwpck_require__(2018);
-const hasFlag = __nccwpck_require__(2389);
+const hasFlag = __nccwpck_require__(3813);
 
 const {env} = process;
 
@@ -13793,7 +13793,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5247:
+/***/ 7551:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*!
@@ -13805,7 +13805,7 @@ module.exports = {
 
 
 
-const isNumber = __nccwpck_require__(9262);
+const isNumber = __nccwpck_require__(3102);
 
 const toRegexRange = (min, max, options) => {
   if (isNumber(min) === false) {
@@ -14088,7 +14088,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 8224:
+/***/ 8736:
 /***/ (function(__unused_webpack_module, exports) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14107,7 +14107,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 437:
+/***/ 9669:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14116,9 +14116,9 @@ module.exports = toRegexRange;
   var builder, defaults, escapeCDATA, requiresCDATA, wrapCDATA,
     hasProp = {}.hasOwnProperty;
 
-  builder = __nccwpck_require__(8148);
+  builder = __nccwpck_require__(8004);
 
-  defaults = (__nccwpck_require__(1758).defaults);
+  defaults = (__nccwpck_require__(6078).defaults);
 
   requiresCDATA = function(entry) {
     return typeof entry === "string" && (entry.indexOf('&') >= 0 || entry.indexOf('>') >= 0 || entry.indexOf('<') >= 0);
@@ -14241,7 +14241,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 1758:
+/***/ 6078:
 /***/ (function(__unused_webpack_module, exports) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14320,7 +14320,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 3043:
+/***/ 2563:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14331,17 +14331,17 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  sax = __nccwpck_require__(3392);
+  sax = __nccwpck_require__(2560);
 
   events = __nccwpck_require__(4434);
 
-  bom = __nccwpck_require__(8224);
+  bom = __nccwpck_require__(8736);
 
-  processors = __nccwpck_require__(2325);
+  processors = __nccwpck_require__(4261);
 
   setImmediate = (__nccwpck_require__(3557).setImmediate);
 
-  defaults = (__nccwpck_require__(1758).defaults);
+  defaults = (__nccwpck_require__(6078).defaults);
 
   isEmpty = function(thing) {
     return typeof thing === "object" && (thing != null) && Object.keys(thing).length === 0;
@@ -14722,7 +14722,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 2325:
+/***/ 4261:
 /***/ (function(__unused_webpack_module, exports) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14763,7 +14763,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 7910:
+/***/ 758:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14773,13 +14773,13 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  defaults = __nccwpck_require__(1758);
+  defaults = __nccwpck_require__(6078);
 
-  builder = __nccwpck_require__(437);
+  builder = __nccwpck_require__(9669);
 
-  parser = __nccwpck_require__(3043);
+  parser = __nccwpck_require__(2563);
 
-  processors = __nccwpck_require__(2325);
+  processors = __nccwpck_require__(4261);
 
   exports.defaults = defaults.defaults;
 
@@ -14809,7 +14809,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 8840:
+/***/ 6488:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14828,7 +14828,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 6874:
+/***/ 7882:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14858,7 +14858,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 576:
+/***/ 4576:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14948,7 +14948,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 2336:
+/***/ 9392:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -14965,16 +14965,16 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 9097:
+/***/ 3977:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
 (function() {
   var NodeType, XMLAttribute, XMLNode;
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
   module.exports = XMLAttribute = (function() {
     function XMLAttribute(parent, name, value) {
@@ -15080,7 +15080,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 4392:
+/***/ 728:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15089,9 +15089,9 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLCharacterData = __nccwpck_require__(318);
+  XMLCharacterData = __nccwpck_require__(5278);
 
   module.exports = XMLCData = (function(superClass) {
     extend(XMLCData, superClass);
@@ -15123,7 +15123,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 318:
+/***/ 5278:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15132,7 +15132,7 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
   module.exports = XMLCharacterData = (function(superClass) {
     extend(XMLCharacterData, superClass);
@@ -15209,7 +15209,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 1476:
+/***/ 9620:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15218,9 +15218,9 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLCharacterData = __nccwpck_require__(318);
+  XMLCharacterData = __nccwpck_require__(5278);
 
   module.exports = XMLComment = (function(superClass) {
     extend(XMLComment, superClass);
@@ -15252,16 +15252,16 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 4611:
+/***/ 4323:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
 (function() {
   var XMLDOMConfiguration, XMLDOMErrorHandler, XMLDOMStringList;
 
-  XMLDOMErrorHandler = __nccwpck_require__(6651);
+  XMLDOMErrorHandler = __nccwpck_require__(1675);
 
-  XMLDOMStringList = __nccwpck_require__(1612);
+  XMLDOMStringList = __nccwpck_require__(5884);
 
   module.exports = XMLDOMConfiguration = (function() {
     function XMLDOMConfiguration() {
@@ -15323,7 +15323,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 6651:
+/***/ 1675:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15346,7 +15346,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 715:
+/***/ 9563:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15385,7 +15385,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 1612:
+/***/ 5884:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15420,7 +15420,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 4414:
+/***/ 3742:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15429,9 +15429,9 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
   module.exports = XMLDTDAttList = (function(superClass) {
     extend(XMLDTDAttList, superClass);
@@ -15491,9 +15491,9 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
   module.exports = XMLDTDElement = (function(superClass) {
     extend(XMLDTDElement, superClass);
@@ -15527,7 +15527,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 3066:
+/***/ 6906:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15536,11 +15536,11 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  isObject = (__nccwpck_require__(576).isObject);
+  isObject = (__nccwpck_require__(4576).isObject);
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
   module.exports = XMLDTDEntity = (function(superClass) {
     extend(XMLDTDEntity, superClass);
@@ -15631,7 +15631,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 5371:
+/***/ 7083:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15640,9 +15640,9 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
   module.exports = XMLDTDNotation = (function(superClass) {
     extend(XMLDTDNotation, superClass);
@@ -15690,7 +15690,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 7101:
+/***/ 7645:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15699,11 +15699,11 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  isObject = (__nccwpck_require__(576).isObject);
+  isObject = (__nccwpck_require__(4576).isObject);
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
   module.exports = XMLDeclaration = (function(superClass) {
     extend(XMLDeclaration, superClass);
@@ -15740,7 +15740,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 4291:
+/***/ 208:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15749,21 +15749,21 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  isObject = (__nccwpck_require__(576).isObject);
+  isObject = (__nccwpck_require__(4576).isObject);
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLDTDAttList = __nccwpck_require__(4414);
+  XMLDTDAttList = __nccwpck_require__(3742);
 
-  XMLDTDEntity = __nccwpck_require__(3066);
+  XMLDTDEntity = __nccwpck_require__(6906);
 
   XMLDTDElement = __nccwpck_require__(6189);
 
-  XMLDTDNotation = __nccwpck_require__(5371);
+  XMLDTDNotation = __nccwpck_require__(7083);
 
-  XMLNamedNodeMap = __nccwpck_require__(9404);
+  XMLNamedNodeMap = __nccwpck_require__(2748);
 
   module.exports = XMLDocType = (function(superClass) {
     extend(XMLDocType, superClass);
@@ -15933,7 +15933,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 724:
+/***/ 6500:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -15942,19 +15942,19 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  isPlainObject = (__nccwpck_require__(576).isPlainObject);
+  isPlainObject = (__nccwpck_require__(4576).isPlainObject);
 
-  XMLDOMImplementation = __nccwpck_require__(715);
+  XMLDOMImplementation = __nccwpck_require__(9563);
 
-  XMLDOMConfiguration = __nccwpck_require__(4611);
+  XMLDOMConfiguration = __nccwpck_require__(4323);
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLStringifier = __nccwpck_require__(1335);
+  XMLStringifier = __nccwpck_require__(7431);
 
-  XMLStringWriter = __nccwpck_require__(6475);
+  XMLStringWriter = __nccwpck_require__(9867);
 
   module.exports = XMLDocument = (function(superClass) {
     extend(XMLDocument, superClass);
@@ -16182,7 +16182,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 8957:
+/***/ 7789:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -16190,43 +16190,43 @@ module.exports = toRegexRange;
   var NodeType, WriterState, XMLAttribute, XMLCData, XMLComment, XMLDTDAttList, XMLDTDElement, XMLDTDEntity, XMLDTDNotation, XMLDeclaration, XMLDocType, XMLDocument, XMLDocumentCB, XMLElement, XMLProcessingInstruction, XMLRaw, XMLStringWriter, XMLStringifier, XMLText, getValue, isFunction, isObject, isPlainObject, ref,
     hasProp = {}.hasOwnProperty;
 
-  ref = __nccwpck_require__(576), isObject = ref.isObject, isFunction = ref.isFunction, isPlainObject = ref.isPlainObject, getValue = ref.getValue;
+  ref = __nccwpck_require__(4576), isObject = ref.isObject, isFunction = ref.isFunction, isPlainObject = ref.isPlainObject, getValue = ref.getValue;
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLDocument = __nccwpck_require__(724);
+  XMLDocument = __nccwpck_require__(6500);
 
-  XMLElement = __nccwpck_require__(7901);
+  XMLElement = __nccwpck_require__(3965);
 
-  XMLCData = __nccwpck_require__(4392);
+  XMLCData = __nccwpck_require__(728);
 
-  XMLComment = __nccwpck_require__(1476);
+  XMLComment = __nccwpck_require__(9620);
 
-  XMLRaw = __nccwpck_require__(2515);
+  XMLRaw = __nccwpck_require__(2083);
 
-  XMLText = __nccwpck_require__(6666);
+  XMLText = __nccwpck_require__(9946);
 
-  XMLProcessingInstruction = __nccwpck_require__(24);
+  XMLProcessingInstruction = __nccwpck_require__(1368);
 
-  XMLDeclaration = __nccwpck_require__(7101);
+  XMLDeclaration = __nccwpck_require__(7645);
 
-  XMLDocType = __nccwpck_require__(4291);
+  XMLDocType = __nccwpck_require__(208);
 
-  XMLDTDAttList = __nccwpck_require__(4414);
+  XMLDTDAttList = __nccwpck_require__(3742);
 
-  XMLDTDEntity = __nccwpck_require__(3066);
+  XMLDTDEntity = __nccwpck_require__(6906);
 
   XMLDTDElement = __nccwpck_require__(6189);
 
-  XMLDTDNotation = __nccwpck_require__(5371);
+  XMLDTDNotation = __nccwpck_require__(7083);
 
-  XMLAttribute = __nccwpck_require__(9097);
+  XMLAttribute = __nccwpck_require__(3977);
 
-  XMLStringifier = __nccwpck_require__(1335);
+  XMLStringifier = __nccwpck_require__(7431);
 
-  XMLStringWriter = __nccwpck_require__(6475);
+  XMLStringWriter = __nccwpck_require__(9867);
 
-  WriterState = __nccwpck_require__(2336);
+  WriterState = __nccwpck_require__(9392);
 
   module.exports = XMLDocumentCB = (function() {
     function XMLDocumentCB(options, onData, onEnd) {
@@ -16717,7 +16717,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 7949:
+/***/ 6893:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -16726,9 +16726,9 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
   module.exports = XMLDummy = (function(superClass) {
     extend(XMLDummy, superClass);
@@ -16755,7 +16755,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 7901:
+/***/ 3965:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -16764,15 +16764,15 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  ref = __nccwpck_require__(576), isObject = ref.isObject, isFunction = ref.isFunction, getValue = ref.getValue;
+  ref = __nccwpck_require__(4576), isObject = ref.isObject, isFunction = ref.isFunction, getValue = ref.getValue;
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLAttribute = __nccwpck_require__(9097);
+  XMLAttribute = __nccwpck_require__(3977);
 
-  XMLNamedNodeMap = __nccwpck_require__(9404);
+  XMLNamedNodeMap = __nccwpck_require__(2748);
 
   module.exports = XMLElement = (function(superClass) {
     extend(XMLElement, superClass);
@@ -17060,7 +17060,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 9404:
+/***/ 2748:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -17125,7 +17125,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 1321:
+/***/ 3401:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -17133,7 +17133,7 @@ module.exports = toRegexRange;
   var DocumentPosition, NodeType, XMLCData, XMLComment, XMLDeclaration, XMLDocType, XMLDummy, XMLElement, XMLNamedNodeMap, XMLNode, XMLNodeList, XMLProcessingInstruction, XMLRaw, XMLText, getValue, isEmpty, isFunction, isObject, ref1,
     hasProp = {}.hasOwnProperty;
 
-  ref1 = __nccwpck_require__(576), isObject = ref1.isObject, isFunction = ref1.isFunction, isEmpty = ref1.isEmpty, getValue = ref1.getValue;
+  ref1 = __nccwpck_require__(4576), isObject = ref1.isObject, isFunction = ref1.isFunction, isEmpty = ref1.isEmpty, getValue = ref1.getValue;
 
   XMLElement = null;
 
@@ -17172,19 +17172,19 @@ module.exports = toRegexRange;
       this.children = [];
       this.baseURI = null;
       if (!XMLElement) {
-        XMLElement = __nccwpck_require__(7901);
-        XMLCData = __nccwpck_require__(4392);
-        XMLComment = __nccwpck_require__(1476);
-        XMLDeclaration = __nccwpck_require__(7101);
-        XMLDocType = __nccwpck_require__(4291);
-        XMLRaw = __nccwpck_require__(2515);
-        XMLText = __nccwpck_require__(6666);
-        XMLProcessingInstruction = __nccwpck_require__(24);
-        XMLDummy = __nccwpck_require__(7949);
-        NodeType = __nccwpck_require__(6874);
-        XMLNodeList = __nccwpck_require__(7469);
-        XMLNamedNodeMap = __nccwpck_require__(9404);
-        DocumentPosition = __nccwpck_require__(8840);
+        XMLElement = __nccwpck_require__(3965);
+        XMLCData = __nccwpck_require__(728);
+        XMLComment = __nccwpck_require__(9620);
+        XMLDeclaration = __nccwpck_require__(7645);
+        XMLDocType = __nccwpck_require__(208);
+        XMLRaw = __nccwpck_require__(2083);
+        XMLText = __nccwpck_require__(9946);
+        XMLProcessingInstruction = __nccwpck_require__(1368);
+        XMLDummy = __nccwpck_require__(6893);
+        NodeType = __nccwpck_require__(7882);
+        XMLNodeList = __nccwpck_require__(3341);
+        XMLNamedNodeMap = __nccwpck_require__(2748);
+        DocumentPosition = __nccwpck_require__(6488);
       }
     }
 
@@ -17917,7 +17917,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 7469:
+/***/ 3341:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -17952,7 +17952,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 24:
+/***/ 1368:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -17961,9 +17961,9 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLCharacterData = __nccwpck_require__(318);
+  XMLCharacterData = __nccwpck_require__(5278);
 
   module.exports = XMLProcessingInstruction = (function(superClass) {
     extend(XMLProcessingInstruction, superClass);
@@ -18008,7 +18008,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 2515:
+/***/ 2083:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -18017,9 +18017,9 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLNode = __nccwpck_require__(1321);
+  XMLNode = __nccwpck_require__(3401);
 
   module.exports = XMLRaw = (function(superClass) {
     extend(XMLRaw, superClass);
@@ -18050,7 +18050,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 4982:
+/***/ 7798:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -18059,11 +18059,11 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLWriterBase = __nccwpck_require__(4255);
+  XMLWriterBase = __nccwpck_require__(6943);
 
-  WriterState = __nccwpck_require__(2336);
+  WriterState = __nccwpck_require__(9392);
 
   module.exports = XMLStreamWriter = (function(superClass) {
     extend(XMLStreamWriter, superClass);
@@ -18233,7 +18233,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 6475:
+/***/ 9867:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -18242,7 +18242,7 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLWriterBase = __nccwpck_require__(4255);
+  XMLWriterBase = __nccwpck_require__(6943);
 
   module.exports = XMLStringWriter = (function(superClass) {
     extend(XMLStringWriter, superClass);
@@ -18275,7 +18275,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 1335:
+/***/ 7431:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -18522,7 +18522,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 6666:
+/***/ 9946:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -18531,9 +18531,9 @@ module.exports = toRegexRange;
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLCharacterData = __nccwpck_require__(318);
+  XMLCharacterData = __nccwpck_require__(5278);
 
   module.exports = XMLText = (function(superClass) {
     extend(XMLText, superClass);
@@ -18598,7 +18598,7 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 4255:
+/***/ 6943:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -18606,37 +18606,37 @@ module.exports = toRegexRange;
   var NodeType, WriterState, XMLCData, XMLComment, XMLDTDAttList, XMLDTDElement, XMLDTDEntity, XMLDTDNotation, XMLDeclaration, XMLDocType, XMLDummy, XMLElement, XMLProcessingInstruction, XMLRaw, XMLText, XMLWriterBase, assign,
     hasProp = {}.hasOwnProperty;
 
-  assign = (__nccwpck_require__(576).assign);
+  assign = (__nccwpck_require__(4576).assign);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  XMLDeclaration = __nccwpck_require__(7101);
+  XMLDeclaration = __nccwpck_require__(7645);
 
-  XMLDocType = __nccwpck_require__(4291);
+  XMLDocType = __nccwpck_require__(208);
 
-  XMLCData = __nccwpck_require__(4392);
+  XMLCData = __nccwpck_require__(728);
 
-  XMLComment = __nccwpck_require__(1476);
+  XMLComment = __nccwpck_require__(9620);
 
-  XMLElement = __nccwpck_require__(7901);
+  XMLElement = __nccwpck_require__(3965);
 
-  XMLRaw = __nccwpck_require__(2515);
+  XMLRaw = __nccwpck_require__(2083);
 
-  XMLText = __nccwpck_require__(6666);
+  XMLText = __nccwpck_require__(9946);
 
-  XMLProcessingInstruction = __nccwpck_require__(24);
+  XMLProcessingInstruction = __nccwpck_require__(1368);
 
-  XMLDummy = __nccwpck_require__(7949);
+  XMLDummy = __nccwpck_require__(6893);
 
-  XMLDTDAttList = __nccwpck_require__(4414);
+  XMLDTDAttList = __nccwpck_require__(3742);
 
   XMLDTDElement = __nccwpck_require__(6189);
 
-  XMLDTDEntity = __nccwpck_require__(3066);
+  XMLDTDEntity = __nccwpck_require__(6906);
 
-  XMLDTDNotation = __nccwpck_require__(5371);
+  XMLDTDNotation = __nccwpck_require__(7083);
 
-  WriterState = __nccwpck_require__(2336);
+  WriterState = __nccwpck_require__(9392);
 
   module.exports = XMLWriterBase = (function() {
     function XMLWriterBase(options) {
@@ -19033,28 +19033,28 @@ module.exports = toRegexRange;
 
 /***/ }),
 
-/***/ 8148:
+/***/ 8004:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
 (function() {
   var NodeType, WriterState, XMLDOMImplementation, XMLDocument, XMLDocumentCB, XMLStreamWriter, XMLStringWriter, assign, isFunction, ref;
 
-  ref = __nccwpck_require__(576), assign = ref.assign, isFunction = ref.isFunction;
+  ref = __nccwpck_require__(4576), assign = ref.assign, isFunction = ref.isFunction;
 
-  XMLDOMImplementation = __nccwpck_require__(715);
+  XMLDOMImplementation = __nccwpck_require__(9563);
 
-  XMLDocument = __nccwpck_require__(724);
+  XMLDocument = __nccwpck_require__(6500);
 
-  XMLDocumentCB = __nccwpck_require__(8957);
+  XMLDocumentCB = __nccwpck_require__(7789);
 
-  XMLStringWriter = __nccwpck_require__(6475);
+  XMLStringWriter = __nccwpck_require__(9867);
 
-  XMLStreamWriter = __nccwpck_require__(4982);
+  XMLStreamWriter = __nccwpck_require__(7798);
 
-  NodeType = __nccwpck_require__(6874);
+  NodeType = __nccwpck_require__(7882);
 
-  WriterState = __nccwpck_require__(2336);
+  WriterState = __nccwpck_require__(9392);
 
   module.exports.create = function(name, xmldec, doctype, options) {
     var doc, root;
@@ -19210,14 +19210,14 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8537:
+/***/ 3281:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 /* eslint-disable no-var */
 
-var reusify = __nccwpck_require__(2204)
+var reusify = __nccwpck_require__(844)
 
 function fastqueue (context, worker, _concurrency) {
   if (typeof context === 'function') {
@@ -19565,7 +19565,7 @@ module.exports.promise = queueAsPromised
 
 /***/ }),
 
-/***/ 3050:
+/***/ 1813:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"application/1d-interleaved-parityfec":{"source":"iana"},"application/3gpdash-qoe-report+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/3gpp-ims+xml":{"source":"iana","compressible":true},"application/3gpphal+json":{"source":"iana","compressible":true},"application/3gpphalforms+json":{"source":"iana","compressible":true},"application/a2l":{"source":"iana"},"application/ace+cbor":{"source":"iana"},"application/activemessage":{"source":"iana"},"application/activity+json":{"source":"iana","compressible":true},"application/alto-costmap+json":{"source":"iana","compressible":true},"application/alto-costmapfilter+json":{"source":"iana","compressible":true},"application/alto-directory+json":{"source":"iana","compressible":true},"application/alto-endpointcost+json":{"source":"iana","compressible":true},"application/alto-endpointcostparams+json":{"source":"iana","compressible":true},"application/alto-endpointprop+json":{"source":"iana","compressible":true},"application/alto-endpointpropparams+json":{"source":"iana","compressible":true},"application/alto-error+json":{"source":"iana","compressible":true},"application/alto-networkmap+json":{"source":"iana","compressible":true},"application/alto-networkmapfilter+json":{"source":"iana","compressible":true},"application/alto-updatestreamcontrol+json":{"source":"iana","compressible":true},"application/alto-updatestreamparams+json":{"source":"iana","compressible":true},"application/aml":{"source":"iana"},"application/andrew-inset":{"source":"iana","extensions":["ez"]},"application/applefile":{"source":"iana"},"application/applixware":{"source":"apache","extensions":["aw"]},"application/at+jwt":{"source":"iana"},"application/atf":{"source":"iana"},"application/atfx":{"source":"iana"},"application/atom+xml":{"source":"iana","compressible":true,"extensions":["atom"]},"application/atomcat+xml":{"source":"iana","compressible":true,"extensions":["atomcat"]},"application/atomdeleted+xml":{"source":"iana","compressible":true,"extensions":["atomdeleted"]},"application/atomicmail":{"source":"iana"},"application/atomsvc+xml":{"source":"iana","compressible":true,"extensions":["atomsvc"]},"application/atsc-dwd+xml":{"source":"iana","compressible":true,"extensions":["dwd"]},"application/atsc-dynamic-event-message":{"source":"iana"},"application/atsc-held+xml":{"source":"iana","compressible":true,"extensions":["held"]},"application/atsc-rdt+json":{"source":"iana","compressible":true},"application/atsc-rsat+xml":{"source":"iana","compressible":true,"extensions":["rsat"]},"application/atxml":{"source":"iana"},"application/auth-policy+xml":{"source":"iana","compressible":true},"application/bacnet-xdd+zip":{"source":"iana","compressible":false},"application/batch-smtp":{"source":"iana"},"application/bdoc":{"compressible":false,"extensions":["bdoc"]},"application/beep+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/calendar+json":{"source":"iana","compressible":true},"application/calendar+xml":{"source":"iana","compressible":true,"extensions":["xcs"]},"application/call-completion":{"source":"iana"},"application/cals-1840":{"source":"iana"},"application/captive+json":{"source":"iana","compressible":true},"application/cbor":{"source":"iana"},"application/cbor-seq":{"source":"iana"},"application/cccex":{"source":"iana"},"application/ccmp+xml":{"source":"iana","compressible":true},"application/ccxml+xml":{"source":"iana","compressible":true,"extensions":["ccxml"]},"application/cdfx+xml":{"source":"iana","compressible":true,"extensions":["cdfx"]},"application/cdmi-capability":{"source":"iana","extensions":["cdmia"]},"application/cdmi-container":{"source":"iana","extensions":["cdmic"]},"application/cdmi-domain":{"source":"iana","extensions":["cdmid"]},"application/cdmi-object":{"source":"iana","extensions":["cdmio"]},"application/cdmi-queue":{"source":"iana","extensions":["cdmiq"]},"application/cdni":{"source":"iana"},"application/cea":{"source":"iana"},"application/cea-2018+xml":{"source":"iana","compressible":true},"application/cellml+xml":{"source":"iana","compressible":true},"application/cfw":{"source":"iana"},"application/city+json":{"source":"iana","compressible":true},"application/clr":{"source":"iana"},"application/clue+xml":{"source":"iana","compressible":true},"application/clue_info+xml":{"source":"iana","compressible":true},"application/cms":{"source":"iana"},"application/cnrp+xml":{"source":"iana","compressible":true},"application/coap-group+json":{"source":"iana","compressible":true},"application/coap-payload":{"source":"iana"},"application/commonground":{"source":"iana"},"application/conference-info+xml":{"source":"iana","compressible":true},"application/cose":{"source":"iana"},"application/cose-key":{"source":"iana"},"application/cose-key-set":{"source":"iana"},"application/cpl+xml":{"source":"iana","compressible":true,"extensions":["cpl"]},"application/csrattrs":{"source":"iana"},"application/csta+xml":{"source":"iana","compressible":true},"application/cstadata+xml":{"source":"iana","compressible":true},"application/csvm+json":{"source":"iana","compressible":true},"application/cu-seeme":{"source":"apache","extensions":["cu"]},"application/cwt":{"source":"iana"},"application/cybercash":{"source":"iana"},"application/dart":{"compressible":true},"application/dash+xml":{"source":"iana","compressible":true,"extensions":["mpd"]},"application/dash-patch+xml":{"source":"iana","compressible":true,"extensions":["mpp"]},"application/dashdelta":{"source":"iana"},"application/davmount+xml":{"source":"iana","compressible":true,"extensions":["davmount"]},"application/dca-rft":{"source":"iana"},"application/dcd":{"source":"iana"},"application/dec-dx":{"source":"iana"},"application/dialog-info+xml":{"source":"iana","compressible":true},"application/dicom":{"source":"iana"},"application/dicom+json":{"source":"iana","compressible":true},"application/dicom+xml":{"source":"iana","compressible":true},"application/dii":{"source":"iana"},"application/dit":{"source":"iana"},"application/dns":{"source":"iana"},"application/dns+json":{"source":"iana","compressible":true},"application/dns-message":{"source":"iana"},"application/docbook+xml":{"source":"apache","compressible":true,"extensions":["dbk"]},"application/dots+cbor":{"source":"iana"},"application/dskpp+xml":{"source":"iana","compressible":true},"application/dssc+der":{"source":"iana","extensions":["dssc"]},"application/dssc+xml":{"source":"iana","compressible":true,"extensions":["xdssc"]},"application/dvcs":{"source":"iana"},"application/ecmascript":{"source":"iana","compressible":true,"extensions":["es","ecma"]},"application/edi-consent":{"source":"iana"},"application/edi-x12":{"source":"iana","compressible":false},"application/edifact":{"source":"iana","compressible":false},"application/efi":{"source":"iana"},"application/elm+json":{"source":"iana","charset":"UTF-8","compressible":true},"application/elm+xml":{"source":"iana","compressible":true},"application/emergencycalldata.cap+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/emergencycalldata.comment+xml":{"source":"iana","compressible":true},"application/emergencycalldata.control+xml":{"source":"iana","compressible":true},"application/emergencycalldata.deviceinfo+xml":{"source":"iana","compressible":true},"application/emergencycalldata.ecall.msd":{"source":"iana"},"application/emergencycalldata.providerinfo+xml":{"source":"iana","compressible":true},"application/emergencycalldata.serviceinfo+xml":{"source":"iana","compressible":true},"application/emergencycalldata.subscriberinfo+xml":{"source":"iana","compressible":true},"application/emergencycalldata.veds+xml":{"source":"iana","compressible":true},"application/emma+xml":{"source":"iana","compressible":true,"extensions":["emma"]},"application/emotionml+xml":{"source":"iana","compressible":true,"extensions":["emotionml"]},"application/encaprtp":{"source":"iana"},"application/epp+xml":{"source":"iana","compressible":true},"application/epub+zip":{"source":"iana","compressible":false,"extensions":["epub"]},"application/eshop":{"source":"iana"},"application/exi":{"source":"iana","extensions":["exi"]},"application/expect-ct-report+json":{"source":"iana","compressible":true},"application/express":{"source":"iana","extensions":["exp"]},"application/fastinfoset":{"source":"iana"},"application/fastsoap":{"source":"iana"},"application/fdt+xml":{"source":"iana","compressible":true,"extensions":["fdt"]},"application/fhir+json":{"source":"iana","charset":"UTF-8","compressible":true},"application/fhir+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/fido.trusted-apps+json":{"compressible":true},"application/fits":{"source":"iana"},"application/flexfec":{"source":"iana"},"application/font-sfnt":{"source":"iana"},"application/font-tdpfr":{"source":"iana","extensions":["pfr"]},"application/font-woff":{"source":"iana","compressible":false},"application/framework-attributes+xml":{"source":"iana","compressible":true},"application/geo+json":{"source":"iana","compressible":true,"extensions":["geojson"]},"application/geo+json-seq":{"source":"iana"},"application/geopackage+sqlite3":{"source":"iana"},"application/geoxacml+xml":{"source":"iana","compressible":true},"application/gltf-buffer":{"source":"iana"},"application/gml+xml":{"source":"iana","compressible":true,"extensions":["gml"]},"application/gpx+xml":{"source":"apache","compressible":true,"extensions":["gpx"]},"application/gxf":{"source":"apache","extensions":["gxf"]},"application/gzip":{"source":"iana","compressible":false,"extensions":["gz"]},"application/h224":{"source":"iana"},"application/held+xml":{"source":"iana","compressible":true},"application/hjson":{"extensions":["hjson"]},"application/http":{"source":"iana"},"application/hyperstudio":{"source":"iana","extensions":["stk"]},"application/ibe-key-request+xml":{"source":"iana","compressible":true},"application/ibe-pkg-reply+xml":{"source":"iana","compressible":true},"application/ibe-pp-data":{"source":"iana"},"application/iges":{"source":"iana"},"application/im-iscomposing+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/index":{"source":"iana"},"application/index.cmd":{"source":"iana"},"application/index.obj":{"source":"iana"},"application/index.response":{"source":"iana"},"application/index.vnd":{"source":"iana"},"application/inkml+xml":{"source":"iana","compressible":true,"extensions":["ink","inkml"]},"application/iotp":{"source":"iana"},"application/ipfix":{"source":"iana","extensions":["ipfix"]},"application/ipp":{"source":"iana"},"application/isup":{"source":"iana"},"application/its+xml":{"source":"iana","compressible":true,"extensions":["its"]},"application/java-archive":{"source":"apache","compressible":false,"extensions":["jar","war","ear"]},"application/java-serialized-object":{"source":"apache","compressible":false,"extensions":["ser"]},"application/java-vm":{"source":"apache","compressible":false,"extensions":["class"]},"application/javascript":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["js","mjs"]},"application/jf2feed+json":{"source":"iana","compressible":true},"application/jose":{"source":"iana"},"application/jose+json":{"source":"iana","compressible":true},"application/jrd+json":{"source":"iana","compressible":true},"application/jscalendar+json":{"source":"iana","compressible":true},"application/json":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["json","map"]},"application/json-patch+json":{"source":"iana","compressible":true},"application/json-seq":{"source":"iana"},"application/json5":{"extensions":["json5"]},"application/jsonml+json":{"source":"apache","compressible":true,"extensions":["jsonml"]},"application/jwk+json":{"source":"iana","compressible":true},"application/jwk-set+json":{"source":"iana","compressible":true},"application/jwt":{"source":"iana"},"application/kpml-request+xml":{"source":"iana","compressible":true},"application/kpml-response+xml":{"source":"iana","compressible":true},"application/ld+json":{"source":"iana","compressible":true,"extensions":["jsonld"]},"application/lgr+xml":{"source":"iana","compressible":true,"extensions":["lgr"]},"application/link-format":{"source":"iana"},"application/load-control+xml":{"source":"iana","compressible":true},"application/lost+xml":{"source":"iana","compressible":true,"extensions":["lostxml"]},"application/lostsync+xml":{"source":"iana","compressible":true},"application/lpf+zip":{"source":"iana","compressible":false},"application/lxf":{"source":"iana"},"application/mac-binhex40":{"source":"iana","extensions":["hqx"]},"application/mac-compactpro":{"source":"apache","extensions":["cpt"]},"application/macwriteii":{"source":"iana"},"application/mads+xml":{"source":"iana","compressible":true,"extensions":["mads"]},"application/manifest+json":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["webmanifest"]},"application/marc":{"source":"iana","extensions":["mrc"]},"application/marcxml+xml":{"source":"iana","compressible":true,"extensions":["mrcx"]},"application/mathematica":{"source":"iana","extensions":["ma","nb","mb"]},"application/mathml+xml":{"source":"iana","compressible":true,"extensions":["mathml"]},"application/mathml-content+xml":{"source":"iana","compressible":true},"application/mathml-presentation+xml":{"source":"iana","compressible":true},"application/mbms-associated-procedure-description+xml":{"source":"iana","compressible":true},"application/mbms-deregister+xml":{"source":"iana","compressible":true},"application/mbms-envelope+xml":{"source":"iana","compressible":true},"application/mbms-msk+xml":{"source":"iana","compressible":true},"application/mbms-msk-response+xml":{"source":"iana","compressible":true},"application/mbms-protection-description+xml":{"source":"iana","compressible":true},"application/mbms-reception-report+xml":{"source":"iana","compressible":true},"application/mbms-register+xml":{"source":"iana","compressible":true},"application/mbms-register-response+xml":{"source":"iana","compressible":true},"application/mbms-schedule+xml":{"source":"iana","compressible":true},"application/mbms-user-service-description+xml":{"source":"iana","compressible":true},"application/mbox":{"source":"iana","extensions":["mbox"]},"application/media-policy-dataset+xml":{"source":"iana","compressible":true,"extensions":["mpf"]},"application/media_control+xml":{"source":"iana","compressible":true},"application/mediaservercontrol+xml":{"source":"iana","compressible":true,"extensions":["mscml"]},"application/merge-patch+json":{"source":"iana","compressible":true},"application/metalink+xml":{"source":"apache","compressible":true,"extensions":["metalink"]},"application/metalink4+xml":{"source":"iana","compressible":true,"extensions":["meta4"]},"application/mets+xml":{"source":"iana","compressible":true,"extensions":["mets"]},"application/mf4":{"source":"iana"},"application/mikey":{"source":"iana"},"application/mipc":{"source":"iana"},"application/missing-blocks+cbor-seq":{"source":"iana"},"application/mmt-aei+xml":{"source":"iana","compressible":true,"extensions":["maei"]},"application/mmt-usd+xml":{"source":"iana","compressible":true,"extensions":["musd"]},"application/mods+xml":{"source":"iana","compressible":true,"extensions":["mods"]},"application/moss-keys":{"source":"iana"},"application/moss-signature":{"source":"iana"},"application/mosskey-data":{"source":"iana"},"application/mosskey-request":{"source":"iana"},"application/mp21":{"source":"iana","extensions":["m21","mp21"]},"application/mp4":{"source":"iana","extensions":["mp4s","m4p"]},"application/mpeg4-generic":{"source":"iana"},"application/mpeg4-iod":{"source":"iana"},"application/mpeg4-iod-xmt":{"source":"iana"},"application/mrb-consumer+xml":{"source":"iana","compressible":true},"application/mrb-publish+xml":{"source":"iana","compressible":true},"application/msc-ivr+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/msc-mixer+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/msword":{"source":"iana","compressible":false,"extensions":["doc","dot"]},"application/mud+json":{"source":"iana","compressible":true},"application/multipart-core":{"source":"iana"},"application/mxf":{"source":"iana","extensions":["mxf"]},"application/n-quads":{"source":"iana","extensions":["nq"]},"application/n-triples":{"source":"iana","extensions":["nt"]},"application/nasdata":{"source":"iana"},"application/news-checkgroups":{"source":"iana","charset":"US-ASCII"},"application/news-groupinfo":{"source":"iana","charset":"US-ASCII"},"application/news-transmission":{"source":"iana"},"application/nlsml+xml":{"source":"iana","compressible":true},"application/node":{"source":"iana","extensions":["cjs"]},"application/nss":{"source":"iana"},"application/oauth-authz-req+jwt":{"source":"iana"},"application/oblivious-dns-message":{"source":"iana"},"application/ocsp-request":{"source":"iana"},"application/ocsp-response":{"source":"iana"},"application/octet-stream":{"source":"iana","compressible":false,"extensions":["bin","dms","lrf","mar","so","dist","distz","pkg","bpk","dump","elc","deploy","exe","dll","deb","dmg","iso","img","msi","msp","msm","buffer"]},"application/oda":{"source":"iana","extensions":["oda"]},"application/odm+xml":{"source":"iana","compressible":true},"application/odx":{"source":"iana"},"application/oebps-package+xml":{"source":"iana","compressible":true,"extensions":["opf"]},"application/ogg":{"source":"iana","compressible":false,"extensions":["ogx"]},"application/omdoc+xml":{"source":"apache","compressible":true,"extensions":["omdoc"]},"application/onenote":{"source":"apache","extensions":["onetoc","onetoc2","onetmp","onepkg"]},"application/opc-nodeset+xml":{"source":"iana","compressible":true},"application/oscore":{"source":"iana"},"application/oxps":{"source":"iana","extensions":["oxps"]},"application/p21":{"source":"iana"},"application/p21+zip":{"source":"iana","compressible":false},"application/p2p-overlay+xml":{"source":"iana","compressible":true,"extensions":["relo"]},"application/parityfec":{"source":"iana"},"application/passport":{"source":"iana"},"application/patch-ops-error+xml":{"source":"iana","compressible":true,"extensions":["xer"]},"application/pdf":{"source":"iana","compressible":false,"extensions":["pdf"]},"application/pdx":{"source":"iana"},"application/pem-certificate-chain":{"source":"iana"},"application/pgp-encrypted":{"source":"iana","compressible":false,"extensions":["pgp"]},"application/pgp-keys":{"source":"iana","extensions":["asc"]},"application/pgp-signature":{"source":"iana","extensions":["asc","sig"]},"application/pics-rules":{"source":"apache","extensions":["prf"]},"application/pidf+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/pidf-diff+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/pkcs10":{"source":"iana","extensions":["p10"]},"application/pkcs12":{"source":"iana"},"application/pkcs7-mime":{"source":"iana","extensions":["p7m","p7c"]},"application/pkcs7-signature":{"source":"iana","extensions":["p7s"]},"application/pkcs8":{"source":"iana","extensions":["p8"]},"application/pkcs8-encrypted":{"source":"iana"},"application/pkix-attr-cert":{"source":"iana","extensions":["ac"]},"application/pkix-cert":{"source":"iana","extensions":["cer"]},"application/pkix-crl":{"source":"iana","extensions":["crl"]},"application/pkix-pkipath":{"source":"iana","extensions":["pkipath"]},"application/pkixcmp":{"source":"iana","extensions":["pki"]},"application/pls+xml":{"source":"iana","compressible":true,"extensions":["pls"]},"application/poc-settings+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/postscript":{"source":"iana","compressible":true,"extensions":["ai","eps","ps"]},"application/ppsp-tracker+json":{"source":"iana","compressible":true},"application/problem+json":{"source":"iana","compressible":true},"application/problem+xml":{"source":"iana","compressible":true},"application/provenance+xml":{"source":"iana","compressible":true,"extensions":["provx"]},"application/prs.alvestrand.titrax-sheet":{"source":"iana"},"application/prs.cww":{"source":"iana","extensions":["cww"]},"application/prs.cyn":{"source":"iana","charset":"7-BIT"},"application/prs.hpub+zip":{"source":"iana","compressible":false},"application/prs.nprend":{"source":"iana"},"application/prs.plucker":{"source":"iana"},"application/prs.rdf-xml-crypt":{"source":"iana"},"application/prs.xsf+xml":{"source":"iana","compressible":true},"application/pskc+xml":{"source":"iana","compressible":true,"extensions":["pskcxml"]},"application/pvd+json":{"source":"iana","compressible":true},"application/qsig":{"source":"iana"},"application/raml+yaml":{"compressible":true,"extensions":["raml"]},"application/raptorfec":{"source":"iana"},"application/rdap+json":{"source":"iana","compressible":true},"application/rdf+xml":{"source":"iana","compressible":true,"extensions":["rdf","owl"]},"application/reginfo+xml":{"source":"iana","compressible":true,"extensions":["rif"]},"application/relax-ng-compact-syntax":{"source":"iana","extensions":["rnc"]},"application/remote-printing":{"source":"iana"},"application/reputon+json":{"source":"iana","compressible":true},"application/resource-lists+xml":{"source":"iana","compressible":true,"extensions":["rl"]},"application/resource-lists-diff+xml":{"source":"iana","compressible":true,"extensions":["rld"]},"application/rfc+xml":{"source":"iana","compressible":true},"application/riscos":{"source":"iana"},"application/rlmi+xml":{"source":"iana","compressible":true},"application/rls-services+xml":{"source":"iana","compressible":true,"extensions":["rs"]},"application/route-apd+xml":{"source":"iana","compressible":true,"extensions":["rapd"]},"application/route-s-tsid+xml":{"source":"iana","compressible":true,"extensions":["sls"]},"application/route-usd+xml":{"source":"iana","compressible":true,"extensions":["rusd"]},"application/rpki-ghostbusters":{"source":"iana","extensions":["gbr"]},"application/rpki-manifest":{"source":"iana","extensions":["mft"]},"application/rpki-publication":{"source":"iana"},"application/rpki-roa":{"source":"iana","extensions":["roa"]},"application/rpki-updown":{"source":"iana"},"application/rsd+xml":{"source":"apache","compressible":true,"extensions":["rsd"]},"application/rss+xml":{"source":"apache","compressible":true,"extensions":["rss"]},"application/rtf":{"source":"iana","compressible":true,"extensions":["rtf"]},"application/rtploopback":{"source":"iana"},"application/rtx":{"source":"iana"},"application/samlassertion+xml":{"source":"iana","compressible":true},"application/samlmetadata+xml":{"source":"iana","compressible":true},"application/sarif+json":{"source":"iana","compressible":true},"application/sarif-external-properties+json":{"source":"iana","compressible":true},"application/sbe":{"source":"iana"},"application/sbml+xml":{"source":"iana","compressible":true,"extensions":["sbml"]},"application/scaip+xml":{"source":"iana","compressible":true},"application/scim+json":{"source":"iana","compressible":true},"application/scvp-cv-request":{"source":"iana","extensions":["scq"]},"application/scvp-cv-response":{"source":"iana","extensions":["scs"]},"application/scvp-vp-request":{"source":"iana","extensions":["spq"]},"application/scvp-vp-response":{"source":"iana","extensions":["spp"]},"application/sdp":{"source":"iana","extensions":["sdp"]},"application/secevent+jwt":{"source":"iana"},"application/senml+cbor":{"source":"iana"},"application/senml+json":{"source":"iana","compressible":true},"application/senml+xml":{"source":"iana","compressible":true,"extensions":["senmlx"]},"application/senml-etch+cbor":{"source":"iana"},"application/senml-etch+json":{"source":"iana","compressible":true},"application/senml-exi":{"source":"iana"},"application/sensml+cbor":{"source":"iana"},"application/sensml+json":{"source":"iana","compressible":true},"application/sensml+xml":{"source":"iana","compressible":true,"extensions":["sensmlx"]},"application/sensml-exi":{"source":"iana"},"application/sep+xml":{"source":"iana","compressible":true},"application/sep-exi":{"source":"iana"},"application/session-info":{"source":"iana"},"application/set-payment":{"source":"iana"},"application/set-payment-initiation":{"source":"iana","extensions":["setpay"]},"application/set-registration":{"source":"iana"},"application/set-registration-initiation":{"source":"iana","extensions":["setreg"]},"application/sgml":{"source":"iana"},"application/sgml-open-catalog":{"source":"iana"},"application/shf+xml":{"source":"iana","compressible":true,"extensions":["shf"]},"application/sieve":{"source":"iana","extensions":["siv","sieve"]},"application/simple-filter+xml":{"source":"iana","compressible":true},"application/simple-message-summary":{"source":"iana"},"application/simplesymbolcontainer":{"source":"iana"},"application/sipc":{"source":"iana"},"application/slate":{"source":"iana"},"application/smil":{"source":"iana"},"application/smil+xml":{"source":"iana","compressible":true,"extensions":["smi","smil"]},"application/smpte336m":{"source":"iana"},"application/soap+fastinfoset":{"source":"iana"},"application/soap+xml":{"source":"iana","compressible":true},"application/sparql-query":{"source":"iana","extensions":["rq"]},"application/sparql-results+xml":{"source":"iana","compressible":true,"extensions":["srx"]},"application/spdx+json":{"source":"iana","compressible":true},"application/spirits-event+xml":{"source":"iana","compressible":true},"application/sql":{"source":"iana"},"application/srgs":{"source":"iana","extensions":["gram"]},"application/srgs+xml":{"source":"iana","compressible":true,"extensions":["grxml"]},"application/sru+xml":{"source":"iana","compressible":true,"extensions":["sru"]},"application/ssdl+xml":{"source":"apache","compressible":true,"extensions":["ssdl"]},"application/ssml+xml":{"source":"iana","compressible":true,"extensions":["ssml"]},"application/stix+json":{"source":"iana","compressible":true},"application/swid+xml":{"source":"iana","compressible":true,"extensions":["swidtag"]},"application/tamp-apex-update":{"source":"iana"},"application/tamp-apex-update-confirm":{"source":"iana"},"application/tamp-community-update":{"source":"iana"},"application/tamp-community-update-confirm":{"source":"iana"},"application/tamp-error":{"source":"iana"},"application/tamp-sequence-adjust":{"source":"iana"},"application/tamp-sequence-adjust-confirm":{"source":"iana"},"application/tamp-status-query":{"source":"iana"},"application/tamp-status-response":{"source":"iana"},"application/tamp-update":{"source":"iana"},"application/tamp-update-confirm":{"source":"iana"},"application/tar":{"compressible":true},"application/taxii+json":{"source":"iana","compressible":true},"application/td+json":{"source":"iana","compressible":true},"application/tei+xml":{"source":"iana","compressible":true,"extensions":["tei","teicorpus"]},"application/tetra_isi":{"source":"iana"},"application/thraud+xml":{"source":"iana","compressible":true,"extensions":["tfi"]},"application/timestamp-query":{"source":"iana"},"application/timestamp-reply":{"source":"iana"},"application/timestamped-data":{"source":"iana","extensions":["tsd"]},"application/tlsrpt+gzip":{"source":"iana"},"application/tlsrpt+json":{"source":"iana","compressible":true},"application/tnauthlist":{"source":"iana"},"application/token-introspection+jwt":{"source":"iana"},"application/toml":{"compressible":true,"extensions":["toml"]},"application/trickle-ice-sdpfrag":{"source":"iana"},"application/trig":{"source":"iana","extensions":["trig"]},"application/ttml+xml":{"source":"iana","compressible":true,"extensions":["ttml"]},"application/tve-trigger":{"source":"iana"},"application/tzif":{"source":"iana"},"application/tzif-leap":{"source":"iana"},"application/ubjson":{"compressible":false,"extensions":["ubj"]},"application/ulpfec":{"source":"iana"},"application/urc-grpsheet+xml":{"source":"iana","compressible":true},"application/urc-ressheet+xml":{"source":"iana","compressible":true,"extensions":["rsheet"]},"application/urc-targetdesc+xml":{"source":"iana","compressible":true,"extensions":["td"]},"application/urc-uisocketdesc+xml":{"source":"iana","compressible":true},"application/vcard+json":{"source":"iana","compressible":true},"application/vcard+xml":{"source":"iana","compressible":true},"application/vemmi":{"source":"iana"},"application/vividence.scriptfile":{"source":"apache"},"application/vnd.1000minds.decision-model+xml":{"source":"iana","compressible":true,"extensions":["1km"]},"application/vnd.3gpp-prose+xml":{"source":"iana","compressible":true},"application/vnd.3gpp-prose-pc3ch+xml":{"source":"iana","compressible":true},"application/vnd.3gpp-v2x-local-service-information":{"source":"iana"},"application/vnd.3gpp.5gnas":{"source":"iana"},"application/vnd.3gpp.access-transfer-events+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.bsf+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.gmop+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.gtpc":{"source":"iana"},"application/vnd.3gpp.interworking-data":{"source":"iana"},"application/vnd.3gpp.lpp":{"source":"iana"},"application/vnd.3gpp.mc-signalling-ear":{"source":"iana"},"application/vnd.3gpp.mcdata-affiliation-command+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcdata-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcdata-payload":{"source":"iana"},"application/vnd.3gpp.mcdata-service-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcdata-signalling":{"source":"iana"},"application/vnd.3gpp.mcdata-ue-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcdata-user-profile+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-affiliation-command+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-floor-request+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-location-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-mbms-usage-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-service-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-signed+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-ue-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-ue-init-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-user-profile+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-affiliation-command+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-affiliation-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-location-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-mbms-usage-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-service-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-transmission-request+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-ue-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-user-profile+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mid-call+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.ngap":{"source":"iana"},"application/vnd.3gpp.pfcp":{"source":"iana"},"application/vnd.3gpp.pic-bw-large":{"source":"iana","extensions":["plb"]},"application/vnd.3gpp.pic-bw-small":{"source":"iana","extensions":["psb"]},"application/vnd.3gpp.pic-bw-var":{"source":"iana","extensions":["pvb"]},"application/vnd.3gpp.s1ap":{"source":"iana"},"application/vnd.3gpp.sms":{"source":"iana"},"application/vnd.3gpp.sms+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.srvcc-ext+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.srvcc-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.state-and-event-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.ussd+xml":{"source":"iana","compressible":true},"application/vnd.3gpp2.bcmcsinfo+xml":{"source":"iana","compressible":true},"application/vnd.3gpp2.sms":{"source":"iana"},"application/vnd.3gpp2.tcap":{"source":"iana","extensions":["tcap"]},"application/vnd.3lightssoftware.imagescal":{"source":"iana"},"application/vnd.3m.post-it-notes":{"source":"iana","extensions":["pwn"]},"application/vnd.accpac.simply.aso":{"source":"iana","extensions":["aso"]},"application/vnd.accpac.simply.imp":{"source":"iana","extensions":["imp"]},"application/vnd.acucobol":{"source":"iana","extensions":["acu"]},"application/vnd.acucorp":{"source":"iana","extensions":["atc","acutc"]},"application/vnd.adobe.air-application-installer-package+zip":{"source":"apache","compressible":false,"extensions":["air"]},"application/vnd.adobe.flash.movie":{"source":"iana"},"application/vnd.adobe.formscentral.fcdt":{"source":"iana","extensions":["fcdt"]},"application/vnd.adobe.fxp":{"source":"iana","extensions":["fxp","fxpl"]},"application/vnd.adobe.partial-upload":{"source":"iana"},"application/vnd.adobe.xdp+xml":{"source":"iana","compressible":true,"extensions":["xdp"]},"application/vnd.adobe.xfdf":{"source":"iana","extensions":["xfdf"]},"application/vnd.aether.imp":{"source":"iana"},"application/vnd.afpc.afplinedata":{"source":"iana"},"application/vnd.afpc.afplinedata-pagedef":{"source":"iana"},"application/vnd.afpc.cmoca-cmresource":{"source":"iana"},"application/vnd.afpc.foca-charset":{"source":"iana"},"application/vnd.afpc.foca-codedfont":{"source":"iana"},"application/vnd.afpc.foca-codepage":{"source":"iana"},"application/vnd.afpc.modca":{"source":"iana"},"application/vnd.afpc.modca-cmtable":{"source":"iana"},"application/vnd.afpc.modca-formdef":{"source":"iana"},"application/vnd.afpc.modca-mediummap":{"source":"iana"},"application/vnd.afpc.modca-objectcontainer":{"source":"iana"},"application/vnd.afpc.modca-overlay":{"source":"iana"},"application/vnd.afpc.modca-pagesegment":{"source":"iana"},"application/vnd.age":{"source":"iana","extensions":["age"]},"application/vnd.ah-barcode":{"source":"iana"},"application/vnd.ahead.space":{"source":"iana","extensions":["ahead"]},"application/vnd.airzip.filesecure.azf":{"source":"iana","extensions":["azf"]},"application/vnd.airzip.filesecure.azs":{"source":"iana","extensions":["azs"]},"application/vnd.amadeus+json":{"source":"iana","compressible":true},"application/vnd.amazon.ebook":{"source":"apache","extensions":["azw"]},"application/vnd.amazon.mobi8-ebook":{"source":"iana"},"application/vnd.americandynamics.acc":{"source":"iana","extensions":["acc"]},"application/vnd.amiga.ami":{"source":"iana","extensions":["ami"]},"application/vnd.amundsen.maze+xml":{"source":"iana","compressible":true},"application/vnd.android.ota":{"source":"iana"},"application/vnd.android.package-archive":{"source":"apache","compressible":false,"extensions":["apk"]},"application/vnd.anki":{"source":"iana"},"application/vnd.anser-web-certificate-issue-initiation":{"source":"iana","extensions":["cii"]},"application/vnd.anser-web-funds-transfer-initiation":{"source":"apache","extensions":["fti"]},"application/vnd.antix.game-component":{"source":"iana","extensions":["atx"]},"application/vnd.apache.arrow.file":{"source":"iana"},"application/vnd.apache.arrow.stream":{"source":"iana"},"application/vnd.apache.thrift.binary":{"source":"iana"},"application/vnd.apache.thrift.compact":{"source":"iana"},"application/vnd.apache.thrift.json":{"source":"iana"},"application/vnd.api+json":{"source":"iana","compressible":true},"application/vnd.aplextor.warrp+json":{"source":"iana","compressible":true},"application/vnd.apothekende.reservation+json":{"source":"iana","compressible":true},"application/vnd.apple.installer+xml":{"source":"iana","compressible":true,"extensions":["mpkg"]},"application/vnd.apple.keynote":{"source":"iana","extensions":["key"]},"application/vnd.apple.mpegurl":{"source":"iana","extensions":["m3u8"]},"application/vnd.apple.numbers":{"source":"iana","extensions":["numbers"]},"application/vnd.apple.pages":{"source":"iana","extensions":["pages"]},"application/vnd.apple.pkpass":{"compressible":false,"extensions":["pkpass"]},"application/vnd.arastra.swi":{"source":"iana"},"application/vnd.aristanetworks.swi":{"source":"iana","extensions":["swi"]},"application/vnd.artisan+json":{"source":"iana","compressible":true},"application/vnd.artsquare":{"source":"iana"},"application/vnd.astraea-software.iota":{"source":"iana","extensions":["iota"]},"application/vnd.audiograph":{"source":"iana","extensions":["aep"]},"application/vnd.autopackage":{"source":"iana"},"application/vnd.avalon+json":{"source":"iana","compressible":true},"application/vnd.avistar+xml":{"source":"iana","compressible":true},"application/vnd.balsamiq.bmml+xml":{"source":"iana","compressible":true,"extensions":["bmml"]},"application/vnd.balsamiq.bmpr":{"source":"iana"},"application/vnd.banana-accounting":{"source":"iana"},"application/vnd.bbf.usp.error":{"source":"iana"},"application/vnd.bbf.usp.msg":{"source":"iana"},"application/vnd.bbf.usp.msg+json":{"source":"iana","compressible":true},"application/vnd.bekitzur-stech+json":{"source":"iana","compressible":true},"application/vnd.bint.med-content":{"source":"iana"},"application/vnd.biopax.rdf+xml":{"source":"iana","compressible":true},"application/vnd.blink-idb-value-wrapper":{"source":"iana"},"application/vnd.blueice.multipass":{"source":"iana","extensions":["mpm"]},"application/vnd.bluetooth.ep.oob":{"source":"iana"},"application/vnd.bluetooth.le.oob":{"source":"iana"},"application/vnd.bmi":{"source":"iana","extensions":["bmi"]},"application/vnd.bpf":{"source":"iana"},"application/vnd.bpf3":{"source":"iana"},"application/vnd.businessobjects":{"source":"iana","extensions":["rep"]},"application/vnd.byu.uapi+json":{"source":"iana","compressible":true},"application/vnd.cab-jscript":{"source":"iana"},"application/vnd.canon-cpdl":{"source":"iana"},"application/vnd.canon-lips":{"source":"iana"},"application/vnd.capasystems-pg+json":{"source":"iana","compressible":true},"application/vnd.cendio.thinlinc.clientconf":{"source":"iana"},"application/vnd.century-systems.tcp_stream":{"source":"iana"},"application/vnd.chemdraw+xml":{"source":"iana","compressible":true,"extensions":["cdxml"]},"application/vnd.chess-pgn":{"source":"iana"},"application/vnd.chipnuts.karaoke-mmd":{"source":"iana","extensions":["mmd"]},"application/vnd.ciedi":{"source":"iana"},"application/vnd.cinderella":{"source":"iana","extensions":["cdy"]},"application/vnd.cirpack.isdn-ext":{"source":"iana"},"application/vnd.citationstyles.style+xml":{"source":"iana","compressible":true,"extensions":["csl"]},"application/vnd.claymore":{"source":"iana","extensions":["cla"]},"application/vnd.cloanto.rp9":{"source":"iana","extensions":["rp9"]},"application/vnd.clonk.c4group":{"source":"iana","extensions":["c4g","c4d","c4f","c4p","c4u"]},"application/vnd.cluetrust.cartomobile-config":{"source":"iana","extensions":["c11amc"]},"application/vnd.cluetrust.cartomobile-config-pkg":{"source":"iana","extensions":["c11amz"]},"application/vnd.coffeescript":{"source":"iana"},"application/vnd.collabio.xodocuments.document":{"source":"iana"},"application/vnd.collabio.xodocuments.document-template":{"source":"iana"},"application/vnd.collabio.xodocuments.presentation":{"source":"iana"},"application/vnd.collabio.xodocuments.presentation-template":{"source":"iana"},"application/vnd.collabio.xodocuments.spreadsheet":{"source":"iana"},"application/vnd.collabio.xodocuments.spreadsheet-template":{"source":"iana"},"application/vnd.collection+json":{"source":"iana","compressible":true},"application/vnd.collection.doc+json":{"source":"iana","compressible":true},"application/vnd.collection.next+json":{"source":"iana","compressible":true},"application/vnd.comicbook+zip":{"source":"iana","compressible":false},"application/vnd.comicbook-rar":{"source":"iana"},"application/vnd.commerce-battelle":{"source":"iana"},"application/vnd.commonspace":{"source":"iana","extensions":["csp"]},"application/vnd.contact.cmsg":{"source":"iana","extensions":["cdbcmsg"]},"application/vnd.coreos.ignition+json":{"source":"iana","compressible":true},"application/vnd.cosmocaller":{"source":"iana","extensions":["cmc"]},"application/vnd.crick.clicker":{"source":"iana","extensions":["clkx"]},"application/vnd.crick.clicker.keyboard":{"source":"iana","extensions":["clkk"]},"application/vnd.crick.clicker.palette":{"source":"iana","extensions":["clkp"]},"application/vnd.crick.clicker.template":{"source":"iana","extensions":["clkt"]},"application/vnd.crick.clicker.wordbank":{"source":"iana","extensions":["clkw"]},"application/vnd.criticaltools.wbs+xml":{"source":"iana","compressible":true,"extensions":["wbs"]},"application/vnd.cryptii.pipe+json":{"source":"iana","compressible":true},"application/vnd.crypto-shade-file":{"source":"iana"},"application/vnd.cryptomator.encrypted":{"source":"iana"},"application/vnd.cryptomator.vault":{"source":"iana"},"application/vnd.ctc-posml":{"source":"iana","extensions":["pml"]},"application/vnd.ctct.ws+xml":{"source":"iana","compressible":true},"application/vnd.cups-pdf":{"source":"iana"},"application/vnd.cups-postscript":{"source":"iana"},"application/vnd.cups-ppd":{"source":"iana","extensions":["ppd"]},"application/vnd.cups-raster":{"source":"iana"},"application/vnd.cups-raw":{"source":"iana"},"application/vnd.curl":{"source":"iana"},"application/vnd.curl.car":{"source":"apache","extensions":["car"]},"application/vnd.curl.pcurl":{"source":"apache","extensions":["pcurl"]},"application/vnd.cyan.dean.root+xml":{"source":"iana","compressible":true},"application/vnd.cybank":{"source":"iana"},"application/vnd.cyclonedx+json":{"source":"iana","compressible":true},"application/vnd.cyclonedx+xml":{"source":"iana","compressible":true},"application/vnd.d2l.coursepackage1p0+zip":{"source":"iana","compressible":false},"application/vnd.d3m-dataset":{"source":"iana"},"application/vnd.d3m-problem":{"source":"iana"},"application/vnd.dart":{"source":"iana","compressible":true,"extensions":["dart"]},"application/vnd.data-vision.rdz":{"source":"iana","extensions":["rdz"]},"application/vnd.datapackage+json":{"source":"iana","compressible":true},"application/vnd.dataresource+json":{"source":"iana","compressible":true},"application/vnd.dbf":{"source":"iana","extensions":["dbf"]},"application/vnd.debian.binary-package":{"source":"iana"},"application/vnd.dece.data":{"source":"iana","extensions":["uvf","uvvf","uvd","uvvd"]},"application/vnd.dece.ttml+xml":{"source":"iana","compressible":true,"extensions":["uvt","uvvt"]},"application/vnd.dece.unspecified":{"source":"iana","extensions":["uvx","uvvx"]},"application/vnd.dece.zip":{"source":"iana","extensions":["uvz","uvvz"]},"application/vnd.denovo.fcselayout-link":{"source":"iana","extensions":["fe_launch"]},"application/vnd.desmume.movie":{"source":"iana"},"application/vnd.dir-bi.plate-dl-nosuffix":{"source":"iana"},"application/vnd.dm.delegation+xml":{"source":"iana","compressible":true},"application/vnd.dna":{"source":"iana","extensions":["dna"]},"application/vnd.document+json":{"source":"iana","compressible":true},"application/vnd.dolby.mlp":{"source":"apache","extensions":["mlp"]},"application/vnd.dolby.mobile.1":{"source":"iana"},"application/vnd.dolby.mobile.2":{"source":"iana"},"application/vnd.doremir.scorecloud-binary-document":{"source":"iana"},"application/vnd.dpgraph":{"source":"iana","extensions":["dpg"]},"application/vnd.dreamfactory":{"source":"iana","extensions":["dfac"]},"application/vnd.drive+json":{"source":"iana","compressible":true},"application/vnd.ds-keypoint":{"source":"apache","extensions":["kpxx"]},"application/vnd.dtg.local":{"source":"iana"},"application/vnd.dtg.local.flash":{"source":"iana"},"application/vnd.dtg.local.html":{"source":"iana"},"application/vnd.dvb.ait":{"source":"iana","extensions":["ait"]},"application/vnd.dvb.dvbisl+xml":{"source":"iana","compressible":true},"application/vnd.dvb.dvbj":{"source":"iana"},"application/vnd.dvb.esgcontainer":{"source":"iana"},"application/vnd.dvb.ipdcdftnotifaccess":{"source":"iana"},"application/vnd.dvb.ipdcesgaccess":{"source":"iana"},"application/vnd.dvb.ipdcesgaccess2":{"source":"iana"},"application/vnd.dvb.ipdcesgpdd":{"source":"iana"},"application/vnd.dvb.ipdcroaming":{"source":"iana"},"application/vnd.dvb.iptv.alfec-base":{"source":"iana"},"application/vnd.dvb.iptv.alfec-enhancement":{"source":"iana"},"application/vnd.dvb.notif-aggregate-root+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-container+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-generic+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-ia-msglist+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-ia-registration-request+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-ia-registration-response+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-init+xml":{"source":"iana","compressible":true},"application/vnd.dvb.pfr":{"source":"iana"},"application/vnd.dvb.service":{"source":"iana","extensions":["svc"]},"application/vnd.dxr":{"source":"iana"},"application/vnd.dynageo":{"source":"iana","extensions":["geo"]},"application/vnd.dzr":{"source":"iana"},"application/vnd.easykaraoke.cdgdownload":{"source":"iana"},"application/vnd.ecdis-update":{"source":"iana"},"application/vnd.ecip.rlp":{"source":"iana"},"application/vnd.eclipse.ditto+json":{"source":"iana","compressible":true},"application/vnd.ecowin.chart":{"source":"iana","extensions":["mag"]},"application/vnd.ecowin.filerequest":{"source":"iana"},"application/vnd.ecowin.fileupdate":{"source":"iana"},"application/vnd.ecowin.series":{"source":"iana"},"application/vnd.ecowin.seriesrequest":{"source":"iana"},"application/vnd.ecowin.seriesupdate":{"source":"iana"},"application/vnd.efi.img":{"source":"iana"},"application/vnd.efi.iso":{"source":"iana"},"application/vnd.emclient.accessrequest+xml":{"source":"iana","compressible":true},"application/vnd.enliven":{"source":"iana","extensions":["nml"]},"application/vnd.enphase.envoy":{"source":"iana"},"application/vnd.eprints.data+xml":{"source":"iana","compressible":true},"application/vnd.epson.esf":{"source":"iana","extensions":["esf"]},"application/vnd.epson.msf":{"source":"iana","extensions":["msf"]},"application/vnd.epson.quickanime":{"source":"iana","extensions":["qam"]},"application/vnd.epson.salt":{"source":"iana","extensions":["slt"]},"application/vnd.epson.ssf":{"source":"iana","extensions":["ssf"]},"application/vnd.ericsson.quickcall":{"source":"iana"},"application/vnd.espass-espass+zip":{"source":"iana","compressible":false},"application/vnd.eszigno3+xml":{"source":"iana","compressible":true,"extensions":["es3","et3"]},"application/vnd.etsi.aoc+xml":{"source":"iana","compressible":true},"application/vnd.etsi.asic-e+zip":{"source":"iana","compressible":false},"application/vnd.etsi.asic-s+zip":{"source":"iana","compressible":false},"application/vnd.etsi.cug+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvcommand+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvdiscovery+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvprofile+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvsad-bc+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvsad-cod+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvsad-npvr+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvservice+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvsync+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvueprofile+xml":{"source":"iana","compressible":true},"application/vnd.etsi.mcid+xml":{"source":"iana","compressible":true},"application/vnd.etsi.mheg5":{"source":"iana"},"application/vnd.etsi.overload-control-policy-dataset+xml":{"source":"iana","compressible":true},"application/vnd.etsi.pstn+xml":{"source":"iana","compressible":true},"application/vnd.etsi.sci+xml":{"source":"iana","compressible":true},"application/vnd.etsi.simservs+xml":{"source":"iana","compressible":true},"application/vnd.etsi.timestamp-token":{"source":"iana"},"application/vnd.etsi.tsl+xml":{"source":"iana","compressible":true},"application/vnd.etsi.tsl.der":{"source":"iana"},"application/vnd.eu.kasparian.car+json":{"source":"iana","compressible":true},"application/vnd.eudora.data":{"source":"iana"},"application/vnd.evolv.ecig.profile":{"source":"iana"},"application/vnd.evolv.ecig.settings":{"source":"iana"},"application/vnd.evolv.ecig.theme":{"source":"iana"},"application/vnd.exstream-empower+zip":{"source":"iana","compressible":false},"application/vnd.exstream-package":{"source":"iana"},"application/vnd.ezpix-album":{"source":"iana","extensions":["ez2"]},"application/vnd.ezpix-package":{"source":"iana","extensions":["ez3"]},"application/vnd.f-secure.mobile":{"source":"iana"},"application/vnd.familysearch.gedcom+zip":{"source":"iana","compressible":false},"application/vnd.fastcopy-disk-image":{"source":"iana"},"application/vnd.fdf":{"source":"iana","extensions":["fdf"]},"application/vnd.fdsn.mseed":{"source":"iana","extensions":["mseed"]},"application/vnd.fdsn.seed":{"source":"iana","extensions":["seed","dataless"]},"application/vnd.ffsns":{"source":"iana"},"application/vnd.ficlab.flb+zip":{"source":"iana","compressible":false},"application/vnd.filmit.zfc":{"source":"iana"},"application/vnd.fints":{"source":"iana"},"application/vnd.firemonkeys.cloudcell":{"source":"iana"},"application/vnd.flographit":{"source":"iana","extensions":["gph"]},"application/vnd.fluxtime.clip":{"source":"iana","extensions":["ftc"]},"application/vnd.font-fontforge-sfd":{"source":"iana"},"application/vnd.framemaker":{"source":"iana","extensions":["fm","frame","maker","book"]},"application/vnd.frogans.fnc":{"source":"iana","extensions":["fnc"]},"application/vnd.frogans.ltf":{"source":"iana","extensions":["ltf"]},"application/vnd.fsc.weblaunch":{"source":"iana","extensions":["fsc"]},"application/vnd.fujifilm.fb.docuworks":{"source":"iana"},"application/vnd.fujifilm.fb.docuworks.binder":{"source":"iana"},"application/vnd.fujifilm.fb.docuworks.container":{"source":"iana"},"application/vnd.fujifilm.fb.jfi+xml":{"source":"iana","compressible":true},"application/vnd.fujitsu.oasys":{"source":"iana","extensions":["oas"]},"application/vnd.fujitsu.oasys2":{"source":"iana","extensions":["oa2"]},"application/vnd.fujitsu.oasys3":{"source":"iana","extensions":["oa3"]},"application/vnd.fujitsu.oasysgp":{"source":"iana","extensions":["fg5"]},"application/vnd.fujitsu.oasysprs":{"source":"iana","extensions":["bh2"]},"application/vnd.fujixerox.art-ex":{"source":"iana"},"application/vnd.fujixerox.art4":{"source":"iana"},"application/vnd.fujixerox.ddd":{"source":"iana","extensions":["ddd"]},"application/vnd.fujixerox.docuworks":{"source":"iana","extensions":["xdw"]},"application/vnd.fujixerox.docuworks.binder":{"source":"iana","extensions":["xbd"]},"application/vnd.fujixerox.docuworks.container":{"source":"iana"},"application/vnd.fujixerox.hbpl":{"source":"iana"},"application/vnd.fut-misnet":{"source":"iana"},"application/vnd.futoin+cbor":{"source":"iana"},"application/vnd.futoin+json":{"source":"iana","compressible":true},"application/vnd.fuzzysheet":{"source":"iana","extensions":["fzs"]},"application/vnd.genomatix.tuxedo":{"source":"iana","extensions":["txd"]},"application/vnd.gentics.grd+json":{"source":"iana","compressible":true},"application/vnd.geo+json":{"source":"iana","compressible":true},"application/vnd.geocube+xml":{"source":"iana","compressible":true},"application/vnd.geogebra.file":{"source":"iana","extensions":["ggb"]},"application/vnd.geogebra.slides":{"source":"iana"},"application/vnd.geogebra.tool":{"source":"iana","extensions":["ggt"]},"application/vnd.geometry-explorer":{"source":"iana","extensions":["gex","gre"]},"application/vnd.geonext":{"source":"iana","extensions":["gxt"]},"application/vnd.geoplan":{"source":"iana","extensions":["g2w"]},"application/vnd.geospace":{"source":"iana","extensions":["g3w"]},"application/vnd.gerber":{"source":"iana"},"application/vnd.globalplatform.card-content-mgt":{"source":"iana"},"application/vnd.globalplatform.card-content-mgt-response":{"source":"iana"},"application/vnd.gmx":{"source":"iana","extensions":["gmx"]},"application/vnd.google-apps.document":{"compressible":false,"extensions":["gdoc"]},"application/vnd.google-apps.presentation":{"compressible":false,"extensions":["gslides"]},"application/vnd.google-apps.spreadsheet":{"compressible":false,"extensions":["gsheet"]},"application/vnd.google-earth.kml+xml":{"source":"iana","compressible":true,"extensions":["kml"]},"application/vnd.google-earth.kmz":{"source":"iana","compressible":false,"extensions":["kmz"]},"application/vnd.gov.sk.e-form+xml":{"source":"iana","compressible":true},"application/vnd.gov.sk.e-form+zip":{"source":"iana","compressible":false},"application/vnd.gov.sk.xmldatacontainer+xml":{"source":"iana","compressible":true},"application/vnd.grafeq":{"source":"iana","extensions":["gqf","gqs"]},"application/vnd.gridmp":{"source":"iana"},"application/vnd.groove-account":{"source":"iana","extensions":["gac"]},"application/vnd.groove-help":{"source":"iana","extensions":["ghf"]},"application/vnd.groove-identity-message":{"source":"iana","extensions":["gim"]},"application/vnd.groove-injector":{"source":"iana","extensions":["grv"]},"application/vnd.groove-tool-message":{"source":"iana","extensions":["gtm"]},"application/vnd.groove-tool-template":{"source":"iana","extensions":["tpl"]},"application/vnd.groove-vcard":{"source":"iana","extensions":["vcg"]},"application/vnd.hal+json":{"source":"iana","compressible":true},"application/vnd.hal+xml":{"source":"iana","compressible":true,"extensions":["hal"]},"application/vnd.handheld-entertainment+xml":{"source":"iana","compressible":true,"extensions":["zmm"]},"application/vnd.hbci":{"source":"iana","extensions":["hbci"]},"application/vnd.hc+json":{"source":"iana","compressible":true},"application/vnd.hcl-bireports":{"source":"iana"},"application/vnd.hdt":{"source":"iana"},"application/vnd.heroku+json":{"source":"iana","compressible":true},"application/vnd.hhe.lesson-player":{"source":"iana","extensions":["les"]},"application/vnd.hl7cda+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.hl7v2+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.hp-hpgl":{"source":"iana","extensions":["hpgl"]},"application/vnd.hp-hpid":{"source":"iana","extensions":["hpid"]},"application/vnd.hp-hps":{"source":"iana","extensions":["hps"]},"application/vnd.hp-jlyt":{"source":"iana","extensions":["jlt"]},"application/vnd.hp-pcl":{"source":"iana","extensions":["pcl"]},"application/vnd.hp-pclxl":{"source":"iana","extensions":["pclxl"]},"application/vnd.httphone":{"source":"iana"},"application/vnd.hydrostatix.sof-data":{"source":"iana","extensions":["sfd-hdstx"]},"application/vnd.hyper+json":{"source":"iana","compressible":true},"application/vnd.hyper-item+json":{"source":"iana","compressible":true},"application/vnd.hyperdrive+json":{"source":"iana","compressible":true},"application/vnd.hzn-3d-crossword":{"source":"iana"},"application/vnd.ibm.afplinedata":{"source":"iana"},"application/vnd.ibm.electronic-media":{"source":"iana"},"application/vnd.ibm.minipay":{"source":"iana","extensions":["mpy"]},"application/vnd.ibm.modcap":{"source":"iana","extensions":["afp","listafp","list3820"]},"application/vnd.ibm.rights-management":{"source":"iana","extensions":["irm"]},"application/vnd.ibm.secure-container":{"source":"iana","extensions":["sc"]},"application/vnd.iccprofile":{"source":"iana","extensions":["icc","icm"]},"application/vnd.ieee.1905":{"source":"iana"},"application/vnd.igloader":{"source":"iana","extensions":["igl"]},"application/vnd.imagemeter.folder+zip":{"source":"iana","compressible":false},"application/vnd.imagemeter.image+zip":{"source":"iana","compressible":false},"application/vnd.immervision-ivp":{"source":"iana","extensions":["ivp"]},"application/vnd.immervision-ivu":{"source":"iana","extensions":["ivu"]},"application/vnd.ims.imsccv1p1":{"source":"iana"},"application/vnd.ims.imsccv1p2":{"source":"iana"},"application/vnd.ims.imsccv1p3":{"source":"iana"},"application/vnd.ims.lis.v2.result+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolconsumerprofile+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolproxy+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolproxy.id+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolsettings+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolsettings.simple+json":{"source":"iana","compressible":true},"application/vnd.informedcontrol.rms+xml":{"source":"iana","compressible":true},"application/vnd.informix-visionary":{"source":"iana"},"application/vnd.infotech.project":{"source":"iana"},"application/vnd.infotech.project+xml":{"source":"iana","compressible":true},"application/vnd.innopath.wamp.notification":{"source":"iana"},"application/vnd.insors.igm":{"source":"iana","extensions":["igm"]},"application/vnd.intercon.formnet":{"source":"iana","extensions":["xpw","xpx"]},"application/vnd.intergeo":{"source":"iana","extensions":["i2g"]},"application/vnd.intertrust.digibox":{"source":"iana"},"application/vnd.intertrust.nncp":{"source":"iana"},"application/vnd.intu.qbo":{"source":"iana","extensions":["qbo"]},"application/vnd.intu.qfx":{"source":"iana","extensions":["qfx"]},"application/vnd.iptc.g2.catalogitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.conceptitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.knowledgeitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.newsitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.newsmessage+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.packageitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.planningitem+xml":{"source":"iana","compressible":true},"application/vnd.ipunplugged.rcprofile":{"source":"iana","extensions":["rcprofile"]},"application/vnd.irepository.package+xml":{"source":"iana","compressible":true,"extensions":["irp"]},"application/vnd.is-xpr":{"source":"iana","extensions":["xpr"]},"application/vnd.isac.fcs":{"source":"iana","extensions":["fcs"]},"application/vnd.iso11783-10+zip":{"source":"iana","compressible":false},"application/vnd.jam":{"source":"iana","extensions":["jam"]},"application/vnd.japannet-directory-service":{"source":"iana"},"application/vnd.japannet-jpnstore-wakeup":{"source":"iana"},"application/vnd.japannet-payment-wakeup":{"source":"iana"},"application/vnd.japannet-registration":{"source":"iana"},"application/vnd.japannet-registration-wakeup":{"source":"iana"},"application/vnd.japannet-setstore-wakeup":{"source":"iana"},"application/vnd.japannet-verification":{"source":"iana"},"application/vnd.japannet-verification-wakeup":{"source":"iana"},"application/vnd.jcp.javame.midlet-rms":{"source":"iana","extensions":["rms"]},"application/vnd.jisp":{"source":"iana","extensions":["jisp"]},"application/vnd.joost.joda-archive":{"source":"iana","extensions":["joda"]},"application/vnd.jsk.isdn-ngn":{"source":"iana"},"application/vnd.kahootz":{"source":"iana","extensions":["ktz","ktr"]},"application/vnd.kde.karbon":{"source":"iana","extensions":["karbon"]},"application/vnd.kde.kchart":{"source":"iana","extensions":["chrt"]},"application/vnd.kde.kformula":{"source":"iana","extensions":["kfo"]},"application/vnd.kde.kivio":{"source":"iana","extensions":["flw"]},"application/vnd.kde.kontour":{"source":"iana","extensions":["kon"]},"application/vnd.kde.kpresenter":{"source":"iana","extensions":["kpr","kpt"]},"application/vnd.kde.kspread":{"source":"iana","extensions":["ksp"]},"application/vnd.kde.kword":{"source":"iana","extensions":["kwd","kwt"]},"application/vnd.kenameaapp":{"source":"iana","extensions":["htke"]},"application/vnd.kidspiration":{"source":"iana","extensions":["kia"]},"application/vnd.kinar":{"source":"iana","extensions":["kne","knp"]},"application/vnd.koan":{"source":"iana","extensions":["skp","skd","skt","skm"]},"application/vnd.kodak-descriptor":{"source":"iana","extensions":["sse"]},"application/vnd.las":{"source":"iana"},"application/vnd.las.las+json":{"source":"iana","compressible":true},"application/vnd.las.las+xml":{"source":"iana","compressible":true,"extensions":["lasxml"]},"application/vnd.laszip":{"source":"iana"},"application/vnd.leap+json":{"source":"iana","compressible":true},"application/vnd.liberty-request+xml":{"source":"iana","compressible":true},"application/vnd.llamagraphics.life-balance.desktop":{"source":"iana","extensions":["lbd"]},"application/vnd.llamagraphics.life-balance.exchange+xml":{"source":"iana","compressible":true,"extensions":["lbe"]},"application/vnd.logipipe.circuit+zip":{"source":"iana","compressible":false},"application/vnd.loom":{"source":"iana"},"application/vnd.lotus-1-2-3":{"source":"iana","extensions":["123"]},"application/vnd.lotus-approach":{"source":"iana","extensions":["apr"]},"application/vnd.lotus-freelance":{"source":"iana","extensions":["pre"]},"application/vnd.lotus-notes":{"source":"iana","extensions":["nsf"]},"application/vnd.lotus-organizer":{"source":"iana","extensions":["org"]},"application/vnd.lotus-screencam":{"source":"iana","extensions":["scm"]},"application/vnd.lotus-wordpro":{"source":"iana","extensions":["lwp"]},"application/vnd.macports.portpkg":{"source":"iana","extensions":["portpkg"]},"application/vnd.mapbox-vector-tile":{"source":"iana","extensions":["mvt"]},"application/vnd.marlin.drm.actiontoken+xml":{"source":"iana","compressible":true},"application/vnd.marlin.drm.conftoken+xml":{"source":"iana","compressible":true},"application/vnd.marlin.drm.license+xml":{"source":"iana","compressible":true},"application/vnd.marlin.drm.mdcf":{"source":"iana"},"application/vnd.mason+json":{"source":"iana","compressible":true},"application/vnd.maxar.archive.3tz+zip":{"source":"iana","compressible":false},"application/vnd.maxmind.maxmind-db":{"source":"iana"},"application/vnd.mcd":{"source":"iana","extensions":["mcd"]},"application/vnd.medcalcdata":{"source":"iana","extensions":["mc1"]},"application/vnd.mediastation.cdkey":{"source":"iana","extensions":["cdkey"]},"application/vnd.meridian-slingshot":{"source":"iana"},"application/vnd.mfer":{"source":"iana","extensions":["mwf"]},"application/vnd.mfmp":{"source":"iana","extensions":["mfm"]},"application/vnd.micro+json":{"source":"iana","compressible":true},"application/vnd.micrografx.flo":{"source":"iana","extensions":["flo"]},"application/vnd.micrografx.igx":{"source":"iana","extensions":["igx"]},"application/vnd.microsoft.portable-executable":{"source":"iana"},"application/vnd.microsoft.windows.thumbnail-cache":{"source":"iana"},"application/vnd.miele+json":{"source":"iana","compressible":true},"application/vnd.mif":{"source":"iana","extensions":["mif"]},"application/vnd.minisoft-hp3000-save":{"source":"iana"},"application/vnd.mitsubishi.misty-guard.trustweb":{"source":"iana"},"application/vnd.mobius.daf":{"source":"iana","extensions":["daf"]},"application/vnd.mobius.dis":{"source":"iana","extensions":["dis"]},"application/vnd.mobius.mbk":{"source":"iana","extensions":["mbk"]},"application/vnd.mobius.mqy":{"source":"iana","extensions":["mqy"]},"application/vnd.mobius.msl":{"source":"iana","extensions":["msl"]},"application/vnd.mobius.plc":{"source":"iana","extensions":["plc"]},"application/vnd.mobius.txf":{"source":"iana","extensions":["txf"]},"application/vnd.mophun.application":{"source":"iana","extensions":["mpn"]},"application/vnd.mophun.certificate":{"source":"iana","extensions":["mpc"]},"application/vnd.motorola.flexsuite":{"source":"iana"},"application/vnd.motorola.flexsuite.adsi":{"source":"iana"},"application/vnd.motorola.flexsuite.fis":{"source":"iana"},"application/vnd.motorola.flexsuite.gotap":{"source":"iana"},"application/vnd.motorola.flexsuite.kmr":{"source":"iana"},"application/vnd.motorola.flexsuite.ttc":{"source":"iana"},"application/vnd.motorola.flexsuite.wem":{"source":"iana"},"application/vnd.motorola.iprm":{"source":"iana"},"application/vnd.mozilla.xul+xml":{"source":"iana","compressible":true,"extensions":["xul"]},"application/vnd.ms-3mfdocument":{"source":"iana"},"application/vnd.ms-artgalry":{"source":"iana","extensions":["cil"]},"application/vnd.ms-asf":{"source":"iana"},"application/vnd.ms-cab-compressed":{"source":"iana","extensions":["cab"]},"application/vnd.ms-color.iccprofile":{"source":"apache"},"application/vnd.ms-excel":{"source":"iana","compressible":false,"extensions":["xls","xlm","xla","xlc","xlt","xlw"]},"application/vnd.ms-excel.addin.macroenabled.12":{"source":"iana","extensions":["xlam"]},"application/vnd.ms-excel.sheet.binary.macroenabled.12":{"source":"iana","extensions":["xlsb"]},"application/vnd.ms-excel.sheet.macroenabled.12":{"source":"iana","extensions":["xlsm"]},"application/vnd.ms-excel.template.macroenabled.12":{"source":"iana","extensions":["xltm"]},"application/vnd.ms-fontobject":{"source":"iana","compressible":true,"extensions":["eot"]},"application/vnd.ms-htmlhelp":{"source":"iana","extensions":["chm"]},"application/vnd.ms-ims":{"source":"iana","extensions":["ims"]},"application/vnd.ms-lrm":{"source":"iana","extensions":["lrm"]},"application/vnd.ms-office.activex+xml":{"source":"iana","compressible":true},"application/vnd.ms-officetheme":{"source":"iana","extensions":["thmx"]},"application/vnd.ms-opentype":{"source":"apache","compressible":true},"application/vnd.ms-outlook":{"compressible":false,"extensions":["msg"]},"application/vnd.ms-package.obfuscated-opentype":{"source":"apache"},"application/vnd.ms-pki.seccat":{"source":"apache","extensions":["cat"]},"application/vnd.ms-pki.stl":{"source":"apache","extensions":["stl"]},"application/vnd.ms-playready.initiator+xml":{"source":"iana","compressible":true},"application/vnd.ms-powerpoint":{"source":"iana","compressible":false,"extensions":["ppt","pps","pot"]},"application/vnd.ms-powerpoint.addin.macroenabled.12":{"source":"iana","extensions":["ppam"]},"application/vnd.ms-powerpoint.presentation.macroenabled.12":{"source":"iana","extensions":["pptm"]},"application/vnd.ms-powerpoint.slide.macroenabled.12":{"source":"iana","extensions":["sldm"]},"application/vnd.ms-powerpoint.slideshow.macroenabled.12":{"source":"iana","extensions":["ppsm"]},"application/vnd.ms-powerpoint.template.macroenabled.12":{"source":"iana","extensions":["potm"]},"application/vnd.ms-printdevicecapabilities+xml":{"source":"iana","compressible":true},"application/vnd.ms-printing.printticket+xml":{"source":"apache","compressible":true},"application/vnd.ms-printschematicket+xml":{"source":"iana","compressible":true},"application/vnd.ms-project":{"source":"iana","extensions":["mpp","mpt"]},"application/vnd.ms-tnef":{"source":"iana"},"application/vnd.ms-windows.devicepairing":{"source":"iana"},"application/vnd.ms-windows.nwprinting.oob":{"source":"iana"},"application/vnd.ms-windows.printerpairing":{"source":"iana"},"application/vnd.ms-windows.wsd.oob":{"source":"iana"},"application/vnd.ms-wmdrm.lic-chlg-req":{"source":"iana"},"application/vnd.ms-wmdrm.lic-resp":{"source":"iana"},"application/vnd.ms-wmdrm.meter-chlg-req":{"source":"iana"},"application/vnd.ms-wmdrm.meter-resp":{"source":"iana"},"application/vnd.ms-word.document.macroenabled.12":{"source":"iana","extensions":["docm"]},"application/vnd.ms-word.template.macroenabled.12":{"source":"iana","extensions":["dotm"]},"application/vnd.ms-works":{"source":"iana","extensions":["wps","wks","wcm","wdb"]},"application/vnd.ms-wpl":{"source":"iana","extensions":["wpl"]},"application/vnd.ms-xpsdocument":{"source":"iana","compressible":false,"extensions":["xps"]},"application/vnd.msa-disk-image":{"source":"iana"},"application/vnd.mseq":{"source":"iana","extensions":["mseq"]},"application/vnd.msign":{"source":"iana"},"application/vnd.multiad.creator":{"source":"iana"},"application/vnd.multiad.creator.cif":{"source":"iana"},"application/vnd.music-niff":{"source":"iana"},"application/vnd.musician":{"source":"iana","extensions":["mus"]},"application/vnd.muvee.style":{"source":"iana","extensions":["msty"]},"application/vnd.mynfc":{"source":"iana","extensions":["taglet"]},"application/vnd.nacamar.ybrid+json":{"source":"iana","compressible":true},"application/vnd.ncd.control":{"source":"iana"},"application/vnd.ncd.reference":{"source":"iana"},"application/vnd.nearst.inv+json":{"source":"iana","compressible":true},"application/vnd.nebumind.line":{"source":"iana"},"application/vnd.nervana":{"source":"iana"},"application/vnd.netfpx":{"source":"iana"},"application/vnd.neurolanguage.nlu":{"source":"iana","extensions":["nlu"]},"application/vnd.nimn":{"source":"iana"},"application/vnd.nintendo.nitro.rom":{"source":"iana"},"application/vnd.nintendo.snes.rom":{"source":"iana"},"application/vnd.nitf":{"source":"iana","extensions":["ntf","nitf"]},"application/vnd.noblenet-directory":{"source":"iana","extensions":["nnd"]},"application/vnd.noblenet-sealer":{"source":"iana","extensions":["nns"]},"application/vnd.noblenet-web":{"source":"iana","extensions":["nnw"]},"application/vnd.nokia.catalogs":{"source":"iana"},"application/vnd.nokia.conml+wbxml":{"source":"iana"},"application/vnd.nokia.conml+xml":{"source":"iana","compressible":true},"application/vnd.nokia.iptv.config+xml":{"source":"iana","compressible":true},"application/vnd.nokia.isds-radio-presets":{"source":"iana"},"application/vnd.nokia.landmark+wbxml":{"source":"iana"},"application/vnd.nokia.landmark+xml":{"source":"iana","compressible":true},"application/vnd.nokia.landmarkcollection+xml":{"source":"iana","compressible":true},"application/vnd.nokia.n-gage.ac+xml":{"source":"iana","compressible":true,"extensions":["ac"]},"application/vnd.nokia.n-gage.data":{"source":"iana","extensions":["ngdat"]},"application/vnd.nokia.n-gage.symbian.install":{"source":"iana","extensions":["n-gage"]},"application/vnd.nokia.ncd":{"source":"iana"},"application/vnd.nokia.pcd+wbxml":{"source":"iana"},"application/vnd.nokia.pcd+xml":{"source":"iana","compressible":true},"application/vnd.nokia.radio-preset":{"source":"iana","extensions":["rpst"]},"application/vnd.nokia.radio-presets":{"source":"iana","extensions":["rpss"]},"application/vnd.novadigm.edm":{"source":"iana","extensions":["edm"]},"application/vnd.novadigm.edx":{"source":"iana","extensions":["edx"]},"application/vnd.novadigm.ext":{"source":"iana","extensions":["ext"]},"application/vnd.ntt-local.content-share":{"source":"iana"},"application/vnd.ntt-local.file-transfer":{"source":"iana"},"application/vnd.ntt-local.ogw_remote-access":{"source":"iana"},"application/vnd.ntt-local.sip-ta_remote":{"source":"iana"},"application/vnd.ntt-local.sip-ta_tcp_stream":{"source":"iana"},"application/vnd.oasis.opendocument.chart":{"source":"iana","extensions":["odc"]},"application/vnd.oasis.opendocument.chart-template":{"source":"iana","extensions":["otc"]},"application/vnd.oasis.opendocument.database":{"source":"iana","extensions":["odb"]},"application/vnd.oasis.opendocument.formula":{"source":"iana","extensions":["odf"]},"application/vnd.oasis.opendocument.formula-template":{"source":"iana","extensions":["odft"]},"application/vnd.oasis.opendocument.graphics":{"source":"iana","compressible":false,"extensions":["odg"]},"application/vnd.oasis.opendocument.graphics-template":{"source":"iana","extensions":["otg"]},"application/vnd.oasis.opendocument.image":{"source":"iana","extensions":["odi"]},"application/vnd.oasis.opendocument.image-template":{"source":"iana","extensions":["oti"]},"application/vnd.oasis.opendocument.presentation":{"source":"iana","compressible":false,"extensions":["odp"]},"application/vnd.oasis.opendocument.presentation-template":{"source":"iana","extensions":["otp"]},"application/vnd.oasis.opendocument.spreadsheet":{"source":"iana","compressible":false,"extensions":["ods"]},"application/vnd.oasis.opendocument.spreadsheet-template":{"source":"iana","extensions":["ots"]},"application/vnd.oasis.opendocument.text":{"source":"iana","compressible":false,"extensions":["odt"]},"application/vnd.oasis.opendocument.text-master":{"source":"iana","extensions":["odm"]},"application/vnd.oasis.opendocument.text-template":{"source":"iana","extensions":["ott"]},"application/vnd.oasis.opendocument.text-web":{"source":"iana","extensions":["oth"]},"application/vnd.obn":{"source":"iana"},"application/vnd.ocf+cbor":{"source":"iana"},"application/vnd.oci.image.manifest.v1+json":{"source":"iana","compressible":true},"application/vnd.oftn.l10n+json":{"source":"iana","compressible":true},"application/vnd.oipf.contentaccessdownload+xml":{"source":"iana","compressible":true},"application/vnd.oipf.contentaccessstreaming+xml":{"source":"iana","compressible":true},"application/vnd.oipf.cspg-hexbinary":{"source":"iana"},"application/vnd.oipf.dae.svg+xml":{"source":"iana","compressible":true},"application/vnd.oipf.dae.xhtml+xml":{"source":"iana","compressible":true},"application/vnd.oipf.mippvcontrolmessage+xml":{"source":"iana","compressible":true},"application/vnd.oipf.pae.gem":{"source":"iana"},"application/vnd.oipf.spdiscovery+xml":{"source":"iana","compressible":true},"application/vnd.oipf.spdlist+xml":{"source":"iana","compressible":true},"application/vnd.oipf.ueprofile+xml":{"source":"iana","compressible":true},"application/vnd.oipf.userprofile+xml":{"source":"iana","compressible":true},"application/vnd.olpc-sugar":{"source":"iana","extensions":["xo"]},"application/vnd.oma-scws-config":{"source":"iana"},"application/vnd.oma-scws-http-request":{"source":"iana"},"application/vnd.oma-scws-http-response":{"source":"iana"},"application/vnd.oma.bcast.associated-procedure-parameter+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.drm-trigger+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.imd+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.ltkm":{"source":"iana"},"application/vnd.oma.bcast.notification+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.provisioningtrigger":{"source":"iana"},"application/vnd.oma.bcast.sgboot":{"source":"iana"},"application/vnd.oma.bcast.sgdd+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.sgdu":{"source":"iana"},"application/vnd.oma.bcast.simple-symbol-container":{"source":"iana"},"application/vnd.oma.bcast.smartcard-trigger+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.sprov+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.stkm":{"source":"iana"},"application/vnd.oma.cab-address-book+xml":{"source":"iana","compressible":true},"application/vnd.oma.cab-feature-handler+xml":{"source":"iana","compressible":true},"application/vnd.oma.cab-pcc+xml":{"source":"iana","compressible":true},"application/vnd.oma.cab-subs-invite+xml":{"source":"iana","compressible":true},"application/vnd.oma.cab-user-prefs+xml":{"source":"iana","compressible":true},"application/vnd.oma.dcd":{"source":"iana"},"application/vnd.oma.dcdc":{"source":"iana"},"application/vnd.oma.dd2+xml":{"source":"iana","compressible":true,"extensions":["dd2"]},"application/vnd.oma.drm.risd+xml":{"source":"iana","compressible":true},"application/vnd.oma.group-usage-list+xml":{"source":"iana","compressible":true},"application/vnd.oma.lwm2m+cbor":{"source":"iana"},"application/vnd.oma.lwm2m+json":{"source":"iana","compressible":true},"application/vnd.oma.lwm2m+tlv":{"source":"iana"},"application/vnd.oma.pal+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.detailed-progress-report+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.final-report+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.groups+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.invocation-descriptor+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.optimized-progress-report+xml":{"source":"iana","compressible":true},"application/vnd.oma.push":{"source":"iana"},"application/vnd.oma.scidm.messages+xml":{"source":"iana","compressible":true},"application/vnd.oma.xcap-directory+xml":{"source":"iana","compressible":true},"application/vnd.omads-email+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.omads-file+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.omads-folder+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.omaloc-supl-init":{"source":"iana"},"application/vnd.onepager":{"source":"iana"},"application/vnd.onepagertamp":{"source":"iana"},"application/vnd.onepagertamx":{"source":"iana"},"application/vnd.onepagertat":{"source":"iana"},"application/vnd.onepagertatp":{"source":"iana"},"application/vnd.onepagertatx":{"source":"iana"},"application/vnd.openblox.game+xml":{"source":"iana","compressible":true,"extensions":["obgx"]},"application/vnd.openblox.game-binary":{"source":"iana"},"application/vnd.openeye.oeb":{"source":"iana"},"application/vnd.openofficeorg.extension":{"source":"apache","extensions":["oxt"]},"application/vnd.openstreetmap.data+xml":{"source":"iana","compressible":true,"extensions":["osm"]},"application/vnd.opentimestamps.ots":{"source":"iana"},"application/vnd.openxmlformats-officedocument.custom-properties+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.customxmlproperties+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawing+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.chart+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.chartshapes+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.diagramcolors+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.diagramdata+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.diagramlayout+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.diagramstyle+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.extended-properties+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.commentauthors+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.comments+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.handoutmaster+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.notesmaster+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.notesslide+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.presentation":{"source":"iana","compressible":false,"extensions":["pptx"]},"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.presprops+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slide":{"source":"iana","extensions":["sldx"]},"application/vnd.openxmlformats-officedocument.presentationml.slide+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slidelayout+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slidemaster+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slideshow":{"source":"iana","extensions":["ppsx"]},"application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slideupdateinfo+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.tablestyles+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.tags+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.template":{"source":"iana","extensions":["potx"]},"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.viewprops+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.calcchain+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.chartsheet+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.dialogsheet+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.externallink+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.pivotcachedefinition+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.pivotcacherecords+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.pivottable+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.querytable+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.revisionheaders+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.revisionlog+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedstrings+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":{"source":"iana","compressible":false,"extensions":["xlsx"]},"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.sheetmetadata+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.tablesinglecells+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.template":{"source":"iana","extensions":["xltx"]},"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.usernames+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.volatiledependencies+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.theme+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.themeoverride+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.vmldrawing":{"source":"iana"},"application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.document":{"source":"iana","compressible":false,"extensions":["docx"]},"application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.fonttable+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.template":{"source":"iana","extensions":["dotx"]},"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.websettings+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-package.core-properties+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-package.digital-signature-xmlsignature+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-package.relationships+xml":{"source":"iana","compressible":true},"application/vnd.oracle.resource+json":{"source":"iana","compressible":true},"application/vnd.orange.indata":{"source":"iana"},"application/vnd.osa.netdeploy":{"source":"iana"},"application/vnd.osgeo.mapguide.package":{"source":"iana","extensions":["mgp"]},"application/vnd.osgi.bundle":{"source":"iana"},"application/vnd.osgi.dp":{"source":"iana","extensions":["dp"]},"application/vnd.osgi.subsystem":{"source":"iana","extensions":["esa"]},"application/vnd.otps.ct-kip+xml":{"source":"iana","compressible":true},"application/vnd.oxli.countgraph":{"source":"iana"},"application/vnd.pagerduty+json":{"source":"iana","compressible":true},"application/vnd.palm":{"source":"iana","extensions":["pdb","pqa","oprc"]},"application/vnd.panoply":{"source":"iana"},"application/vnd.paos.xml":{"source":"iana"},"application/vnd.patentdive":{"source":"iana"},"application/vnd.patientecommsdoc":{"source":"iana"},"application/vnd.pawaafile":{"source":"iana","extensions":["paw"]},"application/vnd.pcos":{"source":"iana"},"application/vnd.pg.format":{"source":"iana","extensions":["str"]},"application/vnd.pg.osasli":{"source":"iana","extensions":["ei6"]},"application/vnd.piaccess.application-licence":{"source":"iana"},"application/vnd.picsel":{"source":"iana","extensions":["efif"]},"application/vnd.pmi.widget":{"source":"iana","extensions":["wg"]},"application/vnd.poc.group-advertisement+xml":{"source":"iana","compressible":true},"application/vnd.pocketlearn":{"source":"iana","extensions":["plf"]},"application/vnd.powerbuilder6":{"source":"iana","extensions":["pbd"]},"application/vnd.powerbuilder6-s":{"source":"iana"},"application/vnd.powerbuilder7":{"source":"iana"},"application/vnd.powerbuilder7-s":{"source":"iana"},"application/vnd.powerbuilder75":{"source":"iana"},"application/vnd.powerbuilder75-s":{"source":"iana"},"application/vnd.preminet":{"source":"iana"},"application/vnd.previewsystems.box":{"source":"iana","extensions":["box"]},"application/vnd.proteus.magazine":{"source":"iana","extensions":["mgz"]},"application/vnd.psfs":{"source":"iana"},"application/vnd.publishare-delta-tree":{"source":"iana","extensions":["qps"]},"application/vnd.pvi.ptid1":{"source":"iana","extensions":["ptid"]},"application/vnd.pwg-multiplexed":{"source":"iana"},"application/vnd.pwg-xhtml-print+xml":{"source":"iana","compressible":true},"application/vnd.qualcomm.brew-app-res":{"source":"iana"},"application/vnd.quarantainenet":{"source":"iana"},"application/vnd.quark.quarkxpress":{"source":"iana","extensions":["qxd","qxt","qwd","qwt","qxl","qxb"]},"application/vnd.quobject-quoxdocument":{"source":"iana"},"application/vnd.radisys.moml+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit-conf+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit-conn+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit-dialog+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit-stream+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-conf+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-base+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-fax-detect+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-fax-sendrecv+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-group+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-speech+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-transform+xml":{"source":"iana","compressible":true},"application/vnd.rainstor.data":{"source":"iana"},"application/vnd.rapid":{"source":"iana"},"application/vnd.rar":{"source":"iana","extensions":["rar"]},"application/vnd.realvnc.bed":{"source":"iana","extensions":["bed"]},"application/vnd.recordare.musicxml":{"source":"iana","extensions":["mxl"]},"application/vnd.recordare.musicxml+xml":{"source":"iana","compressible":true,"extensions":["musicxml"]},"application/vnd.renlearn.rlprint":{"source":"iana"},"application/vnd.resilient.logic":{"source":"iana"},"application/vnd.restful+json":{"source":"iana","compressible":true},"application/vnd.rig.cryptonote":{"source":"iana","extensions":["cryptonote"]},"application/vnd.rim.cod":{"source":"apache","extensions":["cod"]},"application/vnd.rn-realmedia":{"source":"apache","extensions":["rm"]},"application/vnd.rn-realmedia-vbr":{"source":"apache","extensions":["rmvb"]},"application/vnd.route66.link66+xml":{"source":"iana","compressible":true,"extensions":["link66"]},"application/vnd.rs-274x":{"source":"iana"},"application/vnd.ruckus.download":{"source":"iana"},"application/vnd.s3sms":{"source":"iana"},"application/vnd.sailingtracker.track":{"source":"iana","extensions":["st"]},"application/vnd.sar":{"source":"iana"},"application/vnd.sbm.cid":{"source":"iana"},"application/vnd.sbm.mid2":{"source":"iana"},"application/vnd.scribus":{"source":"iana"},"application/vnd.sealed.3df":{"source":"iana"},"application/vnd.sealed.csf":{"source":"iana"},"application/vnd.sealed.doc":{"source":"iana"},"application/vnd.sealed.eml":{"source":"iana"},"application/vnd.sealed.mht":{"source":"iana"},"application/vnd.sealed.net":{"source":"iana"},"application/vnd.sealed.ppt":{"source":"iana"},"application/vnd.sealed.tiff":{"source":"iana"},"application/vnd.sealed.xls":{"source":"iana"},"application/vnd.sealedmedia.softseal.html":{"source":"iana"},"application/vnd.sealedmedia.softseal.pdf":{"source":"iana"},"application/vnd.seemail":{"source":"iana","extensions":["see"]},"application/vnd.seis+json":{"source":"iana","compressible":true},"application/vnd.sema":{"source":"iana","extensions":["sema"]},"application/vnd.semd":{"source":"iana","extensions":["semd"]},"application/vnd.semf":{"source":"iana","extensions":["semf"]},"application/vnd.shade-save-file":{"source":"iana"},"application/vnd.shana.informed.formdata":{"source":"iana","extensions":["ifm"]},"application/vnd.shana.informed.formtemplate":{"source":"iana","extensions":["itp"]},"application/vnd.shana.informed.interchange":{"source":"iana","extensions":["iif"]},"application/vnd.shana.informed.package":{"source":"iana","extensions":["ipk"]},"application/vnd.shootproof+json":{"source":"iana","compressible":true},"application/vnd.shopkick+json":{"source":"iana","compressible":true},"application/vnd.shp":{"source":"iana"},"application/vnd.shx":{"source":"iana"},"application/vnd.sigrok.session":{"source":"iana"},"application/vnd.simtech-mindmapper":{"source":"iana","extensions":["twd","twds"]},"application/vnd.siren+json":{"source":"iana","compressible":true},"application/vnd.smaf":{"source":"iana","extensions":["mmf"]},"application/vnd.smart.notebook":{"source":"iana"},"application/vnd.smart.teacher":{"source":"iana","extensions":["teacher"]},"application/vnd.snesdev-page-table":{"source":"iana"},"application/vnd.software602.filler.form+xml":{"source":"iana","compressible":true,"extensions":["fo"]},"application/vnd.software602.filler.form-xml-zip":{"source":"iana"},"application/vnd.solent.sdkm+xml":{"source":"iana","compressible":true,"extensions":["sdkm","sdkd"]},"application/vnd.spotfire.dxp":{"source":"iana","extensions":["dxp"]},"application/vnd.spotfire.sfs":{"source":"iana","extensions":["sfs"]},"application/vnd.sqlite3":{"source":"iana"},"application/vnd.sss-cod":{"source":"iana"},"application/vnd.sss-dtf":{"source":"iana"},"application/vnd.sss-ntf":{"source":"iana"},"application/vnd.stardivision.calc":{"source":"apache","extensions":["sdc"]},"application/vnd.stardivision.draw":{"source":"apache","extensions":["sda"]},"application/vnd.stardivision.impress":{"source":"apache","extensions":["sdd"]},"application/vnd.stardivision.math":{"source":"apache","extensions":["smf"]},"application/vnd.stardivision.writer":{"source":"apache","extensions":["sdw","vor"]},"application/vnd.stardivision.writer-global":{"source":"apache","extensions":["sgl"]},"application/vnd.stepmania.package":{"source":"iana","extensions":["smzip"]},"application/vnd.stepmania.stepchart":{"source":"iana","extensions":["sm"]},"application/vnd.street-stream":{"source":"iana"},"application/vnd.sun.wadl+xml":{"source":"iana","compressible":true,"extensions":["wadl"]},"application/vnd.sun.xml.calc":{"source":"apache","extensions":["sxc"]},"application/vnd.sun.xml.calc.template":{"source":"apache","extensions":["stc"]},"application/vnd.sun.xml.draw":{"source":"apache","extensions":["sxd"]},"application/vnd.sun.xml.draw.template":{"source":"apache","extensions":["std"]},"application/vnd.sun.xml.impress":{"source":"apache","extensions":["sxi"]},"application/vnd.sun.xml.impress.template":{"source":"apache","extensions":["sti"]},"application/vnd.sun.xml.math":{"source":"apache","extensions":["sxm"]},"application/vnd.sun.xml.writer":{"source":"apache","extensions":["sxw"]},"application/vnd.sun.xml.writer.global":{"source":"apache","extensions":["sxg"]},"application/vnd.sun.xml.writer.template":{"source":"apache","extensions":["stw"]},"application/vnd.sus-calendar":{"source":"iana","extensions":["sus","susp"]},"application/vnd.svd":{"source":"iana","extensions":["svd"]},"application/vnd.swiftview-ics":{"source":"iana"},"application/vnd.sycle+xml":{"source":"iana","compressible":true},"application/vnd.syft+json":{"source":"iana","compressible":true},"application/vnd.symbian.install":{"source":"apache","extensions":["sis","sisx"]},"application/vnd.syncml+xml":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["xsm"]},"application/vnd.syncml.dm+wbxml":{"source":"iana","charset":"UTF-8","extensions":["bdm"]},"application/vnd.syncml.dm+xml":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["xdm"]},"application/vnd.syncml.dm.notification":{"source":"iana"},"application/vnd.syncml.dmddf+wbxml":{"source":"iana"},"application/vnd.syncml.dmddf+xml":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["ddf"]},"application/vnd.syncml.dmtnds+wbxml":{"source":"iana"},"application/vnd.syncml.dmtnds+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.syncml.ds.notification":{"source":"iana"},"application/vnd.tableschema+json":{"source":"iana","compressible":true},"application/vnd.tao.intent-module-archive":{"source":"iana","extensions":["tao"]},"application/vnd.tcpdump.pcap":{"source":"iana","extensions":["pcap","cap","dmp"]},"application/vnd.think-cell.ppttc+json":{"source":"iana","compressible":true},"application/vnd.tmd.mediaflex.api+xml":{"source":"iana","compressible":true},"application/vnd.tml":{"source":"iana"},"application/vnd.tmobile-livetv":{"source":"iana","extensions":["tmo"]},"application/vnd.tri.onesource":{"source":"iana"},"application/vnd.trid.tpt":{"source":"iana","extensions":["tpt"]},"application/vnd.triscape.mxs":{"source":"iana","extensions":["mxs"]},"application/vnd.trueapp":{"source":"iana","extensions":["tra"]},"application/vnd.truedoc":{"source":"iana"},"application/vnd.ubisoft.webplayer":{"source":"iana"},"application/vnd.ufdl":{"source":"iana","extensions":["ufd","ufdl"]},"application/vnd.uiq.theme":{"source":"iana","extensions":["utz"]},"application/vnd.umajin":{"source":"iana","extensions":["umj"]},"application/vnd.unity":{"source":"iana","extensions":["unityweb"]},"application/vnd.uoml+xml":{"source":"iana","compressible":true,"extensions":["uoml"]},"application/vnd.uplanet.alert":{"source":"iana"},"application/vnd.uplanet.alert-wbxml":{"source":"iana"},"application/vnd.uplanet.bearer-choice":{"source":"iana"},"application/vnd.uplanet.bearer-choice-wbxml":{"source":"iana"},"application/vnd.uplanet.cacheop":{"source":"iana"},"application/vnd.uplanet.cacheop-wbxml":{"source":"iana"},"application/vnd.uplanet.channel":{"source":"iana"},"application/vnd.uplanet.channel-wbxml":{"source":"iana"},"application/vnd.uplanet.list":{"source":"iana"},"application/vnd.uplanet.list-wbxml":{"source":"iana"},"application/vnd.uplanet.listcmd":{"source":"iana"},"application/vnd.uplanet.listcmd-wbxml":{"source":"iana"},"application/vnd.uplanet.signal":{"source":"iana"},"application/vnd.uri-map":{"source":"iana"},"application/vnd.valve.source.material":{"source":"iana"},"application/vnd.vcx":{"source":"iana","extensions":["vcx"]},"application/vnd.vd-study":{"source":"iana"},"application/vnd.vectorworks":{"source":"iana"},"application/vnd.vel+json":{"source":"iana","compressible":true},"application/vnd.verimatrix.vcas":{"source":"iana"},"application/vnd.veritone.aion+json":{"source":"iana","compressible":true},"application/vnd.veryant.thin":{"source":"iana"},"application/vnd.ves.encrypted":{"source":"iana"},"application/vnd.vidsoft.vidconference":{"source":"iana"},"application/vnd.visio":{"source":"iana","extensions":["vsd","vst","vss","vsw"]},"application/vnd.visionary":{"source":"iana","extensions":["vis"]},"application/vnd.vividence.scriptfile":{"source":"iana"},"application/vnd.vsf":{"source":"iana","extensions":["vsf"]},"application/vnd.wap.sic":{"source":"iana"},"application/vnd.wap.slc":{"source":"iana"},"application/vnd.wap.wbxml":{"source":"iana","charset":"UTF-8","extensions":["wbxml"]},"application/vnd.wap.wmlc":{"source":"iana","extensions":["wmlc"]},"application/vnd.wap.wmlscriptc":{"source":"iana","extensions":["wmlsc"]},"application/vnd.webturbo":{"source":"iana","extensions":["wtb"]},"application/vnd.wfa.dpp":{"source":"iana"},"application/vnd.wfa.p2p":{"source":"iana"},"application/vnd.wfa.wsc":{"source":"iana"},"application/vnd.windows.devicepairing":{"source":"iana"},"application/vnd.wmc":{"source":"iana"},"application/vnd.wmf.bootstrap":{"source":"iana"},"application/vnd.wolfram.mathematica":{"source":"iana"},"application/vnd.wolfram.mathematica.package":{"source":"iana"},"application/vnd.wolfram.player":{"source":"iana","extensions":["nbp"]},"application/vnd.wordperfect":{"source":"iana","extensions":["wpd"]},"application/vnd.wqd":{"source":"iana","extensions":["wqd"]},"application/vnd.wrq-hp3000-labelled":{"source":"iana"},"application/vnd.wt.stf":{"source":"iana","extensions":["stf"]},"application/vnd.wv.csp+wbxml":{"source":"iana"},"application/vnd.wv.csp+xml":{"source":"iana","compressible":true},"application/vnd.wv.ssp+xml":{"source":"iana","compressible":true},"application/vnd.xacml+json":{"source":"iana","compressible":true},"application/vnd.xara":{"source":"iana","extensions":["xar"]},"application/vnd.xfdl":{"source":"iana","extensions":["xfdl"]},"application/vnd.xfdl.webform":{"source":"iana"},"application/vnd.xmi+xml":{"source":"iana","compressible":true},"application/vnd.xmpie.cpkg":{"source":"iana"},"application/vnd.xmpie.dpkg":{"source":"iana"},"application/vnd.xmpie.plan":{"source":"iana"},"application/vnd.xmpie.ppkg":{"source":"iana"},"application/vnd.xmpie.xlim":{"source":"iana"},"application/vnd.yamaha.hv-dic":{"source":"iana","extensions":["hvd"]},"application/vnd.yamaha.hv-script":{"source":"iana","extensions":["hvs"]},"application/vnd.yamaha.hv-voice":{"source":"iana","extensions":["hvp"]},"application/vnd.yamaha.openscoreformat":{"source":"iana","extensions":["osf"]},"application/vnd.yamaha.openscoreformat.osfpvg+xml":{"source":"iana","compressible":true,"extensions":["osfpvg"]},"application/vnd.yamaha.remote-setup":{"source":"iana"},"application/vnd.yamaha.smaf-audio":{"source":"iana","extensions":["saf"]},"application/vnd.yamaha.smaf-phrase":{"source":"iana","extensions":["spf"]},"application/vnd.yamaha.through-ngn":{"source":"iana"},"application/vnd.yamaha.tunnel-udpencap":{"source":"iana"},"application/vnd.yaoweme":{"source":"iana"},"application/vnd.yellowriver-custom-menu":{"source":"iana","extensions":["cmp"]},"application/vnd.youtube.yt":{"source":"iana"},"application/vnd.zul":{"source":"iana","extensions":["zir","zirz"]},"application/vnd.zzazz.deck+xml":{"source":"iana","compressible":true,"extensions":["zaz"]},"application/voicexml+xml":{"source":"iana","compressible":true,"extensions":["vxml"]},"application/voucher-cms+json":{"source":"iana","compressible":true},"application/vq-rtcpxr":{"source":"iana"},"application/wasm":{"source":"iana","compressible":true,"extensions":["wasm"]},"application/watcherinfo+xml":{"source":"iana","compressible":true,"extensions":["wif"]},"application/webpush-options+json":{"source":"iana","compressible":true},"application/whoispp-query":{"source":"iana"},"application/whoispp-response":{"source":"iana"},"application/widget":{"source":"iana","extensions":["wgt"]},"application/winhlp":{"source":"apache","extensions":["hlp"]},"application/wita":{"source":"iana"},"application/wordperfect5.1":{"source":"iana"},"application/wsdl+xml":{"source":"iana","compressible":true,"extensions":["wsdl"]},"application/wspolicy+xml":{"source":"iana","compressible":true,"extensions":["wspolicy"]},"application/x-7z-compressed":{"source":"apache","compressible":false,"extensions":["7z"]},"application/x-abiword":{"source":"apache","extensions":["abw"]},"application/x-ace-compressed":{"source":"apache","extensions":["ace"]},"application/x-amf":{"source":"apache"},"application/x-apple-diskimage":{"source":"apache","extensions":["dmg"]},"application/x-arj":{"compressible":false,"extensions":["arj"]},"application/x-authorware-bin":{"source":"apache","extensions":["aab","x32","u32","vox"]},"application/x-authorware-map":{"source":"apache","extensions":["aam"]},"application/x-authorware-seg":{"source":"apache","extensions":["aas"]},"application/x-bcpio":{"source":"apache","extensions":["bcpio"]},"application/x-bdoc":{"compressible":false,"extensions":["bdoc"]},"application/x-bittorrent":{"source":"apache","extensions":["torrent"]},"application/x-blorb":{"source":"apache","extensions":["blb","blorb"]},"application/x-bzip":{"source":"apache","compressible":false,"extensions":["bz"]},"application/x-bzip2":{"source":"apache","compressible":false,"extensions":["bz2","boz"]},"application/x-cbr":{"source":"apache","extensions":["cbr","cba","cbt","cbz","cb7"]},"application/x-cdlink":{"source":"apache","extensions":["vcd"]},"application/x-cfs-compressed":{"source":"apache","extensions":["cfs"]},"application/x-chat":{"source":"apache","extensions":["chat"]},"application/x-chess-pgn":{"source":"apache","extensions":["pgn"]},"application/x-chrome-extension":{"extensions":["crx"]},"application/x-cocoa":{"source":"nginx","extensions":["cco"]},"application/x-compress":{"source":"apache"},"application/x-conference":{"source":"apache","extensions":["nsc"]},"application/x-cpio":{"source":"apache","extensions":["cpio"]},"application/x-csh":{"source":"apache","extensions":["csh"]},"application/x-deb":{"compressible":false},"application/x-debian-package":{"source":"apache","extensions":["deb","udeb"]},"application/x-dgc-compressed":{"source":"apache","extensions":["dgc"]},"application/x-director":{"source":"apache","extensions":["dir","dcr","dxr","cst","cct","cxt","w3d","fgd","swa"]},"application/x-doom":{"source":"apache","extensions":["wad"]},"application/x-dtbncx+xml":{"source":"apache","compressible":true,"extensions":["ncx"]},"application/x-dtbook+xml":{"source":"apache","compressible":true,"extensions":["dtb"]},"application/x-dtbresource+xml":{"source":"apache","compressible":true,"extensions":["res"]},"application/x-dvi":{"source":"apache","compressible":false,"extensions":["dvi"]},"application/x-envoy":{"source":"apache","extensions":["evy"]},"application/x-eva":{"source":"apache","extensions":["eva"]},"application/x-font-bdf":{"source":"apache","extensions":["bdf"]},"application/x-font-dos":{"source":"apache"},"application/x-font-framemaker":{"source":"apache"},"application/x-font-ghostscript":{"source":"apache","extensions":["gsf"]},"application/x-font-libgrx":{"source":"apache"},"application/x-font-linux-psf":{"source":"apache","extensions":["psf"]},"application/x-font-pcf":{"source":"apache","extensions":["pcf"]},"application/x-font-snf":{"source":"apache","extensions":["snf"]},"application/x-font-speedo":{"source":"apache"},"application/x-font-sunos-news":{"source":"apache"},"application/x-font-type1":{"source":"apache","extensions":["pfa","pfb","pfm","afm"]},"application/x-font-vfont":{"source":"apache"},"application/x-freearc":{"source":"apache","extensions":["arc"]},"application/x-futuresplash":{"source":"apache","extensions":["spl"]},"application/x-gca-compressed":{"source":"apache","extensions":["gca"]},"application/x-glulx":{"source":"apache","extensions":["ulx"]},"application/x-gnumeric":{"source":"apache","extensions":["gnumeric"]},"application/x-gramps-xml":{"source":"apache","extensions":["gramps"]},"application/x-gtar":{"source":"apache","extensions":["gtar"]},"application/x-gzip":{"source":"apache"},"application/x-hdf":{"source":"apache","extensions":["hdf"]},"application/x-httpd-php":{"compressible":true,"extensions":["php"]},"application/x-install-instructions":{"source":"apache","extensions":["install"]},"application/x-iso9660-image":{"source":"apache","extensions":["iso"]},"application/x-iwork-keynote-sffkey":{"extensions":["key"]},"application/x-iwork-numbers-sffnumbers":{"extensions":["numbers"]},"application/x-iwork-pages-sffpages":{"extensions":["pages"]},"application/x-java-archive-diff":{"source":"nginx","extensions":["jardiff"]},"application/x-java-jnlp-file":{"source":"apache","compressible":false,"extensions":["jnlp"]},"application/x-javascript":{"compressible":true},"application/x-keepass2":{"extensions":["kdbx"]},"application/x-latex":{"source":"apache","compressible":false,"extensions":["latex"]},"application/x-lua-bytecode":{"extensions":["luac"]},"application/x-lzh-compressed":{"source":"apache","extensions":["lzh","lha"]},"application/x-makeself":{"source":"nginx","extensions":["run"]},"application/x-mie":{"source":"apache","extensions":["mie"]},"application/x-mobipocket-ebook":{"source":"apache","extensions":["prc","mobi"]},"application/x-mpegurl":{"compressible":false},"application/x-ms-application":{"source":"apache","extensions":["application"]},"application/x-ms-shortcut":{"source":"apache","extensions":["lnk"]},"application/x-ms-wmd":{"source":"apache","extensions":["wmd"]},"application/x-ms-wmz":{"source":"apache","extensions":["wmz"]},"application/x-ms-xbap":{"source":"apache","extensions":["xbap"]},"application/x-msaccess":{"source":"apache","extensions":["mdb"]},"application/x-msbinder":{"source":"apache","extensions":["obd"]},"application/x-mscardfile":{"source":"apache","extensions":["crd"]},"application/x-msclip":{"source":"apache","extensions":["clp"]},"application/x-msdos-program":{"extensions":["exe"]},"application/x-msdownload":{"source":"apache","extensions":["exe","dll","com","bat","msi"]},"application/x-msmediaview":{"source":"apache","extensions":["mvb","m13","m14"]},"application/x-msmetafile":{"source":"apache","extensions":["wmf","wmz","emf","emz"]},"application/x-msmoney":{"source":"apache","extensions":["mny"]},"application/x-mspublisher":{"source":"apache","extensions":["pub"]},"application/x-msschedule":{"source":"apache","extensions":["scd"]},"application/x-msterminal":{"source":"apache","extensions":["trm"]},"application/x-mswrite":{"source":"apache","extensions":["wri"]},"application/x-netcdf":{"source":"apache","extensions":["nc","cdf"]},"application/x-ns-proxy-autoconfig":{"compressible":true,"extensions":["pac"]},"application/x-nzb":{"source":"apache","extensions":["nzb"]},"application/x-perl":{"source":"nginx","extensions":["pl","pm"]},"application/x-pilot":{"source":"nginx","extensions":["prc","pdb"]},"application/x-pkcs12":{"source":"apache","compressible":false,"extensions":["p12","pfx"]},"application/x-pkcs7-certificates":{"source":"apache","extensions":["p7b","spc"]},"application/x-pkcs7-certreqresp":{"source":"apache","extensions":["p7r"]},"application/x-pki-message":{"source":"iana"},"application/x-rar-compressed":{"source":"apache","compressible":false,"extensions":["rar"]},"application/x-redhat-package-manager":{"source":"nginx","extensions":["rpm"]},"application/x-research-info-systems":{"source":"apache","extensions":["ris"]},"application/x-sea":{"source":"nginx","extensions":["sea"]},"application/x-sh":{"source":"apache","compressible":true,"extensions":["sh"]},"application/x-shar":{"source":"apache","extensions":["shar"]},"application/x-shockwave-flash":{"source":"apache","compressible":false,"extensions":["swf"]},"application/x-silverlight-app":{"source":"apache","extensions":["xap"]},"application/x-sql":{"source":"apache","extensions":["sql"]},"application/x-stuffit":{"source":"apache","compressible":false,"extensions":["sit"]},"application/x-stuffitx":{"source":"apache","extensions":["sitx"]},"application/x-subrip":{"source":"apache","extensions":["srt"]},"application/x-sv4cpio":{"source":"apache","extensions":["sv4cpio"]},"application/x-sv4crc":{"source":"apache","extensions":["sv4crc"]},"application/x-t3vm-image":{"source":"apache","extensions":["t3"]},"application/x-tads":{"source":"apache","extensions":["gam"]},"application/x-tar":{"source":"apache","compressible":true,"extensions":["tar"]},"application/x-tcl":{"source":"apache","extensions":["tcl","tk"]},"application/x-tex":{"source":"apache","extensions":["tex"]},"application/x-tex-tfm":{"source":"apache","extensions":["tfm"]},"application/x-texinfo":{"source":"apache","extensions":["texinfo","texi"]},"application/x-tgif":{"source":"apache","extensions":["obj"]},"application/x-ustar":{"source":"apache","extensions":["ustar"]},"application/x-virtualbox-hdd":{"compressible":true,"extensions":["hdd"]},"application/x-virtualbox-ova":{"compressible":true,"extensions":["ova"]},"application/x-virtualbox-ovf":{"compressible":true,"extensions":["ovf"]},"application/x-virtualbox-vbox":{"compressible":true,"extensions":["vbox"]},"application/x-virtualbox-vbox-extpack":{"compressible":false,"extensions":["vbox-extpack"]},"application/x-virtualbox-vdi":{"compressible":true,"extensions":["vdi"]},"application/x-virtualbox-vhd":{"compressible":true,"extensions":["vhd"]},"application/x-virtualbox-vmdk":{"compressible":true,"extensions":["vmdk"]},"application/x-wais-source":{"source":"apache","extensions":["src"]},"application/x-web-app-manifest+json":{"compressible":true,"extensions":["webapp"]},"application/x-www-form-urlencoded":{"source":"iana","compressible":true},"application/x-x509-ca-cert":{"source":"iana","extensions":["der","crt","pem"]},"application/x-x509-ca-ra-cert":{"source":"iana"},"application/x-x509-next-ca-cert":{"source":"iana"},"application/x-xfig":{"source":"apache","extensions":["fig"]},"application/x-xliff+xml":{"source":"apache","compressible":true,"extensions":["xlf"]},"application/x-xpinstall":{"source":"apache","compressible":false,"extensions":["xpi"]},"application/x-xz":{"source":"apache","extensions":["xz"]},"application/x-zmachine":{"source":"apache","extensions":["z1","z2","z3","z4","z5","z6","z7","z8"]},"application/x400-bp":{"source":"iana"},"application/xacml+xml":{"source":"iana","compressible":true},"application/xaml+xml":{"source":"apache","compressible":true,"extensions":["xaml"]},"application/xcap-att+xml":{"source":"iana","compressible":true,"extensions":["xav"]},"application/xcap-caps+xml":{"source":"iana","compressible":true,"extensions":["xca"]},"application/xcap-diff+xml":{"source":"iana","compressible":true,"extensions":["xdf"]},"application/xcap-el+xml":{"source":"iana","compressible":true,"extensions":["xel"]},"application/xcap-error+xml":{"source":"iana","compressible":true},"application/xcap-ns+xml":{"source":"iana","compressible":true,"extensions":["xns"]},"application/xcon-conference-info+xml":{"source":"iana","compressible":true},"application/xcon-conference-info-diff+xml":{"source":"iana","compressible":true},"application/xenc+xml":{"source":"iana","compressible":true,"extensions":["xenc"]},"application/xhtml+xml":{"source":"iana","compressible":true,"extensions":["xhtml","xht"]},"application/xhtml-voice+xml":{"source":"apache","compressible":true},"application/xliff+xml":{"source":"iana","compressible":true,"extensions":["xlf"]},"application/xml":{"source":"iana","compressible":true,"extensions":["xml","xsl","xsd","rng"]},"application/xml-dtd":{"source":"iana","compressible":true,"extensions":["dtd"]},"application/xml-external-parsed-entity":{"source":"iana"},"application/xml-patch+xml":{"source":"iana","compressible":true},"application/xmpp+xml":{"source":"iana","compressible":true},"application/xop+xml":{"source":"iana","compressible":true,"extensions":["xop"]},"application/xproc+xml":{"source":"apache","compressible":true,"extensions":["xpl"]},"application/xslt+xml":{"source":"iana","compressible":true,"extensions":["xsl","xslt"]},"application/xspf+xml":{"source":"apache","compressible":true,"extensions":["xspf"]},"application/xv+xml":{"source":"iana","compressible":true,"extensions":["mxml","xhvml","xvml","xvm"]},"application/yang":{"source":"iana","extensions":["yang"]},"application/yang-data+json":{"source":"iana","compressible":true},"application/yang-data+xml":{"source":"iana","compressible":true},"application/yang-patch+json":{"source":"iana","compressible":true},"application/yang-patch+xml":{"source":"iana","compressible":true},"application/yin+xml":{"source":"iana","compressible":true,"extensions":["yin"]},"application/zip":{"source":"iana","compressible":false,"extensions":["zip"]},"application/zlib":{"source":"iana"},"application/zstd":{"source":"iana"},"audio/1d-interleaved-parityfec":{"source":"iana"},"audio/32kadpcm":{"source":"iana"},"audio/3gpp":{"source":"iana","compressible":false,"extensions":["3gpp"]},"audio/3gpp2":{"source":"iana"},"audio/aac":{"source":"iana"},"audio/ac3":{"source":"iana"},"audio/adpcm":{"source":"apache","extensions":["adp"]},"audio/amr":{"source":"iana","extensions":["amr"]},"audio/amr-wb":{"source":"iana"},"audio/amr-wb+":{"source":"iana"},"audio/aptx":{"source":"iana"},"audio/asc":{"source":"iana"},"audio/atrac-advanced-lossless":{"source":"iana"},"audio/atrac-x":{"source":"iana"},"audio/atrac3":{"source":"iana"},"audio/basic":{"source":"iana","compressible":false,"extensions":["au","snd"]},"audio/bv16":{"source":"iana"},"audio/bv32":{"source":"iana"},"audio/clearmode":{"source":"iana"},"audio/cn":{"source":"iana"},"audio/dat12":{"source":"iana"},"audio/dls":{"source":"iana"},"audio/dsr-es201108":{"source":"iana"},"audio/dsr-es202050":{"source":"iana"},"audio/dsr-es202211":{"source":"iana"},"audio/dsr-es202212":{"source":"iana"},"audio/dv":{"source":"iana"},"audio/dvi4":{"source":"iana"},"audio/eac3":{"source":"iana"},"audio/encaprtp":{"source":"iana"},"audio/evrc":{"source":"iana"},"audio/evrc-qcp":{"source":"iana"},"audio/evrc0":{"source":"iana"},"audio/evrc1":{"source":"iana"},"audio/evrcb":{"source":"iana"},"audio/evrcb0":{"source":"iana"},"audio/evrcb1":{"source":"iana"},"audio/evrcnw":{"source":"iana"},"audio/evrcnw0":{"source":"iana"},"audio/evrcnw1":{"source":"iana"},"audio/evrcwb":{"source":"iana"},"audio/evrcwb0":{"source":"iana"},"audio/evrcwb1":{"source":"iana"},"audio/evs":{"source":"iana"},"audio/flexfec":{"source":"iana"},"audio/fwdred":{"source":"iana"},"audio/g711-0":{"source":"iana"},"audio/g719":{"source":"iana"},"audio/g722":{"source":"iana"},"audio/g7221":{"source":"iana"},"audio/g723":{"source":"iana"},"audio/g726-16":{"source":"iana"},"audio/g726-24":{"source":"iana"},"audio/g726-32":{"source":"iana"},"audio/g726-40":{"source":"iana"},"audio/g728":{"source":"iana"},"audio/g729":{"source":"iana"},"audio/g7291":{"source":"iana"},"audio/g729d":{"source":"iana"},"audio/g729e":{"source":"iana"},"audio/gsm":{"source":"iana"},"audio/gsm-efr":{"source":"iana"},"audio/gsm-hr-08":{"source":"iana"},"audio/ilbc":{"source":"iana"},"audio/ip-mr_v2.5":{"source":"iana"},"audio/isac":{"source":"apache"},"audio/l16":{"source":"iana"},"audio/l20":{"source":"iana"},"audio/l24":{"source":"iana","compressible":false},"audio/l8":{"source":"iana"},"audio/lpc":{"source":"iana"},"audio/melp":{"source":"iana"},"audio/melp1200":{"source":"iana"},"audio/melp2400":{"source":"iana"},"audio/melp600":{"source":"iana"},"audio/mhas":{"source":"iana"},"audio/midi":{"source":"apache","extensions":["mid","midi","kar","rmi"]},"audio/mobile-xmf":{"source":"iana","extensions":["mxmf"]},"audio/mp3":{"compressible":false,"extensions":["mp3"]},"audio/mp4":{"source":"iana","compressible":false,"extensions":["m4a","mp4a"]},"audio/mp4a-latm":{"source":"iana"},"audio/mpa":{"source":"iana"},"audio/mpa-robust":{"source":"iana"},"audio/mpeg":{"source":"iana","compressible":false,"extensions":["mpga","mp2","mp2a","mp3","m2a","m3a"]},"audio/mpeg4-generic":{"source":"iana"},"audio/musepack":{"source":"apache"},"audio/ogg":{"source":"iana","compressible":false,"extensions":["oga","ogg","spx","opus"]},"audio/opus":{"source":"iana"},"audio/parityfec":{"source":"iana"},"audio/pcma":{"source":"iana"},"audio/pcma-wb":{"source":"iana"},"audio/pcmu":{"source":"iana"},"audio/pcmu-wb":{"source":"iana"},"audio/prs.sid":{"source":"iana"},"audio/qcelp":{"source":"iana"},"audio/raptorfec":{"source":"iana"},"audio/red":{"source":"iana"},"audio/rtp-enc-aescm128":{"source":"iana"},"audio/rtp-midi":{"source":"iana"},"audio/rtploopback":{"source":"iana"},"audio/rtx":{"source":"iana"},"audio/s3m":{"source":"apache","extensions":["s3m"]},"audio/scip":{"source":"iana"},"audio/silk":{"source":"apache","extensions":["sil"]},"audio/smv":{"source":"iana"},"audio/smv-qcp":{"source":"iana"},"audio/smv0":{"source":"iana"},"audio/sofa":{"source":"iana"},"audio/sp-midi":{"source":"iana"},"audio/speex":{"source":"iana"},"audio/t140c":{"source":"iana"},"audio/t38":{"source":"iana"},"audio/telephone-event":{"source":"iana"},"audio/tetra_acelp":{"source":"iana"},"audio/tetra_acelp_bb":{"source":"iana"},"audio/tone":{"source":"iana"},"audio/tsvcis":{"source":"iana"},"audio/uemclip":{"source":"iana"},"audio/ulpfec":{"source":"iana"},"audio/usac":{"source":"iana"},"audio/vdvi":{"source":"iana"},"audio/vmr-wb":{"source":"iana"},"audio/vnd.3gpp.iufp":{"source":"iana"},"audio/vnd.4sb":{"source":"iana"},"audio/vnd.audiokoz":{"source":"iana"},"audio/vnd.celp":{"source":"iana"},"audio/vnd.cisco.nse":{"source":"iana"},"audio/vnd.cmles.radio-events":{"source":"iana"},"audio/vnd.cns.anp1":{"source":"iana"},"audio/vnd.cns.inf1":{"source":"iana"},"audio/vnd.dece.audio":{"source":"iana","extensions":["uva","uvva"]},"audio/vnd.digital-winds":{"source":"iana","extensions":["eol"]},"audio/vnd.dlna.adts":{"source":"iana"},"audio/vnd.dolby.heaac.1":{"source":"iana"},"audio/vnd.dolby.heaac.2":{"source":"iana"},"audio/vnd.dolby.mlp":{"source":"iana"},"audio/vnd.dolby.mps":{"source":"iana"},"audio/vnd.dolby.pl2":{"source":"iana"},"audio/vnd.dolby.pl2x":{"source":"iana"},"audio/vnd.dolby.pl2z":{"source":"iana"},"audio/vnd.dolby.pulse.1":{"source":"iana"},"audio/vnd.dra":{"source":"iana","extensions":["dra"]},"audio/vnd.dts":{"source":"iana","extensions":["dts"]},"audio/vnd.dts.hd":{"source":"iana","extensions":["dtshd"]},"audio/vnd.dts.uhd":{"source":"iana"},"audio/vnd.dvb.file":{"source":"iana"},"audio/vnd.everad.plj":{"source":"iana"},"audio/vnd.hns.audio":{"source":"iana"},"audio/vnd.lucent.voice":{"source":"iana","extensions":["lvp"]},"audio/vnd.ms-playready.media.pya":{"source":"iana","extensions":["pya"]},"audio/vnd.nokia.mobile-xmf":{"source":"iana"},"audio/vnd.nortel.vbk":{"source":"iana"},"audio/vnd.nuera.ecelp4800":{"source":"iana","extensions":["ecelp4800"]},"audio/vnd.nuera.ecelp7470":{"source":"iana","extensions":["ecelp7470"]},"audio/vnd.nuera.ecelp9600":{"source":"iana","extensions":["ecelp9600"]},"audio/vnd.octel.sbc":{"source":"iana"},"audio/vnd.presonus.multitrack":{"source":"iana"},"audio/vnd.qcelp":{"source":"iana"},"audio/vnd.rhetorex.32kadpcm":{"source":"iana"},"audio/vnd.rip":{"source":"iana","extensions":["rip"]},"audio/vnd.rn-realaudio":{"compressible":false},"audio/vnd.sealedmedia.softseal.mpeg":{"source":"iana"},"audio/vnd.vmx.cvsd":{"source":"iana"},"audio/vnd.wave":{"compressible":false},"audio/vorbis":{"source":"iana","compressible":false},"audio/vorbis-config":{"source":"iana"},"audio/wav":{"compressible":false,"extensions":["wav"]},"audio/wave":{"compressible":false,"extensions":["wav"]},"audio/webm":{"source":"apache","compressible":false,"extensions":["weba"]},"audio/x-aac":{"source":"apache","compressible":false,"extensions":["aac"]},"audio/x-aiff":{"source":"apache","extensions":["aif","aiff","aifc"]},"audio/x-caf":{"source":"apache","compressible":false,"extensions":["caf"]},"audio/x-flac":{"source":"apache","extensions":["flac"]},"audio/x-m4a":{"source":"nginx","extensions":["m4a"]},"audio/x-matroska":{"source":"apache","extensions":["mka"]},"audio/x-mpegurl":{"source":"apache","extensions":["m3u"]},"audio/x-ms-wax":{"source":"apache","extensions":["wax"]},"audio/x-ms-wma":{"source":"apache","extensions":["wma"]},"audio/x-pn-realaudio":{"source":"apache","extensions":["ram","ra"]},"audio/x-pn-realaudio-plugin":{"source":"apache","extensions":["rmp"]},"audio/x-realaudio":{"source":"nginx","extensions":["ra"]},"audio/x-tta":{"source":"apache"},"audio/x-wav":{"source":"apache","extensions":["wav"]},"audio/xm":{"source":"apache","extensions":["xm"]},"chemical/x-cdx":{"source":"apache","extensions":["cdx"]},"chemical/x-cif":{"source":"apache","extensions":["cif"]},"chemical/x-cmdf":{"source":"apache","extensions":["cmdf"]},"chemical/x-cml":{"source":"apache","extensions":["cml"]},"chemical/x-csml":{"source":"apache","extensions":["csml"]},"chemical/x-pdb":{"source":"apache"},"chemical/x-xyz":{"source":"apache","extensions":["xyz"]},"font/collection":{"source":"iana","extensions":["ttc"]},"font/otf":{"source":"iana","compressible":true,"extensions":["otf"]},"font/sfnt":{"source":"iana"},"font/ttf":{"source":"iana","compressible":true,"extensions":["ttf"]},"font/woff":{"source":"iana","extensions":["woff"]},"font/woff2":{"source":"iana","extensions":["woff2"]},"image/aces":{"source":"iana","extensions":["exr"]},"image/apng":{"compressible":false,"extensions":["apng"]},"image/avci":{"source":"iana","extensions":["avci"]},"image/avcs":{"source":"iana","extensions":["avcs"]},"image/avif":{"source":"iana","compressible":false,"extensions":["avif"]},"image/bmp":{"source":"iana","compressible":true,"extensions":["bmp"]},"image/cgm":{"source":"iana","extensions":["cgm"]},"image/dicom-rle":{"source":"iana","extensions":["drle"]},"image/emf":{"source":"iana","extensions":["emf"]},"image/fits":{"source":"iana","extensions":["fits"]},"image/g3fax":{"source":"iana","extensions":["g3"]},"image/gif":{"source":"iana","compressible":false,"extensions":["gif"]},"image/heic":{"source":"iana","extensions":["heic"]},"image/heic-sequence":{"source":"iana","extensions":["heics"]},"image/heif":{"source":"iana","extensions":["heif"]},"image/heif-sequence":{"source":"iana","extensions":["heifs"]},"image/hej2k":{"source":"iana","extensions":["hej2"]},"image/hsj2":{"source":"iana","extensions":["hsj2"]},"image/ief":{"source":"iana","extensions":["ief"]},"image/jls":{"source":"iana","extensions":["jls"]},"image/jp2":{"source":"iana","compressible":false,"extensions":["jp2","jpg2"]},"image/jpeg":{"source":"iana","compressible":false,"extensions":["jpeg","jpg","jpe"]},"image/jph":{"source":"iana","extensions":["jph"]},"image/jphc":{"source":"iana","extensions":["jhc"]},"image/jpm":{"source":"iana","compressible":false,"extensions":["jpm"]},"image/jpx":{"source":"iana","compressible":false,"extensions":["jpx","jpf"]},"image/jxr":{"source":"iana","extensions":["jxr"]},"image/jxra":{"source":"iana","extensions":["jxra"]},"image/jxrs":{"source":"iana","extensions":["jxrs"]},"image/jxs":{"source":"iana","extensions":["jxs"]},"image/jxsc":{"source":"iana","extensions":["jxsc"]},"image/jxsi":{"source":"iana","extensions":["jxsi"]},"image/jxss":{"source":"iana","extensions":["jxss"]},"image/ktx":{"source":"iana","extensions":["ktx"]},"image/ktx2":{"source":"iana","extensions":["ktx2"]},"image/naplps":{"source":"iana"},"image/pjpeg":{"compressible":false},"image/png":{"source":"iana","compressible":false,"extensions":["png"]},"image/prs.btif":{"source":"iana","extensions":["btif"]},"image/prs.pti":{"source":"iana","extensions":["pti"]},"image/pwg-raster":{"source":"iana"},"image/sgi":{"source":"apache","extensions":["sgi"]},"image/svg+xml":{"source":"iana","compressible":true,"extensions":["svg","svgz"]},"image/t38":{"source":"iana","extensions":["t38"]},"image/tiff":{"source":"iana","compressible":false,"extensions":["tif","tiff"]},"image/tiff-fx":{"source":"iana","extensions":["tfx"]},"image/vnd.adobe.photoshop":{"source":"iana","compressible":true,"extensions":["psd"]},"image/vnd.airzip.accelerator.azv":{"source":"iana","extensions":["azv"]},"image/vnd.cns.inf2":{"source":"iana"},"image/vnd.dece.graphic":{"source":"iana","extensions":["uvi","uvvi","uvg","uvvg"]},"image/vnd.djvu":{"source":"iana","extensions":["djvu","djv"]},"image/vnd.dvb.subtitle":{"source":"iana","extensions":["sub"]},"image/vnd.dwg":{"source":"iana","extensions":["dwg"]},"image/vnd.dxf":{"source":"iana","extensions":["dxf"]},"image/vnd.fastbidsheet":{"source":"iana","extensions":["fbs"]},"image/vnd.fpx":{"source":"iana","extensions":["fpx"]},"image/vnd.fst":{"source":"iana","extensions":["fst"]},"image/vnd.fujixerox.edmics-mmr":{"source":"iana","extensions":["mmr"]},"image/vnd.fujixerox.edmics-rlc":{"source":"iana","extensions":["rlc"]},"image/vnd.globalgraphics.pgb":{"source":"iana"},"image/vnd.microsoft.icon":{"source":"iana","compressible":true,"extensions":["ico"]},"image/vnd.mix":{"source":"iana"},"image/vnd.mozilla.apng":{"source":"iana"},"image/vnd.ms-dds":{"compressible":true,"extensions":["dds"]},"image/vnd.ms-modi":{"source":"iana","extensions":["mdi"]},"image/vnd.ms-photo":{"source":"apache","extensions":["wdp"]},"image/vnd.net-fpx":{"source":"iana","extensions":["npx"]},"image/vnd.pco.b16":{"source":"iana","extensions":["b16"]},"image/vnd.radiance":{"source":"iana"},"image/vnd.sealed.png":{"source":"iana"},"image/vnd.sealedmedia.softseal.gif":{"source":"iana"},"image/vnd.sealedmedia.softseal.jpg":{"source":"iana"},"image/vnd.svf":{"source":"iana"},"image/vnd.tencent.tap":{"source":"iana","extensions":["tap"]},"image/vnd.valve.source.texture":{"source":"iana","extensions":["vtf"]},"image/vnd.wap.wbmp":{"source":"iana","extensions":["wbmp"]},"image/vnd.xiff":{"source":"iana","extensions":["xif"]},"image/vnd.zbrush.pcx":{"source":"iana","extensions":["pcx"]},"image/webp":{"source":"apache","extensions":["webp"]},"image/wmf":{"source":"iana","extensions":["wmf"]},"image/x-3ds":{"source":"apache","extensions":["3ds"]},"image/x-cmu-raster":{"source":"apache","extensions":["ras"]},"image/x-cmx":{"source":"apache","extensions":["cmx"]},"image/x-freehand":{"source":"apache","extensions":["fh","fhc","fh4","fh5","fh7"]},"image/x-icon":{"source":"apache","compressible":true,"extensions":["ico"]},"image/x-jng":{"source":"nginx","extensions":["jng"]},"image/x-mrsid-image":{"source":"apache","extensions":["sid"]},"image/x-ms-bmp":{"source":"nginx","compressible":true,"extensions":["bmp"]},"image/x-pcx":{"source":"apache","extensions":["pcx"]},"image/x-pict":{"source":"apache","extensions":["pic","pct"]},"image/x-portable-anymap":{"source":"apache","extensions":["pnm"]},"image/x-portable-bitmap":{"source":"apache","extensions":["pbm"]},"image/x-portable-graymap":{"source":"apache","extensions":["pgm"]},"image/x-portable-pixmap":{"source":"apache","extensions":["ppm"]},"image/x-rgb":{"source":"apache","extensions":["rgb"]},"image/x-tga":{"source":"apache","extensions":["tga"]},"image/x-xbitmap":{"source":"apache","extensions":["xbm"]},"image/x-xcf":{"compressible":false},"image/x-xpixmap":{"source":"apache","extensions":["xpm"]},"image/x-xwindowdump":{"source":"apache","extensions":["xwd"]},"message/cpim":{"source":"iana"},"message/delivery-status":{"source":"iana"},"message/disposition-notification":{"source":"iana","extensions":["disposition-notification"]},"message/external-body":{"source":"iana"},"message/feedback-report":{"source":"iana"},"message/global":{"source":"iana","extensions":["u8msg"]},"message/global-delivery-status":{"source":"iana","extensions":["u8dsn"]},"message/global-disposition-notification":{"source":"iana","extensions":["u8mdn"]},"message/global-headers":{"source":"iana","extensions":["u8hdr"]},"message/http":{"source":"iana","compressible":false},"message/imdn+xml":{"source":"iana","compressible":true},"message/news":{"source":"iana"},"message/partial":{"source":"iana","compressible":false},"message/rfc822":{"source":"iana","compressible":true,"extensions":["eml","mime"]},"message/s-http":{"source":"iana"},"message/sip":{"source":"iana"},"message/sipfrag":{"source":"iana"},"message/tracking-status":{"source":"iana"},"message/vnd.si.simp":{"source":"iana"},"message/vnd.wfa.wsc":{"source":"iana","extensions":["wsc"]},"model/3mf":{"source":"iana","extensions":["3mf"]},"model/e57":{"source":"iana"},"model/gltf+json":{"source":"iana","compressible":true,"extensions":["gltf"]},"model/gltf-binary":{"source":"iana","compressible":true,"extensions":["glb"]},"model/iges":{"source":"iana","compressible":false,"extensions":["igs","iges"]},"model/mesh":{"source":"iana","compressible":false,"extensions":["msh","mesh","silo"]},"model/mtl":{"source":"iana","extensions":["mtl"]},"model/obj":{"source":"iana","extensions":["obj"]},"model/step":{"source":"iana"},"model/step+xml":{"source":"iana","compressible":true,"extensions":["stpx"]},"model/step+zip":{"source":"iana","compressible":false,"extensions":["stpz"]},"model/step-xml+zip":{"source":"iana","compressible":false,"extensions":["stpxz"]},"model/stl":{"source":"iana","extensions":["stl"]},"model/vnd.collada+xml":{"source":"iana","compressible":true,"extensions":["dae"]},"model/vnd.dwf":{"source":"iana","extensions":["dwf"]},"model/vnd.flatland.3dml":{"source":"iana"},"model/vnd.gdl":{"source":"iana","extensions":["gdl"]},"model/vnd.gs-gdl":{"source":"apache"},"model/vnd.gs.gdl":{"source":"iana"},"model/vnd.gtw":{"source":"iana","extensions":["gtw"]},"model/vnd.moml+xml":{"source":"iana","compressible":true},"model/vnd.mts":{"source":"iana","extensions":["mts"]},"model/vnd.opengex":{"source":"iana","extensions":["ogex"]},"model/vnd.parasolid.transmit.binary":{"source":"iana","extensions":["x_b"]},"model/vnd.parasolid.transmit.text":{"source":"iana","extensions":["x_t"]},"model/vnd.pytha.pyox":{"source":"iana"},"model/vnd.rosette.annotated-data-model":{"source":"iana"},"model/vnd.sap.vds":{"source":"iana","extensions":["vds"]},"model/vnd.usdz+zip":{"source":"iana","compressible":false,"extensions":["usdz"]},"model/vnd.valve.source.compiled-map":{"source":"iana","extensions":["bsp"]},"model/vnd.vtu":{"source":"iana","extensions":["vtu"]},"model/vrml":{"source":"iana","compressible":false,"extensions":["wrl","vrml"]},"model/x3d+binary":{"source":"apache","compressible":false,"extensions":["x3db","x3dbz"]},"model/x3d+fastinfoset":{"source":"iana","extensions":["x3db"]},"model/x3d+vrml":{"source":"apache","compressible":false,"extensions":["x3dv","x3dvz"]},"model/x3d+xml":{"source":"iana","compressible":true,"extensions":["x3d","x3dz"]},"model/x3d-vrml":{"source":"iana","extensions":["x3dv"]},"multipart/alternative":{"source":"iana","compressible":false},"multipart/appledouble":{"source":"iana"},"multipart/byteranges":{"source":"iana"},"multipart/digest":{"source":"iana"},"multipart/encrypted":{"source":"iana","compressible":false},"multipart/form-data":{"source":"iana","compressible":false},"multipart/header-set":{"source":"iana"},"multipart/mixed":{"source":"iana"},"multipart/multilingual":{"source":"iana"},"multipart/parallel":{"source":"iana"},"multipart/related":{"source":"iana","compressible":false},"multipart/report":{"source":"iana"},"multipart/signed":{"source":"iana","compressible":false},"multipart/vnd.bint.med-plus":{"source":"iana"},"multipart/voice-message":{"source":"iana"},"multipart/x-mixed-replace":{"source":"iana"},"text/1d-interleaved-parityfec":{"source":"iana"},"text/cache-manifest":{"source":"iana","compressible":true,"extensions":["appcache","manifest"]},"text/calendar":{"source":"iana","extensions":["ics","ifb"]},"text/calender":{"compressible":true},"text/cmd":{"compressible":true},"text/coffeescript":{"extensions":["coffee","litcoffee"]},"text/cql":{"source":"iana"},"text/cql-expression":{"source":"iana"},"text/cql-identifier":{"source":"iana"},"text/css":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["css"]},"text/csv":{"source":"iana","compressible":true,"extensions":["csv"]},"text/csv-schema":{"source":"iana"},"text/directory":{"source":"iana"},"text/dns":{"source":"iana"},"text/ecmascript":{"source":"iana"},"text/encaprtp":{"source":"iana"},"text/enriched":{"source":"iana"},"text/fhirpath":{"source":"iana"},"text/flexfec":{"source":"iana"},"text/fwdred":{"source":"iana"},"text/gff3":{"source":"iana"},"text/grammar-ref-list":{"source":"iana"},"text/html":{"source":"iana","compressible":true,"extensions":["html","htm","shtml"]},"text/jade":{"extensions":["jade"]},"text/javascript":{"source":"iana","compressible":true},"text/jcr-cnd":{"source":"iana"},"text/jsx":{"compressible":true,"extensions":["jsx"]},"text/less":{"compressible":true,"extensions":["less"]},"text/markdown":{"source":"iana","compressible":true,"extensions":["markdown","md"]},"text/mathml":{"source":"nginx","extensions":["mml"]},"text/mdx":{"compressible":true,"extensions":["mdx"]},"text/mizar":{"source":"iana"},"text/n3":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["n3"]},"text/parameters":{"source":"iana","charset":"UTF-8"},"text/parityfec":{"source":"iana"},"text/plain":{"source":"iana","compressible":true,"extensions":["txt","text","conf","def","list","log","in","ini"]},"text/provenance-notation":{"source":"iana","charset":"UTF-8"},"text/prs.fallenstein.rst":{"source":"iana"},"text/prs.lines.tag":{"source":"iana","extensions":["dsc"]},"text/prs.prop.logic":{"source":"iana"},"text/raptorfec":{"source":"iana"},"text/red":{"source":"iana"},"text/rfc822-headers":{"source":"iana"},"text/richtext":{"source":"iana","compressible":true,"extensions":["rtx"]},"text/rtf":{"source":"iana","compressible":true,"extensions":["rtf"]},"text/rtp-enc-aescm128":{"source":"iana"},"text/rtploopback":{"source":"iana"},"text/rtx":{"source":"iana"},"text/sgml":{"source":"iana","extensions":["sgml","sgm"]},"text/shaclc":{"source":"iana"},"text/shex":{"source":"iana","extensions":["shex"]},"text/slim":{"extensions":["slim","slm"]},"text/spdx":{"source":"iana","extensions":["spdx"]},"text/strings":{"source":"iana"},"text/stylus":{"extensions":["stylus","styl"]},"text/t140":{"source":"iana"},"text/tab-separated-values":{"source":"iana","compressible":true,"extensions":["tsv"]},"text/troff":{"source":"iana","extensions":["t","tr","roff","man","me","ms"]},"text/turtle":{"source":"iana","charset":"UTF-8","extensions":["ttl"]},"text/ulpfec":{"source":"iana"},"text/uri-list":{"source":"iana","compressible":true,"extensions":["uri","uris","urls"]},"text/vcard":{"source":"iana","compressible":true,"extensions":["vcard"]},"text/vnd.a":{"source":"iana"},"text/vnd.abc":{"source":"iana"},"text/vnd.ascii-art":{"source":"iana"},"text/vnd.curl":{"source":"iana","extensions":["curl"]},"text/vnd.curl.dcurl":{"source":"apache","extensions":["dcurl"]},"text/vnd.curl.mcurl":{"source":"apache","extensions":["mcurl"]},"text/vnd.curl.scurl":{"source":"apache","extensions":["scurl"]},"text/vnd.debian.copyright":{"source":"iana","charset":"UTF-8"},"text/vnd.dmclientscript":{"source":"iana"},"text/vnd.dvb.subtitle":{"source":"iana","extensions":["sub"]},"text/vnd.esmertec.theme-descriptor":{"source":"iana","charset":"UTF-8"},"text/vnd.familysearch.gedcom":{"source":"iana","extensions":["ged"]},"text/vnd.ficlab.flt":{"source":"iana"},"text/vnd.fly":{"source":"iana","extensions":["fly"]},"text/vnd.fmi.flexstor":{"source":"iana","extensions":["flx"]},"text/vnd.gml":{"source":"iana"},"text/vnd.graphviz":{"source":"iana","extensions":["gv"]},"text/vnd.hans":{"source":"iana"},"text/vnd.hgl":{"source":"iana"},"text/vnd.in3d.3dml":{"source":"iana","extensions":["3dml"]},"text/vnd.in3d.spot":{"source":"iana","extensions":["spot"]},"text/vnd.iptc.newsml":{"source":"iana"},"text/vnd.iptc.nitf":{"source":"iana"},"text/vnd.latex-z":{"source":"iana"},"text/vnd.motorola.reflex":{"source":"iana"},"text/vnd.ms-mediapackage":{"source":"iana"},"text/vnd.net2phone.commcenter.command":{"source":"iana"},"text/vnd.radisys.msml-basic-layout":{"source":"iana"},"text/vnd.senx.warpscript":{"source":"iana"},"text/vnd.si.uricatalogue":{"source":"iana"},"text/vnd.sosi":{"source":"iana"},"text/vnd.sun.j2me.app-descriptor":{"source":"iana","charset":"UTF-8","extensions":["jad"]},"text/vnd.trolltech.linguist":{"source":"iana","charset":"UTF-8"},"text/vnd.wap.si":{"source":"iana"},"text/vnd.wap.sl":{"source":"iana"},"text/vnd.wap.wml":{"source":"iana","extensions":["wml"]},"text/vnd.wap.wmlscript":{"source":"iana","extensions":["wmls"]},"text/vtt":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["vtt"]},"text/x-asm":{"source":"apache","extensions":["s","asm"]},"text/x-c":{"source":"apache","extensions":["c","cc","cxx","cpp","h","hh","dic"]},"text/x-component":{"source":"nginx","extensions":["htc"]},"text/x-fortran":{"source":"apache","extensions":["f","for","f77","f90"]},"text/x-gwt-rpc":{"compressible":true},"text/x-handlebars-template":{"extensions":["hbs"]},"text/x-java-source":{"source":"apache","extensions":["java"]},"text/x-jquery-tmpl":{"compressible":true},"text/x-lua":{"extensions":["lua"]},"text/x-markdown":{"compressible":true,"extensions":["mkd"]},"text/x-nfo":{"source":"apache","extensions":["nfo"]},"text/x-opml":{"source":"apache","extensions":["opml"]},"text/x-org":{"compressible":true,"extensions":["org"]},"text/x-pascal":{"source":"apache","extensions":["p","pas"]},"text/x-processing":{"compressible":true,"extensions":["pde"]},"text/x-sass":{"extensions":["sass"]},"text/x-scss":{"extensions":["scss"]},"text/x-setext":{"source":"apache","extensions":["etx"]},"text/x-sfv":{"source":"apache","extensions":["sfv"]},"text/x-suse-ymp":{"compressible":true,"extensions":["ymp"]},"text/x-uuencode":{"source":"apache","extensions":["uu"]},"text/x-vcalendar":{"source":"apache","extensions":["vcs"]},"text/x-vcard":{"source":"apache","extensions":["vcf"]},"text/xml":{"source":"iana","compressible":true,"extensions":["xml"]},"text/xml-external-parsed-entity":{"source":"iana"},"text/yaml":{"compressible":true,"extensions":["yaml","yml"]},"video/1d-interleaved-parityfec":{"source":"iana"},"video/3gpp":{"source":"iana","extensions":["3gp","3gpp"]},"video/3gpp-tt":{"source":"iana"},"video/3gpp2":{"source":"iana","extensions":["3g2"]},"video/av1":{"source":"iana"},"video/bmpeg":{"source":"iana"},"video/bt656":{"source":"iana"},"video/celb":{"source":"iana"},"video/dv":{"source":"iana"},"video/encaprtp":{"source":"iana"},"video/ffv1":{"source":"iana"},"video/flexfec":{"source":"iana"},"video/h261":{"source":"iana","extensions":["h261"]},"video/h263":{"source":"iana","extensions":["h263"]},"video/h263-1998":{"source":"iana"},"video/h263-2000":{"source":"iana"},"video/h264":{"source":"iana","extensions":["h264"]},"video/h264-rcdo":{"source":"iana"},"video/h264-svc":{"source":"iana"},"video/h265":{"source":"iana"},"video/iso.segment":{"source":"iana","extensions":["m4s"]},"video/jpeg":{"source":"iana","extensions":["jpgv"]},"video/jpeg2000":{"source":"iana"},"video/jpm":{"source":"apache","extensions":["jpm","jpgm"]},"video/jxsv":{"source":"iana"},"video/mj2":{"source":"iana","extensions":["mj2","mjp2"]},"video/mp1s":{"source":"iana"},"video/mp2p":{"source":"iana"},"video/mp2t":{"source":"iana","extensions":["ts"]},"video/mp4":{"source":"iana","compressible":false,"extensions":["mp4","mp4v","mpg4"]},"video/mp4v-es":{"source":"iana"},"video/mpeg":{"source":"iana","compressible":false,"extensions":["mpeg","mpg","mpe","m1v","m2v"]},"video/mpeg4-generic":{"source":"iana"},"video/mpv":{"source":"iana"},"video/nv":{"source":"iana"},"video/ogg":{"source":"iana","compressible":false,"extensions":["ogv"]},"video/parityfec":{"source":"iana"},"video/pointer":{"source":"iana"},"video/quicktime":{"source":"iana","compressible":false,"extensions":["qt","mov"]},"video/raptorfec":{"source":"iana"},"video/raw":{"source":"iana"},"video/rtp-enc-aescm128":{"source":"iana"},"video/rtploopback":{"source":"iana"},"video/rtx":{"source":"iana"},"video/scip":{"source":"iana"},"video/smpte291":{"source":"iana"},"video/smpte292m":{"source":"iana"},"video/ulpfec":{"source":"iana"},"video/vc1":{"source":"iana"},"video/vc2":{"source":"iana"},"video/vnd.cctv":{"source":"iana"},"video/vnd.dece.hd":{"source":"iana","extensions":["uvh","uvvh"]},"video/vnd.dece.mobile":{"source":"iana","extensions":["uvm","uvvm"]},"video/vnd.dece.mp4":{"source":"iana"},"video/vnd.dece.pd":{"source":"iana","extensions":["uvp","uvvp"]},"video/vnd.dece.sd":{"source":"iana","extensions":["uvs","uvvs"]},"video/vnd.dece.video":{"source":"iana","extensions":["uvv","uvvv"]},"video/vnd.directv.mpeg":{"source":"iana"},"video/vnd.directv.mpeg-tts":{"source":"iana"},"video/vnd.dlna.mpeg-tts":{"source":"iana"},"video/vnd.dvb.file":{"source":"iana","extensions":["dvb"]},"video/vnd.fvt":{"source":"iana","extensions":["fvt"]},"video/vnd.hns.video":{"source":"iana"},"video/vnd.iptvforum.1dparityfec-1010":{"source":"iana"},"video/vnd.iptvforum.1dparityfec-2005":{"source":"iana"},"video/vnd.iptvforum.2dparityfec-1010":{"source":"iana"},"video/vnd.iptvforum.2dparityfec-2005":{"source":"iana"},"video/vnd.iptvforum.ttsavc":{"source":"iana"},"video/vnd.iptvforum.ttsmpeg2":{"source":"iana"},"video/vnd.motorola.video":{"source":"iana"},"video/vnd.motorola.videop":{"source":"iana"},"video/vnd.mpegurl":{"source":"iana","extensions":["mxu","m4u"]},"video/vnd.ms-playready.media.pyv":{"source":"iana","extensions":["pyv"]},"video/vnd.nokia.interleaved-multimedia":{"source":"iana"},"video/vnd.nokia.mp4vr":{"source":"iana"},"video/vnd.nokia.videovoip":{"source":"iana"},"video/vnd.objectvideo":{"source":"iana"},"video/vnd.radgamettools.bink":{"source":"iana"},"video/vnd.radgamettools.smacker":{"source":"iana"},"video/vnd.sealed.mpeg1":{"source":"iana"},"video/vnd.sealed.mpeg4":{"source":"iana"},"video/vnd.sealed.swf":{"source":"iana"},"video/vnd.sealedmedia.softseal.mov":{"source":"iana"},"video/vnd.uvvu.mp4":{"source":"iana","extensions":["uvu","uvvu"]},"video/vnd.vivo":{"source":"iana","extensions":["viv"]},"video/vnd.youtube.yt":{"source":"iana"},"video/vp8":{"source":"iana"},"video/vp9":{"source":"iana"},"video/webm":{"source":"apache","compressible":false,"extensions":["webm"]},"video/x-f4v":{"source":"apache","extensions":["f4v"]},"video/x-fli":{"source":"apache","extensions":["fli"]},"video/x-flv":{"source":"apache","compressible":false,"extensions":["flv"]},"video/x-m4v":{"source":"apache","extensions":["m4v"]},"video/x-matroska":{"source":"apache","compressible":false,"extensions":["mkv","mk3d","mks"]},"video/x-mng":{"source":"apache","extensions":["mng"]},"video/x-ms-asf":{"source":"apache","extensions":["asf","asx"]},"video/x-ms-vob":{"source":"apache","extensions":["vob"]},"video/x-ms-wm":{"source":"apache","extensions":["wm"]},"video/x-ms-wmv":{"source":"apache","compressible":false,"extensions":["wmv"]},"video/x-ms-wmx":{"source":"apache","extensions":["wmx"]},"video/x-ms-wvx":{"source":"apache","extensions":["wvx"]},"video/x-msvideo":{"source":"apache","extensions":["avi"]},"video/x-sgi-movie":{"source":"apache","extensions":["movie"]},"video/x-smv":{"source":"apache","extensions":["smv"]},"x-conference/x-cooltalk":{"source":"apache","extensions":["ice"]},"x-shader/x-fragment":{"compressible":true},"x-shader/x-vertex":{"compressible":true}}');
@@ -19769,7 +19769,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"application/1d-interleaved-parityfec
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// NAMESPACE OBJECT: ../../work/main/node_modules/axios/lib/platform/common/utils.js
+// NAMESPACE OBJECT: ./node_modules/axios/lib/platform/common/utils.js
 var common_utils_namespaceObject = {};
 __nccwpck_require__.r(common_utils_namespaceObject);
 __nccwpck_require__.d(common_utils_namespaceObject, {
@@ -20409,11 +20409,11 @@ function formatDuration(ms) {
     return `${Math.floor(whole / 3600).toLocaleString('en-US')}h ${pad(Math.floor((whole % 3600) / 60))}m`;
 }
 
-// EXTERNAL MODULE: ../../work/main/node_modules/fast-glob/out/index.js
-var out = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./node_modules/fast-glob/out/index.js
+var out = __nccwpck_require__(5648);
 var out_default = /*#__PURE__*/__nccwpck_require__.n(out);
-// EXTERNAL MODULE: ../../work/main/node_modules/xml2js/lib/xml2js.js
-var xml2js = __nccwpck_require__(7910);
+// EXTERNAL MODULE: ./node_modules/xml2js/lib/xml2js.js
+var xml2js = __nccwpck_require__(758);
 var xml2js_default = /*#__PURE__*/__nccwpck_require__.n(xml2js);
 ;// CONCATENATED MODULE: ./src/core/junit-read.ts
 // Reads JUnit XML (Surefire, pytest, PHPUnit, Testsigma, …) into the neutral model.
@@ -21886,7 +21886,7 @@ const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/bind.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/bind.js
 
 
 /**
@@ -21902,7 +21902,7 @@ function bind(fn, thisArg) {
   };
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/utils.js
 
 
 
@@ -23105,7 +23105,7 @@ const isSafeIterable = (thing) =>
   isSafeIterable,
 });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/parseHeaders.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/parseHeaders.js
 
 
 
@@ -23179,7 +23179,7 @@ const ignoreDuplicateOf = utils.toObjectSet([
   return parsed;
 });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/sanitizeHeaderValue.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/sanitizeHeaderValue.js
 
 
 
@@ -23241,7 +23241,7 @@ function toByteStringHeaderObject(headers) {
   return byteStringHeaders;
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/AxiosHeaders.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/AxiosHeaders.js
 
 
 
@@ -23730,7 +23730,7 @@ utils.freezeMethods(AxiosHeaders);
 
 /* harmony default export */ const core_AxiosHeaders = (AxiosHeaders);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/AxiosError.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/AxiosError.js
 
 
 
@@ -24010,14 +24010,14 @@ AxiosError.ERR_FORM_DATA_DEPTH_EXCEEDED = 'ERR_FORM_DATA_DEPTH_EXCEEDED';
 
 /* harmony default export */ const core_AxiosError = (AxiosError);
 
-// EXTERNAL MODULE: ../../work/main/node_modules/form-data/lib/form_data.js
-var form_data = __nccwpck_require__(1446);
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/platform/node/classes/FormData.js
+// EXTERNAL MODULE: ./node_modules/form-data/lib/form_data.js
+var form_data = __nccwpck_require__(6454);
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/node/classes/FormData.js
 
 
 /* harmony default export */ const classes_FormData = (form_data);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/platform/node/classes/Buffer.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/node/classes/Buffer.js
 
 
 /* harmony default export */ const classes_Buffer = ({
@@ -24030,7 +24030,7 @@ var form_data = __nccwpck_require__(1446);
   }
 });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/toFormData.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/toFormData.js
 
 
 
@@ -24311,7 +24311,7 @@ function toFormData(obj, formData, options) {
 
 /* harmony default export */ const helpers_toFormData = (toFormData);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/AxiosURLSearchParams.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/AxiosURLSearchParams.js
 
 
 
@@ -24372,7 +24372,7 @@ AxiosURLSearchParams_prototype.toString = function toString(encoder) {
 
 /* harmony default export */ const helpers_AxiosURLSearchParams = (AxiosURLSearchParams);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/buildURL.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/buildURL.js
 
 
 
@@ -24443,7 +24443,7 @@ function buildURL(url, params, options) {
   return url;
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/InterceptorManager.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/InterceptorManager.js
 
 
 
@@ -24627,7 +24627,7 @@ class InterceptorManager {
 
 /* harmony default export */ const core_InterceptorManager = (InterceptorManager);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/defaults/transitional.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/defaults/transitional.js
 
 
 /* harmony default export */ const defaults_transitional = ({
@@ -24644,13 +24644,13 @@ class InterceptorManager {
 var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "url"
 var external_url_ = __nccwpck_require__(7016);
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/platform/node/classes/URLSearchParams.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/node/classes/URLSearchParams.js
 
 
 
 /* harmony default export */ const URLSearchParams = (external_url_.URLSearchParams);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/platform/node/index.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/node/index.js
 
 
 
@@ -24689,7 +24689,7 @@ const generateString = (size = 16, alphabet = ALPHABET.ALPHA_DIGIT) => {
   protocols: ['http', 'https', 'file', 'data'],
 });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/platform/common/utils.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/common/utils.js
 const hasBrowserEnv = typeof window !== 'undefined' && typeof document !== 'undefined';
 
 const _navigator = (typeof navigator === 'object' && navigator) || undefined;
@@ -24737,7 +24737,7 @@ const origin = (hasBrowserEnv && window.location.href) || 'http://localhost';
 
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/platform/index.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/index.js
 
 
 
@@ -24746,7 +24746,7 @@ const origin = (hasBrowserEnv && window.location.href) || 'http://localhost';
   ...node,
 });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/toURLEncodedForm.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/toURLEncodedForm.js
 
 
 
@@ -24767,7 +24767,7 @@ function toURLEncodedForm(data, options) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/formDataToJSON.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/formDataToJSON.js
 
 
 
@@ -24918,7 +24918,7 @@ function formDataToJSON(formData) {
 
 /* harmony default export */ const helpers_formDataToJSON = (formDataToJSON);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/methodList.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/methodList.js
 
 
 const methodList = Object.freeze([
@@ -24937,7 +24937,7 @@ const methodList = Object.freeze([
 
 /* harmony default export */ const core_methodList = (methodList);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/defaults/index.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/defaults/index.js
 
 
 
@@ -25117,7 +25117,7 @@ utils.forEach(core_methodList, (method) => {
 
 /* harmony default export */ const lib_defaults = (defaults);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/transformData.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/transformData.js
 
 
 
@@ -25147,14 +25147,14 @@ function transformData(fns, response) {
   return data;
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/cancel/isCancel.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/cancel/isCancel.js
 
 
 function isCancel(value) {
   return !!(value && value.__CANCEL__);
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/cancel/CanceledError.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/cancel/CanceledError.js
 
 
 
@@ -25178,7 +25178,7 @@ class CanceledError extends core_AxiosError {
 
 /* harmony default export */ const cancel_CanceledError = (CanceledError);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/settle.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/settle.js
 
 
 
@@ -25207,7 +25207,7 @@ function settle(resolve, reject, response) {
   }
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/isAbsoluteURL.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/isAbsoluteURL.js
 
 
 /**
@@ -25228,7 +25228,7 @@ function isAbsoluteURL(url) {
   return /^([a-z][a-z\d+\-.]*:)?\/\//i.test(url);
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/combineURLs.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/combineURLs.js
 
 
 /**
@@ -25253,7 +25253,7 @@ function combineURLs(baseURL, relativeURL) {
   return baseURL.slice(0, end) + '/' + relativeURL.replace(/^\/+/, '');
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/normalizeURLForProtocolCheck.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/normalizeURLForProtocolCheck.js
 
 
 const urlParserControlCharacters = /[\t\n\r]/g;
@@ -25279,7 +25279,7 @@ function normalizeURLForProtocolCheck(url) {
   return url.slice(start).replace(urlParserControlCharacters, '');
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/buildFullPath.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/buildFullPath.js
 
 
 
@@ -25357,7 +25357,7 @@ function buildFullPath(baseURL, requestedURL, allowAbsoluteUrls, config) {
   return requestedURL;
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/proxy-from-env/index.js
+;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
 
 
 var DEFAULT_PORTS = {
@@ -25462,8 +25462,8 @@ function getEnv(key) {
   return process.env[key.toLowerCase()] || process.env[key.toUpperCase()] || '';
 }
 
-// EXTERNAL MODULE: ../../work/main/node_modules/axios/node_modules/https-proxy-agent/dist/index.js
-var dist = __nccwpck_require__(6807);
+// EXTERNAL MODULE: ./node_modules/axios/node_modules/https-proxy-agent/dist/index.js
+var dist = __nccwpck_require__(6615);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -25474,13 +25474,13 @@ const external_http2_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.m
 var external_util_ = __nccwpck_require__(9023);
 // EXTERNAL MODULE: external "path"
 var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ../../work/main/node_modules/follow-redirects/index.js
-var follow_redirects = __nccwpck_require__(6773);
+// EXTERNAL MODULE: ./node_modules/follow-redirects/index.js
+var follow_redirects = __nccwpck_require__(1573);
 ;// CONCATENATED MODULE: external "zlib"
 const external_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/env/data.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/env/data.js
 const VERSION = "1.21.1";
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/parseProtocol.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/parseProtocol.js
 
 
 function parseProtocol(url) {
@@ -25488,7 +25488,7 @@ function parseProtocol(url) {
   return (match && match[1].toLowerCase()) || '';
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/fromDataURI.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/fromDataURI.js
 
 
 
@@ -25567,7 +25567,7 @@ function fromDataURI(uri, asBlob, options) {
 
 // EXTERNAL MODULE: external "stream"
 var external_stream_ = __nccwpck_require__(2203);
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/setFormDataHeaders.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/setFormDataHeaders.js
 
 
 const FORM_DATA_CONTENT_HEADERS = ['content-type', 'content-length'];
@@ -25596,7 +25596,7 @@ function setFormDataHeaders(headers, formHeaders, policy) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/AxiosTransformStream.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/AxiosTransformStream.js
 
 
 
@@ -25765,7 +25765,7 @@ class AxiosTransformStream extends external_stream_.Transform {
 
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/readBlob.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/readBlob.js
 const { asyncIterator } = Symbol;
 
 const readBlob = async function* (blob) {
@@ -25782,7 +25782,7 @@ const readBlob = async function* (blob) {
 
 /* harmony default export */ const helpers_readBlob = (readBlob);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/formDataToStream.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/formDataToStream.js
 
 
 
@@ -25903,7 +25903,7 @@ const formDataToStream = (form, headersHandler, options) => {
 
 /* harmony default export */ const helpers_formDataToStream = (formDataToStream);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/ZlibHeaderTransformStream.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/ZlibHeaderTransformStream.js
 
 
 
@@ -25934,7 +25934,7 @@ class ZlibHeaderTransformStream extends external_stream_.Transform {
 
 /* harmony default export */ const helpers_ZlibHeaderTransformStream = (ZlibHeaderTransformStream);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/Http2Sessions.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/Http2Sessions.js
 
 
 // Node-only: relies on the built-in `http2` module. Browser/react-native
@@ -26058,7 +26058,7 @@ class Http2Sessions {
 
 /* harmony default export */ const helpers_Http2Sessions = (Http2Sessions);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/callbackify.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/callbackify.js
 
 
 const callbackify = (fn, reducer) => {
@@ -26078,7 +26078,7 @@ const callbackify = (fn, reducer) => {
 
 /* harmony default export */ const helpers_callbackify = (callbackify);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/shouldBypassProxy.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/shouldBypassProxy.js
 
 
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '0.0.0.0']);
@@ -26600,7 +26600,7 @@ function shouldBypassProxy(location) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/speedometer.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/speedometer.js
 
 
 /**
@@ -26657,7 +26657,7 @@ function speedometer(samplesCount, min) {
 
 /* harmony default export */ const helpers_speedometer = (speedometer);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/throttle.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/throttle.js
 /**
  * Throttle decorator
  * @param {Function} fn
@@ -26704,7 +26704,7 @@ function throttle(fn, freq) {
 
 /* harmony default export */ const helpers_throttle = (throttle);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/progressEventReducer.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/progressEventReducer.js
 
 
 
@@ -26760,7 +26760,7 @@ const asyncDecorator =
   (...args) =>
     scheduler(() => fn(...args));
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/estimateDataURLDecodedBytes.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/estimateDataURLDecodedBytes.js
 /**
  * Estimate data: URL byte lengths *without* allocating large buffers.
  * - Fetch percent-decodes a base64 body before decoding it.
@@ -26955,7 +26955,7 @@ function estimateDataURLBufferAllocation(url) {
   return estimateDataURLBytes(url, estimatePercentDecodedBase64BufferAllocation, /;base64$/i);
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/adapters/http.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/adapters/http.js
 
 
 
@@ -28562,7 +28562,7 @@ const __isNodeNativeEnvProxySupported = (/* unused pure expression or super */ n
 const __isNodeEnvProxyEnabled = (/* unused pure expression or super */ null && (isNodeEnvProxyEnabled));
 const __isSameOriginRedirect = (/* unused pure expression or super */ null && (isSameOriginRedirect));
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/cookies.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/cookies.js
 
 
 
@@ -28652,7 +28652,7 @@ const decodeCookieValue = (value) => {
       remove() {},
     });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/isURLSameOrigin.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/isURLSameOrigin.js
 
 
 /* harmony default export */ const isURLSameOrigin = (platform.hasStandardBrowserEnv
@@ -28665,7 +28665,7 @@ const decodeCookieValue = (value) => {
     })(new URL(platform.origin))
   : () => true);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/assertParamsAcyclic.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/assertParamsAcyclic.js
 
 
 
@@ -28716,7 +28716,7 @@ function assertParamsAcyclic(params) {
   }
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/mergeConfig.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/mergeConfig.js
 
 
 
@@ -28955,7 +28955,7 @@ function mergeConfig(config1, config2) {
   return config;
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/resolveConfig.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/resolveConfig.js
 
 
 
@@ -29077,7 +29077,7 @@ function resolveConfig(config, readXsrfCookie = readCookie) {
 
 /* harmony default export */ const helpers_resolveConfig = (resolveConfig);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/adapters/xhr.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/adapters/xhr.js
 
 
 
@@ -29463,7 +29463,7 @@ const isXHRAdapterSupported = typeof XMLHttpRequest !== 'undefined';
     });
   });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/composeSignals.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/composeSignals.js
 
 
 
@@ -29536,7 +29536,7 @@ const composeSignals = (signals, timeout) => {
 
 /* harmony default export */ const helpers_composeSignals = (composeSignals);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/trackStream.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/trackStream.js
 const streamChunk = function* (chunk, chunkSize) {
   let len = chunk.byteLength;
 
@@ -29627,7 +29627,7 @@ const trackStream = (stream, chunkSize, onProgress, onFinish) => {
   );
 };
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/formDataToBlob.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/formDataToBlob.js
 
 
 const formDataToBlob_CRLF = '\r\n';
@@ -29742,7 +29742,7 @@ function formDataToBlob(form, Blob, limit, limitError, boundary) {
   return new Blob(blobParts, { type: 'multipart/form-data; boundary=' + boundary });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/createMultipartBody.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/createMultipartBody.js
 
 
 
@@ -29781,7 +29781,7 @@ function createMultipartBody(form, Blob, limit, limitError, boundary) {
   }
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/adapters/fetch.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/adapters/fetch.js
 
 
 
@@ -30528,7 +30528,7 @@ const adapter = getFetch();
 
 /* harmony default export */ const adapters_fetch = ((/* unused pure expression or super */ null && (adapter)));
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/adapters/adapters.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/adapters/adapters.js
 
 
 
@@ -30662,7 +30662,7 @@ function getAdapter(adapters, config) {
   adapters: knownAdapters,
 });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/dispatchRequest.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/dispatchRequest.js
 
 
 
@@ -30796,7 +30796,7 @@ function dispatchRequest(_config) {
   );
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/validator.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/validator.js
 
 
 
@@ -30910,7 +30910,7 @@ function assertOptions(options, schema, allowUnknown) {
   validators,
 });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/core/Axios.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/Axios.js
 
 
 
@@ -31273,7 +31273,7 @@ utils.forEach(['post', 'put', 'patch', 'query'], function forEachMethodWithData(
 
 /* harmony default export */ const core_Axios = (Axios);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/cancel/CancelToken.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/cancel/CancelToken.js
 
 
 
@@ -31410,7 +31410,7 @@ class CancelToken {
 
 /* harmony default export */ const cancel_CancelToken = (CancelToken);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/spread.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/spread.js
 
 
 /**
@@ -31440,7 +31440,7 @@ function spread(callback) {
   };
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/isAxiosError.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/isAxiosError.js
 
 
 
@@ -31456,7 +31456,7 @@ function isAxiosError(payload) {
   return utils.isObject(payload) && payload.isAxiosError === true;
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/helpers/HttpStatusCode.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/HttpStatusCode.js
 const HttpStatusCode = {
   Continue: 100,
   SwitchingProtocols: 101,
@@ -31546,7 +31546,7 @@ Object.entries(HttpStatusCode).forEach(([key, value]) => {
 
 /* harmony default export */ const helpers_HttpStatusCode = (HttpStatusCode);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/axios/lib/axios.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/axios.js
 
 
 
@@ -31643,9 +31643,9 @@ var external_net_ = __nccwpck_require__(9278);
 var external_tls_ = __nccwpck_require__(4756);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: ../../work/main/node_modules/debug/src/index.js
-var src = __nccwpck_require__(3326);
-;// CONCATENATED MODULE: ../../work/main/node_modules/https-proxy-agent/node_modules/agent-base/dist/helpers.js
+// EXTERNAL MODULE: ./node_modules/debug/src/index.js
+var src = __nccwpck_require__(2830);
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/node_modules/agent-base/dist/helpers.js
 
 
 async function toBuffer(stream) {
@@ -31683,7 +31683,7 @@ function req(url, opts = {}) {
     return req;
 }
 //# sourceMappingURL=helpers.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/https-proxy-agent/node_modules/agent-base/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/node_modules/agent-base/dist/index.js
 
 
 
@@ -31830,7 +31830,7 @@ class Agent extends external_http_.Agent {
     }
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/https-proxy-agent/dist/parse-proxy-response.js
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/dist/parse-proxy-response.js
 
 const debug = src('https-proxy-agent:parse-proxy-response');
 function parseProxyResponse(socket) {
@@ -31925,7 +31925,7 @@ function parseProxyResponse(socket) {
     });
 }
 //# sourceMappingURL=parse-proxy-response.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/proxy-agent-negotiate/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/proxy-agent-negotiate/dist/index.js
 function createNegotiateAuth() {
     return async ({ response, scheme }) => {
         if (scheme.toLowerCase() !== 'negotiate') {
@@ -31933,7 +31933,7 @@ function createNegotiateAuth() {
         }
         let kerberos;
         try {
-            kerberos = await __nccwpck_require__.e(/* import() */ 645).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2645, 19));
+            kerberos = await __nccwpck_require__.e(/* import() */ 50).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8050, 19));
         }
         catch {
             throw new Error('The "kerberos" package is required for Negotiate proxy authentication. ' +
@@ -31961,7 +31961,7 @@ function createNegotiateAuth() {
     };
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/https-proxy-agent/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/dist/index.js
 
 
 
@@ -33448,6 +33448,7 @@ const CONTROL_ENDPOINTS = [
     'GET    /__sim/requests                 every vendor request received, oldest first',
     'DELETE /__sim/requests                 clear that list',
     'POST   /__sim/reset                    start-up scenario, no overrides, no runs, empty log',
+    'GET    /__sim/runs                     sinks (Testomat.io, Spira): everything received, for assertions',
 ];
 /** Knobs that act on the whole server (HTTP layer), so a per-plan override cannot set them. */
 const SERVER_WIDE_KNOBS = ['faults', 'faultsAt', 'faultMethods', 'seed', 'slowMs', 'latencyMs'];
@@ -33547,6 +33548,9 @@ function handleControl(state, method, subpath, body) {
             state.instance.reset();
             return jsonResponse(200, scenario);
         }
+        const vendorAnswer = state.instance.control?.(method, subpath);
+        if (vendorAnswer)
+            return vendorAnswer;
         return controlError(404, `unknown control route ${CONTROL_PREFIX}${subpath} (see GET /__sim)`);
     }
     catch (error) {
@@ -34919,6 +34923,1275 @@ const sofySimulator = {
         return undefined;
     },
     create: (context) => new SofyInstance(context),
+};
+
+;// CONCATENATED MODULE: external "node:perf_hooks"
+const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+;// CONCATENATED MODULE: ./src/simulator/spira-state.ts
+// State of the Spira simulator (vendor-apis/spira.md §3-§6): the seeded catalog (products, test
+// cases with steps, releases, test sets), what clients wrote (test runs, builds, attachments,
+// manual-run shells), ConcurrencyDate bookkeeping and the in-flight write tracker.
+//
+// Everything a client sends is KEPT, duplicates included, so tests can assert exactly what
+// arrived (see `keptData()`, served at `<baseUrl>/__spira/runs`).
+
+
+/** `ExecutionStatusId` values (§4). */
+const STATUS = {
+    failed: 1,
+    passed: 2,
+    notRun: 3,
+    notApplicable: 4,
+    blocked: 5,
+    caution: 6,
+};
+const ARTIFACT_TEST_RUN = 5;
+const TESTER_ID = 1;
+const TEST_RUN_TYPE = { manual: 1, automated: 2 };
+/** Seeded catalog lookups (ids are shared by every seeded product: a simplification). */
+class spira_state_Catalog {
+    scenario;
+    constructor(scenario) {
+        this.scenario = scenario;
+    }
+    hasProject(id) {
+        return this.scenario.spiraProjectIds.includes(String(id));
+    }
+    hasTestCase(id) {
+        return this.scenario.spiraTestCaseIds.includes(String(id));
+    }
+    hasRelease(id) {
+        return this.scenario.spiraReleaseIds.includes(String(id));
+    }
+    hasTestSet(id) {
+        return this.scenario.spiraTestSetIds.includes(String(id));
+    }
+    testCaseIds() {
+        return this.scenario.spiraTestCaseIds.map(Number);
+    }
+    /** A test set holds every seeded test case and belongs to the first seeded release. */
+    testSetRelease() {
+        const first = this.scenario.spiraReleaseIds[0];
+        return first === undefined ? null : Number(first);
+    }
+    testCaseName(id) {
+        return `Test case TC:${id}`;
+    }
+    /** Steps of a test case: ids `testCaseId * 100 + position` (deterministic). */
+    steps(testCaseId) {
+        return Array.from({ length: this.scenario.spiraStepsPerTestCase }, (_, index) => ({
+            TestStepId: testCaseId * 100 + index + 1,
+            Position: index + 1,
+        }));
+    }
+}
+/** Spira's roll-up of step statuses into the run status (failed > blocked > caution > …). */
+function rollUp(statuses) {
+    for (const status of [STATUS.failed, STATUS.blocked, STATUS.caution, STATUS.notRun]) {
+        if (statuses.includes(status))
+            return status;
+    }
+    if (statuses.length > 0 && statuses.every((status) => status === STATUS.notApplicable)) {
+        return STATUS.notApplicable;
+    }
+    return statuses.length === 0 ? STATUS.notRun : STATUS.passed;
+}
+/** KB684: creation fails when steps are all Not Run, or Not Run mixed only with Passed/N/A. */
+function onlyNotRunMix(statuses) {
+    return (statuses.includes(STATUS.notRun) &&
+        statuses.every((status) => status === STATUS.notRun || status === STATUS.passed || status === STATUS.notApplicable));
+}
+/** Tracks writes in flight: each holds the server from arrival until its answer leaves. */
+class WriteTracker {
+    inFlight = [];
+    peak = 0;
+    peakByProject = new Map();
+    deadlocks = 0;
+    writes = 0;
+    random = Math.random;
+    seed = null;
+    /**
+     * Registers one write arriving now whose answer leaves after `holdMs` (the response
+     * latency) and returns how many writes are in flight with it, server-wide.
+     */
+    enter(project, holdMs) {
+        const now = external_node_perf_hooks_namespaceObject.performance.now();
+        for (let i = this.inFlight.length - 1; i >= 0; i -= 1) {
+            if (this.inFlight[i].until <= now)
+                this.inFlight.splice(i, 1);
+        }
+        // Node timers may fire a little early against this clock: shave a margin so that a
+        // client that waits for an answer before its next write is never counted twice.
+        const margin = Math.min(5, holdMs / 4);
+        if (holdMs > 0)
+            this.inFlight.push({ until: now + holdMs - margin, project });
+        const total = Math.max(1, this.inFlight.length);
+        const inProject = Math.max(1, this.inFlight.filter((w) => w.project === project).length);
+        this.writes += 1;
+        this.peak = Math.max(this.peak, total);
+        this.peakByProject.set(project, Math.max(this.peakByProject.get(project) ?? 0, inProject));
+        return { total, project: inProject };
+    }
+    inFlightNow() {
+        const now = external_node_perf_hooks_namespaceObject.performance.now();
+        return this.inFlight.filter((write) => write.until > now).length;
+    }
+    /** Whether a write over the limit loses the deadlock (seeded when the scenario has a seed). */
+    deadlocked(probability, seed) {
+        if (seed !== this.seed) {
+            this.seed = seed;
+            this.random = seed === null ? Math.random : createPrng(seed);
+        }
+        if (probability >= 1)
+            return true;
+        return probability > 0 && this.random() < probability;
+    }
+    clear() {
+        this.inFlight.length = 0;
+        this.peak = 0;
+        this.peakByProject.clear();
+        this.deadlocks = 0;
+        this.writes = 0;
+    }
+}
+/** Hands out ConcurrencyDate values: ISO times that strictly increase, so each is unique. */
+class ConcurrencyClock {
+    last = 0;
+    next(now) {
+        this.last = Math.max(now, this.last + 1);
+        return new Date(this.last).toISOString();
+    }
+    clear() {
+        this.last = 0;
+    }
+}
+/** Same result recorded again: same product, test case, type, status, name and dates. */
+function sameResult(a, b) {
+    return (a.ProjectId === b.ProjectId &&
+        a.TestCaseId === b.TestCaseId &&
+        a.TestRunTypeId === b.TestRunTypeId &&
+        a.ExecutionStatusId === b.ExecutionStatusId &&
+        a.RunnerTestName === b.RunnerTestName &&
+        a.StartDate === b.StartDate &&
+        a.EndDate === b.EndDate &&
+        a.ReleaseId === b.ReleaseId &&
+        a.TestSetId === b.TestSetId);
+}
+function durationOf(start, end) {
+    if (start === null || end === null)
+        return null;
+    const ms = Date.parse(end) - Date.parse(start);
+    return Number.isFinite(ms) ? ms : null;
+}
+class SpiraStore {
+    runs = [];
+    builds = [];
+    documents = [];
+    /** Issued shells: `${projectId}:${testCaseId}` → the ConcurrencyDates handed out. */
+    shells = new Map();
+    shellsIssued = 0;
+    writes = new WriteTracker();
+    clock = new ConcurrencyClock();
+    nextRunId = 1;
+    nextBuildId = 1;
+    nextDocumentId = 1;
+    addRun(run) {
+        const stored = { ...run, TestRunId: this.nextRunId, duplicateOf: null, updates: 0 };
+        this.nextRunId += 1;
+        stored.TestRunSteps = stored.TestRunSteps.map((step, index) => ({
+            ...step,
+            TestRunId: stored.TestRunId,
+            TestRunStepId: stored.TestRunId * 1000 + index + 1,
+        }));
+        stored.duplicateOf =
+            this.runs.find((earlier) => sameResult(earlier, stored))?.TestRunId ?? null;
+        this.runs.push(stored);
+        return stored;
+    }
+    run(projectId, id) {
+        return this.runs.find((run) => run.TestRunId === id && run.ProjectId === projectId);
+    }
+    runById(id) {
+        return this.runs.find((run) => run.TestRunId === id);
+    }
+    addBuild(build) {
+        const stored = { ...build, BuildId: this.nextBuildId };
+        this.nextBuildId += 1;
+        this.builds.push(stored);
+        return stored;
+    }
+    build(projectId, id) {
+        return this.builds.find((build) => build.BuildId === id && build.ProjectId === projectId);
+    }
+    addDocument(document) {
+        const stored = { ...document, AttachmentId: this.nextDocumentId };
+        this.nextDocumentId += 1;
+        this.documents.push(stored);
+        return stored;
+    }
+    issueShell(projectId, testCaseId, concurrencyDate) {
+        const key = `${projectId}:${testCaseId}`;
+        if (!this.shells.has(key))
+            this.shells.set(key, new Set());
+        this.shells.get(key).add(concurrencyDate);
+        this.shellsIssued += 1;
+    }
+    /** Whether `concurrencyDate` is one handed out with a shell of that test case. */
+    shellIssued(projectId, testCaseId, concurrencyDate) {
+        return (typeof concurrencyDate === 'string' &&
+            (this.shells.get(`${projectId}:${testCaseId}`)?.has(concurrencyDate) ?? false));
+    }
+    clear() {
+        this.runs.length = 0;
+        this.builds.length = 0;
+        this.documents.length = 0;
+        this.shells.clear();
+        this.shellsIssued = 0;
+        this.writes.clear();
+        this.clock.clear();
+        this.nextRunId = 1;
+        this.nextBuildId = 1;
+        this.nextDocumentId = 1;
+    }
+    /**
+     * What `GET <baseUrl>/__spira/runs` answers:
+     * `{ runs: StoredRun[], builds: StoredBuild[], documents: StoredDocument[],
+     *    shellsIssued, counts: { runs, automated, manual, duplicates, byStatus: {"2": n, …},
+     *    builds, documents },
+     *    concurrency: { limit, peak, peakByProject: {"<pid>": n}, inFlight, writes, deadlocks } }`.
+     */
+    keptData(limit) {
+        const byStatus = {};
+        for (const run of this.runs) {
+            byStatus[run.ExecutionStatusId] = (byStatus[run.ExecutionStatusId] ?? 0) + 1;
+        }
+        return {
+            runs: this.runs,
+            builds: this.builds,
+            documents: this.documents,
+            shellsIssued: this.shellsIssued,
+            counts: {
+                runs: this.runs.length,
+                automated: this.runs.filter((run) => run.TestRunTypeId === TEST_RUN_TYPE.automated).length,
+                manual: this.runs.filter((run) => run.TestRunTypeId === TEST_RUN_TYPE.manual).length,
+                duplicates: this.runs.filter((run) => run.duplicateOf !== null).length,
+                byStatus,
+                builds: this.builds.length,
+                documents: this.documents.length,
+            },
+            concurrency: {
+                limit,
+                peak: this.writes.peak,
+                peakByProject: Object.fromEntries(this.writes.peakByProject),
+                inFlight: this.writes.inFlightNow(),
+                writes: this.writes.writes,
+                deadlocks: this.writes.deadlocks,
+            },
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/simulator/spira.ts
+// The Spira (SpiraTest / SpiraTeam / SpiraPlan) simulator: a report SINK (vendor-apis/spira.md
+// §2-§6). Routes (relative to `<vdir>/Services/{v7_0|v6_0|v5_0}/RestService.svc`, any virtual
+// directory prefix; route names in brackets are those of the request log and `faultsAt`):
+//
+//   GET  /projects                                            [projects]
+//   GET  /projects/{pid}                                      [project]
+//   GET  /projects/{pid}/test-cases/{id}                      [testCase]
+//   GET  /projects/{pid}/releases/{rid}                       [release]
+//   GET  /projects/{pid}/test-sets/{id}                       [testSet]
+//   POST /projects/{pid}/test-runs/record                     [record]          one automated run
+//   POST /projects/{pid}/test-runs/record-multiple            [recordMultiple]  an array of them
+//   POST /projects/{pid}/releases/{rid}/builds                [createBuild]
+//   GET  /projects/{pid}/releases/{rid}/builds/{bid}          [build]
+//   POST /projects/{pid}/test-runs/create?release_id={rid}    [createShells]    KB684 step 1
+//   POST /projects/{pid}/test-runs/create/test_set/{tsid}     [createShellsForTestSet]
+//   PUT  /projects/{pid}/test-runs?end_date={iso}             [saveRuns]        KB684 step 3
+//   GET  /projects/{pid}/test-runs?starting_row=&number_of_rows=&sort_field=&sort_direction=
+//                                                             [listRuns]
+//   GET  /projects/{pid}/test-runs/{id}[/automated|/manual]   [run, automatedRun, manualRun]
+//   POST /projects/{pid}/documents/file | /documents/url      [documentFile, documentUrl]
+// Pages (no auth, not logged, not faulted):
+//   GET  <vdir>/{pid}/TestRun/{id}.aspx                       the run page test run links use
+//   GET  <vdir>/Services/v7_0/RestService.aspx                the operations list
+//   GET  <baseUrl>/__spira/runs                               everything kept (JSON, see
+//                                                             SpiraStore.keptData)
+//
+// Writes (POST/PUT) are tracked while in flight: a write holds the server until its answer
+// leaves, i.e. for the scenario's `latencyMs`. More than `spiraWriteLimit` in flight answers
+// the SQL Server deadlock 500 (with `spiraDeadlockProbability`); the peak is kept.
+
+
+const BASE_PATH = '/Services/v7_0/RestService.svc';
+const API_VERSIONS = ['v7_0', 'v6_0', 'v5_0'];
+const KEPT_DATA = '/__spira/runs';
+/** StoredRun fields that are simulator bookkeeping, not Spira fields (kept data only). */
+const BOOKKEEPING = [
+    'via',
+    'apiVersion',
+    'receivedAt',
+    'durationMs',
+    'sentRunStatus',
+    'duplicateOf',
+    'updates',
+];
+const SPIRA_MESSAGES = {
+    accessDenied: 'Access Denied',
+    endpointNotFound: 'Endpoint not found.',
+    foreignKey: 'Database foreign key violation occurred',
+    arrayToRecord: "Cannot deserialize the current JSON array (e.g. [1,2,3]) into type 'RemoteAutomatedTestRun' " +
+        'because the type requires a JSON object (e.g. {"name":"value"}) to deserialize correctly.',
+    objectToArray: 'Cannot deserialize the current JSON object (e.g. {"name":"value"}) into type \'RemoteAutomatedTestRun[]\' ' +
+        'because the type requires a JSON array (e.g. [1,2,3]) to deserialize correctly.',
+    allNotRun: 'Unable to save the test run: its test steps are all Not Run, or only Not Run mixed with Passed and N/A',
+    stale: 'The artifact has been modified by another user since you retrieved it (ConcurrencyDate mismatch); reload it and try again',
+    deadlock: 'Transaction (Process ID 67) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.',
+    paging: 'The starting_row and number_of_rows parameters are required',
+};
+function statusHelp() {
+    return '1 Failed, 2 Passed, 3 Not Run, 4 N/A, 5 Blocked, 6 Caution';
+}
+function idListCheck(value) {
+    return Array.isArray(value) && value.some((id) => !/^\d{1,9}$/.test(id))
+        ? 'expected bare integer ids (TC:123 → 123)'
+        : undefined;
+}
+/** Spira's own scenario knobs (the common ones are in scenario.ts). */
+const spira_KNOBS = [
+    {
+        name: 'spiraProjectIds',
+        type: 'idList',
+        default: ['1', '24'],
+        placeholder: 'ID,…',
+        help: 'existing products (projects); other ids answer 404',
+        check: idListCheck,
+    },
+    {
+        name: 'spiraTestCaseIds',
+        type: 'idList',
+        default: ['1', '2', '3', '4', '5', '283', '290', '304'],
+        placeholder: 'ID,…',
+        help: 'existing test cases, in every product; other ids answer 404',
+        check: idListCheck,
+    },
+    {
+        name: 'spiraStepsPerTestCase',
+        type: 'integer',
+        default: 2,
+        min: 0,
+        max: 50,
+        placeholder: 'N',
+        help: 'test steps of each test case (step ids are testCaseId*100+position)',
+    },
+    {
+        name: 'spiraReleaseIds',
+        type: 'idList',
+        default: ['1', '155'],
+        placeholder: 'ID,…',
+        help: 'existing releases; other ids answer 404',
+        check: idListCheck,
+    },
+    {
+        name: 'spiraTestSetIds',
+        type: 'idList',
+        default: ['1', '2'],
+        placeholder: 'ID,…',
+        help: 'existing test sets (each holds every test case, in the first release)',
+        check: idListCheck,
+    },
+    {
+        name: 'spiraUsername',
+        type: 'string',
+        default: '',
+        placeholder: 'USER',
+        help: 'the accepted user name (empty = any non-empty name); the key is --api-key, braces included',
+    },
+    {
+        name: 'spiraWriteLimit',
+        type: 'integer',
+        default: 5,
+        min: 1,
+        placeholder: 'N',
+        help: 'concurrent writes (POST/PUT) the database bears; more answer 500 deadlock. In flight = until the answer leaves, so set --latency-ms. Peak, runs, builds and counts: GET <baseUrl>/__spira/runs (no auth)',
+    },
+    {
+        name: 'spiraDeadlockProbability',
+        type: 'number',
+        default: 1,
+        min: 0,
+        max: 1,
+        placeholder: 'P',
+        help: 'chance that a write over the limit is the deadlock victim (seeded by --seed)',
+    },
+    {
+        name: 'spiraRecordMultiple',
+        type: 'boolean',
+        default: true,
+        placeholder: '',
+        help: 'serve test-runs/record-multiple; off = an older server ("Endpoint not found." 404)',
+    },
+    {
+        name: 'spiraApiVersions',
+        type: 'stringList',
+        default: API_VERSIONS,
+        placeholder: 'V,…',
+        help: 'API versions served (v7_0, v6_0, v5_0); others answer 404',
+        check: (value) => Array.isArray(value) && value.some((version) => !API_VERSIONS.includes(version))
+            ? `expected versions from ${API_VERSIONS.join(', ')}`
+            : undefined,
+    },
+];
+const P = '/projects/(\\d+|[^/]+)';
+const spira_ROUTES = [
+    { pattern: /^\/projects$/, methods: { GET: 'projects' } },
+    { pattern: new RegExp(`^${P}$`), methods: { GET: 'project' } },
+    { pattern: new RegExp(`^${P}/test-cases/([^/]+)$`), methods: { GET: 'testCase' } },
+    { pattern: new RegExp(`^${P}/releases/([^/]+)$`), methods: { GET: 'release' } },
+    { pattern: new RegExp(`^${P}/test-sets/([^/]+)$`), methods: { GET: 'testSet' } },
+    { pattern: new RegExp(`^${P}/test-runs/record$`), methods: { POST: 'record' } },
+    { pattern: new RegExp(`^${P}/test-runs/record-multiple$`), methods: { POST: 'recordMultiple' } },
+    { pattern: new RegExp(`^${P}/releases/([^/]+)/builds$`), methods: { POST: 'createBuild' } },
+    { pattern: new RegExp(`^${P}/releases/([^/]+)/builds/([^/]+)$`), methods: { GET: 'build' } },
+    { pattern: new RegExp(`^${P}/test-runs/create$`), methods: { POST: 'createShells' } },
+    {
+        pattern: new RegExp(`^${P}/test-runs/create/test_set/([^/]+)$`),
+        methods: { POST: 'createShellsForTestSet' },
+    },
+    { pattern: new RegExp(`^${P}/test-runs$`), methods: { GET: 'listRuns', PUT: 'saveRuns' } },
+    { pattern: new RegExp(`^${P}/test-runs/([^/]+)$`), methods: { GET: 'run' } },
+    { pattern: new RegExp(`^${P}/test-runs/([^/]+)/automated$`), methods: { GET: 'automatedRun' } },
+    { pattern: new RegExp(`^${P}/test-runs/([^/]+)/manual$`), methods: { GET: 'manualRun' } },
+    { pattern: new RegExp(`^${P}/documents/file$`), methods: { POST: 'documentFile' } },
+    { pattern: new RegExp(`^${P}/documents/url$`), methods: { POST: 'documentUrl' } },
+];
+const API_PATH = /^((?:\/[^/]+)*?)\/Services\/(v\d+_\d+)\/RestService\.svc(\/.*)?$/;
+const OPERATIONS_PAGE = /^(?:\/[^/]+)*?\/Services\/(v\d+_\d+)\/RestService\.aspx$/;
+const RUN_PAGE = /^(?:\/[^/]+)*?\/(\d+)\/TestRun\/(\d+)\.aspx$/;
+const WRITE_ROUTES = new Set([
+    'record',
+    'recordMultiple',
+    'createBuild',
+    'createShells',
+    'createShellsForTestSet',
+    'saveRuns',
+    'documentFile',
+    'documentUrl',
+]);
+/** An error in the shape the simulator uses for Spira faults (the docs show none). */
+function fault(status, message) {
+    return jsonResponse(status, { Message: message });
+}
+function notFound(what, id) {
+    return fault(404, `Unable to find ${what} with id ${String(id)}`);
+}
+/** WCF's answer to a path without an operation: an HTML page. */
+function endpointNotFound() {
+    return textResponse(404, `<html><body><p>${SPIRA_MESSAGES.endpointNotFound}</p></body></html>`, 'text/html; charset=UTF-8');
+}
+function spira_header(headers, name) {
+    const value = headers[name];
+    return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
+}
+function spira_isResponse(value) {
+    return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
+}
+/** A bare integer id from a path segment. */
+function pathId(text, what) {
+    if (/^\d{1,9}$/.test(text))
+        return Number(text);
+    return fault(400, `The ${what} id "${text}" is not an integer (ids are bare: TC:123 → 123)`);
+}
+/** An integer JSON field as Json.NET converts it; null/undefined pass as null. */
+function intField(body, name, path = name) {
+    const value = body[name];
+    if (value === undefined || value === null)
+        return null;
+    if (typeof value === 'number' && Number.isInteger(value))
+        return value;
+    if (typeof value === 'string' && /^\s*-?\d{1,9}\s*$/.test(value))
+        return Number(value);
+    return fault(400, `Could not convert ${typeof value === 'string' ? `string to integer: ${value}` : `value ${JSON.stringify(value)} to integer`}. Path '${path}'.`);
+}
+function stringField(body, name) {
+    const value = body[name];
+    if (value === undefined || value === null)
+        return null;
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+/** ISO 8601 or legacy WCF `/Date(ms±hhmm)/`, normalized to ISO; null when absent. */
+function dateField(value, path) {
+    if (value === undefined || value === null)
+        return null;
+    if (typeof value === 'string') {
+        const wcf = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/.exec(value);
+        if (wcf)
+            return new Date(Number(wcf[1])).toISOString();
+        if (/^\d{4}-\d{2}-\d{2}T/.test(value) && Number.isFinite(Date.parse(value))) {
+            return new Date(Date.parse(value)).toISOString();
+        }
+    }
+    return fault(400, `The value ${JSON.stringify(value)} is not a valid DateTime. Path '${path}'.`);
+}
+function validStatus(status) {
+    return status !== null && status >= STATUS.failed && status <= STATUS.caution;
+}
+class SpiraInstance {
+    context;
+    store = new SpiraStore();
+    constructor(context) {
+        this.context = context;
+    }
+    scenario() {
+        return this.context.scenario();
+    }
+    catalog() {
+        return new spira_state_Catalog(this.scenario());
+    }
+    resolve(path) {
+        const match = API_PATH.exec(path);
+        if (!match)
+            return undefined;
+        const version = match[2];
+        const subpath = match[3] ?? '';
+        if (!this.scenario().spiraApiVersions.includes(version)) {
+            return { version, entry: undefined, params: [] };
+        }
+        for (const entry of spira_ROUTES) {
+            const found = entry.pattern.exec(subpath);
+            if (found)
+                return { version, entry, params: found.slice(1) };
+        }
+        return { version, entry: undefined, params: [] };
+    }
+    classify(method, path) {
+        if (method === 'GET') {
+            if (path === `${BASE_PATH}${KEPT_DATA}` || path === KEPT_DATA) {
+                return { route: 'keptData', page: true };
+            }
+            if (RUN_PAGE.test(path))
+                return { route: 'runPage', page: true };
+            if (OPERATIONS_PAGE.test(path))
+                return { route: 'operationsPage', page: true };
+        }
+        const resolved = this.resolve(path);
+        const route = resolved?.entry?.methods[method];
+        if (route === 'recordMultiple' && !this.scenario().spiraRecordMultiple)
+            return { route: 'unknown' };
+        return { route: route ?? 'unknown' };
+    }
+    rejectUnauthorized(request, route) {
+        // WCF answers an unknown operation before any service code checks credentials.
+        if (route === 'unknown')
+            return undefined;
+        const username = spira_header(request.headers, 'username') || (request.query.get('username') ?? '');
+        const key = spira_header(request.headers, 'api-key') ||
+            (request.query.get('api-key') ?? request.query.get('api_key') ?? '').trim();
+        const wantedUser = this.scenario().spiraUsername;
+        const userOk = username !== '' && (wantedUser === '' || username === wantedUser);
+        // The key is the RSS token *with* its curly braces.
+        const braced = /^\{[^{}]+\}$/.test(key);
+        const expected = this.context.apiKey;
+        const keyOk = braced &&
+            (expected === undefined ||
+                key === expected ||
+                key === `{${expected.replace(/^\{|\}$/g, '')}}`);
+        return userOk && keyOk ? undefined : fault(401, SPIRA_MESSAGES.accessDenied);
+    }
+    handle(request, route) {
+        if (route === 'keptData') {
+            return jsonResponse(200, this.store.keptData(this.scenario().spiraWriteLimit));
+        }
+        if (route === 'runPage')
+            return this.runPage(request.path);
+        if (route === 'operationsPage')
+            return this.operationsPage();
+        const resolved = this.resolve(request.path);
+        if (!resolved?.entry || route === 'unknown') {
+            // An older server has no record-multiple operation at all; a known path with another
+            // method is WCF's 405.
+            const known = resolved?.entry?.methods[request.method];
+            if (resolved?.entry && known === undefined)
+                return fault(405, 'Method not allowed.');
+            return endpointNotFound();
+        }
+        if (route === 'projects')
+            return jsonResponse(200, this.projects());
+        const projectId = pathId(resolved.params[0], 'project');
+        if (spira_isResponse(projectId))
+            return projectId;
+        if (!this.catalog().hasProject(projectId))
+            return notFound('product PR', projectId);
+        if (WRITE_ROUTES.has(route)) {
+            const scenario = this.scenario();
+            const inFlight = this.store.writes.enter(projectId, scenario.latencyMs);
+            if (inFlight.total > scenario.spiraWriteLimit &&
+                this.store.writes.deadlocked(scenario.spiraDeadlockProbability, scenario.seed)) {
+                this.store.writes.deadlocks += 1;
+                return fault(500, SPIRA_MESSAGES.deadlock);
+            }
+        }
+        const params = resolved.params.slice(1);
+        const version = resolved.version;
+        switch (route) {
+            case 'project':
+                return jsonResponse(200, this.project(projectId));
+            case 'testCase':
+                return this.withId(params[0], 'test case', (id) => this.catalog().hasTestCase(id)
+                    ? jsonResponse(200, this.testCase(projectId, id))
+                    : notFound('test case TC', id));
+            case 'release':
+                return this.withId(params[0], 'release', (id) => this.catalog().hasRelease(id)
+                    ? jsonResponse(200, {
+                        ReleaseId: id,
+                        ProjectId: projectId,
+                        Name: `Release RL:${id}`,
+                        VersionNumber: `1.${id}`,
+                    })
+                    : notFound('release RL', id));
+            case 'testSet':
+                return this.withId(params[0], 'test set', (id) => this.catalog().hasTestSet(id)
+                    ? jsonResponse(200, {
+                        TestSetId: id,
+                        ProjectId: projectId,
+                        Name: `Test set TX:${id}`,
+                        ReleaseId: this.catalog().testSetRelease(),
+                    })
+                    : notFound('test set TX', id));
+            case 'record':
+                return this.record(request, projectId, version);
+            case 'recordMultiple':
+                return this.recordMultiple(request, projectId, version);
+            case 'createBuild':
+                return this.createBuild(request, projectId, params[0], version);
+            case 'build':
+                return this.withId(params[1], 'build', (id) => {
+                    const build = this.store.build(projectId, id);
+                    return build ? jsonResponse(200, build) : notFound('build BL', id);
+                });
+            case 'createShells':
+                return this.createShells(request, projectId);
+            case 'createShellsForTestSet':
+                return this.withId(params[0], 'test set', (id) => this.catalog().hasTestSet(id)
+                    ? this.shells(projectId, this.catalog().testCaseIds(), this.catalog().testSetRelease(), id)
+                    : notFound('test set TX', id));
+            case 'saveRuns':
+                return this.saveRuns(request, projectId, version);
+            case 'listRuns':
+                return this.listRuns(request, projectId);
+            case 'run':
+            case 'automatedRun':
+            case 'manualRun':
+                return this.withId(params[0], 'test run', (id) => {
+                    const run = this.store.run(projectId, id);
+                    const wantedType = route === 'automatedRun'
+                        ? TEST_RUN_TYPE.automated
+                        : route === 'manualRun'
+                            ? TEST_RUN_TYPE.manual
+                            : undefined;
+                    if (!run || (wantedType !== undefined && run.TestRunTypeId !== wantedType)) {
+                        return notFound('test run TR', id);
+                    }
+                    return jsonResponse(200, this.runBody(run));
+                });
+            case 'documentFile':
+            case 'documentUrl':
+                return this.document(request, projectId, route === 'documentFile');
+            default:
+                return endpointNotFound();
+        }
+    }
+    reset() {
+        this.store.clear();
+    }
+    /**
+     * Vendor control routes under `/__sim` (`GET /__sim/runs`: the kept data, same as
+     * `GET <baseUrl>/__spira/runs`). Reached once the framework forwards unknown control
+     * subpaths to the vendor; until then `<baseUrl>/__spira/runs` is the way in.
+     */
+    control(method, subpath) {
+        if (subpath !== '/runs')
+            return undefined;
+        if (method !== 'GET')
+            return fault(405, 'GET only');
+        return jsonResponse(200, this.store.keptData(this.scenario().spiraWriteLimit));
+    }
+    /** The run as the API returns it (simulator bookkeeping left out). */
+    runBody(run) {
+        const body = { ...run };
+        for (const key of BOOKKEEPING)
+            delete body[key];
+        // Spira's ActualDuration is in whole minutes.
+        body.ActualDuration = run.durationMs === null ? null : Math.round(run.durationMs / 60000);
+        return body;
+    }
+    withId(text, what, use) {
+        const id = pathId(text, what);
+        return spira_isResponse(id) ? id : use(id);
+    }
+    projects() {
+        return this.scenario().spiraProjectIds.map((id) => this.project(Number(id)));
+    }
+    project(id) {
+        return { ProjectId: id, Name: `Product PR:${id}`, Active: true };
+    }
+    testCase(projectId, id) {
+        return {
+            TestCaseId: id,
+            ProjectId: projectId,
+            Name: this.catalog().testCaseName(id),
+            ArtifactTypeId: 2,
+            TestSteps: this.catalog()
+                .steps(id)
+                .map((step) => ({
+                ...step,
+                TestCaseId: id,
+                Description: `Step ${step.Position}`,
+                ExpectedResult: 'Works as expected.',
+            })),
+        };
+    }
+    /** The JSON body: an object (record) or an array (others), or Json.NET's 400. */
+    jsonBody(request) {
+        const body = request.body;
+        if (body.kind === 'none')
+            return fault(400, 'The request body is empty');
+        if (body.kind === 'invalid') {
+            return fault(400, `The server encountered an error processing the request: ${body.error}`);
+        }
+        return body.value;
+    }
+    /** Checks one RemoteAutomatedTestRun and turns it into a run to store. */
+    automatedRun(value, projectId, via, version, path) {
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+            return fault(400, SPIRA_MESSAGES.arrayToRecord);
+        }
+        const body = value;
+        for (const name of [
+            'TestRunFormatId',
+            'RunnerName',
+            'RunnerTestName',
+            'RunnerMessage',
+            'RunnerStackTrace',
+        ]) {
+            if (body[name] === undefined || body[name] === null) {
+                return fault(400, `Value cannot be null. Parameter name: ${name} (${path})`);
+            }
+        }
+        const ints = {};
+        for (const name of [
+            'TestRunFormatId',
+            'TestCaseId',
+            'ExecutionStatusId',
+            'ReleaseId',
+            'TestSetId',
+            'BuildId',
+            'RunnerAssertCount',
+            'AutomationHostId',
+            'AutomationEngineId',
+            'TesterId',
+        ]) {
+            const parsed = intField(body, name, `${path}${name}`);
+            if (spira_isResponse(parsed))
+                return parsed;
+            ints[name] = parsed;
+        }
+        const catalog = this.catalog();
+        if (ints.TestCaseId === null || !catalog.hasTestCase(ints.TestCaseId)) {
+            return notFound('test case TC', ints.TestCaseId ?? 0);
+        }
+        if (ints.ReleaseId !== null && !catalog.hasRelease(ints.ReleaseId)) {
+            return notFound('release RL', ints.ReleaseId);
+        }
+        if (ints.TestSetId !== null && !catalog.hasTestSet(ints.TestSetId)) {
+            return notFound('test set TX', ints.TestSetId);
+        }
+        if (ints.BuildId !== null && !this.store.build(projectId, ints.BuildId)) {
+            return notFound('build BL', ints.BuildId);
+        }
+        if (!validStatus(ints.ExecutionStatusId))
+            return fault(400, SPIRA_MESSAGES.foreignKey);
+        const start = dateField(body.StartDate, `${path}StartDate`);
+        if (spira_isResponse(start))
+            return start;
+        const end = dateField(body.EndDate, `${path}EndDate`);
+        if (spira_isResponse(end))
+            return end;
+        const steps = this.steps(body.TestRunSteps, ints.TestCaseId, `${path}TestRunSteps`);
+        if (spira_isResponse(steps))
+            return steps;
+        const now = this.context.now();
+        return {
+            Name: catalog.testCaseName(ints.TestCaseId),
+            ProjectId: projectId,
+            TestCaseId: ints.TestCaseId,
+            TestRunTypeId: TEST_RUN_TYPE.automated,
+            // Steps update step status but do not change the run's overall status (§3).
+            ExecutionStatusId: ints.ExecutionStatusId,
+            ReleaseId: ints.ReleaseId,
+            TestSetId: ints.TestSetId,
+            BuildId: ints.BuildId,
+            TesterId: ints.TesterId ?? TESTER_ID,
+            StartDate: start ?? new Date(now).toISOString(),
+            EndDate: end,
+            TestRunFormatId: ints.TestRunFormatId,
+            RunnerName: stringField(body, 'RunnerName'),
+            RunnerTestName: stringField(body, 'RunnerTestName'),
+            RunnerMessage: stringField(body, 'RunnerMessage'),
+            RunnerStackTrace: stringField(body, 'RunnerStackTrace'),
+            RunnerAssertCount: ints.RunnerAssertCount,
+            AutomationHostId: ints.AutomationHostId,
+            AutomationEngineId: ints.AutomationEngineId,
+            // §5: record-multiple is suspected not to apply custom properties; the simulator drops them.
+            CustomProperties: via === 'record' ? (body.CustomProperties ?? null) : null,
+            TestRunSteps: steps,
+            ConcurrencyDate: '',
+            ArtifactTypeId: ARTIFACT_TEST_RUN,
+            via,
+            apiVersion: version,
+            receivedAt: new Date(now).toISOString(),
+            durationMs: durationOf(start, end),
+            sentRunStatus: ints.ExecutionStatusId,
+        };
+    }
+    /** Test run steps from a request (statuses 1-6, else the foreign key error). */
+    steps(value, testCaseId, path) {
+        if (value === undefined || value === null)
+            return [];
+        if (!Array.isArray(value))
+            return fault(400, `Cannot deserialize ${path}: expected a JSON array`);
+        const steps = [];
+        for (const [index, item] of value.entries()) {
+            if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+                return fault(400, `Cannot deserialize ${path}[${index}]: expected a JSON object`);
+            }
+            const step = item;
+            const status = intField(step, 'ExecutionStatusId', `${path}[${index}].ExecutionStatusId`);
+            if (spira_isResponse(status))
+                return status;
+            if (!validStatus(status))
+                return fault(400, SPIRA_MESSAGES.foreignKey);
+            const stepId = intField(step, 'TestStepId', `${path}[${index}].TestStepId`);
+            if (spira_isResponse(stepId))
+                return stepId;
+            const position = intField(step, 'Position', `${path}[${index}].Position`);
+            if (spira_isResponse(position))
+                return position;
+            const start = dateField(step.StartDate, `${path}[${index}].StartDate`);
+            if (spira_isResponse(start))
+                return start;
+            const end = dateField(step.EndDate, `${path}[${index}].EndDate`);
+            if (spira_isResponse(end))
+                return end;
+            const duration = intField(step, 'ActualDuration', `${path}[${index}].ActualDuration`);
+            if (spira_isResponse(duration))
+                return duration;
+            steps.push({
+                TestRunStepId: 0,
+                TestRunId: 0,
+                TestStepId: stepId,
+                TestCaseId: testCaseId,
+                ExecutionStatusId: status,
+                Position: position ?? index + 1,
+                Description: stringField(step, 'Description'),
+                ExpectedResult: stringField(step, 'ExpectedResult'),
+                SampleData: stringField(step, 'SampleData'),
+                ActualResult: stringField(step, 'ActualResult'),
+                ActualDuration: duration,
+                StartDate: start,
+                EndDate: end,
+            });
+        }
+        return steps;
+    }
+    store_(run) {
+        return this.store.addRun({
+            ...run,
+            ConcurrencyDate: this.store.clock.next(this.context.now()),
+        });
+    }
+    record(request, projectId, version) {
+        const body = this.jsonBody(request);
+        if (spira_isResponse(body))
+            return body;
+        const run = this.automatedRun(body, projectId, 'record', version, '');
+        if (spira_isResponse(run))
+            return run;
+        return jsonResponse(200, this.runBody(this.store_(run)));
+    }
+    recordMultiple(request, projectId, version) {
+        const body = this.jsonBody(request);
+        if (spira_isResponse(body))
+            return body;
+        if (!Array.isArray(body))
+            return fault(400, SPIRA_MESSAGES.objectToArray);
+        const runs = [];
+        // All or nothing: every item is checked before any is stored.
+        for (const [index, item] of body.entries()) {
+            const run = this.automatedRun(item, projectId, 'record-multiple', version, `[${index}].`);
+            if (spira_isResponse(run))
+                return run;
+            runs.push(run);
+        }
+        return jsonResponse(200, runs.map((run) => this.runBody(this.store_(run))));
+    }
+    createBuild(request, projectId, releaseText, version) {
+        const pathRelease = pathId(releaseText, 'release');
+        if (spira_isResponse(pathRelease))
+            return pathRelease;
+        if (!this.catalog().hasRelease(pathRelease))
+            return notFound('release RL', pathRelease);
+        const value = this.jsonBody(request);
+        if (spira_isResponse(value))
+            return value;
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+            return fault(400, "Cannot deserialize the JSON value into type 'RemoteBuild'");
+        }
+        const body = value;
+        const ints = {};
+        for (const name of ['ReleaseId', 'BuildStatusId', 'ProjectId']) {
+            const parsed = intField(body, name);
+            if (spira_isResponse(parsed))
+                return parsed;
+            ints[name] = parsed;
+        }
+        // §5: the body's ReleaseId is the one used; without it the release is "RL0".
+        const releaseId = ints.ReleaseId ?? 0;
+        if (!this.catalog().hasRelease(releaseId)) {
+            return fault(404, `associated release/sprint RL${releaseId} does not exist`);
+        }
+        if (ints.BuildStatusId !== 1 && ints.BuildStatusId !== 2) {
+            return fault(400, SPIRA_MESSAGES.foreignKey);
+        }
+        const name = stringField(body, 'Name');
+        if (name === null || name.trim() === '') {
+            return fault(400, 'Value cannot be null. Parameter name: Name');
+        }
+        const now = this.context.now();
+        const build = this.store.addBuild({
+            ProjectId: projectId,
+            ReleaseId: releaseId,
+            BuildStatusId: ints.BuildStatusId,
+            Name: name,
+            Description: stringField(body, 'Description'),
+            CreationDate: new Date(now).toISOString(),
+            ConcurrencyDate: this.store.clock.next(now),
+            apiVersion: version,
+        });
+        return jsonResponse(200, build);
+    }
+    createShells(request, projectId) {
+        const releaseText = request.query.get('release_id');
+        let releaseId = null;
+        if (releaseText !== null && releaseText !== '') {
+            const parsed = pathId(releaseText, 'release');
+            if (spira_isResponse(parsed))
+                return parsed;
+            if (!this.catalog().hasRelease(parsed))
+                return notFound('release RL', parsed);
+            releaseId = parsed;
+        }
+        const body = this.jsonBody(request);
+        if (spira_isResponse(body))
+            return body;
+        if (!Array.isArray(body)) {
+            return fault(400, "Cannot deserialize the current JSON object into type 'Int32[]'");
+        }
+        const ids = [];
+        for (const [index, item] of body.entries()) {
+            const id = intField({ id: item }, 'id', `[${index}]`);
+            if (spira_isResponse(id))
+                return id;
+            if (id === null || !this.catalog().hasTestCase(id))
+                return notFound('test case TC', id ?? 0);
+            ids.push(id);
+        }
+        return this.shells(projectId, ids, releaseId, null);
+    }
+    /** KB684 step 1: shells with TestRunId 0 and every step at Not Run (3). */
+    shells(projectId, testCaseIds, releaseId, testSetId) {
+        const now = this.context.now();
+        const catalog = this.catalog();
+        const shells = testCaseIds.map((testCaseId) => {
+            const concurrencyDate = this.store.clock.next(now);
+            this.store.issueShell(projectId, testCaseId, concurrencyDate);
+            return {
+                TestRunId: 0,
+                Name: catalog.testCaseName(testCaseId),
+                TestCaseId: testCaseId,
+                TestRunTypeId: TEST_RUN_TYPE.manual,
+                TesterId: TESTER_ID,
+                ExecutionStatusId: STATUS.notRun,
+                ReleaseId: releaseId,
+                TestSetId: testSetId,
+                TestSetTestCaseId: testSetId === null ? null : testSetId * 1000 + testCaseId,
+                StartDate: new Date(now).toISOString(),
+                EndDate: null,
+                BuildId: null,
+                EstimatedDuration: null,
+                ActualDuration: null,
+                TestConfigurationId: null,
+                ProjectId: projectId,
+                ArtifactTypeId: ARTIFACT_TEST_RUN,
+                ConcurrencyDate: concurrencyDate,
+                CustomProperties: null,
+                IsAttachments: false,
+                Tags: null,
+                TestRunSteps: catalog.steps(testCaseId).map((step) => ({
+                    TestRunStepId: 0,
+                    TestRunId: 0,
+                    TestStepId: step.TestStepId,
+                    TestCaseId: testCaseId,
+                    ExecutionStatusId: STATUS.notRun,
+                    Position: step.Position,
+                    Description: `Step ${step.Position}`,
+                    ExpectedResult: 'Works as expected.',
+                    SampleData: null,
+                    ActualResult: null,
+                    ActualDuration: null,
+                    StartDate: null,
+                    EndDate: null,
+                })),
+            };
+        });
+        return jsonResponse(200, shells);
+    }
+    /** KB684 step 3: PUT populated shells (TestRunId 0) or existing runs; 200 with no body. */
+    saveRuns(request, projectId, version) {
+        const endDateText = request.query.get('end_date');
+        const defaultEnd = endDateText === null || endDateText === '' ? null : dateField(endDateText, 'end_date');
+        if (spira_isResponse(defaultEnd))
+            return defaultEnd;
+        const body = this.jsonBody(request);
+        if (spira_isResponse(body))
+            return body;
+        if (!Array.isArray(body)) {
+            return fault(400, "Cannot deserialize the current JSON object into type 'RemoteManualTestRun[]'");
+        }
+        const catalog = this.catalog();
+        const now = this.context.now();
+        const creates = [];
+        const updates = [];
+        // All or nothing: every item is checked before anything is stored.
+        for (const [index, item] of body.entries()) {
+            const path = `[${index}].`;
+            if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+                return fault(400, `Cannot deserialize ${path}: expected a JSON object`);
+            }
+            const run = item;
+            const ints = {};
+            for (const name of [
+                'TestRunId',
+                'TestCaseId',
+                'ExecutionStatusId',
+                'ReleaseId',
+                'TestSetId',
+                'BuildId',
+                'TesterId',
+            ]) {
+                const parsed = intField(run, name, `${path}${name}`);
+                if (spira_isResponse(parsed))
+                    return parsed;
+                ints[name] = parsed;
+            }
+            if (ints.TestCaseId === null || !catalog.hasTestCase(ints.TestCaseId)) {
+                return notFound('test case TC', ints.TestCaseId ?? 0);
+            }
+            if (ints.ReleaseId !== null && !catalog.hasRelease(ints.ReleaseId))
+                return notFound('release RL', ints.ReleaseId);
+            if (ints.TestSetId !== null && !catalog.hasTestSet(ints.TestSetId))
+                return notFound('test set TX', ints.TestSetId);
+            if (ints.BuildId !== null && !this.store.build(projectId, ints.BuildId))
+                return notFound('build BL', ints.BuildId);
+            if (ints.ExecutionStatusId !== null && !validStatus(ints.ExecutionStatusId)) {
+                return fault(400, SPIRA_MESSAGES.foreignKey);
+            }
+            const steps = this.steps(run.TestRunSteps, ints.TestCaseId, `${path}TestRunSteps`);
+            if (spira_isResponse(steps))
+                return steps;
+            const statuses = steps.map((step) => step.ExecutionStatusId);
+            if (statuses.length === 0 && ints.ExecutionStatusId !== null)
+                statuses.push(ints.ExecutionStatusId);
+            if (statuses.length === 0 || onlyNotRunMix(statuses))
+                return fault(400, SPIRA_MESSAGES.allNotRun);
+            const start = dateField(run.StartDate, `${path}StartDate`);
+            if (spira_isResponse(start))
+                return start;
+            const end = dateField(run.EndDate, `${path}EndDate`);
+            if (spira_isResponse(end))
+                return end;
+            const endDate = end ?? defaultEnd;
+            if (ints.TestRunId !== null && ints.TestRunId !== 0) {
+                const existing = this.store.run(projectId, ints.TestRunId);
+                if (!existing)
+                    return notFound('test run TR', ints.TestRunId);
+                if (run.ConcurrencyDate !== existing.ConcurrencyDate)
+                    return fault(409, SPIRA_MESSAGES.stale);
+                updates.push({ run: existing, steps, end: endDate });
+                continue;
+            }
+            // A new run from a shell must send back the ConcurrencyDate the shell carried.
+            if (!this.store.shellIssued(projectId, ints.TestCaseId, run.ConcurrencyDate)) {
+                return fault(409, SPIRA_MESSAGES.stale);
+            }
+            creates.push({
+                Name: stringField(run, 'Name') ?? catalog.testCaseName(ints.TestCaseId),
+                ProjectId: projectId,
+                TestCaseId: ints.TestCaseId,
+                TestRunTypeId: TEST_RUN_TYPE.manual,
+                ExecutionStatusId: rollUp(statuses),
+                ReleaseId: ints.ReleaseId,
+                TestSetId: ints.TestSetId,
+                BuildId: ints.BuildId,
+                TesterId: ints.TesterId ?? TESTER_ID,
+                StartDate: start,
+                EndDate: endDate,
+                TestRunFormatId: null,
+                RunnerName: null,
+                RunnerTestName: null,
+                RunnerMessage: null,
+                RunnerStackTrace: null,
+                RunnerAssertCount: null,
+                AutomationHostId: null,
+                AutomationEngineId: null,
+                CustomProperties: run.CustomProperties ?? null,
+                TestRunSteps: steps,
+                ConcurrencyDate: '',
+                ArtifactTypeId: ARTIFACT_TEST_RUN,
+                via: 'manual',
+                apiVersion: version,
+                receivedAt: new Date(now).toISOString(),
+                durationMs: durationOf(start, endDate),
+                sentRunStatus: ints.ExecutionStatusId,
+            });
+        }
+        for (const run of creates)
+            this.store_(run);
+        for (const update of updates) {
+            const run = update.run;
+            run.TestRunSteps = update.steps.map((step, index) => ({
+                ...step,
+                TestRunId: run.TestRunId,
+                TestRunStepId: run.TestRunId * 1000 + index + 1,
+            }));
+            if (run.TestRunTypeId === TEST_RUN_TYPE.manual) {
+                run.ExecutionStatusId = rollUp(update.steps.map((step) => step.ExecutionStatusId));
+            }
+            if (update.end !== null)
+                run.EndDate = update.end;
+            run.durationMs = durationOf(run.StartDate, run.EndDate);
+            run.ConcurrencyDate = this.store.clock.next(now);
+            run.updates += 1;
+        }
+        // §2: a successful PUT answers 200 with an empty body.
+        return { status: 200, body: '' };
+    }
+    listRuns(request, projectId) {
+        const startText = request.query.get('starting_row') ?? request.query.get('start_row');
+        const rowsText = request.query.get('number_of_rows');
+        if (startText === null || rowsText === null)
+            return fault(406, SPIRA_MESSAGES.paging);
+        const start = Number(startText);
+        const rows = Number(rowsText);
+        if (!Number.isInteger(start) || start < 1 || !Number.isInteger(rows) || rows < 1) {
+            return fault(400, 'starting_row must be ≥ 1 and number_of_rows ≥ 1');
+        }
+        const field = request.query.get('sort_field') || 'TestRunId';
+        const descending = /^desc/i.test(request.query.get('sort_direction') ?? '');
+        const runs = this.store.runs
+            .filter((run) => run.ProjectId === projectId)
+            .map((run) => this.runBody(run));
+        runs.sort((a, b) => {
+            const x = a[field];
+            const y = b[field];
+            const order = x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+            return descending ? -order : order;
+        });
+        return jsonResponse(200, runs.slice(start - 1, start - 1 + Math.min(rows, 500)));
+    }
+    document(request, projectId, file) {
+        const value = this.jsonBody(request);
+        if (spira_isResponse(value))
+            return value;
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+            return fault(400, "Cannot deserialize the JSON value into type 'RemoteDocument'");
+        }
+        const body = value;
+        const name = stringField(body, 'FilenameOrUrl');
+        if (name === null || name.trim() === '') {
+            return fault(400, 'Value cannot be null. Parameter name: FilenameOrUrl');
+        }
+        let size = 0;
+        if (file) {
+            const data = body.BinaryData;
+            if (typeof data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) {
+                return fault(400, 'BinaryData must be base64-encoded file content');
+            }
+            size = Buffer.from(data, 'base64').length;
+        }
+        const attached = [];
+        const links = Array.isArray(body.AttachedArtifacts) ? body.AttachedArtifacts : [];
+        for (const [index, link] of links.entries()) {
+            const item = (link ?? {});
+            const id = intField(item, 'ArtifactId', `AttachedArtifacts[${index}].ArtifactId`);
+            if (spira_isResponse(id))
+                return id;
+            const type = intField(item, 'ArtifactTypeId', `AttachedArtifacts[${index}].ArtifactTypeId`);
+            if (spira_isResponse(type))
+                return type;
+            if (id === null || type === null)
+                return fault(400, SPIRA_MESSAGES.foreignKey);
+            if (type === ARTIFACT_TEST_RUN && !this.store.run(projectId, id))
+                return notFound('test run TR', id);
+            attached.push({ ArtifactId: id, ArtifactTypeId: type });
+        }
+        const document = this.store.addDocument({
+            ProjectId: projectId,
+            AttachmentTypeId: file ? 1 : 2,
+            FilenameOrUrl: name,
+            Size: size,
+            AttachedArtifacts: attached,
+            UploadDate: new Date(this.context.now()).toISOString(),
+        });
+        return jsonResponse(200, document);
+    }
+    runPage(path) {
+        const [, projectText, idText] = RUN_PAGE.exec(path) ?? ['', '0', '0'];
+        const run = this.store.run(Number(projectText), Number(idText));
+        if (!run) {
+            return textResponse(404, `<!DOCTYPE html><html><head><title>Spira</title></head><body><h1>Test run TR:${escapeHtml(idText)} not found</h1></body></html>`, 'text/html; charset=utf-8');
+        }
+        const status = Object.entries(STATUS).find(([, value]) => value === run.ExecutionStatusId)?.[0] ?? 'unknown';
+        const rows = [
+            ['Test case', `TC:${run.TestCaseId}`],
+            ['Status', `${status} (${run.ExecutionStatusId})`],
+            ['Type', run.TestRunTypeId === TEST_RUN_TYPE.manual ? 'Manual' : 'Automated'],
+            ['Runner', run.RunnerName ?? ''],
+            ['Test name', run.RunnerTestName ?? ''],
+            ['Message', run.RunnerMessage ?? ''],
+            ['Start', run.StartDate ?? ''],
+            ['End', run.EndDate ?? '(none: the run cannot be displayed properly)'],
+        ];
+        return textResponse(200, `<!DOCTYPE html><html><head><title>TR:${run.TestRunId} - ${escapeHtml(run.Name)}</title></head><body>` +
+            `<h1>Test run TR:${run.TestRunId}: ${escapeHtml(run.Name)}</h1><table>` +
+            rows.map(([key, text]) => `<tr><th>${key}</th><td>${escapeHtml(text)}</td></tr>`).join('') +
+            `</table>${run.RunnerStackTrace ? `<pre>${escapeHtml(run.RunnerStackTrace)}</pre>` : ''}</body></html>`, 'text/html; charset=utf-8');
+    }
+    operationsPage() {
+        const lines = spira_ROUTES.flatMap((entry) => Object.entries(entry.methods).map(([method, name]) => `<li>${method} ${escapeHtml(entry.pattern.source)} (${name})</li>`));
+        return textResponse(200, `<!DOCTYPE html><html><body><h1>Spira REST operations (simulator)</h1><p>Execution statuses: ${statusHelp()}</p><ul>${lines.join('')}</ul></body></html>`, 'text/html; charset=utf-8');
+    }
+}
+const spiraSimulator = {
+    name: 'spira',
+    basePath: BASE_PATH,
+    title: 'Spira',
+    knobs: spira_KNOBS,
+    variants: {},
+    create: (context) => new SpiraInstance(context),
 };
 
 ;// CONCATENATED MODULE: ./src/simulator/squish-plan.ts
@@ -36706,6 +37979,702 @@ const squishSimulator = {
     create: (context) => new SquishInstance(context),
 };
 
+;// CONCATENATED MODULE: ./src/simulator/testomatio-run.ts
+// Run state of the Testomat.io simulator (vendor-apis/testomatio.md §3-§6): the runs TestRelay
+// creates or attaches to, every test result they received (kept in arrival order, duplicates
+// marked), matching by Testomat.io test id or title, and the run status machine
+// `created` → `running` → `finished`.
+//
+// Everything here is kept so a test can assert on exactly what arrived; the shape is served by
+// `GET /__testomatio/runs` (see testomatio.ts).
+const TEST_STATUSES = ['passed', 'failed', 'skipped'];
+const STATUS_EVENTS = [
+    'pass',
+    'fail',
+    'finish',
+    'pass_parallel',
+    'fail_parallel',
+    'finish_parallel',
+];
+/** `@Ta0b0c0d0`, `Ta0b0c0d0` and `a0b0c0d0` all name test `@Ta0b0c0d0`. */
+function normalizeTestId(value) {
+    const match = /^(?:@?T)?(\w{8})$/.exec(value.trim());
+    return match ? `@T${match[1]}` : null;
+}
+function testomatio_run_text(value) {
+    return typeof value === 'string' ? value : null;
+}
+class RunStore {
+    runs = new Map();
+    nextId = 1;
+    /** Tests received across all runs (drives `dropRate` and `limitAfterTests`). */
+    testsReceived = 0;
+    testsKept = 0;
+    createdTests = 0;
+    clear() {
+        this.runs.clear();
+        this.nextId = 1;
+        this.testsReceived = 0;
+        this.testsKept = 0;
+        this.createdTests = 0;
+    }
+    get(uid) {
+        return this.runs.get(uid);
+    }
+    list() {
+        return [...this.runs.values()];
+    }
+    /** Tests counted against the plan's reporting limit (added, updated or created). */
+    keptCount() {
+        return this.testsKept;
+    }
+    /** An open shared run with this title, which a `shared_run: true` create joins. */
+    openSharedRun(title) {
+        return this.list().find((run) => run.sharedRun && run.status !== 'finished' && run.title === title);
+    }
+    create(body, origin, project, now) {
+        const uid = (0xa0b1c2d3 + this.nextId++ * 0x1f3).toString(16).slice(-8);
+        const created = { ...body };
+        delete created.api_key;
+        const run = {
+            uid,
+            url: `${origin}/projects/${project}/runs/${uid}`,
+            publicUrl: `${origin}/report/${uid}`,
+            createdAt: new Date(now).toISOString(),
+            created,
+            title: testomatio_run_text(body.title),
+            env: testomatio_run_text(body.env),
+            tags: Array.isArray(body.tags) ? body.tags.map(String) : [],
+            groupTitle: testomatio_run_text(body.group_title),
+            parallel: body.parallel === true,
+            sharedRun: body.shared_run === true,
+            status: 'created',
+            result: null,
+            finishedAt: null,
+            duration: null,
+            reportedCounts: {},
+            parallelParts: [],
+            joins: 0,
+            updates: [],
+            received: [],
+            results: new Map(),
+        };
+        this.runs.set(uid, run);
+        return run;
+    }
+    /**
+     * Records one test. `create` is the request's wish to create unmatched tests. Returns the
+     * received entry (its `outcome` says what the server did).
+     */
+    addTest(run, data, via, batchIndex, create, scenario) {
+        this.testsReceived += 1;
+        const rid = testomatio_run_text(data.rid);
+        const testId = testomatio_run_text(data.test_id);
+        const title = testomatio_run_text(data.title);
+        const suiteTitle = testomatio_run_text(data.suite_title);
+        const entry = {
+            seq: run.received.length + 1,
+            via,
+            batchIndex,
+            rid,
+            testId,
+            matchedTestId: null,
+            title,
+            suiteTitle,
+            status: data.status,
+            runTime: typeof data.run_time === 'number' ? data.run_time : null,
+            message: testomatio_run_text(data.message),
+            stack: testomatio_run_text(data.stack),
+            overwrite: data.overwrite === true,
+            outcome: 'added',
+            retry: false,
+            duplicateOf: this.duplicateOf(run, data),
+            data: { ...data },
+        };
+        run.received.push(entry);
+        if (run.status === 'created')
+            run.status = 'running';
+        if (this.dropThis(scenario.dropRate)) {
+            entry.outcome = 'dropped';
+            return entry;
+        }
+        const matched = this.match(testId, title, scenario);
+        if (matched === undefined) {
+            if (!(create || data.create === true || scenario.createUnmatched)) {
+                entry.outcome = 'unmatched';
+                return entry;
+            }
+            this.createdTests += 1;
+            entry.outcome = 'created';
+            entry.matchedTestId =
+                (testId === null ? null : normalizeTestId(testId)) ??
+                    `@T${(0xc0de0000 + this.createdTests).toString(16).slice(-8)}`;
+        }
+        else {
+            entry.matchedTestId = matched;
+        }
+        this.testsKept += 1;
+        const key = rid ?? `#${entry.seq}`;
+        const previous = run.results.get(key);
+        if (previous && entry.outcome === 'added') {
+            entry.outcome = 'updated';
+            entry.retry = !entry.overwrite;
+        }
+        run.results.set(key, entry);
+        return entry;
+    }
+    /** Applies a `status_event` (or none: attach/update only). */
+    applyEvent(run, event, body, now) {
+        for (const name of ['tests_count', 'passed_count', 'failed_count', 'skipped_count']) {
+            if (typeof body[name] === 'number')
+                run.reportedCounts[name] = body[name];
+        }
+        if (event === null)
+            return;
+        if (event.endsWith('_parallel')) {
+            run.parallelParts.push(event);
+            if (run.status === 'created')
+                run.status = 'running';
+            return;
+        }
+        run.status = 'finished';
+        run.finishedAt = new Date(now).toISOString();
+        if (typeof body.duration === 'number')
+            run.duration = body.duration;
+        if (event === 'pass')
+            run.result = 'passed';
+        else if (event === 'fail')
+            run.result = 'failed';
+        else
+            run.result = this.computedResult(run);
+    }
+    /** `finish`: failed when a held result failed or a parallel part failed, else passed. */
+    computedResult(run) {
+        const failed = [...run.results.values()].some((test) => test.status === 'failed') ||
+            run.parallelParts.includes('fail_parallel');
+        return failed ? 'failed' : 'passed';
+    }
+    /** The project test a result matches, or undefined (see the `matching` knob). */
+    match(testId, title, scenario) {
+        if (testId !== null && testId.trim() !== '') {
+            const id = normalizeTestId(testId);
+            if (id === null)
+                return undefined;
+            const known = scenario.knownTestIds.map((item) => normalizeTestId(item) ?? item);
+            return known.length === 0 || known.includes(id) ? id : undefined;
+        }
+        if (scenario.matching !== 'title' || title === null || title.trim() === '')
+            return undefined;
+        if (scenario.knownTitles.length > 0 && !scenario.knownTitles.includes(title))
+            return undefined;
+        return `@T${Buffer.from(title).toString('hex').padEnd(8, '0').slice(0, 8)}`;
+    }
+    duplicateOf(run, data) {
+        const rid = testomatio_run_text(data.rid);
+        const same = run.received.find((earlier) => rid !== null
+            ? earlier.rid === rid
+            : earlier.rid === null &&
+                earlier.testId === testomatio_run_text(data.test_id) &&
+                earlier.title === testomatio_run_text(data.title) &&
+                earlier.suiteTitle === testomatio_run_text(data.suite_title) &&
+                earlier.status === data.status &&
+                earlier.runTime === (typeof data.run_time === 'number' ? data.run_time : null) &&
+                earlier.message === testomatio_run_text(data.message));
+        return same?.seq ?? null;
+    }
+    /** Drops exactly ⌊n·rate⌋ of the first n tests, spread evenly (deterministic). */
+    dropThis(rate) {
+        const n = this.testsReceived;
+        return Math.floor(n * rate) > Math.floor((n - 1) * rate);
+    }
+}
+/** The kept-data view of one run (`GET /__testomatio/runs`). */
+function runView(run) {
+    const count = (outcome) => run.received.filter((test) => test.outcome === outcome).length;
+    const held = [...run.results.values()];
+    return {
+        uid: run.uid,
+        url: run.url,
+        publicUrl: run.publicUrl,
+        createdAt: run.createdAt,
+        created: run.created,
+        title: run.title,
+        env: run.env,
+        tags: run.tags,
+        groupTitle: run.groupTitle,
+        parallel: run.parallel,
+        sharedRun: run.sharedRun,
+        status: run.status,
+        result: run.result,
+        finishedAt: run.finishedAt,
+        duration: run.duration,
+        reportedCounts: run.reportedCounts,
+        parallelParts: run.parallelParts,
+        joins: run.joins,
+        updates: run.updates,
+        counts: {
+            received: run.received.length,
+            added: count('added'),
+            updated: count('updated'),
+            created: count('created'),
+            unmatched: count('unmatched'),
+            dropped: count('dropped'),
+            duplicates: run.received.filter((test) => test.duplicateOf !== null).length,
+            retries: run.received.filter((test) => test.retry).length,
+            held: held.length,
+            passed: held.filter((test) => test.status === 'passed').length,
+            failed: held.filter((test) => test.status === 'failed').length,
+            skipped: held.filter((test) => test.status === 'skipped').length,
+        },
+        received: run.received,
+        tests: held,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/simulator/testomatio.ts
+// The Testomat.io simulator (vendor-apis/testomatio.md §3-§6): a report sink. The base URL is
+// the server origin (like TESTOMATIO_URL, `https://app.testomat.io`).
+//
+//   createRun   POST /api/reporter                    create a run (or join an open shared run)
+//   addTests    POST /api/reporter/{uid}/testrun      one TestData, or {"tests":[…],"batch_index":n}
+//   updateRun   PUT  /api/reporter/{uid}              attach (no status_event), update, finish
+//   testGrep    GET  /api/test_grep?type=&id=         {"tests":[…]} (the known test ids)
+//   page        GET  /projects/{project}/runs/{uid}   run page (run `url`; HTML, no auth, not logged)
+//               GET  /report/{uid}                    public report page (`public_url`)
+//   kept data   GET  /__testomatio/runs[/{uid}]       every run with every received test (below)
+//
+// The token (`tstmt_…`) is read from the JSON body's `api_key`, else from `?api_key=`.
+// Kept data: `GET /__testomatio/runs` answers {"runs":[RunView, …]} in creation order, and
+// `/__testomatio/runs/{uid}` one RunView (testomatio-run.ts `runView`): the create body,
+// status (`created`|`running`|`finished`), result, duration, reported counts, parallel parts,
+// every PUT, `received` (every TestData in arrival order with its outcome and `duplicateOf`),
+// `tests` (the results the server holds, one per rid) and counts. It lives outside /__sim
+// because the framework owns that prefix; it is cleared by POST /__sim/reset.
+
+
+
+const INVALID_TOKEN = 'Project API Token is invalid';
+const ADDED = 'Test run added';
+const testomatio_KNOBS = [
+    {
+        name: 'rejectKey',
+        type: 'boolean',
+        default: false,
+        placeholder: '',
+        help: 'every token is invalid (401 "Project API Token is invalid"; 403 with forbidden)',
+    },
+    {
+        name: 'forbidden',
+        type: 'boolean',
+        default: false,
+        placeholder: '',
+        help: 'an invalid token answers 403 instead of 401 (the behaviour vendor issues report)',
+    },
+    {
+        name: 'validTokens',
+        type: 'stringList',
+        default: [],
+        placeholder: 'T,…',
+        help: 'the accepted project tokens (empty = any non-empty token except testomat_… general tokens)',
+    },
+    {
+        name: 'paymentRequired',
+        type: 'boolean',
+        default: false,
+        placeholder: '',
+        help: 'the plan reporting limit is reached: createRun and addTests answer 402',
+    },
+    {
+        name: 'limitAfterTests',
+        type: 'integer',
+        default: null,
+        nullable: true,
+        min: 0,
+        placeholder: 'N',
+        help: 'reporting limit: once N tests are kept, createRun and addTests answer 402 (null = none)',
+    },
+    {
+        name: 'rejectCreate',
+        type: 'boolean',
+        default: false,
+        placeholder: '',
+        help: 'createRun answers 422 with an empty body',
+    },
+    {
+        name: 'matching',
+        type: 'string',
+        default: 'title',
+        placeholder: 'MODE',
+        help: 'tests without a test_id: "title" matches them by title (see knownTitles), "id" never',
+        check: (value) => value === 'title' || value === 'id' ? undefined : 'expected "title" or "id"',
+    },
+    {
+        name: 'createUnmatched',
+        type: 'boolean',
+        default: false,
+        placeholder: '',
+        help: 'the server creates tests that match nothing (as if create: true were sent)',
+    },
+    {
+        name: 'knownTestIds',
+        type: 'stringList',
+        default: [],
+        placeholder: '@T…,…',
+        help: 'the project test ids (@T + 8 characters; empty = every well-formed id exists)',
+    },
+    {
+        name: 'knownTitles',
+        type: 'stringList',
+        default: [],
+        placeholder: 'TITLE,…',
+        help: 'titles that match by title (empty = every titled test matches)',
+    },
+    {
+        name: 'unmatchedAnswer',
+        type: 'string',
+        default: 'ok',
+        placeholder: 'MODE',
+        help: 'a request with unmatched tests: "ok" = 200 "Test run added" anyway, "error" = 422 "… could not be matched"',
+        check: (value) => value === 'ok' || value === 'error' ? undefined : 'expected "ok" or "error"',
+    },
+    {
+        name: 'dropRate',
+        type: 'number',
+        default: 0,
+        min: 0,
+        max: 1,
+        placeholder: 'P',
+        help: 'share of tests silently dropped while answering 200 "Test run added" (evenly spread); ' +
+            'every received test, kept or not, is listed by GET <baseUrl>/__testomatio/runs',
+    },
+    {
+        name: 'afterFinishStatus',
+        type: 'integer',
+        default: 404,
+        min: 400,
+        max: 499,
+        placeholder: 'CODE',
+        help: 'answer to tests sent to a finished run (404 or 422)',
+        check: (value) => (value === 404 || value === 422 ? undefined : 'expected 404 or 422'),
+    },
+    {
+        name: 'requireSharedRun',
+        type: 'boolean',
+        default: false,
+        placeholder: '',
+        help: 'updateRun without the ?shared_run= query parameter answers 400 (the spec marks it required)',
+    },
+    {
+        name: 'projectSlug',
+        type: 'string',
+        default: 'testrelay-demo',
+        placeholder: 'SLUG',
+        help: 'the project in run URLs',
+        check: (value) => typeof value === 'string' && /^[\w-]+$/.test(value) ? undefined : 'expected [A-Za-z0-9_-]+',
+    },
+];
+const testomatio_VARIANTS = {
+    'public-url': 'createRun answers with public_url as well',
+    artifacts: 'createRun answers with artifacts (storage credentials for file upload)',
+};
+const API_ROUTES = [
+    { pattern: /^\/api\/reporter$/, methods: { POST: 'createRun' } },
+    { pattern: /^\/api\/reporter\/([^/]+)\/testrun$/, methods: { POST: 'addTests' } },
+    { pattern: /^\/api\/reporter\/([^/]+)$/, methods: { PUT: 'updateRun' } },
+    { pattern: /^\/api\/test_grep$/, methods: { GET: 'testGrep' } },
+];
+const testomatio_RUN_PAGE = /^\/(?:projects\/[^/]+\/runs|report)\/([^/]+)$/;
+const KEPT = /^\/__testomatio\/runs(?:\/([^/]+))?\/?$/;
+function message(status, text) {
+    return jsonResponse(status, { message: text });
+}
+function testomatio_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** Why a TestData is invalid, or undefined. */
+function testDataProblem(data, index) {
+    const where = index === null ? 'test' : `tests[${index}]`;
+    if (!testomatio_isObject(data))
+        return `${where} must be an object`;
+    if (!TEST_STATUSES.includes(data.status)) {
+        return `${where}: status must be one of ${TEST_STATUSES.join(', ')}`;
+    }
+    for (const field of ['rid', 'title', 'suite_title', 'suite_id', 'test_id', 'message', 'stack']) {
+        if (data[field] !== undefined && data[field] !== null && typeof data[field] !== 'string') {
+            return `${where}: ${field} must be a string`;
+        }
+    }
+    if (data.run_time !== undefined &&
+        data.run_time !== null &&
+        (typeof data.run_time !== 'number' || !(data.run_time >= 0))) {
+        return `${where}: run_time must be a non-negative number`;
+    }
+    if (data.artifacts !== undefined && !Array.isArray(data.artifacts)) {
+        return `${where}: artifacts must be an array`;
+    }
+    if (data.meta !== undefined && data.meta !== null && !testomatio_isObject(data.meta)) {
+        return `${where}: meta must be an object`;
+    }
+    return undefined;
+}
+function createProblem(body) {
+    for (const field of ['title', 'env', 'group_title']) {
+        if (body[field] !== undefined && body[field] !== null && typeof body[field] !== 'string') {
+            return `${field} must be a string`;
+        }
+    }
+    if (body.tags !== undefined &&
+        (!Array.isArray(body.tags) || !body.tags.every((tag) => typeof tag === 'string'))) {
+        return 'tags must be an array of strings';
+    }
+    for (const field of ['parallel', 'shared_run']) {
+        if (body[field] !== undefined && typeof body[field] !== 'boolean') {
+            return `${field} must be true or false`;
+        }
+    }
+    return undefined;
+}
+class TestomatioInstance {
+    context;
+    runs = new RunStore();
+    constructor(context) {
+        this.context = context;
+    }
+    scenario() {
+        return this.context.scenario();
+    }
+    /** The run uid in an API path, and whether the path is an API route at all. */
+    resolve(path) {
+        for (const entry of API_ROUTES) {
+            const match = entry.pattern.exec(path);
+            if (match)
+                return { uid: match[1], known: true };
+        }
+        return { known: false };
+    }
+    classify(method, path) {
+        if (testomatio_RUN_PAGE.test(path) || KEPT.test(path))
+            return { route: 'page', page: true };
+        for (const entry of API_ROUTES) {
+            if (entry.pattern.test(path))
+                return { route: entry.methods[method] ?? 'unknown' };
+        }
+        return { route: 'unknown' };
+    }
+    rejectUnauthorized(request, route) {
+        if (route === 'page' || route === 'unknown')
+            return undefined;
+        // A body that does not parse is answered 400 by handle(), before any token check.
+        if (request.body.kind === 'invalid')
+            return undefined;
+        const fromBody = request.body.kind === 'json' && testomatio_isObject(request.body.value)
+            ? request.body.value.api_key
+            : undefined;
+        const key = (typeof fromBody === 'string' ? fromBody : (request.query.get('api_key') ?? '')).trim();
+        const scenario = this.scenario();
+        const accepted = key !== '' &&
+            !scenario.rejectKey &&
+            !key.startsWith('testomat_') &&
+            (this.context.apiKey === undefined || key === this.context.apiKey) &&
+            (scenario.validTokens.length === 0 || scenario.validTokens.includes(key));
+        return accepted ? undefined : message(scenario.forbidden ? 403 : 401, INVALID_TOKEN);
+    }
+    handle(request, route) {
+        if (route === 'page')
+            return this.page(request);
+        if (route === 'unknown') {
+            return this.resolve(request.path).known
+                ? message(405, `${request.method} is not supported on ${request.path}`)
+                : message(404, 'Not Found');
+        }
+        if (request.body.kind === 'invalid')
+            return message(400, 'Malformed JSON body');
+        if (route === 'testGrep')
+            return this.testGrep(request);
+        const body = request.body.kind === 'json' ? request.body.value : {};
+        if (!testomatio_isObject(body))
+            return message(422, 'The body must be a JSON object');
+        const uid = this.resolve(request.path).uid ?? '';
+        if (route === 'createRun')
+            return this.createRun(body);
+        const run = this.runs.get(uid);
+        if (!run)
+            return message(404, `Run ${uid} not found`);
+        return route === 'addTests' ? this.addTests(run, body) : this.updateRun(run, request, body);
+    }
+    reset() {
+        this.runs.clear();
+    }
+    /** `GET /__sim/runs[/{uid}]`: the same kept data as `/__testomatio/runs`, by the shared contract. */
+    control(method, subpath) {
+        const match = /^\/runs(?:\/([^/]+))?\/?$/.exec(subpath);
+        if (method !== 'GET' || !match)
+            return undefined;
+        if (match[1] === undefined)
+            return jsonResponse(200, { runs: this.runs.list().map(runView) });
+        const run = this.runs.get(match[1]);
+        return run ? jsonResponse(200, runView(run)) : message(404, `Run ${match[1]} not found`);
+    }
+    limitReached() {
+        const scenario = this.scenario();
+        return (scenario.paymentRequired ||
+            (scenario.limitAfterTests !== null && this.runs.keptCount() >= scenario.limitAfterTests));
+    }
+    createRun(body) {
+        const scenario = this.scenario();
+        if (this.limitReached())
+            return message(402, 'Reporting limit reached for your plan');
+        if (scenario.rejectCreate)
+            return { status: 422, body: '' };
+        const problem = createProblem(body);
+        if (problem)
+            return message(422, problem);
+        const title = typeof body.title === 'string' ? body.title : null;
+        let run = body.shared_run === true ? this.runs.openSharedRun(title) : undefined;
+        if (run)
+            run.joins += 1;
+        run ??= this.runs.create(body, this.context.origin, scenario.projectSlug, this.context.now());
+        const flags = variantFlags(scenario.variant);
+        const answer = { uid: run.uid, url: run.url };
+        if (flags.includes('public-url') || body.access_event === 'publish') {
+            answer.public_url = run.publicUrl;
+        }
+        if (flags.includes('artifacts')) {
+            answer.artifacts = {
+                ACCESS_KEY_ID: 'SIMULATED',
+                SECRET_ACCESS_KEY: 'SIMULATED',
+                BUCKET: 'testomatio-sim',
+                REGION: 'us-east-1',
+                ENDPOINT: `${this.context.origin}/storage`,
+                presign: true,
+            };
+        }
+        return jsonResponse(200, answer);
+    }
+    /** Validates and stores tests; the answer says 200 even when some were not added. */
+    storeTests(run, tests, via, batchIndex, create) {
+        const scenario = this.scenario();
+        if (run.status === 'finished') {
+            return message(scenario.afterFinishStatus, `Run ${run.uid} is already finished`);
+        }
+        for (const [index, data] of tests.entries()) {
+            const problem = testDataProblem(data, via === 'testrun' ? null : index);
+            if (problem)
+                return message(422, problem);
+        }
+        if (tests.length > 0 && this.limitReached()) {
+            return message(402, 'Reporting limit reached for your plan');
+        }
+        const unmatched = [];
+        for (const data of tests) {
+            const entry = this.runs.addTest(run, data, via, batchIndex, create, scenario);
+            if (entry.outcome === 'unmatched') {
+                unmatched.push(entry.testId ?? entry.title ?? `#${entry.seq}`);
+            }
+        }
+        if (unmatched.length > 0 && scenario.unmatchedAnswer === 'error') {
+            return message(422, `Test ${unmatched.join(', ')} could not be matched`);
+        }
+        return undefined;
+    }
+    addTests(run, body) {
+        const batch = body.tests !== undefined;
+        if (batch && !Array.isArray(body.tests))
+            return message(422, 'tests must be an array');
+        const data = { ...body };
+        delete data.api_key;
+        const tests = batch ? body.tests : [data];
+        const batchIndex = typeof body.batch_index === 'number' ? body.batch_index : null;
+        const failure = this.storeTests(run, tests, batch ? 'batch' : 'testrun', batchIndex, false);
+        return failure ?? message(200, ADDED);
+    }
+    updateRun(run, request, body) {
+        const scenario = this.scenario();
+        const sharedRun = request.query.get('shared_run');
+        if (scenario.requireSharedRun && sharedRun === null) {
+            return message(400, 'param is missing or the value is empty: shared_run');
+        }
+        const event = body.status_event;
+        if (event !== undefined && event !== null && !STATUS_EVENTS.includes(event)) {
+            return message(422, `status_event must be one of ${STATUS_EVENTS.join(', ')}`);
+        }
+        if (body.duration !== undefined &&
+            body.duration !== null &&
+            typeof body.duration !== 'number') {
+            return message(422, 'duration must be a number (seconds)');
+        }
+        if (body.tests !== undefined && !Array.isArray(body.tests)) {
+            return message(422, 'tests must be an array');
+        }
+        const tests = Array.isArray(body.tests) ? body.tests : [];
+        for (const [index, data] of tests.entries()) {
+            const problem = testDataProblem(data, index);
+            if (problem)
+                return message(422, problem);
+        }
+        const recorded = { ...body };
+        delete recorded.api_key;
+        run.updates.push({
+            at: new Date(this.context.now()).toISOString(),
+            statusEvent: typeof event === 'string' ? event : null,
+            sharedRun,
+            body: recorded,
+        });
+        if (tests.length > 0) {
+            const failure = this.storeTests(run, tests, 'update', null, body.create_tests === true);
+            if (failure)
+                return failure;
+        }
+        this.runs.applyEvent(run, typeof event === 'string' ? event : null, body, this.context.now());
+        return jsonResponse(200, { uid: run.uid, url: run.url, status: run.status });
+    }
+    testGrep(request) {
+        const type = request.query.get('type') ?? '';
+        const id = request.query.get('id') ?? '';
+        if (!['tag-name', 'plan', 'label', 'jira-ticket'].includes(type) || id.trim() === '') {
+            return message(422, 'type (tag-name, plan, label, jira-ticket) and id are required');
+        }
+        return jsonResponse(200, { tests: this.scenario().knownTestIds });
+    }
+    page(request) {
+        if (request.method !== 'GET')
+            return message(405, `${request.method} is not supported here`);
+        const kept = KEPT.exec(request.path);
+        if (kept) {
+            if (kept[1] === undefined)
+                return jsonResponse(200, { runs: this.runs.list().map(runView) });
+            const run = this.runs.get(kept[1]);
+            return run ? jsonResponse(200, runView(run)) : message(404, `Run ${kept[1]} not found`);
+        }
+        const uid = testomatio_RUN_PAGE.exec(request.path)?.[1] ?? '';
+        const run = this.runs.get(uid);
+        if (!run)
+            return textResponse(404, '<!doctype html><title>Not found</title>', 'text/html');
+        const escape = (value) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+        const view = runView(run);
+        const counts = view.counts;
+        const rows = [...run.results.values()]
+            .map((test) => `<tr><td>${escape(test.matchedTestId ?? '')}</td><td>${escape(test.title ?? '')}</td>` +
+            `<td>${test.status}</td><td>${test.runTime ?? ''}</td></tr>`)
+            .join('');
+        const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escape(run.title ?? run.uid)}` +
+            ` – Testomat.io (simulated)</title></head><body><h1>${escape(run.title ?? run.uid)}</h1>` +
+            `<p>Run ${run.uid}: ${run.status}${run.result ? ` (${run.result})` : ''}; ` +
+            `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped</p>` +
+            `<table><tr><th>Id</th><th>Title</th><th>Status</th><th>run_time</th></tr>${rows}</table>` +
+            `</body></html>`;
+        return textResponse(200, html, 'text/html; charset=utf-8');
+    }
+}
+const testomatioSimulator = {
+    name: 'testomatio',
+    basePath: '',
+    title: 'Testomat.io',
+    knobs: testomatio_KNOBS,
+    variants: testomatio_VARIANTS,
+    create: (context) => new TestomatioInstance(context),
+};
+
 ;// CONCATENATED MODULE: ./src/simulator/testsigma-run.ts
 // Testsigma runs ("test plan results") and their state machine (vendor-apis/testsigma.md §3-§4).
 //
@@ -36727,7 +38696,7 @@ function testsigma_run_parseVariant(text) {
         queuedPhases: flags.has('queued-phases'),
     };
 }
-const STATUS = {
+const testsigma_run_STATUS = {
     created: 'STATUS_CREATED',
     queued: 'STATUS_QUEUED',
     preFlight: 'STATUS_PRE_FLIGHT',
@@ -36753,11 +38722,11 @@ const testsigma_run_MESSAGES = {
     agentInactive: 'Agent is out of Sync. Please restart Agent',
 };
 const STATUS_MESSAGES = {
-    [STATUS.created]: testsigma_run_MESSAGES.created,
-    [STATUS.queued]: testsigma_run_MESSAGES.queued,
-    [STATUS.preFlight]: testsigma_run_MESSAGES.preFlight,
-    [STATUS.inProgress]: testsigma_run_MESSAGES.inProgress,
-    [STATUS.unknown]: testsigma_run_MESSAGES.unknown,
+    [testsigma_run_STATUS.created]: testsigma_run_MESSAGES.created,
+    [testsigma_run_STATUS.queued]: testsigma_run_MESSAGES.queued,
+    [testsigma_run_STATUS.preFlight]: testsigma_run_MESSAGES.preFlight,
+    [testsigma_run_STATUS.inProgress]: testsigma_run_MESSAGES.inProgress,
+    [testsigma_run_STATUS.unknown]: testsigma_run_MESSAGES.unknown,
 };
 const CONTROL_CHARACTERS = '\u0007\u001b[31m\u000b\u0001';
 function plannedResult(index, scenario) {
@@ -36840,19 +38809,19 @@ function phaseOf(run, now) {
             return { kind: 'done' };
         // Statuses shown one poll each before the run starts.
         const waiting = [
-            ...(scenario.queuedSeconds > 0 ? [STATUS.created] : []),
-            ...(variant.queuedPhases ? [STATUS.queued, STATUS.preFlight] : []),
+            ...(scenario.queuedSeconds > 0 ? [testsigma_run_STATUS.created] : []),
+            ...(variant.queuedPhases ? [testsigma_run_STATUS.queued, testsigma_run_STATUS.preFlight] : []),
         ];
         const runningPolls = Math.max(1, pollsToComplete - waiting.length);
         const fraction = Math.min(1, Math.max(0, polls - waiting.length) / runningPolls);
         if (variant.unknownStatus && pollsToComplete >= 2 && polls === pollsToComplete - 1) {
-            return { kind: 'running', fraction, status: STATUS.unknown };
+            return { kind: 'running', fraction, status: testsigma_run_STATUS.unknown };
         }
         if (polls === 0 && waiting.length > 0)
             return { kind: 'waiting', status: waiting[0] };
         if (polls > 0 && polls <= waiting.length)
             return { kind: 'waiting', status: waiting[polls - 1] };
-        return { kind: 'running', fraction, status: STATUS.inProgress };
+        return { kind: 'running', fraction, status: testsigma_run_STATUS.inProgress };
     }
     const elapsed = now - run.createdAt;
     const queuedMs = scenario.queuedSeconds * 1000;
@@ -36861,13 +38830,13 @@ function phaseOf(run, now) {
         return { kind: 'done' };
     if (elapsed < queuedMs) {
         const waiting = variant.queuedPhases
-            ? [STATUS.created, STATUS.queued, STATUS.preFlight]
-            : [STATUS.created];
+            ? [testsigma_run_STATUS.created, testsigma_run_STATUS.queued, testsigma_run_STATUS.preFlight]
+            : [testsigma_run_STATUS.created];
         return { kind: 'waiting', status: waiting[Math.floor((elapsed / queuedMs) * waiting.length)] };
     }
     const fraction = (elapsed - queuedMs) / durationMs;
     const unknown = variant.unknownStatus && fraction >= 0.4 && fraction < 0.6;
-    return { kind: 'running', fraction, status: unknown ? STATUS.unknown : STATUS.inProgress };
+    return { kind: 'running', fraction, status: unknown ? testsigma_run_STATUS.unknown : testsigma_run_STATUS.inProgress };
 }
 /** When the run became (or becomes) terminal, or null while it is still going. */
 function completionTime(run, now) {
@@ -36925,7 +38894,7 @@ function viewRun(run, now) {
     }
     const endTime = completionTime(run, now) ?? now;
     const base = {
-        status: STATUS.completed,
+        status: testsigma_run_STATUS.completed,
         terminal: true,
         endTime,
         duration: endTime - run.createdAt,
@@ -36965,7 +38934,7 @@ function viewRun(run, now) {
 /** The answer to a trigger: always the freshly created run. */
 function createdView(run) {
     return {
-        status: STATUS.created,
+        status: testsigma_run_STATUS.created,
         result: 'QUEUED',
         message: testsigma_run_MESSAGES.created,
         terminal: false,
@@ -36983,7 +38952,7 @@ function stopRun(run, now) {
     return { ...viewRun(run, now), counts: before.counts };
 }
 /** All runs of one simulator, with increasing ids. */
-class RunStore {
+class testsigma_run_RunStore {
     runs = new Map();
     nextId = 1001;
     create(fields) {
@@ -37165,7 +39134,7 @@ function selfHostedRunObject(snapshot, now) {
     const counts = snapshot.counts ?? view.counts;
     const variant = run.variant;
     const count = (value) => countValue(value, view, variant);
-    const running = view.status === STATUS.inProgress || view.status === STATUS.unknown;
+    const running = view.status === testsigma_run_STATUS.inProgress || view.status === testsigma_run_STATUS.unknown;
     return {
         id: run.id,
         dry_test_plan: null,
@@ -37269,7 +39238,7 @@ function testCaseResultPage(run, view, page, size) {
         suiteId: ids.suite(row),
         suiteResultId: ids.suiteResult(run, row),
         result: spell(row.result, run.variant),
-        status: row.result === 'QUEUED' ? STATUS.created : STATUS.completed,
+        status: row.result === 'QUEUED' ? testsigma_run_STATUS.created : testsigma_run_STATUS.completed,
         message: row.message,
         duration: row.durationMs,
     }));
@@ -37393,7 +39362,7 @@ function runPageHtml(run, view, id) {
 
 
 
-const BASE_PATH = '/api/v1';
+const testsigma_BASE_PATH = '/api/v1';
 const JUNIT_NOT_READY = 'Report generation failed, Test plan run is not completed';
 /** Testsigma's own scenario knobs (the common ones are in scenario.ts). */
 const testsigma_KNOBS = [
@@ -37502,7 +39471,7 @@ const testsigma_ROUTES = [
     },
     { pattern: /^\/reports\/junit\/([^/]+)$/, family: 'shared', methods: { GET: 'junit' } },
 ];
-const RUN_PAGE = /^\/ui\/td\/runs\/([^/]+)$/;
+const testsigma_RUN_PAGE = /^\/ui\/td\/runs\/([^/]+)$/;
 function testsigma_error(status, message) {
     return jsonResponse(status, apiErrorBody(message));
 }
@@ -37519,7 +39488,7 @@ function bearerToken(headers) {
     return value.startsWith('Bearer ') ? value.slice('Bearer '.length).trim() : '';
 }
 /** A path id as Spring would convert it to a Long. */
-function pathId(text) {
+function testsigma_pathId(text) {
     if (/^\d{1,15}$/.test(text))
         return Number(text);
     return testsigma_error(400, `Failed to convert value of type 'java.lang.String' to required type 'java.lang.Long'; ` +
@@ -37569,7 +39538,7 @@ function buildNumber(value, rawBody) {
 }
 class TestsigmaInstance {
     context;
-    runs = new RunStore();
+    runs = new testsigma_run_RunStore();
     constructor(context) {
         this.context = context;
     }
@@ -37578,9 +39547,9 @@ class TestsigmaInstance {
     }
     /** The route entry for an API path (cloud entries vanish with the `self-hosted` variant). */
     resolve(path) {
-        if (!path.startsWith(`${BASE_PATH}/`))
+        if (!path.startsWith(`${testsigma_BASE_PATH}/`))
             return undefined;
-        const subpath = path.slice(BASE_PATH.length);
+        const subpath = path.slice(testsigma_BASE_PATH.length);
         const selfHostedOnly = this.selfHostedOnly();
         for (const entry of testsigma_ROUTES) {
             if (selfHostedOnly && entry.family === 'cloud')
@@ -37592,7 +39561,7 @@ class TestsigmaInstance {
         return undefined;
     }
     classify(method, path) {
-        if (method === 'GET' && RUN_PAGE.test(path))
+        if (method === 'GET' && testsigma_RUN_PAGE.test(path))
             return { route: 'ui', page: true };
         const resolved = this.resolve(path);
         return { route: resolved?.entry.methods[method] ?? 'unknown' };
@@ -37603,7 +39572,7 @@ class TestsigmaInstance {
             return 'self-hosted';
         const resolved = this.resolve(path);
         if (!resolved) {
-            return path.startsWith(`${BASE_PATH}/test_plan_results`) ? 'self-hosted' : 'cloud';
+            return path.startsWith(`${testsigma_BASE_PATH}/test_plan_results`) ? 'self-hosted' : 'cloud';
         }
         if (resolved.entry.family !== 'shared')
             return resolved.entry.family;
@@ -37613,7 +39582,7 @@ class TestsigmaInstance {
     }
     rejectUnauthorized(request, route) {
         if (route === 'ui' ||
-            !(request.path === BASE_PATH || request.path.startsWith(`${BASE_PATH}/`))) {
+            !(request.path === testsigma_BASE_PATH || request.path.startsWith(`${testsigma_BASE_PATH}/`))) {
             return undefined;
         }
         const accepted = (key) => key !== '' && (this.context.apiKey === undefined || key === this.context.apiKey);
@@ -37676,7 +39645,7 @@ class TestsigmaInstance {
         };
     }
     withRun(idText, now, use) {
-        const id = pathId(idText);
+        const id = testsigma_pathId(idText);
         if (testsigma_isResponse(id))
             return id;
         const run = this.runs.lookup(id, now);
@@ -37799,7 +39768,7 @@ class TestsigmaInstance {
         if (idText === null) {
             return testsigma_error(400, "Required request parameter 'executionResultId' is not present");
         }
-        const id = pathId(idText);
+        const id = testsigma_pathId(idText);
         if (testsigma_isResponse(id))
             return id;
         const page = Number(request.query.get('page') ?? '0');
@@ -37812,14 +39781,14 @@ class TestsigmaInstance {
         return { status: 200, headers: { 'content-type': 'application/json' }, body };
     }
     runPage(path, now) {
-        const idText = RUN_PAGE.exec(path)?.[1] ?? '';
+        const idText = testsigma_RUN_PAGE.exec(path)?.[1] ?? '';
         const run = /^\d{1,15}$/.test(idText) ? this.runs.lookup(Number(idText), now) : undefined;
         return textResponse(run ? 200 : 404, runPageHtml(run, run ? viewRun(run, now) : undefined, idText), 'text/html; charset=utf-8');
     }
 }
 const testsigmaSimulator = {
     name: 'testsigma',
-    basePath: BASE_PATH,
+    basePath: testsigma_BASE_PATH,
     title: 'Testsigma',
     knobs: testsigma_KNOBS,
     variants: testsigma_VARIANTS,
@@ -37832,7 +39801,15 @@ const testsigmaSimulator = {
 
 
 
-const registry_VENDORS = [testsigmaSimulator, sofySimulator, squishSimulator];
+
+
+const registry_VENDORS = [
+    testsigmaSimulator,
+    sofySimulator,
+    squishSimulator,
+    testomatioSimulator,
+    spiraSimulator,
+];
 /** Names accepted by `startSimulator({ vendor })` and `testrelay simulate --vendor`. */
 const SIMULATED_VENDORS = registry_VENDORS.map((vendor) => vendor.name);
 function findVendor(name) {
@@ -37852,6 +39829,7 @@ const SECRET_HEADERS = new Set([
     'authorization',
     'x-ts-api-key',
     'x-api-key',
+    'api-key',
     'x-sofy-auth-key',
     'subscriptionkey',
     'automationtoken',
@@ -37894,7 +39872,7 @@ function queryObject(query) {
     const result = {};
     for (const key of new Set(query.keys())) {
         const values = query.getAll(key);
-        result[key] = values.length === 1 ? values[0] : values;
+        result[key] = SECRET_KEY.test(key) ? request_log_MASK : values.length === 1 ? values[0] : values;
     }
     return result;
 }

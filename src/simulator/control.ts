@@ -22,6 +22,7 @@ export const CONTROL_ENDPOINTS: readonly string[] = [
   'GET    /__sim/requests                 every vendor request received, oldest first',
   'DELETE /__sim/requests                 clear that list',
   'POST   /__sim/reset                    start-up scenario, no overrides, no runs, empty log',
+  'GET    /__sim/runs                     sinks (Testomat.io, Spira): everything received, for assertions',
 ];
 
 /** Knobs that act on the whole server (HTTP layer), so a per-plan override cannot set them. */
@@ -136,6 +137,8 @@ export function handleControl(
       state.instance.reset();
       return jsonResponse(200, scenario);
     }
+    const vendorAnswer = state.instance.control?.(method, subpath);
+    if (vendorAnswer) return vendorAnswer;
     return controlError(404, `unknown control route ${CONTROL_PREFIX}${subpath} (see GET /__sim)`);
   } catch (error) {
     if (error instanceof ScenarioError) return controlError(400, error.message);

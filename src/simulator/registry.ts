@@ -2,11 +2,19 @@
 // `src/simulator/<vendor>.ts` that exports a VendorDefinition and listing it here.
 
 import { sofySimulator } from './sofy.js';
+import { spiraSimulator } from './spira.js';
 import { squishSimulator } from './squish.js';
+import { testomatioSimulator } from './testomatio.js';
 import { testsigmaSimulator } from './testsigma.js';
 import type { VendorDefinition } from './vendor.js';
 
-const VENDORS: readonly VendorDefinition[] = [testsigmaSimulator, sofySimulator, squishSimulator];
+const VENDORS: readonly VendorDefinition[] = [
+  testsigmaSimulator,
+  sofySimulator,
+  squishSimulator,
+  testomatioSimulator,
+  spiraSimulator,
+];
 
 /** Names accepted by `startSimulator({ vendor })` and `testrelay simulate --vendor`. */
 export const SIMULATED_VENDORS: string[] = VENDORS.map((vendor) => vendor.name);

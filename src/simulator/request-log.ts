@@ -29,6 +29,7 @@ const SECRET_HEADERS = new Set([
   'authorization',
   'x-ts-api-key',
   'x-api-key',
+  'api-key',
   'x-sofy-auth-key',
   'subscriptionkey',
   'automationtoken',
@@ -71,7 +72,7 @@ export function queryObject(query: URLSearchParams): Record<string, string | str
   const result: Record<string, string | string[]> = {};
   for (const key of new Set(query.keys())) {
     const values = query.getAll(key);
-    result[key] = values.length === 1 ? values[0] : values;
+    result[key] = SECRET_KEY.test(key) ? MASK : values.length === 1 ? values[0] : values;
   }
   return result;
 }

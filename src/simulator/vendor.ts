@@ -63,6 +63,11 @@ export interface VendorInstance {
   handle(request: SimRequest, route: string): SimResponse;
   /** Forgets all runs (used by `POST /__sim/reset`). */
   reset(): void;
+  /**
+   * Optional vendor control routes under `/__sim` (e.g. `GET /__sim/runs` for what a sink
+   * received). Called for control subpaths the framework does not know; undefined → 404.
+   */
+  control?(method: string, subpath: string): SimResponse | undefined;
 }
 
 export interface VendorDefinition {
