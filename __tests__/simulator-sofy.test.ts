@@ -4,6 +4,7 @@
 // "The simulators").
 
 import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { type Answer, answerOf } from './helpers/answer.js';
 
 // Keys and schedule ids are GUIDs, as Sofy's are; all made up.
 const KEY = 'A3C5E7F9-1B2D-4F60-8A1C-3E5F7A9B1C2D';
@@ -19,26 +20,6 @@ const LEGACY_TRIGGERED =
 const GUID_PATTERN = /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/;
 
 let sim: RunningSimulator;
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // Parsed body (tests only read a few known fields).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-
-async function answerOf(response: Response): Promise<Answer> {
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
 
 /** A current-generation call with `x-sofy-auth-key` (unless `key` is null). */
 async function call(

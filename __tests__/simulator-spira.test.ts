@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulateUsage, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { type Answer, answerOf } from './helpers/answer.js';
 
 // Made-up credentials in Spira's form: the RSS token with its curly braces.
 const USER = 'relay-bot';
@@ -14,26 +15,6 @@ const KEY = '{6C8E0C1A-2B3D-4E5F-8A9B-0C1D2E3F4A5B}';
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/vendor-scripts/spira');
 
 let sim: RunningSimulator;
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // Parsed body (tests only read a few known fields).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-
-async function answerOf(response: Response): Promise<Answer> {
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
 
 /** A REST call with `username`/`api-key` headers (unless `auth` is false). */
 async function call(

@@ -10,21 +10,13 @@ import {
   type RunningSimulator,
   type SimulateCommandIo,
 } from '../src/simulator/index.js';
+import { type Answer, answerOf } from './helpers/answer.js';
 
 const TOKEN = 'squish-test-token-5e0b';
 const AUTOMATION = { AutomationToken: 'automation-token-placeholder' };
 const EXEC = '/execution/v1';
 
 let sim: RunningSimulator;
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // Parsed body (tests only read a few known fields).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
 
 async function call(
   method: string,
@@ -44,14 +36,7 @@ async function call(
   if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers['Content-Type'] ??= 'application/json';
   const response = await fetch(`${sim.baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return answerOf(response);
 }
 
 const scenario = async (patch: Record<string, unknown>): Promise<void> => {

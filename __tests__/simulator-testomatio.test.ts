@@ -8,30 +8,11 @@ import {
   type RequestRecord,
   type RunningSimulator,
 } from '../src/simulator/index.js';
+import { type Answer, answerOf } from './helpers/answer.js';
 
 const KEY = 'tstmt_sim-project-token-0001';
 
 let sim: RunningSimulator;
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // Parsed body (tests only read a few known fields).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-
-async function answerOf(response: Response): Promise<Answer> {
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
 
 /** A reporter call; the token goes into the JSON body unless `body` is a string. */
 async function call(

@@ -3,21 +3,13 @@
 // /__sim control routes (vendor-apis/testsigma.md §3-§7, DESIGN.md "The simulators").
 
 import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { type Answer, answerOf } from './helpers/answer.js';
 
 const KEY = 'sim-test-key-6c1f';
 const PLAN = 2090;
 
 let sim: RunningSimulator;
 let origin: string;
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // Parsed body (tests only read a few known fields).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
 
 async function call(
   method: string,
@@ -38,14 +30,7 @@ async function call(
   if (body !== undefined) headers['Content-Type'] ??= 'application/json';
   const url = path.startsWith('http') ? path : `${sim.baseUrl}${path}`;
   const response = await fetch(url, { method, headers, body });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return answerOf(response);
 }
 
 const scenario = (patch: Record<string, unknown>): Promise<Answer> =>
