@@ -272,6 +272,12 @@ describe('readSettings for Squish Test Center', () => {
       ],
     });
     expect(s.timeoutMs).toBe(3_600_000);
+    // A re-run of the same CI run gets a batch of its own.
+    const rerun = readSettings((n) => ({ ...base, planId: '64' })[n as 'vendor'] ?? '', {
+      ...squishCi,
+      runAttempt: '2',
+    });
+    expect(rerun.squish.batch).toBe('main #42.2');
   });
 
   it('takes a token or a user and password, and a template by id or by project and title', () => {

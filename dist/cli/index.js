@@ -20078,6 +20078,9 @@ class Redactor {
         if (!secret || secret.length < 4)
             return;
         this.secrets.add(secret);
+        // Vendors may echo a GUID-like key in another case.
+        this.secrets.add(secret.toLowerCase());
+        this.secrets.add(secret.toUpperCase());
         this.secrets.add(encodeURIComponent(secret));
         this.secrets.add(Buffer.from(secret).toString('base64'));
     }
@@ -20292,6 +20295,7 @@ class TerminalAgent {
                 env.CI_COMMIT_REF_NAME ||
                 env.BUILD_SOURCEBRANCHNAME,
             runNumber: env.GITHUB_RUN_NUMBER ?? env.CI_PIPELINE_IID ?? env.BUILD_BUILDNUMBER,
+            runAttempt: env.GITHUB_RUN_ATTEMPT,
             workflow: env.GITHUB_WORKFLOW ?? env.CI_PROJECT_NAME ?? env.BUILD_DEFINITIONNAME,
             runUrl: env.CI_JOB_URL ?? env.CI_PIPELINE_URL,
         };
@@ -21222,7 +21226,9 @@ function readSquishSettings(inputs, ci, active) {
     const title = inputs.text('title') || runName || `TestRelay ${stamp}`;
     // One batch per CI run, so results of different runs never merge into one batch.
     const batch = inputs.text('batch') ||
-        [ci.branch, ci.runNumber ? `#${ci.runNumber}` : undefined].filter(Boolean).join(' ') ||
+        [ci.branch, ci.runNumber ? `#${ci.runNumber}${attempt(ci)}` : undefined]
+            .filter(Boolean)
+            .join(' ') ||
         `testrelay-${stamp}`;
     const settings = {
         project: inputs.optional('project'),
@@ -21328,6 +21334,10 @@ function withCiRuntimeData(data, ci) {
     if (ci.commit)
         extra.ciCommit = ci.commit;
     return { ...extra, ...data };
+}
+/** ".2" for the second attempt of a CI run, so a re-run gets a batch of its own. */
+function attempt(ci) {
+    return ci.runAttempt && ci.runAttempt !== '1' ? `.${ci.runAttempt}` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/core/settings.ts
@@ -32311,7 +32321,7 @@ function createHttpClient(options) {
             return JSON.parse(response.text);
         }
         catch {
-            throw new VendorHttpError(`${options.vendor} ${req.method} ${redact(req.path)}: expected JSON, got ${describeBody(redact(response.text))}`, response.status, redact(response.text.slice(0, MAX_BODY_IN_MESSAGE)), 
+            throw new VendorHttpError(`${options.vendor} ${req.method} ${redact(req.path)}: expected JSON, got ${describeBody(redact(response.text))}`, response.status, redact(response.text).slice(0, MAX_BODY_IN_MESSAGE), 
             // A truncated answer to a read is worth another try (the wait loop polls again);
             // to a trigger it is not, since the run may have started.
             req.idempotent);
@@ -32438,7 +32448,7 @@ function toResponse(response) {
     };
 }
 function statusError(label, response, redact) {
-    const body = redact(response.text.slice(0, MAX_BODY_IN_MESSAGE));
+    const body = redact(response.text).slice(0, MAX_BODY_IN_MESSAGE);
     const retryable = response.status === 429 || response.status >= 500;
     const detail = body.trim() ? `: ${describeBody(body)}` : '';
     return new VendorHttpError(`${label}: HTTP ${response.status}${detail}`, response.status, body, retryable);
@@ -42190,6 +42200,12 @@ class SquishSource {
         else if (!settled) {
             notes.push(`The result counts were still changing after waiting ${waited}; they may be incomplete.`);
         }
+        const others = await this.unfilteredStillRunning(handle.runId, signal);
+        if (others > 0) {
+            // The counts are the whole plan's: the executions outside the filter may still change them.
+            notes.push(`Only the executions matching the capabilities filter are done; ${others} other execution(s) of ` +
+                `test plan ${handle.runId} are still open or running, so these counts are not final.`);
+        }
         // Results missing or still changing: worth a warning, not only a line in the summary.
         for (const note of notes)
             this.logger.warn(note);
@@ -42207,6 +42223,24 @@ class SquishSource {
         if (notes.length > 0)
             result.message = this.redactor.redact(notes.join(' '));
         return result;
+    }
+    /** With a capabilities filter: how many executions outside it are still open or reserved. */
+    async unfilteredStillRunning(runId, signal) {
+        if (this.settings.squish.capabilities.length === 0)
+            return 0;
+        try {
+            const raw = await this.http.json({
+                method: 'GET',
+                path: `${EXECUTION_API}/status/${encodeURIComponent(runId)}`,
+                idempotent: true,
+                signal,
+            });
+            const counts = normalizeStatus(raw);
+            return counts ? counts.open + counts.reserved : 0;
+        }
+        catch {
+            return 0;
+        }
     }
     partial(handle, last) {
         const result = this.baseResult(handle, this.instances.get(handle.runId));
@@ -42303,7 +42337,12 @@ class SquishSource {
         catch (error) {
             throw explainLookup(error, project, title, this.byToken());
         }
-        // The lookup answers one object (§6); a list would mean several matches.
+        // The lookup answers one object (§6); should a server answer a list, read it as such.
+        if (Array.isArray(raw) && raw.length === 1)
+            raw = raw[0];
+        if (Array.isArray(raw) && raw.length === 0) {
+            throw new Error(`Test Center has no template titled "${title}" in project "${project}": check planTitle and project.`);
+        }
         if (Array.isArray(raw)) {
             const ids = listOf(raw, 'testplans')
                 .map((item) => String(item.id))

@@ -46,6 +46,7 @@ export class GitHubAgent implements CiAgent {
         process.env.GITHUB_HEAD_REF ||
         (context.ref?.startsWith('refs/heads/') ? context.ref.slice(11) : undefined),
       runNumber: context.runNumber ? String(context.runNumber) : undefined,
+      runAttempt: process.env.GITHUB_RUN_ATTEMPT || undefined,
       runUrl:
         repository && context.runId
           ? `${serverUrl}/${repository}/actions/runs/${context.runId}`

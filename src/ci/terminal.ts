@@ -68,6 +68,7 @@ export class TerminalAgent implements CiAgent {
         env.CI_COMMIT_REF_NAME ||
         env.BUILD_SOURCEBRANCHNAME,
       runNumber: env.GITHUB_RUN_NUMBER ?? env.CI_PIPELINE_IID ?? env.BUILD_BUILDNUMBER,
+      runAttempt: env.GITHUB_RUN_ATTEMPT,
       workflow: env.GITHUB_WORKFLOW ?? env.CI_PROJECT_NAME ?? env.BUILD_DEFINITIONNAME,
       runUrl: env.CI_JOB_URL ?? env.CI_PIPELINE_URL,
     };

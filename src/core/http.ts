@@ -178,7 +178,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw new VendorHttpError(
         `${options.vendor} ${req.method} ${redact(req.path)}: expected JSON, got ${describeBody(redact(response.text))}`,
         response.status,
-        redact(response.text.slice(0, MAX_BODY_IN_MESSAGE)),
+        redact(response.text).slice(0, MAX_BODY_IN_MESSAGE),
         // A truncated answer to a read is worth another try (the wait loop polls again);
         // to a trigger it is not, since the run may have started.
         req.idempotent,
@@ -341,7 +341,7 @@ function statusError(
   response: HttpResponse,
   redact: (t: string) => string,
 ): VendorHttpError {
-  const body = redact(response.text.slice(0, MAX_BODY_IN_MESSAGE));
+  const body = redact(response.text).slice(0, MAX_BODY_IN_MESSAGE);
   const retryable = response.status === 429 || response.status >= 500;
   const detail = body.trim() ? `: ${describeBody(body)}` : '';
   return new VendorHttpError(

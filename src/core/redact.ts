@@ -10,6 +10,9 @@ export class Redactor {
   add(secret: string | undefined): void {
     if (!secret || secret.length < 4) return;
     this.secrets.add(secret);
+    // Vendors may echo a GUID-like key in another case.
+    this.secrets.add(secret.toLowerCase());
+    this.secrets.add(secret.toUpperCase());
     this.secrets.add(encodeURIComponent(secret));
     this.secrets.add(Buffer.from(secret).toString('base64'));
   }

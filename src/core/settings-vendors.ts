@@ -101,7 +101,9 @@ export function readSquishSettings(inputs: Inputs, ci: CiContext, active: boolea
   // One batch per CI run, so results of different runs never merge into one batch.
   const batch =
     inputs.text('batch') ||
-    [ci.branch, ci.runNumber ? `#${ci.runNumber}` : undefined].filter(Boolean).join(' ') ||
+    [ci.branch, ci.runNumber ? `#${ci.runNumber}${attempt(ci)}` : undefined]
+      .filter(Boolean)
+      .join(' ') ||
     `testrelay-${stamp}`;
   const settings: SquishSettings = {
     project: inputs.optional('project'),
@@ -208,4 +210,9 @@ function withCiRuntimeData(data: Record<string, string>, ci: CiContext): Record<
   if (ci.runUrl) extra.ciRunUrl = ci.runUrl;
   if (ci.commit) extra.ciCommit = ci.commit;
   return { ...extra, ...data };
+}
+
+/** ".2" for the second attempt of a CI run, so a re-run gets a batch of its own. */
+function attempt(ci: CiContext): string {
+  return ci.runAttempt && ci.runAttempt !== '1' ? `.${ci.runAttempt}` : '';
 }

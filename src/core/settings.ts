@@ -31,6 +31,8 @@ export interface CiContext {
   /** Branch name, when the job runs on one. */
   branch?: string;
   runNumber?: string;
+  /** Re-runs of the same CI run count up from 1 (GitHub's "Re-run jobs"). */
+  runAttempt?: string;
   runUrl?: string;
   workflow?: string;
 }

@@ -189,6 +189,14 @@ export class SquishSource implements Source<SquishSnapshot> {
         `The result counts were still changing after waiting ${waited}; they may be incomplete.`,
       );
     }
+    const others = await this.unfilteredStillRunning(handle.runId, signal);
+    if (others > 0) {
+      // The counts are the whole plan's: the executions outside the filter may still change them.
+      notes.push(
+        `Only the executions matching the capabilities filter are done; ${others} other execution(s) of ` +
+          `test plan ${handle.runId} are still open or running, so these counts are not final.`,
+      );
+    }
     // Results missing or still changing: worth a warning, not only a line in the summary.
     for (const note of notes) this.logger.warn(note);
     if (plan.counts.count > 0) {
@@ -203,6 +211,23 @@ export class SquishSource implements Source<SquishSnapshot> {
     }
     if (notes.length > 0) result.message = this.redactor.redact(notes.join(' '));
     return result;
+  }
+
+  /** With a capabilities filter: how many executions outside it are still open or reserved. */
+  private async unfilteredStillRunning(runId: string, signal: AbortSignal): Promise<number> {
+    if (this.settings.squish.capabilities.length === 0) return 0;
+    try {
+      const raw = await this.http.json({
+        method: 'GET',
+        path: `${EXECUTION_API}/status/${encodeURIComponent(runId)}`,
+        idempotent: true,
+        signal,
+      });
+      const counts = normalizeStatus(raw);
+      return counts ? counts.open + counts.reserved : 0;
+    } catch {
+      return 0;
+    }
   }
 
   partial(handle: RunHandle, last: SquishSnapshot | undefined): RunResult {
@@ -312,7 +337,13 @@ export class SquishSource implements Source<SquishSnapshot> {
     } catch (error) {
       throw explainLookup(error, project, title, this.byToken());
     }
-    // The lookup answers one object (§6); a list would mean several matches.
+    // The lookup answers one object (§6); should a server answer a list, read it as such.
+    if (Array.isArray(raw) && raw.length === 1) raw = raw[0];
+    if (Array.isArray(raw) && raw.length === 0) {
+      throw new Error(
+        `Test Center has no template titled "${title}" in project "${project}": check planTitle and project.`,
+      );
+    }
     if (Array.isArray(raw)) {
       const ids = listOf(raw, 'testplans')
         .map((item) => String(item.id))
