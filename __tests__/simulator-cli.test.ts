@@ -2,63 +2,9 @@
 // injected signal source: the ready-line contract, --help, flag validation (exit 2) and a
 // clean stop on SIGINT/SIGTERM. End-to-end runs through the bundle live elsewhere.
 
-import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
-import {
-  COMMON_KNOBS,
-  runSimulateCommand,
-  SIMULATED_VENDORS,
-  type SimulateCommandIo,
-} from '../src/simulator/index.js';
-
-class Capture {
-  text = '';
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
-
-interface Session {
-  stdout: Capture;
-  stderr: Capture;
-  signals: EventEmitter;
-  abort: AbortController;
-  done: Promise<number>;
-}
-
-function start(argv: string[]): Session {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const signals = new EventEmitter();
-  const abort = new AbortController();
-  const io: SimulateCommandIo = {
-    stdout,
-    stderr,
-    signal: abort.signal,
-    signals: signals as unknown as SimulateCommandIo['signals'],
-  };
-  return { stdout, stderr, signals, abort, done: runSimulateCommand(argv, io) };
-}
-
-async function ready(session: Session): Promise<string[]> {
-  for (let i = 0; i < 200; i += 1) {
-    if (session.stdout.text.endsWith('\n')) return session.stdout.text.trimEnd().split('\n');
-    const finished = await Promise.race([
-      session.done.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 25)),
-    ]);
-    if (finished) throw new Error(`command ended early: ${session.stderr.text}`);
-  }
-  throw new Error('simulator did not become ready');
-}
-
-/** Runs a command that should end by itself (help, usage errors). */
-async function runToEnd(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const session = start(argv);
-  const code = await session.done;
-  return { code, stdout: session.stdout.text, stderr: session.stderr.text };
-}
+import { COMMON_KNOBS, SIMULATED_VENDORS } from '../src/simulator/index.js';
+import { ready, runToEnd, start } from './helpers/simulate-command.js';
 
 describe('testrelay simulate', () => {
   it('prints exactly one "<vendor> <baseUrl>" line, applies scenario flags, stops on abort', async () => {

@@ -2,65 +2,15 @@
 // with captured output: the ready line, Sofy's flags and variants, their validation, and how
 // flags are shared out between vendors.
 
-import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
-import {
-  runSimulateCommand,
-  SIMULATED_VENDORS,
-  type SimulateCommandIo,
-} from '../src/simulator/index.js';
+import { SIMULATED_VENDORS } from '../src/simulator/index.js';
+import { ready, runToEnd, type Session, start } from './helpers/simulate-command.js';
 
 const SCHEDULE = '0CF78E5E-05CE-4971-A954-0E3789140DFD';
-
-class Capture {
-  text = '';
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
-
-interface Session {
-  stdout: Capture;
-  stderr: Capture;
-  abort: AbortController;
-  done: Promise<number>;
-}
-
-function start(argv: string[]): Session {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const abort = new AbortController();
-  const io: SimulateCommandIo = {
-    stdout,
-    stderr,
-    signal: abort.signal,
-    signals: new EventEmitter() as unknown as SimulateCommandIo['signals'],
-  };
-  return { stdout, stderr, abort, done: runSimulateCommand(argv, io) };
-}
-
-async function ready(session: Session): Promise<string[]> {
-  for (let i = 0; i < 200; i += 1) {
-    if (session.stdout.text.endsWith('\n')) return session.stdout.text.trimEnd().split('\n');
-    const finished = await Promise.race([
-      session.done.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 25)),
-    ]);
-    if (finished) throw new Error(`command ended early: ${session.stderr.text}`);
-  }
-  throw new Error('simulator did not become ready');
-}
 
 async function stop(session: Session): Promise<void> {
   session.abort.abort();
   expect(await session.done).toBe(0);
-}
-
-async function runToEnd(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const session = start(argv);
-  const code = await session.done;
-  return { code, stdout: session.stdout.text, stderr: session.stderr.text };
 }
 
 async function scenarioAt(baseUrl: string): Promise<Record<string, unknown>> {
