@@ -45,6 +45,8 @@ const groups = {
   testsigma: 'Testsigma',
   sofy: 'Sofy',
   squish: 'Squish Test Center',
+  testomatio: 'Testomat.io',
+  spira: 'Spira',
 };
 let table =
   '| input | for | default | CLI flag / variable | description |\n| --- | --- | --- | --- | --- |\n';

@@ -9,7 +9,7 @@ export interface InputSpec {
   /** Marks inputs that hold credentials: masked, never logged. */
   secret?: boolean;
   /** Which vendor (or feature) the input belongs to, for grouping in docs and --help. */
-  group: 'common' | 'testsigma' | 'sofy' | 'squish';
+  group: 'common' | 'testsigma' | 'sofy' | 'squish' | 'testomatio' | 'spira';
 }
 
 export const INPUTS: InputSpec[] = [
@@ -136,6 +136,20 @@ export const INPUTS: InputSpec[] = [
       'Validate the inputs and show the request that would start the run, without sending it.',
   },
   {
+    name: 'reportTo',
+    group: 'common',
+    default: '',
+    description:
+      'Also report the results to these test-management systems: testomatio, spira (comma-separated). Works after a vendor run and with junitFiles alone.',
+  },
+  {
+    name: 'failOnNoMatch',
+    group: 'common',
+    default: 'true',
+    description:
+      'Fail the step when a reportTo system matched none of the tests (Testomat.io: no @T id; Spira: no test case). A partial match only warns.',
+  },
+  {
     name: 'apiFlavor',
     group: 'testsigma',
     default: '',
@@ -242,6 +256,133 @@ export const INPUTS: InputSpec[] = [
     description:
       "Squish Test Center: the AutomationToken shown on your server's Results API page, for per-test results.",
   },
+  {
+    name: 'testomatioApiKey',
+    group: 'testomatio',
+    default: '',
+    secret: true,
+    description:
+      'Testomat.io project token (tstmt_…); Testomat.io passes it as `testomatio` when it starts the pipeline. Pass it from a secret.',
+  },
+  {
+    name: 'testomatioUrl',
+    group: 'testomatio',
+    default: 'https://app.testomat.io',
+    description: 'Testomat.io server (on-premise or beta hosts).',
+  },
+  {
+    name: 'testomatioRunId',
+    group: 'testomatio',
+    default: '',
+    description:
+      'Report into this existing run instead of creating one (Testomat.io passes it as `run` when it starts the pipeline).',
+  },
+  {
+    name: 'testomatioTitle',
+    group: 'testomatio',
+    default: '',
+    description:
+      'Title of the new run. Default: what ran and the CI run, e.g. "Testsigma test plan 2090 · CI #42". Parallel jobs of a shared run must use the same title.',
+  },
+  {
+    name: 'testomatioEnv',
+    group: 'testomatio',
+    default: '',
+    description: 'Environment of the run, e.g. "Windows, Chrome".',
+  },
+  {
+    name: 'testomatioTags',
+    group: 'testomatio',
+    default: '',
+    description: 'Tags of the new run, comma-separated.',
+  },
+  {
+    name: 'testomatioGroup',
+    group: 'testomatio',
+    default: '',
+    description: 'Run group (by title; created if needed; "/" nests groups).',
+  },
+  {
+    name: 'testomatioSharedRun',
+    group: 'testomatio',
+    default: 'false',
+    description:
+      'Parallel jobs report into one run (found by title): each job closes only its part; a last job with testomatioRunId closes the run.',
+  },
+  {
+    name: 'testomatioCreateTests',
+    group: 'testomatio',
+    default: 'false',
+    description:
+      'Let Testomat.io create the tests it cannot match (no @T id, no test of that title).',
+  },
+  {
+    name: 'testomatioRunTimeUnit',
+    group: 'testomatio',
+    default: 'ms',
+    description:
+      "Unit of each test's run_time: 'ms' (what Testomat.io's own importer sends) or 's' (what its API spec says).",
+  },
+  {
+    name: 'spiraUrl',
+    group: 'spira',
+    default: '',
+    description:
+      'Spira instance, e.g. https://example.spiraservice.net (with its virtual directory on-premise, e.g. https://host/Spira).',
+  },
+  {
+    name: 'spiraUsername',
+    group: 'spira',
+    default: '',
+    description: 'Spira user name that records the test runs.',
+  },
+  {
+    name: 'spiraApiKey',
+    group: 'spira',
+    default: '',
+    secret: true,
+    description:
+      "The Spira user's API key (RSS token, with or without its curly braces). Pass it from a secret.",
+  },
+  {
+    name: 'spiraProjectId',
+    group: 'spira',
+    default: '',
+    description: 'Spira product (project) id, e.g. 24 or PR:24.',
+  },
+  {
+    name: 'spiraReleaseId',
+    group: 'spira',
+    default: '',
+    description: 'Release the test runs belong to, e.g. 5 or RL:5.',
+  },
+  {
+    name: 'spiraTestSetId',
+    group: 'spira',
+    default: '',
+    description: 'Test set the test runs belong to, e.g. 2 or TX:2.',
+  },
+  {
+    name: 'spiraMapping',
+    group: 'spira',
+    default: '',
+    description:
+      'Tests → Spira test cases: a file (or the lines inline) of "classname.name = 123" lines, "default = 9" for the rest, "= 123 manual" for the manual-run flow. Tests may also carry TC:123 in their name or a spira.testCaseId JUnit property.',
+  },
+  {
+    name: 'spiraBuildName',
+    group: 'spira',
+    default: '',
+    description:
+      'Create a build of this name under spiraReleaseId first (passed or failed from the verdict) and record the runs in it.',
+  },
+  {
+    name: 'spiraStatuses',
+    group: 'spira',
+    default: '',
+    description:
+      'ExecutionStatusId per test status over the defaults passed=2, failed=1, error=5 (Blocked), skipped=3 (Not Run), e.g. "skipped=4".',
+  },
 ];
 
 export interface OutputSpec {
@@ -263,6 +404,21 @@ export const OUTPUTS: OutputSpec[] = [
   { name: 'skipped', description: 'Tests skipped or not run.' },
   { name: 'duration', description: 'Run duration in seconds, when known.' },
   { name: 'junitPath', description: 'Path of the JUnit file written.' },
+  {
+    name: 'testomatioRunUrl',
+    description:
+      'Link to the Testomat.io run that received the results (with reportTo testomatio).',
+  },
+  {
+    name: 'testomatioRunId',
+    description:
+      'Id of that Testomat.io run: pass it as testomatioRunId to a later job (e.g. to close a shared run).',
+  },
+  {
+    name: 'spiraRunUrl',
+    description:
+      'Link to the Spira build, or test runs, that received the results (with reportTo spira).',
+  },
 ];
 
 export function inputSpec(name: string): InputSpec {

@@ -201,6 +201,9 @@ function flattenSuites(topLevel: XmlNode[], source: string | undefined): TestSui
   return suites;
 }
 
+// Enough for the test-id lines sinks look for, without holding every log in memory.
+const MAX_CASE_OUTPUT = 8192;
+
 function readCase(node: XmlNode): TestCase {
   const failure = children(node, 'failure')[0];
   const error = children(node, 'error')[0];
@@ -238,6 +241,11 @@ function readCase(node: XmlNode): TestCase {
   const line = attr(node, 'line')?.trim();
   if (line && /^\d+$/.test(line) && Number(line) > 0) testCase.line = Number(line);
   if (properties && Object.keys(properties).length > 0) testCase.properties = properties;
+  assignDefined(
+    testCase,
+    'output',
+    outputOf(node, 'system-out').slice(0, MAX_CASE_OUTPUT) || undefined,
+  );
   return testCase;
 }
 

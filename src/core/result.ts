@@ -24,6 +24,8 @@ export interface TestCase {
   file?: string;
   line?: number;
   properties?: Record<string, string>;
+  /** The case's own system-out (untrusted, cut to 8 KB): sinks read test ids from it (tid://…). */
+  output?: string;
 }
 
 export interface TestSuite {

@@ -13,9 +13,23 @@ import {
   type TestsigmaSettings,
   VENDOR_DEFAULT_TIMEOUT,
 } from './settings-vendors.js';
+import {
+  readReportTo,
+  readSpiraSettings,
+  readTestomatioSettings,
+  type SpiraSettings,
+  type TestomatioSettings,
+} from './settings-sinks.js';
+import type { SinkName } from './sink.js';
 
 export { InputError, type InputReader, SettingsError } from './input-reader.js';
 export type { SofySettings, SquishSettings, TestsigmaSettings } from './settings-vendors.js';
+export type {
+  SpiraMapping,
+  SpiraMappingEntry,
+  SpiraSettings,
+  TestomatioSettings,
+} from './settings-sinks.js';
 export { readRuntimeData } from './settings-vendors.js';
 
 export const VENDORS = ['testsigma', 'sofy', 'squish'] as const;
@@ -62,6 +76,12 @@ export interface Settings {
   testsigma: TestsigmaSettings;
   sofy: SofySettings;
   squish: SquishSettings;
+  /** Systems that receive the results after the run (or the files), in the order given. */
+  reportTo: SinkName[];
+  /** Fail when a sink matched none of the tests. */
+  failOnNoMatch: boolean;
+  testomatio: TestomatioSettings;
+  spira: SpiraSettings;
   ci: CiContext;
 }
 
@@ -118,6 +138,8 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
     );
   }
 
+  const reportTo = readReportTo(inputs);
+
   const settings: Settings = {
     mode,
     vendor,
@@ -141,6 +163,10 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
     testsigma: readTestsigmaSettings(inputs, ci, vendor === 'testsigma'),
     sofy: readSofySettings(inputs, vendor === 'sofy'),
     squish: readSquishSettings(inputs, ci, vendor === 'squish'),
+    reportTo,
+    failOnNoMatch: inputs.bool('failOnNoMatch'),
+    testomatio: readTestomatioSettings(inputs, reportTo.includes('testomatio')),
+    spira: readSpiraSettings(inputs, reportTo.includes('spira')),
     ci,
   };
 

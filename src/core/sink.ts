@@ -1,0 +1,51 @@
+// What the relay needs from a test-management system that receives results (a "sink").
+// One implementation per system, in src/vendors/<name>/; only there are its URLs, payloads
+// and enums known. A sink reads the neutral RunResult and never changes it.
+
+import type { RunResult } from './result.js';
+
+export const SINKS = ['testomatio', 'spira'] as const;
+export type SinkName = (typeof SINKS)[number];
+
+/**
+ * How reporting ended:
+ * - `reported`: the results were delivered (some tests may be unmatched: see `unmatched`);
+ * - `failed`: nothing or only part was delivered, or no test matched while failOnNoMatch is on;
+ * - `skipped`: there was nothing to deliver (no test results, or no match with failOnNoMatch off).
+ */
+export type SinkStatus = 'reported' | 'failed' | 'skipped';
+
+export interface SinkReport {
+  sink: SinkName;
+  /** e.g. "Testomat.io", "Spira". */
+  displayName: string;
+  status: SinkStatus;
+  /** One or two sentences for the log, the summary and the step failure (already redacted). */
+  message: string;
+  /** Link to what was created or filled there (Testomat.io run, Spira build), when known. */
+  url?: string;
+  /** Id of that run or build, when known (e.g. a Testomat.io run uid for a later job). */
+  id?: string;
+  /** Tests considered (every case of the result). */
+  total: number;
+  /** Results the sink's server accepted. */
+  sent: number;
+  /** Display names of the tests that matched nothing there (all of them; renderers cap). */
+  unmatched: string[];
+}
+
+export interface Sink {
+  readonly name: SinkName;
+  readonly displayName: string;
+  /**
+   * Delivers the result's tests. Resolves with a `failed` report for every failure it can
+   * explain (bad key, limits, vendor errors); the relay also turns a throw into one. Must
+   * never send the same result twice (retries included) and never throw a secret.
+   */
+  report(result: RunResult, signal: AbortSignal): Promise<SinkReport>;
+}
+
+/** How a test is named in sink messages: "classname › name", or the name alone. */
+export function caseLabel(testCase: { name: string; classname?: string }): string {
+  return testCase.classname ? `${testCase.classname} › ${testCase.name}` : testCase.name;
+}
