@@ -102,12 +102,13 @@ describe('parseJunitXml on real-world shapes', () => {
     expect(db.message).toBe('failed on setup with "ConnectionError: db down"');
     expect([windows.status, windows.message]).toEqual(['skipped', 'windows only']);
     expect([xfail.status, xfail.message]).toEqual(['skipped', 'bug 123']);
-    // system-out of a passing test is not a message.
+    // system-out of a passing test is not a message, only its output (sinks read ids from it).
     expect(prints).toEqual({
       name: 'test_prints',
       classname: 'tests.test_cart',
       status: 'passed',
       durationSeconds: 0.001,
+      output: 'hello from the test',
     });
   });
 

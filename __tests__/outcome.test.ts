@@ -1,4 +1,5 @@
-import { decideOutcome, type OutcomePolicy } from '../src/core/outcome.js';
+import { decideOutcome, type OutcomePolicy, withSinkReports } from '../src/core/outcome.js';
+import type { SinkReport } from '../src/core/sink.js';
 import type { CaseStatus, RunResult } from '../src/core/result.js';
 
 const policy: OutcomePolicy = { failOnTestFailure: true, failOnEmpty: true, onTimeout: 'fail' };
@@ -87,5 +88,42 @@ describe('decideOutcome', () => {
       conclusion: 'failure',
       reason: 'HTTP 401',
     });
+  });
+});
+
+describe('withSinkReports', () => {
+  const report = (status: SinkReport['status'], message: string): SinkReport => ({
+    sink: 'spira',
+    displayName: 'Spira',
+    status,
+    message,
+    total: 3,
+    sent: status === 'reported' ? 3 : 0,
+    unmatched: [],
+  });
+
+  it('keeps the outcome when every system took the results or had nothing to take', () => {
+    const passed = decideOutcome(result(['passed']), policy);
+    expect(withSinkReports(passed, [report('reported', 'ok'), report('skipped', 'none')])).toEqual(
+      passed,
+    );
+  });
+
+  it('fails a passing run when a system failed, saying which and why', () => {
+    const passed = decideOutcome(result(['passed']), policy);
+    expect(withSinkReports(passed, [report('failed', 'Access Denied.')])).toEqual({
+      conclusion: 'failure',
+      reason: 'Reporting to Spira failed: Access Denied.',
+    });
+  });
+
+  it('adds the system failure to a test failure, and fails a neutral outcome', () => {
+    const failed = decideOutcome(result(['failed', 'passed']), policy);
+    expect(withSinkReports(failed, [report('failed', 'Access Denied.')]).reason).toBe(
+      `${failed.reason} Reporting to Spira failed: Access Denied.`,
+    );
+    const neutral = decideOutcome(result([]), { ...policy, failOnEmpty: false });
+    expect(neutral.conclusion).toBe('neutral');
+    expect(withSinkReports(neutral, [report('failed', 'x')]).conclusion).toBe('failure');
   });
 });

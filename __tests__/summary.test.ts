@@ -1,4 +1,5 @@
 import type { RunResult, TestCase, TestSuite } from '../src/core/result.js';
+import type { SinkReport } from '../src/core/sink.js';
 import { DEFAULT_SUMMARY_MAX_BYTES, renderSummary } from '../src/core/summary.js';
 
 function runResult(suites: TestSuite[], extra: Partial<RunResult> = {}): RunResult {
@@ -263,5 +264,48 @@ describe('renderSummary: size budget', () => {
   test.each([0, 100, 500, 2_000])('a tiny limit (%i bytes) still holds', (maxBytes) => {
     const md = renderSummary(bigRun(1_000, 100, huge), { maxBytes, notes: [huge] });
     expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(maxBytes);
+  });
+});
+
+describe('renderSummary: reported to', () => {
+  const reports: SinkReport[] = [
+    {
+      sink: 'testomatio',
+      displayName: 'Testomat.io',
+      status: 'reported',
+      message: 'Reported 3 tests to run a0b1c2d3.',
+      url: 'https://app.testomat.io/projects/shop/runs/a0b1c2d3',
+      id: 'a0b1c2d3',
+      total: 3,
+      sent: 3,
+      unmatched: ['Cart › adds *bold*'],
+    },
+    {
+      sink: 'spira',
+      displayName: 'Spira',
+      status: 'failed',
+      message: 'Spira refused the API key of relay-bot.',
+      total: 3,
+      sent: 0,
+      unmatched: Array.from({ length: 60 }, (_, i) => `T${i}`),
+    },
+  ];
+
+  it('has a row per system with status, counts and link, its message, and the unmatched tests', () => {
+    const markdown = renderSummary(runResult(sample()), { sinks: reports });
+    expect(markdown).toContain('### Reported to');
+    expect(markdown).toContain(
+      '| Testomat.io | ✅ reported | 3 of 3 | 1 | [a0b1c2d3](https://app.testomat.io/projects/shop/runs/a0b1c2d3) |',
+    );
+    expect(markdown).toContain('| Spira | ❌ failed | 0 of 3 | 60 |  |');
+    expect(markdown).toContain('- **Spira:** Spira refused the API key of relay-bot.');
+    expect(markdown).toContain('<summary>1 test not matched in Testomat.io</summary>');
+    expect(markdown).toContain('- Cart › adds &#42;bold&#42;');
+    expect(markdown).toContain('- T49\n- … and 10 more');
+    expect(markdown).not.toContain('- T50\n');
+  });
+
+  it('says nothing of systems when none was asked for', () => {
+    expect(renderSummary(runResult(sample()))).not.toContain('Reported to');
   });
 });

@@ -3,6 +3,7 @@
 
 import { type RunResult, totalsOf, vendorTitle } from './result.js';
 import type { Settings } from './settings.js';
+import type { SinkReport } from './sink.js';
 
 export type Conclusion = 'success' | 'failure' | 'neutral';
 
@@ -72,4 +73,19 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
     conclusion: 'success',
     reason: `All ${totals.passed} tests passed${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.`,
   };
+}
+
+/**
+ * The outcome once the results were reported on (reportTo): a sink that failed fails the
+ * step, whatever the tests said, and the reason says which system and why.
+ */
+export function withSinkReports(outcome: Outcome, reports: SinkReport[]): Outcome {
+  const failed = reports.filter((report) => report.status === 'failed');
+  if (failed.length === 0) return outcome;
+  const why = failed
+    .map((report) => `Reporting to ${report.displayName} failed: ${report.message}`)
+    .join(' ');
+  if (outcome.conclusion === 'failure')
+    return { conclusion: 'failure', reason: `${outcome.reason} ${why}` };
+  return { conclusion: 'failure', reason: why };
 }

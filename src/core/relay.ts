@@ -8,7 +8,7 @@ import { type Clock, systemClock } from './clock.js';
 import { formatDuration } from './duration.js';
 import { readJunitFiles } from './junit-files.js';
 import { renderJunitXml } from './junit-write.js';
-import { decideOutcome, type Outcome } from './outcome.js';
+import { decideOutcome, type Outcome, withSinkReports } from './outcome.js';
 import { Redactor } from './redact.js';
 import {
   allCases,
@@ -19,6 +19,7 @@ import {
   verdictFromCases,
 } from './result.js';
 import { readSettings, secretValues, type Settings } from './settings.js';
+import type { Sink, SinkReport } from './sink.js';
 import type { RunHandle, Source } from './source.js';
 import { renderSummary } from './summary.js';
 import { oneLine, truncate } from './untrusted-text.js';
@@ -28,6 +29,14 @@ export interface RelayDependencies {
   agent: CiAgent;
   /** Builds the vendor source; throws InputError for bad vendor settings. */
   createSource: (settings: Settings, redactor: Redactor) => Source;
+  /** Builds the reportTo sinks (settings already validated); none when absent. */
+  createSinks?: (settings: Settings, redactor: Redactor) => Sink[];
+  /** Closes a shared Testomat.io run (mode 'close'). */
+  closeSharedRun?: (
+    settings: Settings,
+    redactor: Redactor,
+    signal: AbortSignal,
+  ) => Promise<SinkReport>;
   /** Aborted when the CI cancels the job (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   clock?: Clock;
@@ -40,6 +49,10 @@ const STOP_BUDGET_MS = 2500;
 // Collecting results after the run is done: bounded even though the wait is over.
 const COLLECT_BUDGET_MS = 120_000;
 const HEARTBEAT_MS = 5 * 60_000;
+// Reporting to one system (every request, retries included) is bounded too.
+const SINK_BUDGET_MS = 10 * 60_000;
+// Unmatched test names shown in the log; the summary lists more.
+const MAX_UNMATCHED_IN_LOG = 10;
 const MAX_FAILED_IN_LOG = 20;
 
 /** Reads settings (throws SettingsError/InputError before any request), then relays. */
@@ -51,9 +64,13 @@ export async function relay(deps: RelayDependencies): Promise<Outcome> {
     agent.maskSecret(secret);
   }
   const settings = readSettings((name) => agent.input(name), agent.context());
+  const cancel = deps.signal ?? new AbortController().signal;
 
+  if (settings.mode === 'close') return closeSharedRun(settings, deps, redactor, cancel);
+  const sinks = deps.createSinks?.(settings, redactor) ?? [];
+  const reporting: Reporting = { sinks, redactor, signal: cancel };
   if (settings.mode === 'files') {
-    return relayFiles(settings, agent);
+    return relayFiles(settings, agent, reporting);
   }
   const source = deps.createSource(settings, redactor);
   if (settings.dryRun) {
@@ -62,13 +79,25 @@ export async function relay(deps: RelayDependencies): Promise<Outcome> {
     if (preview.body !== undefined) {
       agent.logger.info(redactor.redact(JSON.stringify(preview.body, null, 2)));
     }
+    logSinksDryRun(sinks, agent);
     return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was started.' };
   }
   const result = await runOnVendor(source, settings, deps, redactor);
-  return publish(result, settings, agent);
+  return publish(result, settings, agent, reporting);
 }
 
-async function relayFiles(settings: Settings, agent: CiAgent): Promise<Outcome> {
+/** What publishing needs to hand the results on to the reportTo systems. */
+interface Reporting {
+  sinks: Sink[];
+  redactor: Redactor;
+  signal: AbortSignal;
+}
+
+async function relayFiles(
+  settings: Settings,
+  agent: CiAgent,
+  reporting: Reporting,
+): Promise<Outcome> {
   // Never read back our own output from an earlier step in the same workspace.
   const patterns = [...settings.junitFiles, `!${settings.junitPath}`];
   const { files, suites } = await readJunitFiles(patterns);
@@ -76,6 +105,7 @@ async function relayFiles(settings: Settings, agent: CiAgent): Promise<Outcome> 
     `Read ${files.length} JUnit file${files.length === 1 ? '' : 's'}: ${files.join(', ')}`,
   );
   if (settings.dryRun) {
+    logSinksDryRun(reporting.sinks, agent);
     return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was published.' };
   }
   const result: RunResult = {
@@ -86,7 +116,49 @@ async function relayFiles(settings: Settings, agent: CiAgent): Promise<Outcome> 
     links: [],
   };
   result.verdict = verdictFromCases(result);
-  return publish(result, settings, agent);
+  return publish(result, settings, agent, reporting);
+}
+
+function logSinksDryRun(sinks: Sink[], agent: CiAgent): void {
+  if (sinks.length === 0) return;
+  agent.logger.info(
+    `Dry run: would report the results to ${sinks.map((sink) => sink.displayName).join(' and ')}.`,
+  );
+}
+
+/** The last job of a sharded pipeline: close the Testomat.io run its parts reported into. */
+async function closeSharedRun(
+  settings: Settings,
+  deps: RelayDependencies,
+  redactor: Redactor,
+  cancel: AbortSignal,
+): Promise<Outcome> {
+  const { agent } = deps;
+  const runId = settings.testomatio.runId ?? '';
+  if (settings.dryRun) {
+    agent.logger.info(`Dry run: would close Testomat.io run ${runId}.`);
+    return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was closed.' };
+  }
+  if (!deps.closeSharedRun) throw new Error('internal: no way to close a Testomat.io run here');
+  agent.logger.info(
+    `No vendor and no junitFiles: closing Testomat.io run ${runId}, which parallel jobs reported into.`,
+  );
+  let report: SinkReport;
+  try {
+    report = await deps.closeSharedRun(
+      settings,
+      redactor,
+      AbortSignal.any([cancel, AbortSignal.timeout(SINK_BUDGET_MS)]),
+    );
+  } catch (error) {
+    return { conclusion: 'failure', reason: redactor.redact(errorMessage(error)) };
+  }
+  agent.setOutput('testomatioRunId', report.id ?? runId);
+  agent.setOutput('testomatioRunUrl', report.url ?? '');
+  const message = redactor.redact(report.message);
+  return report.status === 'failed'
+    ? { conclusion: 'failure', reason: `Closing Testomat.io run ${runId} failed: ${message}` }
+    : { conclusion: 'success', reason: message };
 }
 
 async function runOnVendor(
@@ -250,9 +322,13 @@ function errorResult(
 }
 
 /** Writes everything the CI gets from a result; a failure in one part never loses the others. */
-async function publish(result: RunResult, settings: Settings, agent: CiAgent): Promise<Outcome> {
+async function publish(
+  result: RunResult,
+  settings: Settings,
+  agent: CiAgent,
+  reporting: Reporting,
+): Promise<Outcome> {
   const log = agent.logger;
-  const outcome = decideOutcome(result, settings);
   const totals = totalsOf(result);
   const seconds = runDurationSeconds(result);
   const files: string[] = [];
@@ -264,6 +340,9 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
   } catch (error) {
     log.warn(`Could not write the JUnit file ${settings.junitPath}: ${errorMessage(error)}`);
   }
+  // After the JUnit file, so a sink that fails or hangs never costs the results.
+  const reports = await reportToSinks(result, reporting, agent);
+  const outcome = withSinkReports(decideOutcome(result, settings), reports);
 
   const outputs: Record<string, string> = {
     runId: result.runId ?? '',
@@ -277,13 +356,19 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
     duration: seconds !== undefined ? String(Math.round(seconds * 1000) / 1000) : '',
     junitPath: files.length > 0 ? settings.junitPath : '',
   };
+  for (const report of reports) Object.assign(outputs, sinkOutputs(report));
   for (const [key, value] of Object.entries(outputs)) agent.setOutput(key, value);
 
   logResult(result, agent);
   annotateProblems(result, settings, agent);
 
   const notes = result.state === 'error' && result.message ? [result.message] : [];
-  const markdown = renderSummary(result, { outcome, notes, ciRunUrl: settings.ci.runUrl });
+  const markdown = renderSummary(result, {
+    outcome,
+    notes,
+    ciRunUrl: settings.ci.runUrl,
+    sinks: reports,
+  });
   if (settings.summary) {
     try {
       await agent.writeSummary(markdown);
@@ -314,6 +399,62 @@ async function publish(result: RunResult, settings: Settings, agent: CiAgent): P
     }
   }
   return outcome;
+}
+
+/** Hands the results to each reportTo system in turn; never throws, never loses a report. */
+async function reportToSinks(
+  result: RunResult,
+  reporting: Reporting,
+  agent: CiAgent,
+): Promise<SinkReport[]> {
+  const reports: SinkReport[] = [];
+  const total = totalsOf(result).total;
+  for (const sink of reporting.sinks) {
+    const base = { sink: sink.name, displayName: sink.displayName, total, sent: 0, unmatched: [] };
+    if (result.state === 'cancelled' || reporting.signal.aborted) {
+      reports.push({ ...base, status: 'skipped', message: 'Not reported: the job was cancelled.' });
+      continue;
+    }
+    agent.logger.info(`Reporting to ${sink.displayName}…`);
+    let report: SinkReport;
+    try {
+      report = await sink.report(
+        result,
+        AbortSignal.any([reporting.signal, AbortSignal.timeout(SINK_BUDGET_MS)]),
+      );
+    } catch (error) {
+      report = { ...base, status: 'failed', message: errorMessage(error) };
+    }
+    report = { ...report, message: reporting.redactor.redact(report.message) };
+    logSinkReport(report, agent);
+    reports.push(report);
+  }
+  return reports;
+}
+
+function logSinkReport(report: SinkReport, agent: CiAgent): void {
+  const log = agent.logger;
+  const where = report.url ? ` ${report.url}` : '';
+  // Info even for a failure: the step failure says it once, where it counts.
+  log.info(`${report.displayName}: ${report.message}${where}`);
+  if (report.status === 'reported' && report.unmatched.length > 0) {
+    const shown = report.unmatched.slice(0, MAX_UNMATCHED_IN_LOG).map((name) => oneLine(name, 200));
+    const more = report.unmatched.length - shown.length;
+    log.warn(
+      `${report.displayName}: ${report.unmatched.length} of ${report.total} tests matched nothing there: ` +
+        `${shown.join('; ')}${more > 0 ? `; and ${more} more (see the job summary)` : ''}`,
+    );
+  }
+}
+
+/** The outputs a sink adds: its run's link (and id), named after it. */
+function sinkOutputs(report: SinkReport): Record<string, string> {
+  switch (report.sink) {
+    case 'testomatio':
+      return { testomatioRunUrl: report.url ?? '', testomatioRunId: report.id ?? '' };
+    case 'spira':
+      return { spiraRunUrl: report.url ?? '' };
+  }
 }
 
 function logResult(result: RunResult, agent: CiAgent): void {

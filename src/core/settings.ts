@@ -52,8 +52,11 @@ export interface CiContext {
 }
 
 export interface Settings {
-  /** 'vendor': trigger or attach to a vendor run; 'files': relay existing JUnit files. */
-  mode: 'vendor' | 'files';
+  /**
+   * 'vendor': trigger or attach to a vendor run; 'files': relay existing JUnit files;
+   * 'close': nothing to relay, only close the shared Testomat.io run testomatioRunId.
+   */
+  mode: 'vendor' | 'files' | 'close';
   vendor?: VendorName;
   baseUrl?: string;
   apiKey?: string;
@@ -93,13 +96,8 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
 
   const vendor = inputs.oneOf('vendor', VENDORS);
   const junitFiles = inputs.lines('junitFiles');
-  const mode: Settings['mode'] = inputs.text('vendor') !== '' ? 'vendor' : 'files';
-  if (mode === 'files' && junitFiles.length === 0) {
-    inputs.problem(
-      'vendor',
-      `set a vendor (${VENDORS.join(', ')}) to run a test plan, or junitFiles (a glob of JUnit files) to relay existing results`,
-    );
-  }
+  const reportTo = readReportTo(inputs);
+  const mode = readMode(inputs, junitFiles, reportTo);
   if (vendor && junitFiles.length > 0) {
     inputs.problem(
       'junitFiles',
@@ -138,8 +136,6 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
     );
   }
 
-  const reportTo = readReportTo(inputs);
-
   const settings: Settings = {
     mode,
     vendor,
@@ -176,6 +172,19 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
 
   if (inputs.problems.length > 0) throw new SettingsError(inputs.problems);
   return settings;
+}
+
+function readMode(inputs: Inputs, junitFiles: string[], reportTo: SinkName[]): Settings['mode'] {
+  if (inputs.text('vendor') !== '') return 'vendor';
+  if (junitFiles.length > 0) return 'files';
+  // The last job of a sharded pipeline: the parts reported into one Testomat.io run; this closes it.
+  if (reportTo.includes('testomatio') && inputs.text('testomatioRunId') !== '') return 'close';
+  inputs.problem(
+    'vendor',
+    `set a vendor (${VENDORS.join(', ')}) to run a test plan, or junitFiles (a glob of JUnit files) to relay existing results` +
+      ' (or, to close a shared Testomat.io run, reportTo testomatio with testomatioRunId)',
+  );
+  return 'files';
 }
 
 function checkTestsigma(settings: Settings, inputs: Inputs): void {

@@ -3,6 +3,8 @@
 // failures — so trimming to the size limit drops the least useful part: the passed list.
 import { formatDuration } from './duration.js';
 import { runDurationSeconds, totalsOf, vendorTitle } from './result.js';
+import type { SinkReport } from './sink.js';
+import { renderSinkReports } from './summary-sinks.js';
 import type { CaseStatus, RunResult, TestCase, TestSuite } from './result.js';
 import {
   escapeMarkdown,
@@ -25,6 +27,8 @@ export interface SummaryOptions {
   notes?: string[];
   /** Link back to the CI run. */
   ciRunUrl?: string;
+  /** What each reportTo system made of the results. */
+  sinks?: SinkReport[];
 }
 
 // Room kept back for the trim note and the closing tag of an open <details>.
@@ -106,6 +110,7 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
 
   budget.add(renderHeader(result, options));
   budget.add(renderTotals(result));
+  budget.add(renderSinkReports(options.sinks ?? [], safeUrl));
   addNotes(budget, result, options.notes ?? [], trimmed);
   addProblems(budget, result.suites, listed, trimmed);
   const closing = addAllTests(budget, result.suites, listed);

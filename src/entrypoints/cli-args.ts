@@ -28,7 +28,7 @@ const BOOLEAN_INPUTS = new Set(
   INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name),
 );
 // Inputs that may hold several lines; a repeated flag adds a line.
-const MULTI_LINE_INPUTS = new Set(['junitFiles', 'runtimeData']);
+const MULTI_LINE_INPUTS = new Set(['junitFiles', 'runtimeData', 'spiraMapping', 'spiraStatuses']);
 
 export function parseArgs(
   argv: string[],

@@ -10,6 +10,7 @@ import { InputError, readSettings, secretValues, SettingsError } from '../core/s
 import { runSimulateCommand } from '../simulator/index.js';
 import { VERSION } from '../core/version.js';
 import { createSource } from '../vendors/index.js';
+import { closeSharedRun, createSinks } from '../vendors/sinks.js';
 import { cancelOnSignals } from './cancel-signal.js';
 import { type CliOption, parseArgs, UsageError } from './cli-args.js';
 
@@ -40,6 +41,7 @@ interface Command {
 }
 
 const ALL_INPUTS = INPUTS.map((i) => i.name);
+// Results from files need no vendor inputs, but may go on to the reportTo systems.
 const FILE_INPUTS = [
   'junitFiles',
   'failOnTestFailure',
@@ -47,7 +49,11 @@ const FILE_INPUTS = [
   'junitPath',
   'summary',
   'maxAnnotations',
+  'caCertPath',
   'dryRun',
+  'reportTo',
+  'failOnNoMatch',
+  ...INPUTS.filter((i) => i.group === 'testomatio' || i.group === 'spira').map((i) => i.name),
 ];
 // What stopping a run needs: the vendor, its address and credentials, the run (and for Sofy,
 // its schedule: planId).
@@ -71,8 +77,10 @@ const COMMANDS: Record<string, Command> = {
     run: (argv) => runRelay(argv, ALL_INPUTS, COMMANDS.run),
   },
   report: {
-    summary: 'Relay existing JUnit files: outputs, summary and exit status, as for a vendor run.',
-    usage: "testrelay report --junit-files 'results/**/*.xml' [flags]",
+    summary:
+      'Relay existing JUnit files: outputs, summary and exit status, as for a vendor run; with --report-to, into Testomat.io or Spira too.',
+    usage:
+      "testrelay report --junit-files 'results/**/*.xml' [--report-to testomatio,spira] [flags]",
     inputs: FILE_INPUTS,
     run: (argv) => runRelay(argv, FILE_INPUTS, COMMANDS.report),
   },
@@ -110,6 +118,10 @@ async function runRelay(argv: string[], inputs: string[], command: Command): Pro
           redactor,
           downloadFile: (url) => agent.downloadFile(url),
         }),
+      createSinks: (settings, redactor) =>
+        createSinks(settings, { logger: agent.logger, redactor }),
+      closeSharedRun: (settings, redactor, closeSignal) =>
+        closeSharedRun(settings, { logger: agent.logger, redactor }, closeSignal),
     });
   } catch (error) {
     return reportError(agent, error);

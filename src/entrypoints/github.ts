@@ -5,6 +5,7 @@ import { GitHubAgent } from '../ci/github.js';
 import { relay } from '../core/relay.js';
 import { SettingsError } from '../core/settings.js';
 import { createSource } from '../vendors/index.js';
+import { closeSharedRun, createSinks } from '../vendors/sinks.js';
 import { cancelOnSignals } from './cancel-signal.js';
 
 // GitHub gives a cancelled step a few seconds before it kills it.
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
           redactor,
           downloadFile: (url) => agent.downloadFile(url),
         }),
+      createSinks: (settings, redactor) =>
+        createSinks(settings, { logger: agent.logger, redactor }),
+      closeSharedRun: (settings, redactor, closeSignal) =>
+        closeSharedRun(settings, { logger: agent.logger, redactor }, closeSignal),
     });
     if (outcome.conclusion === 'failure') core.setFailed(outcome.reason);
     else if (outcome.conclusion === 'neutral') core.warning(outcome.reason);
