@@ -19939,6 +19939,18 @@ const INPUTS = [
         description: 'Validate the inputs and show the request that would start the run, without sending it.',
     },
     {
+        name: 'reportTo',
+        group: 'common',
+        default: '',
+        description: 'Also report the results to these test-management systems: testomatio, spira (comma-separated). Works after a vendor run and with junitFiles alone.',
+    },
+    {
+        name: 'failOnNoMatch',
+        group: 'common',
+        default: 'true',
+        description: 'Fail the step when a reportTo system matched none of the tests (Testomat.io: no @T id; Spira: no test case). A partial match only warns.',
+    },
+    {
         name: 'apiFlavor',
         group: 'testsigma',
         default: '',
@@ -20036,6 +20048,122 @@ const INPUTS = [
         secret: true,
         description: "Squish Test Center: the AutomationToken shown on your server's Results API page, for per-test results.",
     },
+    {
+        name: 'testomatioApiKey',
+        group: 'testomatio',
+        default: '',
+        secret: true,
+        description: 'Testomat.io project token (tstmt_…); Testomat.io passes it as `testomatio` when it starts the pipeline. Pass it from a secret.',
+    },
+    {
+        name: 'testomatioUrl',
+        group: 'testomatio',
+        default: 'https://app.testomat.io',
+        description: 'Testomat.io server (on-premise or beta hosts).',
+    },
+    {
+        name: 'testomatioRunId',
+        group: 'testomatio',
+        default: '',
+        description: 'Report into this existing run instead of creating one (Testomat.io passes it as `run` when it starts the pipeline).',
+    },
+    {
+        name: 'testomatioTitle',
+        group: 'testomatio',
+        default: '',
+        description: 'Title of the new run. Default: what ran and the CI run, e.g. "Testsigma test plan 2090 · CI #42". Parallel jobs of a shared run must use the same title.',
+    },
+    {
+        name: 'testomatioEnv',
+        group: 'testomatio',
+        default: '',
+        description: 'Environment of the run, e.g. "Windows, Chrome".',
+    },
+    {
+        name: 'testomatioTags',
+        group: 'testomatio',
+        default: '',
+        description: 'Tags of the new run, comma-separated.',
+    },
+    {
+        name: 'testomatioGroup',
+        group: 'testomatio',
+        default: '',
+        description: 'Run group (by title; created if needed; "/" nests groups).',
+    },
+    {
+        name: 'testomatioSharedRun',
+        group: 'testomatio',
+        default: 'false',
+        description: 'Parallel jobs report into one run (found by title): each job closes only its part; a last job with testomatioRunId closes the run.',
+    },
+    {
+        name: 'testomatioCreateTests',
+        group: 'testomatio',
+        default: 'false',
+        description: 'Let Testomat.io create the tests it cannot match (no @T id, no test of that title).',
+    },
+    {
+        name: 'testomatioRunTimeUnit',
+        group: 'testomatio',
+        default: 'ms',
+        description: "Unit of each test's run_time: 'ms' (what Testomat.io's own importer sends) or 's' (what its API spec says).",
+    },
+    {
+        name: 'spiraUrl',
+        group: 'spira',
+        default: '',
+        description: 'Spira instance, e.g. https://example.spiraservice.net (with its virtual directory on-premise, e.g. https://host/Spira).',
+    },
+    {
+        name: 'spiraUsername',
+        group: 'spira',
+        default: '',
+        description: 'Spira user name that records the test runs.',
+    },
+    {
+        name: 'spiraApiKey',
+        group: 'spira',
+        default: '',
+        secret: true,
+        description: "The Spira user's API key (RSS token, with or without its curly braces). Pass it from a secret.",
+    },
+    {
+        name: 'spiraProjectId',
+        group: 'spira',
+        default: '',
+        description: 'Spira product (project) id, e.g. 24 or PR:24.',
+    },
+    {
+        name: 'spiraReleaseId',
+        group: 'spira',
+        default: '',
+        description: 'Release the test runs belong to, e.g. 5 or RL:5.',
+    },
+    {
+        name: 'spiraTestSetId',
+        group: 'spira',
+        default: '',
+        description: 'Test set the test runs belong to, e.g. 2 or TX:2.',
+    },
+    {
+        name: 'spiraMapping',
+        group: 'spira',
+        default: '',
+        description: 'Tests → Spira test cases: a file (or the lines inline) of "classname.name = 123" lines, "default = 9" for the rest, "= 123 manual" for the manual-run flow. Tests may also carry TC:123 in their name or a spira.testCaseId JUnit property.',
+    },
+    {
+        name: 'spiraBuildName',
+        group: 'spira',
+        default: '',
+        description: 'Create a build of this name under spiraReleaseId first (passed or failed from the verdict) and record the runs in it.',
+    },
+    {
+        name: 'spiraStatuses',
+        group: 'spira',
+        default: '',
+        description: 'ExecutionStatusId per test status over the defaults passed=2, failed=1, error=5 (Blocked), skipped=3 (Not Run), e.g. "skipped=4".',
+    },
 ];
 const OUTPUTS = [
     { name: 'runId', description: 'Vendor run id (attach to it later with the runId input).' },
@@ -20051,6 +20179,18 @@ const OUTPUTS = [
     { name: 'skipped', description: 'Tests skipped or not run.' },
     { name: 'duration', description: 'Run duration in seconds, when known.' },
     { name: 'junitPath', description: 'Path of the JUnit file written.' },
+    {
+        name: 'testomatioRunUrl',
+        description: 'Link to the Testomat.io run that received the results (with reportTo testomatio).',
+    },
+    {
+        name: 'testomatioRunId',
+        description: 'Id of that Testomat.io run: pass it as testomatioRunId to a later job (e.g. to close a shared run).',
+    },
+    {
+        name: 'spiraRunUrl',
+        description: 'Link to the Spira build, or test runs, that received the results (with reportTo spira).',
+    },
 ];
 function inputSpec(name) {
     const spec = INPUTS.find((input) => input.name === name);
@@ -20591,6 +20731,8 @@ function flattenSuites(topLevel, source) {
     }
     return suites;
 }
+// Enough for the test-id lines sinks look for, without holding every log in memory.
+const MAX_CASE_OUTPUT = 8192;
 function readCase(node) {
     const failure = cli_children(node, 'failure')[0];
     const error = cli_children(node, 'error')[0];
@@ -20631,6 +20773,7 @@ function readCase(node) {
         testCase.line = Number(line);
     if (properties && Object.keys(properties).length > 0)
         testCase.properties = properties;
+    assignDefined(testCase, 'output', outputOf(node, 'system-out').slice(0, MAX_CASE_OUTPUT) || undefined);
     return testCase;
 }
 /** `<properties><property name value/>…` (value may also be the element text), merged. */
@@ -21069,6 +21212,21 @@ function decideOutcome(result, policy) {
         reason: `All ${totals.passed} tests passed${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.`,
     };
 }
+/**
+ * The outcome once the results were reported on (reportTo): a sink that failed fails the
+ * step, whatever the tests said, and the reason says which system and why.
+ */
+function withSinkReports(outcome, reports) {
+    const failed = reports.filter((report) => report.status === 'failed');
+    if (failed.length === 0)
+        return outcome;
+    const why = failed
+        .map((report) => `Reporting to ${report.displayName} failed: ${report.message}`)
+        .join(' ');
+    if (outcome.conclusion === 'failure')
+        return { conclusion: 'failure', reason: `${outcome.reason} ${why}` };
+    return { conclusion: 'failure', reason: why };
+}
 
 ;// CONCATENATED MODULE: ./src/core/input-reader.ts
 // Typed access to raw inputs for the settings reader: defaults from the input list,
@@ -21340,10 +21498,235 @@ function attempt(ci) {
     return ci.runAttempt && ci.runAttempt !== '1' ? `.${ci.runAttempt}` : '';
 }
 
+;// CONCATENATED MODULE: ./src/core/sink.ts
+// What the relay needs from a test-management system that receives results (a "sink").
+// One implementation per system, in src/vendors/<name>/; only there are its URLs, payloads
+// and enums known. A sink reads the neutral RunResult and never changes it.
+const SINKS = ['testomatio', 'spira'];
+/** How a test is named in sink messages: "classname › name", or the name alone. */
+function caseLabel(testCase) {
+    return testCase.classname ? `${testCase.classname} › ${testCase.name}` : testCase.name;
+}
+
+;// CONCATENATED MODULE: ./src/core/settings-sinks.ts
+// The inputs of the systems that receive results (reportTo: testomatio, spira), read and
+// normalized for the one settings reader (settings.ts). The systems' URLs, payloads and
+// enums stay in src/vendors/<name>/.
+
+
+const DEFAULT_SPIRA_STATUSES = {
+    passed: 2,
+    failed: 1,
+    error: 5, // Blocked
+    skipped: 3, // Not Run
+};
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `reportTo`: a comma- or line-separated list of sinks, each once. */
+function readReportTo(inputs) {
+    const names = inputs
+        .text('reportTo')
+        .split(/[,\s]+/)
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean);
+    const sinks = [];
+    for (const name of names) {
+        if (!SINKS.includes(name)) {
+            inputs.problem('reportTo', `expected a list of ${SINKS.join(', ')}; got "${name}"`);
+        }
+        else if (!sinks.includes(name)) {
+            sinks.push(name);
+        }
+    }
+    return sinks;
+}
+function readTestomatioSettings(inputs, active) {
+    const unit = inputs.oneOf('testomatioRunTimeUnit', ['ms', 's']);
+    const settings = {
+        apiKey: inputs.optional('testomatioApiKey'),
+        url: readHttpUrl(inputs, 'testomatioUrl') ?? '',
+        runId: inputs.optional('testomatioRunId'),
+        title: inputs.optional('testomatioTitle'),
+        env: inputs.optional('testomatioEnv'),
+        tags: inputs
+            .text('testomatioTags')
+            .split(/[,\n]/)
+            .map((tag) => tag.trim())
+            .filter(Boolean),
+        group: inputs.optional('testomatioGroup'),
+        sharedRun: inputs.bool('testomatioSharedRun'),
+        createTests: inputs.bool('testomatioCreateTests'),
+        runTimeUnit: unit ?? 'ms',
+    };
+    if (!active)
+        return settings;
+    if (!settings.apiKey) {
+        inputs.problem('testomatioApiKey', 'required to report to testomatio: the project token (tstmt_…) from a secret');
+    }
+    if (settings.runId && !/^[\w-]+$/.test(settings.runId)) {
+        inputs.problem('testomatioRunId', `expected a Testomat.io run id (letters, digits, - or _), got "${settings.runId}"`);
+    }
+    return settings;
+}
+function readSpiraSettings(inputs, active) {
+    const settings = {
+        url: readSpiraUrl(inputs) ?? '',
+        username: inputs.optional('spiraUsername'),
+        apiKey: braced(inputs.optional('spiraApiKey')),
+        projectId: readArtifactId(inputs, 'spiraProjectId', 'PR'),
+        releaseId: readArtifactId(inputs, 'spiraReleaseId', 'RL'),
+        testSetId: readArtifactId(inputs, 'spiraTestSetId', 'TX'),
+        mapping: { entries: new Map() },
+        buildName: inputs.optional('spiraBuildName'),
+        statuses: { ...DEFAULT_SPIRA_STATUSES },
+    };
+    if (!active)
+        return settings;
+    settings.mapping = readSpiraMapping(inputs);
+    settings.statuses = readSpiraStatuses(inputs);
+    if (!settings.url) {
+        inputs.problem('spiraUrl', 'required to report to spira: your instance, e.g. https://example.spiraservice.net');
+    }
+    if (!settings.username)
+        inputs.problem('spiraUsername', 'required to report to spira');
+    if (!settings.apiKey) {
+        inputs.problem('spiraApiKey', "required to report to spira: the user's API key (RSS token) from a secret");
+    }
+    else if (!GUID.test(settings.apiKey.slice(1, -1))) {
+        inputs.problem('spiraApiKey', 'expected a Spira API key: a GUID such as {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX} (My Profile › RSS Token)');
+    }
+    if (settings.projectId === undefined) {
+        inputs.problem('spiraProjectId', 'required to report to spira: the product id, e.g. 24 or PR:24');
+    }
+    if (settings.buildName && settings.releaseId === undefined) {
+        inputs.problem('spiraBuildName', 'needs spiraReleaseId: Spira keeps builds under a release');
+    }
+    return settings;
+}
+/** Spira wants the key in curly braces; people often copy it without. */
+function braced(key) {
+    if (!key)
+        return undefined;
+    return key.startsWith('{') ? key : `{${key}}`;
+}
+function readHttpUrl(inputs, name) {
+    const value = inputs.text(name);
+    if (!value)
+        return undefined;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        inputs.problem(name, `expected an http(s) URL, got "${value}"`);
+        return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        inputs.problem(name, `expected an http(s) URL, got protocol "${url.protocol}"`);
+        return undefined;
+    }
+    if (url.username || url.password || url.search) {
+        inputs.problem(name, 'must not contain credentials or a query; the key has its own input');
+        return undefined;
+    }
+    return value.replace(/\/+$/, '');
+}
+/** The instance URL; a pasted service URL (…/Services/v7_0/RestService.svc) is cut back to it. */
+function readSpiraUrl(inputs) {
+    const url = readHttpUrl(inputs, 'spiraUrl');
+    return url?.replace(/\/Services\/v\d+_\d+\/RestService\.svc.*$/i, '');
+}
+/** A positive integer, or the same with Spira's UI prefix (`RL:5`, `TX:2`, `PR:24`). */
+function readArtifactId(inputs, name, prefix) {
+    const value = inputs.text(name);
+    if (!value)
+        return undefined;
+    const match = new RegExp(`^(?:${prefix}:?)?\\s*([1-9]\\d*)$`, 'i').exec(value);
+    if (!match) {
+        inputs.problem(name, `expected a Spira id such as 5 or ${prefix}:5, got "${value}"`);
+        return undefined;
+    }
+    return Number(match[1]);
+}
+/**
+ * `spiraMapping`: a file, or the same lines inline. One `classname.name = <test case>` per
+ * line (`#` starts a comment); the test case is `123` or `TC:123`, optionally followed by
+ * `manual`; the key `default` names the test case for every other test.
+ */
+function readSpiraMapping(inputs) {
+    const value = inputs.text('spiraMapping');
+    const mapping = { entries: new Map() };
+    if (!value)
+        return mapping;
+    let text = value;
+    let where = 'spiraMapping';
+    if (!value.includes('=')) {
+        // No "=" at all: a path to the mapping file.
+        try {
+            text = external_node_fs_namespaceObject.readFileSync(value, 'utf8');
+            where = `spiraMapping file ${value}`;
+        }
+        catch (error) {
+            const code = error.code;
+            inputs.problem('spiraMapping', code === 'ENOENT'
+                ? `no such file: "${value}" (expected a mapping file, or "classname.name = 123" lines)`
+                : `cannot read "${value}": ${error.message}`);
+            return mapping;
+        }
+    }
+    for (const [index, raw] of text.split(/\r?\n/).entries()) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        // Test names may hold "=", test case ids never: split at the last one.
+        const eq = line.lastIndexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        const entry = eq > 0 ? parseMappingTarget(line.slice(eq + 1).trim()) : undefined;
+        if (!key || !entry) {
+            inputs.problem('spiraMapping', `${where}, line ${index + 1}: expected "classname.name = 123" (or TC:123, optionally "manual"), got "${line}"`);
+            continue;
+        }
+        if (key.toLowerCase() === 'default')
+            mapping.fallback = entry;
+        else
+            mapping.entries.set(key, entry);
+    }
+    return mapping;
+}
+function parseMappingTarget(value) {
+    const match = /^(?:TC:?)?\s*([1-9]\d*)(?:\s+(manual|automated))?$/i.exec(value);
+    if (!match)
+        return undefined;
+    return { testCaseId: Number(match[1]), manual: match[2]?.toLowerCase() === 'manual' };
+}
+/** `spiraStatuses`: `skipped=4, error=1` (comma- or line-separated), over the defaults. */
+function readSpiraStatuses(inputs) {
+    const statuses = { ...DEFAULT_SPIRA_STATUSES };
+    const value = inputs.text('spiraStatuses');
+    for (const item of value
+        .split(/[,\n]/)
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        const match = /^(passed|failed|error|skipped)\s*=\s*([1-6])$/i.exec(item);
+        if (!match) {
+            inputs.problem('spiraStatuses', `expected status=id pairs such as "skipped=4, error=1" (statuses passed, failed, error, skipped; ids 1 Failed, 2 Passed, 3 Not Run, 4 N/A, 5 Blocked, 6 Caution), got "${item}"`);
+            continue;
+        }
+        statuses[match[1].toLowerCase()] = Number(match[2]);
+    }
+    return statuses;
+}
+/** The CI run a sink links back to, for run titles and build descriptions. */
+function ciRunName(ci) {
+    if (!ci.workflow && !ci.runNumber)
+        return undefined;
+    return `${ci.workflow ?? 'CI'}${ci.runNumber ? ` #${ci.runNumber}` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/settings.ts
 // The one settings reader for every CI: each input is read, validated and normalized
 // here (common inputs) and in settings-vendors.ts (each platform's own), and every error
 // names the input and the form it expects — before any request.
+
 
 
 
@@ -21356,10 +21739,8 @@ function readSettings(read, ci) {
     const inputs = new Inputs(read);
     const vendor = inputs.oneOf('vendor', VENDORS);
     const junitFiles = inputs.lines('junitFiles');
-    const mode = inputs.text('vendor') !== '' ? 'vendor' : 'files';
-    if (mode === 'files' && junitFiles.length === 0) {
-        inputs.problem('vendor', `set a vendor (${VENDORS.join(', ')}) to run a test plan, or junitFiles (a glob of JUnit files) to relay existing results`);
-    }
+    const reportTo = readReportTo(inputs);
+    const mode = readMode(inputs, junitFiles, reportTo);
     if (vendor && junitFiles.length > 0) {
         inputs.problem('junitFiles', `not used with vendor ${vendor}: the results come from the vendor run`);
     }
@@ -21400,6 +21781,10 @@ function readSettings(read, ci) {
         testsigma: readTestsigmaSettings(inputs, ci, vendor === 'testsigma'),
         sofy: readSofySettings(inputs, vendor === 'sofy'),
         squish: readSquishSettings(inputs, ci, vendor === 'squish'),
+        reportTo,
+        failOnNoMatch: inputs.bool('failOnNoMatch'),
+        testomatio: readTestomatioSettings(inputs, reportTo.includes('testomatio')),
+        spira: readSpiraSettings(inputs, reportTo.includes('spira')),
         ci,
     };
     if (vendor === 'testsigma')
@@ -21411,6 +21796,18 @@ function readSettings(read, ci) {
     if (inputs.problems.length > 0)
         throw new SettingsError(inputs.problems);
     return settings;
+}
+function readMode(inputs, junitFiles, reportTo) {
+    if (inputs.text('vendor') !== '')
+        return 'vendor';
+    if (junitFiles.length > 0)
+        return 'files';
+    // The last job of a sharded pipeline: the parts reported into one Testomat.io run; this closes it.
+    if (reportTo.includes('testomatio') && inputs.text('testomatioRunId') !== '')
+        return 'close';
+    inputs.problem('vendor', `set a vendor (${VENDORS.join(', ')}) to run a test plan, or junitFiles (a glob of JUnit files) to relay existing results` +
+        ' (or, to close a shared Testomat.io run, reportTo testomatio with testomatioRunId)');
+    return 'files';
 }
 function checkTestsigma(settings, inputs) {
     const { apiKey, planId, runId, baseUrl } = settings;
@@ -21429,22 +21826,22 @@ function checkTestsigma(settings, inputs) {
         inputs.problem('baseUrl', 'required with apiFlavor self-hosted, e.g. https://testsigma.example.com:9090/api/v1');
     }
 }
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const settings_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function checkSofy(settings, inputs) {
     const { apiKey, planId, runId } = settings;
     if (!apiKey)
         inputs.problem('apiKey', 'required for vendor sofy; pass it from a secret');
     // Sofy answers a malformed key with a bare 500; say it plainly instead (and never echo the key).
-    else if (!GUID.test(apiKey)) {
+    else if (!settings_GUID.test(apiKey)) {
         inputs.problem('apiKey', 'expected a Sofy API key, which is a GUID (Account › Account Settings › API Key)');
     }
     if (!planId) {
         inputs.problem('planId', 'required for vendor sofy: the scheduled run id (a GUID, or a number for the legacy API), also to attach with runId');
     }
-    else if (!GUID.test(planId) && !/^\d+$/.test(planId)) {
+    else if (!settings_GUID.test(planId) && !/^\d+$/.test(planId)) {
         inputs.problem('planId', `expected a Sofy schedule id: a GUID, or a number for the legacy API; got "${planId}"`);
     }
-    else if (settings.sofy.apiGeneration === 'current' && !GUID.test(planId)) {
+    else if (settings.sofy.apiGeneration === 'current' && !settings_GUID.test(planId)) {
         inputs.problem('planId', `apiFlavor current needs a schedule GUID, got "${planId}"`);
     }
     else if (settings.sofy.apiGeneration === 'legacy' && !/^\d+$/.test(planId)) {
@@ -21536,10 +21933,50 @@ function secretValues(read) {
     return values;
 }
 
+;// CONCATENATED MODULE: ./src/core/summary-sinks.ts
+// The "Reported to" block of the job summary: one row per system that received the results
+// (Testomat.io, Spira), what it said, and the tests it could not match.
+
+const STATUS_LABEL = {
+    reported: '✅ reported',
+    failed: '❌ failed',
+    skipped: '⏭️ not reported',
+};
+// Enough to fix a mapping by; the log and the system itself have the rest.
+const MAX_UNMATCHED_LISTED = 50;
+function renderSinkReports(reports, safeUrl) {
+    if (reports.length === 0)
+        return '';
+    const lines = [
+        '### Reported to',
+        '',
+        '| System | Status | Sent | Unmatched | Link |',
+        '| --- | --- | ---: | ---: | --- |',
+    ];
+    for (const report of reports) {
+        const url = safeUrl(report.url);
+        const label = escapeMarkdown(oneLine(report.id ?? 'open', 60)) || 'open';
+        lines.push(`| ${escapeMarkdown(report.displayName)} | ${STATUS_LABEL[report.status]} | ` +
+            `${report.sent} of ${report.total} | ${report.unmatched.length} | ${url ? `[${label}](${url})` : ''} |`);
+    }
+    lines.push('');
+    for (const report of reports) {
+        lines.push(`- **${escapeMarkdown(report.displayName)}:** ${escapeMarkdown(truncate(oneLine(report.message, 1000), 1000))}`);
+    }
+    lines.push('');
+    for (const report of reports.filter((r) => r.unmatched.length > 0)) {
+        const shown = report.unmatched.slice(0, MAX_UNMATCHED_LISTED);
+        const more = report.unmatched.length - shown.length;
+        lines.push('<details>', `<summary>${report.unmatched.length} test${report.unmatched.length === 1 ? '' : 's'} not matched in ${escapeMarkdown(report.displayName)}</summary>`, '', ...shown.map((name) => `- ${escapeMarkdown(oneLine(name, 300))}`), ...(more > 0 ? [`- … and ${more} more`] : []), '', '</details>', '');
+    }
+    return `${lines.join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/summary.ts
 // The markdown job summary (GitHub step summary; reused for Azure and the CLI).
 // Pure and deterministic. What a reader needs comes first — verdict, totals, then the
 // failures — so trimming to the size limit drops the least useful part: the passed list.
+
 
 
 
@@ -21611,6 +22048,7 @@ function renderSummary(result, options = {}) {
     const listed = new Set();
     budget.add(renderHeader(result, options));
     budget.add(renderTotals(result));
+    budget.add(renderSinkReports(options.sinks ?? [], summary_safeUrl));
     addNotes(budget, result, options.notes ?? [], trimmed);
     addProblems(budget, result.suites, listed, trimmed);
     const closing = addAllTests(budget, result.suites, listed);
@@ -32601,6 +33039,10 @@ const STOP_BUDGET_MS = 2500;
 // Collecting results after the run is done: bounded even though the wait is over.
 const COLLECT_BUDGET_MS = 120_000;
 const HEARTBEAT_MS = 5 * 60_000;
+// Reporting to one system (every request, retries included) is bounded too.
+const SINK_BUDGET_MS = 10 * 60_000;
+// Unmatched test names shown in the log; the summary lists more.
+const MAX_UNMATCHED_IN_LOG = 10;
 const MAX_FAILED_IN_LOG = 20;
 /** Reads settings (throws SettingsError/InputError before any request), then relays. */
 async function relay(deps) {
@@ -32611,8 +33053,13 @@ async function relay(deps) {
         agent.maskSecret(secret);
     }
     const settings = readSettings((name) => agent.input(name), agent.context());
+    const cancel = deps.signal ?? new AbortController().signal;
+    if (settings.mode === 'close')
+        return closeSharedRun(settings, deps, redactor, cancel);
+    const sinks = deps.createSinks?.(settings, redactor) ?? [];
+    const reporting = { sinks, redactor, signal: cancel };
     if (settings.mode === 'files') {
-        return relayFiles(settings, agent);
+        return relayFiles(settings, agent, reporting);
     }
     const source = deps.createSource(settings, redactor);
     if (settings.dryRun) {
@@ -32621,17 +33068,19 @@ async function relay(deps) {
         if (preview.body !== undefined) {
             agent.logger.info(redactor.redact(JSON.stringify(preview.body, null, 2)));
         }
+        logSinksDryRun(sinks, agent);
         return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was started.' };
     }
     const result = await runOnVendor(source, settings, deps, redactor);
-    return publish(result, settings, agent);
+    return publish(result, settings, agent, reporting);
 }
-async function relayFiles(settings, agent) {
+async function relayFiles(settings, agent, reporting) {
     // Never read back our own output from an earlier step in the same workspace.
     const patterns = [...settings.junitFiles, `!${settings.junitPath}`];
     const { files, suites } = await readJunitFiles(patterns);
     agent.logger.info(`Read ${files.length} JUnit file${files.length === 1 ? '' : 's'}: ${files.join(', ')}`);
     if (settings.dryRun) {
+        logSinksDryRun(reporting.sinks, agent);
         return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was published.' };
     }
     const result = {
@@ -32642,7 +33091,38 @@ async function relayFiles(settings, agent) {
         links: [],
     };
     result.verdict = verdictFromCases(result);
-    return publish(result, settings, agent);
+    return publish(result, settings, agent, reporting);
+}
+function logSinksDryRun(sinks, agent) {
+    if (sinks.length === 0)
+        return;
+    agent.logger.info(`Dry run: would report the results to ${sinks.map((sink) => sink.displayName).join(' and ')}.`);
+}
+/** The last job of a sharded pipeline: close the Testomat.io run its parts reported into. */
+async function closeSharedRun(settings, deps, redactor, cancel) {
+    const { agent } = deps;
+    const runId = settings.testomatio.runId ?? '';
+    if (settings.dryRun) {
+        agent.logger.info(`Dry run: would close Testomat.io run ${runId}.`);
+        return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was closed.' };
+    }
+    if (!deps.closeSharedRun)
+        throw new Error('internal: no way to close a Testomat.io run here');
+    agent.logger.info(`No vendor and no junitFiles: closing Testomat.io run ${runId}, which parallel jobs reported into.`);
+    let report;
+    try {
+        report = await deps.closeSharedRun(settings, redactor, AbortSignal.any([cancel, AbortSignal.timeout(SINK_BUDGET_MS)]));
+    }
+    catch (error) {
+        return { conclusion: 'failure', reason: redactor.redact(errorMessage(error)) };
+    }
+    // Redacted: an input is all it takes to paste the token in the wrong place.
+    agent.setOutput('testomatioRunId', redactor.redact(report.id ?? runId));
+    agent.setOutput('testomatioRunUrl', redactor.redact(report.url ?? ''));
+    const message = redactor.redact(report.message);
+    return report.status === 'failed'
+        ? { conclusion: 'failure', reason: `Closing Testomat.io run ${runId} failed: ${message}` }
+        : { conclusion: 'success', reason: message };
 }
 async function runOnVendor(source, settings, deps, redactor) {
     const { agent } = deps;
@@ -32769,9 +33249,8 @@ function errorResult(settings, title, error, redactor) {
     };
 }
 /** Writes everything the CI gets from a result; a failure in one part never loses the others. */
-async function publish(result, settings, agent) {
+async function publish(result, settings, agent, reporting) {
     const log = agent.logger;
-    const outcome = decideOutcome(result, settings);
     const totals = totalsOf(result);
     const seconds = runDurationSeconds(result);
     const files = [];
@@ -32783,6 +33262,9 @@ async function publish(result, settings, agent) {
     catch (error) {
         log.warn(`Could not write the JUnit file ${settings.junitPath}: ${errorMessage(error)}`);
     }
+    // After the JUnit file, so a sink that fails or hangs never costs the results.
+    const reports = await reportToSinks(result, reporting, agent);
+    const outcome = withSinkReports(decideOutcome(result, settings), reports);
     const outputs = {
         runId: result.runId ?? '',
         runUrl: result.runUrl ?? '',
@@ -32795,12 +33277,19 @@ async function publish(result, settings, agent) {
         duration: seconds !== undefined ? String(Math.round(seconds * 1000) / 1000) : '',
         junitPath: files.length > 0 ? settings.junitPath : '',
     };
+    for (const report of reports)
+        Object.assign(outputs, sinkOutputs(report));
     for (const [key, value] of Object.entries(outputs))
         agent.setOutput(key, value);
     logResult(result, agent);
     annotateProblems(result, settings, agent);
     const notes = result.state === 'error' && result.message ? [result.message] : [];
-    const markdown = renderSummary(result, { outcome, notes, ciRunUrl: settings.ci.runUrl });
+    const markdown = renderSummary(result, {
+        outcome,
+        notes,
+        ciRunUrl: settings.ci.runUrl,
+        sinks: reports,
+    });
     if (settings.summary) {
         try {
             await agent.writeSummary(markdown);
@@ -32827,6 +33316,51 @@ async function publish(result, settings, agent) {
         }
     }
     return outcome;
+}
+/** Hands the results to each reportTo system in turn; never throws, never loses a report. */
+async function reportToSinks(result, reporting, agent) {
+    const reports = [];
+    const total = totalsOf(result).total;
+    for (const sink of reporting.sinks) {
+        const base = { sink: sink.name, displayName: sink.displayName, total, sent: 0, unmatched: [] };
+        if (result.state === 'cancelled' || reporting.signal.aborted) {
+            reports.push({ ...base, status: 'skipped', message: 'Not reported: the job was cancelled.' });
+            continue;
+        }
+        agent.logger.info(`Reporting to ${sink.displayName}…`);
+        let report;
+        try {
+            report = await sink.report(result, AbortSignal.any([reporting.signal, AbortSignal.timeout(SINK_BUDGET_MS)]));
+        }
+        catch (error) {
+            report = { ...base, status: 'failed', message: errorMessage(error) };
+        }
+        report = { ...report, message: reporting.redactor.redact(report.message) };
+        logSinkReport(report, agent);
+        reports.push(report);
+    }
+    return reports;
+}
+function logSinkReport(report, agent) {
+    const log = agent.logger;
+    const where = report.url ? ` ${report.url}` : '';
+    // Info even for a failure: the step failure says it once, where it counts.
+    log.info(`${report.displayName}: ${report.message}${where}`);
+    if (report.status === 'reported' && report.unmatched.length > 0) {
+        const shown = report.unmatched.slice(0, MAX_UNMATCHED_IN_LOG).map((name) => oneLine(name, 200));
+        const more = report.unmatched.length - shown.length;
+        log.warn(`${report.displayName}: ${report.unmatched.length} of ${report.total} tests matched nothing there: ` +
+            `${shown.join('; ')}${more > 0 ? `; and ${more} more (see the job summary)` : ''}`);
+    }
+}
+/** The outputs a sink adds: its run's link (and id), named after it. */
+function sinkOutputs(report) {
+    switch (report.sink) {
+        case 'testomatio':
+            return { testomatioRunUrl: report.url ?? '', testomatioRunId: report.id ?? '' };
+        case 'spira':
+            return { spiraRunUrl: report.url ?? '' };
+    }
 }
 function logResult(result, agent) {
     // An error has no totals to speak of; the outcome's reason says what went wrong.
@@ -43058,6 +43592,1762 @@ function createSource(settings, deps) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/vendors/spira/errors.ts
+// Spira's answers to a write, sorted by what they mean for the runs sent with it
+// (vendor-apis/spira.md §2, §5). Text from the server is quoted as the HTTP layer left it:
+// already redacted.
+
+
+
+class SpiraWriteError extends Error {
+    kind;
+    said;
+    mayHaveBeenWritten;
+    status;
+    constructor(kind, 
+    /** What Spira (or the network) said, e.g. `HTTP 404: Unable to find test case TC with id 9`. */
+    said, 
+    /** True when the write may have been stored although it failed (never retried then). */
+    mayHaveBeenWritten, status) {
+        super(said);
+        this.kind = kind;
+        this.said = said;
+        this.mayHaveBeenWritten = mayHaveBeenWritten;
+        this.status = status;
+        this.name = 'SpiraWriteError';
+    }
+}
+/** Thrown instead of sending once another write of the same report has failed. */
+class WriteStopped extends Error {
+    constructor() {
+        super('not sent: an earlier write failed');
+        this.name = 'WriteStopped';
+    }
+}
+// SQL Server error 1205, as Spira passes it on: "… was deadlocked on lock resources with
+// another process and has been chosen as the deadlock victim. Rerun the transaction."
+const DEADLOCK = /deadlock victim|deadlocked on lock resources|rerun the transaction/i;
+const ENDPOINT_NOT_FOUND = /endpoint not found/i;
+const ACCESS_DENIED = /access denied/i;
+// Connection errors where the request never left this machine (see core/http.ts).
+const NOT_SENT = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNECTTIMEOUT)\b/;
+function isDeadlock(error) {
+    return error instanceof VendorHttpError && error.status === 500 && DEADLOCK.test(error.body);
+}
+/**
+ * Sorts a failed write. `sent`: whether the request had left the queue (an abort while
+ * waiting for a slot sent nothing).
+ */
+function classifyWriteError(error, sent) {
+    if (error instanceof SpiraWriteError)
+        return error;
+    // An abort, or the relay's time budget for the sink (AbortSignal.timeout's TimeoutError).
+    const name = error?.name;
+    if (isAbortError(error) || name === 'AbortError' || name === 'TimeoutError') {
+        return new SpiraWriteError('cancelled', 'the request was cancelled', sent);
+    }
+    if (!(error instanceof VendorHttpError)) {
+        const text = error instanceof Error ? error.message : String(error);
+        return new SpiraWriteError('uncertain', text, sent);
+    }
+    const status = error.status;
+    if (status === undefined) {
+        const text = clientText(error.message);
+        return NOT_SENT.test(text)
+            ? new SpiraWriteError('unreachable', text, false)
+            : new SpiraWriteError('uncertain', text, sent);
+    }
+    const said = httpSaid(status, error.body);
+    if (status >= 300 && status < 400) {
+        // Not followed (the key would go with it); the client's message says what to do.
+        return new SpiraWriteError('refused', clientText(error.message), false, status);
+    }
+    if (status === 401 || status === 403 || ACCESS_DENIED.test(error.body)) {
+        return new SpiraWriteError('auth', said, false, status);
+    }
+    if (status === 405 ||
+        (status === 404 && (ENDPOINT_NOT_FOUND.test(error.body) || isHtml(error.body)))) {
+        return new SpiraWriteError('noOperation', said, false, status);
+    }
+    if (status === 404)
+        return new SpiraWriteError('notFound', said, false, status);
+    if (status === 500 && DEADLOCK.test(error.body)) {
+        return new SpiraWriteError('deadlock', said, false, status);
+    }
+    if (status >= 500)
+        return new SpiraWriteError('uncertain', said, true, status);
+    return new SpiraWriteError('refused', said, false, status);
+}
+/** "HTTP 404: Unable to find …": the status and Spira's message, or the body in one line. */
+function httpSaid(status, body) {
+    const text = oneLine(errors_messageOf(body), 300);
+    return text === '' ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${text}`;
+}
+/** Spira's JSON errors carry `Message`; WCF's pages are HTML: their text is what counts. */
+function errors_messageOf(body) {
+    try {
+        const parsed = JSON.parse(body);
+        if (parsed && typeof parsed === 'object') {
+            const record = parsed;
+            const value = record.Message ?? record.message ?? record.error;
+            if (typeof value === 'string')
+                return value;
+        }
+        if (typeof parsed === 'string')
+            return parsed;
+    }
+    catch {
+        // not JSON
+    }
+    return isHtml(body) ? body.replace(/<[^>]*>/g, ' ') : body;
+}
+function isHtml(body) {
+    return /^\s*</.test(body);
+}
+/**
+ * The HTTP client's own message, without its note on triggers (that note is about test
+ * plans started twice; the report explains what a lost answer means for test runs).
+ */
+function clientText(message) {
+    return message.replace(/\s*\(not retried:[^)]*\)\s*$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/api.ts
+// The Spira calls of one report (vendor-apis/spira.md §3). Every call here writes, so each is
+// sent `idempotent: false`: the HTTP client then retries only what never reached Spira (and
+// 429). The one answer that is retried here is SQL Server's deadlock 500: Spira rolled that
+// write back, so sending it again cannot record anything twice. All writes share one Limiter.
+
+
+/** Attempts in all for a write Spira keeps answering with a deadlock. */
+const DEADLOCK_ATTEMPTS = 5;
+const DEADLOCK_BASE_DELAY_MS = 500;
+const DEADLOCK_MAX_DELAY_MS = 8_000;
+class SpiraApi {
+    options;
+    clock;
+    random;
+    constructor(options) {
+        this.options = options;
+        this.clock = options.clock ?? systemClock;
+        this.random = options.random ?? Math.random;
+    }
+    get project() {
+        return `/projects/${this.options.projectId}`;
+    }
+    /** Creates the build and returns its BuildId. */
+    async createBuild(releaseId, body, options) {
+        const response = await this.write({ method: 'POST', path: `${this.project}/releases/${releaseId}/builds`, body }, options);
+        const build = parseJson(response.text);
+        const id = build?.BuildId;
+        if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) {
+            throw new SpiraWriteError('badAnswer', `Spira answered the new build without a BuildId (HTTP ${response.status})`, true, response.status);
+        }
+        return id;
+    }
+    /** POST test-runs/record-multiple: an array of runs in one request. */
+    async recordMultiple(runs, options) {
+        await this.write({ method: 'POST', path: `${this.project}/test-runs/record-multiple`, body: runs }, options);
+    }
+    /** POST test-runs/record: exactly one run (an array is refused, §5). */
+    async record(run, options) {
+        await this.write({ method: 'POST', path: `${this.project}/test-runs/record`, body: run }, options);
+    }
+    /** KB684 step 1: one shell per test case id, in order (a shell is not stored yet). */
+    async createShells(testCaseIds, releaseId, options) {
+        const response = await this.write({
+            method: 'POST',
+            path: `${this.project}/test-runs/create`,
+            query: releaseId === undefined ? undefined : { release_id: releaseId },
+            body: testCaseIds,
+        }, options);
+        const shells = parseJson(response.text);
+        if (!Array.isArray(shells)) {
+            throw new SpiraWriteError('badAnswer', `Spira answered the manual-run shells with something other than a list (HTTP ${response.status})`, false, response.status);
+        }
+        return shells;
+    }
+    /** KB684 step 3: PUT the populated shells. Spira answers 200 with an EMPTY body: not parsed. */
+    async saveManualRuns(runs, endDate, options) {
+        await this.write({
+            method: 'PUT',
+            path: `${this.project}/test-runs`,
+            query: { end_date: endDate },
+            body: runs,
+        }, options);
+    }
+    /**
+     * Sends one write through the limiter. A deadlock answer shrinks the limiter (the database
+     * is past what it bears) and is sent again after a jittered backoff, a few times at most;
+     * every other failure is thrown as a SpiraWriteError.
+     */
+    async write(request, options) {
+        const { signal } = options;
+        for (let attempt = 1;; attempt += 1) {
+            let sent = false;
+            try {
+                return await options.limiter.run(async () => {
+                    if (options.stopped())
+                        throw new WriteStopped();
+                    sent = true;
+                    return this.options.http.request({ ...request, idempotent: false, signal });
+                }, signal);
+            }
+            catch (error) {
+                if (error instanceof WriteStopped)
+                    throw error;
+                if (!isDeadlock(error) || signal.aborted)
+                    throw classifyWriteError(error, sent);
+                options.limiter.shrink();
+                if (attempt >= DEADLOCK_ATTEMPTS) {
+                    const failure = classifyWriteError(error, sent);
+                    throw new SpiraWriteError('deadlock', `${failure.said} (${attempt} attempts)`, false, failure.status);
+                }
+                const delay = Math.min(DEADLOCK_MAX_DELAY_MS, DEADLOCK_BASE_DELAY_MS * 2 ** (attempt - 1)) *
+                    (0.5 + this.random() / 2);
+                this.options.logger.info(`Spira: ${request.method} ${request.path} was a database deadlock victim (rolled back); ` +
+                    `sending it again in ${(delay / 1000).toFixed(1)}s with at most ${options.limiter.current} ` +
+                    `write(s) in flight (attempt ${attempt + 1} of ${DEADLOCK_ATTEMPTS}).`);
+                try {
+                    await this.clock.sleep(delay, signal);
+                }
+                catch (sleepError) {
+                    // Cancelled while waiting: the rolled-back write was never stored.
+                    throw classifyWriteError(sleepError, false);
+                }
+            }
+        }
+    }
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/mapping.ts
+// Which Spira test case each test records into, decided before any request so that a run
+// with nothing to map never sends anything.
+//
+// Per test, the first that applies (README copies this order):
+//   1. a JUnit property `spira.testCaseId`, `spiraTestCaseId`, `spira` or `TestCaseId`
+//      (name case-insensitive; value `123` or `TC:123`);
+//   2. a `TC:123` token in the test name, then in its classname;
+//   3. a spiraMapping line for `classname.name`, then one for the bare name;
+//   4. the spiraMapping `default` line.
+// A test's own id (1, 2) wins over the mapping file because it travels with the test and
+// cannot go stale when tests are renamed. Only mapping lines (3, 4) can say `manual`.
+// Tests that none of these map are listed as unmatched, never guessed.
+const ID_PROPERTIES = new Set(['spira.testcaseid', 'spiratestcaseid', 'spira', 'testcaseid']);
+const ID_VALUE = /^\s*(?:TC:?\s*)?([1-9]\d{0,8})\s*$/i;
+// "TC:123" as a token of its own: not the tail of a longer word ("ATC:1") or number ("TC:1234x").
+const ID_TOKEN = /(?<![A-Za-z0-9])TC:([1-9]\d{0,8})(?![0-9A-Za-z])/;
+/** `classname.name`, or the name alone: the mapping key and the RunnerTestName. */
+function qualifiedName(testCase) {
+    return testCase.classname ? `${testCase.classname}.${testCase.name}` : testCase.name;
+}
+function mapCases(result, mapping) {
+    const out = { mapped: [], unmatched: [], badProperties: [] };
+    let index = 0;
+    for (const suite of result.suites) {
+        for (const testCase of suite.cases) {
+            const found = mapOne(testCase, mapping, out);
+            if (found)
+                out.mapped.push({ testCase, suite, index, ...found });
+            else
+                out.unmatched.push(testCase);
+            index += 1;
+        }
+    }
+    return out;
+}
+function mapOne(testCase, mapping, out) {
+    const property = propertyId(testCase, out);
+    if (property !== undefined)
+        return { testCaseId: property, manual: false, source: 'property' };
+    const token = ID_TOKEN.exec(testCase.name) ?? ID_TOKEN.exec(testCase.classname ?? '');
+    if (token)
+        return { testCaseId: Number(token[1]), manual: false, source: 'name' };
+    const entry = mapping.entries.get(qualifiedName(testCase)) ?? mapping.entries.get(testCase.name);
+    if (entry)
+        return { ...entry, source: 'mapping' };
+    if (mapping.fallback)
+        return { ...mapping.fallback, source: 'default' };
+    return undefined;
+}
+function propertyId(testCase, out) {
+    const properties = testCase.properties ?? {};
+    let bad = false;
+    for (const [name, value] of Object.entries(properties)) {
+        if (!ID_PROPERTIES.has(name.trim().toLowerCase()))
+            continue;
+        const match = ID_VALUE.exec(value);
+        if (match)
+            return Number(match[1]);
+        bad = true;
+    }
+    if (bad)
+        out.badProperties.push(testCase);
+    return undefined;
+}
+/** The status in words, for RunnerMessage and ActualResult when the test has no message. */
+function statusInWords(testCase) {
+    const words = {
+        passed: 'Passed',
+        failed: 'Failed',
+        error: 'Error',
+        skipped: 'Skipped',
+    };
+    const text = words[testCase.status];
+    return testCase.status === 'passed' && testCase.flaky
+        ? `${text} (flaky: passed after failed attempts)`
+        : text;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/wire.ts
+// Spira's REST payloads and enums as TestRelay sends and reads them (vendor-apis/spira.md §2-§4).
+// Field names are Spira's own (PascalCase); ids are bare integers (TC:123 → 123).
+/** The service below the instance URL; v7_0 is the current REST API (§2). */
+const SERVICE_PATH = '/Services/v7_0/RestService.svc';
+/** `ExecutionStatusId` (§4). */
+const EXECUTION_STATUS = {
+    failed: 1,
+    passed: 2,
+    notRun: 3,
+    notApplicable: 4,
+    blocked: 5,
+    caution: 6,
+};
+/** `BuildStatusId` (§4): a build is the only place a run verdict lives in Spira. */
+const BUILD_STATUS = { failed: 1, passed: 2 };
+/** `TestRunFormatId`: the format of RunnerStackTrace; TestRelay sends plain text. */
+const TEST_RUN_FORMAT_PLAIN_TEXT = 1;
+/** The name Spira shows as the tool that recorded an automated run. */
+const RUNNER_NAME = 'TestRelay';
+/**
+ * The pages people open. The API returns no page addresses, so they are built by hand from
+ * Spira's usual URL scheme: `<instance>/<product>/Build/<id>.aspx` and
+ * `<instance>/<product>/TestRun/List.aspx`.
+ */
+function buildPageUrl(instanceUrl, projectId, buildId) {
+    return `${instanceUrl}/${projectId}/Build/${buildId}.aspx`;
+}
+function testRunsPageUrl(instanceUrl, projectId) {
+    return `${instanceUrl}/${projectId}/TestRun/List.aspx`;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/payload.ts
+// From the neutral result to Spira's bodies: one automated run per mapped test, and the build
+// that carries the run verdict (Spira has no run container, §4).
+
+
+
+
+
+/** The message Spira shows for a run: the test's own, else its status in words (never empty). */
+function runMessage(mapped) {
+    const message = cleanText(mapped.testCase.message ?? '').trim();
+    return message === '' ? statusInWords(mapped.testCase) : message;
+}
+function automatedRun(mapped, statuses, times, targets) {
+    const testCase = mapped.testCase;
+    const failed = testCase.status === 'failed' || testCase.status === 'error';
+    const run = {
+        TestRunFormatId: TEST_RUN_FORMAT_PLAIN_TEXT,
+        RunnerName: RUNNER_NAME,
+        RunnerTestName: qualifiedName(testCase),
+        RunnerMessage: runMessage(mapped),
+        RunnerStackTrace: cleanText(testCase.details ?? ''),
+        // Inflectra's own runners count failed assertions here; a JUnit case fails at most once.
+        RunnerAssertCount: failed ? 1 : 0,
+        TestCaseId: mapped.testCaseId,
+        ExecutionStatusId: statuses[testCase.status],
+        StartDate: times.start,
+        EndDate: times.end,
+    };
+    if (targets.releaseId !== undefined)
+        run.ReleaseId = targets.releaseId;
+    if (targets.testSetId !== undefined)
+        run.TestSetId = targets.testSetId;
+    if (targets.buildId !== undefined)
+        run.BuildId = targets.buildId;
+    return run;
+}
+/** Passed only when the run completed and its verdict is passed (§4). */
+function buildStatusOf(result) {
+    return result.state === 'completed' && result.verdict === 'passed'
+        ? BUILD_STATUS.passed
+        : BUILD_STATUS.failed;
+}
+function buildRequest(projectId, releaseId, name, result, ci) {
+    return {
+        ProjectId: projectId,
+        // In the body as well as the path: without it Spira looks for release "RL0" (§5).
+        ReleaseId: releaseId,
+        BuildStatusId: buildStatusOf(result),
+        Name: name,
+        Description: buildDescription(result, ci),
+    };
+}
+/** Plain text linking back to the CI run and to the source run, with the counts. */
+function buildDescription(result, ci) {
+    const lines = ['Test results recorded by TestRelay.'];
+    const ciName = ciRunName(ci);
+    if (ci.runUrl || ciName) {
+        lines.push(`CI run: ${[ciName, ci.runUrl].filter(Boolean).join(' ')}`);
+    }
+    const source = [
+        `${vendorTitle(result.vendor)}${result.runId ? ` run ${result.runId}` : ''}`,
+        result.title && result.title !== result.vendor ? `(${oneLineText(result.title)})` : '',
+        result.runUrl ?? '',
+    ]
+        .filter(Boolean)
+        .join(' ');
+    lines.push(`Source: ${source}`);
+    const totals = totalsOf(result);
+    const verdict = result.verdict ?? 'unknown';
+    lines.push(`Verdict: ${verdict} (${result.state}); ${totals.total} tests: ${totals.passed} passed, ` +
+        `${totals.failed - totals.errors} failed, ${totals.errors} errors, ${totals.skipped} skipped.`);
+    return lines.join('\n');
+}
+function oneLineText(text) {
+    return cleanText(text).replace(/\s+/g, ' ').trim();
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/manual.ts
+// The KB684 manual-run flow (seed 004): Spira hands out a "shell" per test case, TestRelay
+// fills it in, and a PUT saves it. The rules that make Spira accept the shell:
+//   - every step gets an ExecutionStatusId (shells come with all steps at 3 = Not Run, and a
+//     run whose steps are all Not Run, or Not Run mixed only with Passed/N/A, is refused);
+//   - the run-level ExecutionStatusId is deleted: Spira computes it from the steps (it is kept
+//     only for a shell without steps, where there is nothing to compute it from);
+//   - EndDate is set, or the run cannot be opened in Spira;
+//   - TestRunId and every TestRunStepId stay 0, and ConcurrencyDate is sent back as received.
+// TestRelay has no step data, so every step gets the test's mapped status (a TestRelay choice,
+// vendor-apis/spira.md §3); the ActualResult is the test's message, or its status in words.
+
+
+
+/**
+ * Whether a mapped test goes through the manual flow: its mapping line says `manual`, and it
+ * is not skipped (nor mapped to Not Run), because Spira refuses a manual run whose steps are
+ * all Not Run; those go the automated way instead.
+ */
+function isManual(mapped, statuses) {
+    return (mapped.manual &&
+        mapped.testCase.status !== 'skipped' &&
+        statuses[mapped.testCase.status] !== EXECUTION_STATUS.notRun);
+}
+/**
+ * Fills the shells Spira returned for `cases` (one per case, matched by TestCaseId in order:
+ * two tests may map to the same test case). Throws when Spira returned none for a case.
+ */
+function populateShells(shells, cases, statuses, times, targets) {
+    const unused = [...shells];
+    return cases.map((mapped) => {
+        const position = unused.findIndex((shell) => shell?.TestCaseId === mapped.testCaseId);
+        if (position < 0) {
+            throw new SpiraWriteError('badAnswer', `Spira returned no manual-run shell for test case ${mapped.testCaseId}`, false);
+        }
+        const [shell] = unused.splice(position, 1);
+        return populateShell(shell, mapped, statuses[mapped.testCase.status], times.get(mapped), targets);
+    });
+}
+function populateShell(shell, mapped, status, times, targets) {
+    const actual = runMessage(mapped);
+    const steps = Array.isArray(shell.TestRunSteps) ? shell.TestRunSteps : [];
+    const run = {
+        ...shell,
+        TestRunId: 0,
+        StartDate: times.start,
+        EndDate: times.end,
+        TestRunSteps: steps.map((step) => ({
+            ...step,
+            TestRunStepId: 0,
+            ...('TestRunId' in step ? { TestRunId: 0 } : {}),
+            ExecutionStatusId: status,
+            ActualResult: actual,
+        })),
+    };
+    if (steps.length > 0)
+        delete run.ExecutionStatusId;
+    else
+        run.ExecutionStatusId = status;
+    if (targets.testSetId !== undefined)
+        run.TestSetId = targets.testSetId;
+    if (targets.buildId !== undefined)
+        run.BuildId = targets.buildId;
+    return run;
+}
+/** The `end_date` of the PUT: the latest EndDate of the runs it saves. */
+function latestEnd(runs) {
+    const ends = runs
+        .map((run) => (typeof run.EndDate === 'string' ? Date.parse(run.EndDate) : NaN))
+        .filter(Number.isFinite);
+    return new Date(ends.length > 0 ? Math.max(...ends) : Date.now()).toISOString();
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/pool.ts
+// Bounded concurrency for Spira writes. Spira's database deadlocks under parallel writes
+// (vendor-apis/spira.md §5: Inflectra recommends 3-5 concurrent posts), so every write of a
+// report goes through one Limiter: at most `limit` requests in flight, first come first served.
+// A deadlock answer is the server saying it is over its capacity, so the limit can shrink
+// (never below 1) and stays shrunk for the rest of that report.
+
+class Limiter {
+    limit;
+    active = 0;
+    waiting = [];
+    // One abort listener per signal, not per waiter: a report queues every chunk at once, and
+    // Node warns about more than 10 listeners on one signal.
+    watched = new WeakSet();
+    constructor(limit) {
+        this.limit = limit;
+        this.limit = Math.max(1, Math.floor(limit));
+    }
+    get current() {
+        return this.limit;
+    }
+    /** One fewer request in flight from now on (never fewer than 1). */
+    shrink() {
+        this.limit = Math.max(1, this.limit - 1);
+    }
+    /** Runs `task` once a slot is free; the slot is held until it settles. */
+    async run(task, signal) {
+        await this.acquire(signal);
+        try {
+            return await task();
+        }
+        finally {
+            this.active -= 1;
+            this.pump();
+        }
+    }
+    acquire(signal) {
+        if (signal?.aborted)
+            return Promise.reject(abortError(signal));
+        if (this.waiting.length === 0 && this.active < this.limit) {
+            this.active += 1;
+            return Promise.resolve();
+        }
+        return new Promise((resolve, reject) => {
+            this.waiting.push({
+                grant: () => {
+                    this.active += 1;
+                    resolve();
+                },
+                reject,
+                signal,
+            });
+            if (signal && !this.watched.has(signal)) {
+                this.watched.add(signal);
+                signal.addEventListener('abort', () => this.dropWaiters(signal), { once: true });
+            }
+        });
+    }
+    /** Rejects everyone still waiting with this signal. */
+    dropWaiters(signal) {
+        for (let i = this.waiting.length - 1; i >= 0; i -= 1) {
+            const waiter = this.waiting[i];
+            if (waiter.signal !== signal)
+                continue;
+            this.waiting.splice(i, 1);
+            waiter.reject(abortError(signal));
+        }
+    }
+    pump() {
+        while (this.active < this.limit && this.waiting.length > 0)
+            this.waiting.shift().grant();
+    }
+}
+/** `items` in consecutive chunks of at most `size`. */
+function chunksOf(items, size) {
+    const chunks = [];
+    for (let start = 0; start < items.length; start += size) {
+        chunks.push(items.slice(start, start + size));
+    }
+    return chunks;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/timing.ts
+// StartDate and EndDate of each recorded run. Spira shows them and computes the run's
+// duration from them, and a manual run without an EndDate cannot be opened (KB684).
+// JUnit timestamps usually carry no zone ("2024-05-14T14:00:00"): read them as UTC, since
+// JavaScript would otherwise read them in this machine's zone, which is not the test machine's.
+const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+function suiteStartMs(suite) {
+    const text = suite.timestamp?.trim();
+    if (!text || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text))
+        return undefined;
+    const ms = Date.parse(HAS_ZONE.test(text) ? text : `${text}Z`);
+    return Number.isFinite(ms) ? ms : undefined;
+}
+function durationMs(seconds) {
+    return seconds !== undefined && Number.isFinite(seconds) && seconds > 0
+        ? Math.round(seconds * 1000)
+        : 0;
+}
+/**
+ * With a suite timestamp, a case starts after the known durations of the cases listed
+ * before it in its suite (JUnit lists them in the order they ran) and ends its own duration
+ * later. Without one, every case ends at `nowMs` (the report time) and starts its duration
+ * earlier. An unknown duration counts as 0.
+ */
+function runTimes(cases, nowMs) {
+    const times = new Map();
+    const offsets = new Map();
+    for (const mapped of cases) {
+        const duration = durationMs(mapped.testCase.durationSeconds);
+        const suiteStart = suiteStartMs(mapped.suite);
+        let startMs;
+        let endMs;
+        if (suiteStart === undefined) {
+            endMs = nowMs;
+            startMs = nowMs - duration;
+        }
+        else {
+            startMs = suiteStart + offsetInSuite(mapped, offsets);
+            endMs = startMs + duration;
+        }
+        times.set(mapped, {
+            start: new Date(startMs).toISOString(),
+            end: new Date(endMs).toISOString(),
+        });
+    }
+    return times;
+}
+/** Sum of the durations of the cases before this one in its suite (cached per suite). */
+function offsetInSuite(mapped, cache) {
+    let offsets = cache.get(mapped.suite);
+    if (!offsets) {
+        offsets = new Map();
+        let sum = 0;
+        for (const [position, testCase] of mapped.suite.cases.entries()) {
+            offsets.set(position, sum);
+            sum += durationMs(testCase.durationSeconds);
+        }
+        cache.set(mapped.suite, offsets);
+    }
+    return offsets.get(mapped.suite.cases.indexOf(mapped.testCase)) ?? 0;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sink.ts
+// Spira as a TestRelay report sink (vendor-apis/spira.md): map the tests to test cases before
+// any request, create the optional build, then record one test run per mapped test —
+// automated runs with record-multiple in chunks (record one by one on servers without it),
+// and the KB684 manual-run flow for tests whose mapping line says `manual`. At most three
+// writes are in flight at once (§5), and nothing is ever sent twice: a write whose answer was
+// lost is not retried, and the report says it may or may not have been recorded.
+
+
+
+
+
+
+
+
+
+
+const DISPLAY_NAME = 'Spira';
+/** Runs per record-multiple request, and test cases per manual-run shell request. */
+const CHUNK_SIZE = 25;
+const RUNS_IN_DOUBT = 'not sent again, so that no run is recorded twice';
+class SpiraSink {
+    settings;
+    name = 'spira';
+    displayName = DISPLAY_NAME;
+    api;
+    logger;
+    redactor;
+    clock;
+    maxConcurrentWrites;
+    constructor(settings, deps) {
+        this.settings = settings;
+        this.api = deps.api;
+        this.logger = deps.logger;
+        this.redactor = deps.redactor;
+        this.clock = deps.clock ?? systemClock;
+        this.maxConcurrentWrites = deps.maxConcurrentWrites;
+    }
+    get projectId() {
+        return this.settings.spira.projectId ?? 0;
+    }
+    async report(result, signal) {
+        let report;
+        try {
+            report = await this.deliver(result, signal);
+        }
+        catch (error) {
+            // deliver() explains every failure it expects; this is the net for the rest.
+            const failure = classifyWriteError(error, false);
+            report = this.reportOf('failed', allCases(result).length, `Reporting to Spira failed: ${sentence(failure.said)}`);
+        }
+        return { ...report, message: this.redactor.redact(report.message) };
+    }
+    async deliver(result, signal) {
+        const spira = this.settings.spira;
+        const total = allCases(result).length;
+        if (total === 0) {
+            return this.reportOf('skipped', 0, 'No test results to report; nothing was sent to Spira.');
+        }
+        // Mapping comes first: with nothing mapped, not a single request may be sent.
+        const mapping = mapCases(result, spira.mapping);
+        const unmatched = mapping.unmatched.map(caseLabel);
+        if (mapping.badProperties.length > 0) {
+            this.logger.warn(`Spira: ${sink_plural(mapping.badProperties.length, 'test')} ${mapping.badProperties.length === 1 ? 'has' : 'have'} ` +
+                `a test case property (spira.testCaseId, spiraTestCaseId, spira or TestCaseId) that is not an id ` +
+                `(expected 123 or TC:123), e.g. ${caseLabel(mapping.badProperties[0])}; the other mapping rules were used.`);
+        }
+        if (mapping.mapped.length === 0) {
+            const status = this.settings.failOnNoMatch ? 'failed' : 'skipped';
+            return this.reportOf(status, total, noMatchMessage(total, this.settings.failOnNoMatch), {
+                unmatched,
+            });
+        }
+        const progress = {
+            planned: mapping.mapped.length,
+            recorded: 0,
+            manualRecorded: 0,
+            inDoubt: 0,
+            single: false,
+        };
+        const options = {
+            signal,
+            // One per report: a deadlock lowers it for the rest of this report only.
+            limiter: new Limiter(this.maxConcurrentWrites),
+            stopped: () => progress.failure !== undefined || signal.aborted,
+        };
+        if (spira.buildName && spira.releaseId !== undefined) {
+            const context = {
+                action: `creating build "${spira.buildName}"`,
+                testCaseIds: [],
+                inDoubt: 'the build may or may not have been created (not sent again, so that there are not two)',
+            };
+            try {
+                progress.buildId = await this.api.createBuild(spira.releaseId, buildRequest(this.projectId, spira.releaseId, spira.buildName, result, this.settings.ci), options);
+                this.logger.info(`Spira: created build ${progress.buildId} "${spira.buildName}" under release ${spira.releaseId}.`);
+            }
+            catch (error) {
+                progress.failure = { error: classifyWriteError(error, true), context };
+                return this.failedReport(total, progress, unmatched, signal);
+            }
+        }
+        const targets = {
+            releaseId: spira.releaseId,
+            testSetId: spira.testSetId,
+            buildId: progress.buildId,
+        };
+        const times = runTimes(mapping.mapped, this.clock.now());
+        const manual = mapping.mapped.filter((mapped) => isManual(mapped, spira.statuses));
+        const automated = mapping.mapped.filter((mapped) => !isManual(mapped, spira.statuses));
+        // Every chunk is started at once; the shared limiter lets three writes out at a time.
+        await Promise.all([
+            ...chunksOf(automated, CHUNK_SIZE).map((chunk) => this.sendAutomated(chunk, times, targets, progress, options)),
+            ...chunksOf(manual, CHUNK_SIZE).map((chunk) => this.sendManual(chunk, times, targets, progress, options)),
+        ]);
+        // Every run must have been recorded: a write skipped after a cancel leaves no failure behind.
+        if (progress.failure || progress.recorded < progress.planned) {
+            return this.failedReport(total, progress, unmatched, signal);
+        }
+        return this.reportOf('reported', total, this.successMessage(progress, mapping.unmatched.length), {
+            sent: progress.recorded,
+            unmatched,
+            buildId: progress.buildId,
+        });
+    }
+    async sendAutomated(chunk, times, targets, progress, options) {
+        const statuses = this.settings.spira.statuses;
+        const runs = chunk.map((mapped) => automatedRun(mapped, statuses, times.get(mapped), targets));
+        if (!progress.single) {
+            try {
+                await this.api.recordMultiple(runs, options);
+                progress.recorded += runs.length;
+                this.logger.debug(`Spira: recorded ${sink_plural(runs.length, 'test run')} (record-multiple).`);
+                return;
+            }
+            catch (error) {
+                const failure = error instanceof WriteStopped ? error : classifyWriteError(error, true);
+                if (!(failure instanceof SpiraWriteError) || failure.kind !== 'noOperation') {
+                    this.fail(failure, { action: 'recording test runs', testCaseIds: sink_ids(runs), inDoubt: RUNS_IN_DOUBT }, runs.length, progress);
+                    return;
+                }
+                // An older server without record-multiple: nothing of this chunk was recorded.
+                if (!progress.single) {
+                    progress.single = true;
+                    this.logger.info(`Spira: this server has no test-runs/record-multiple (${failure.said}); recording one run per request instead.`);
+                }
+            }
+        }
+        await Promise.all(runs.map(async (run) => {
+            try {
+                await this.api.record(run, options);
+                progress.recorded += 1;
+            }
+            catch (error) {
+                this.fail(error, {
+                    action: 'recording a test run',
+                    testCaseIds: [run.TestCaseId],
+                    inDoubt: RUNS_IN_DOUBT,
+                }, 1, progress);
+            }
+        }));
+    }
+    async sendManual(chunk, times, targets, progress, options) {
+        const testCaseIds = chunk.map((mapped) => mapped.testCaseId);
+        let runs;
+        try {
+            const shells = await this.api.createShells(testCaseIds, targets.releaseId, options);
+            runs = populateShells(shells, chunk, this.settings.spira.statuses, times, targets);
+        }
+        catch (error) {
+            // A shell is not a stored run: whatever happened to this request, nothing was recorded.
+            const failure = error instanceof WriteStopped ? error : classifyWriteError(error, true);
+            const settled = failure instanceof SpiraWriteError
+                ? new SpiraWriteError(failure.kind, failure.said, false, failure.status)
+                : failure;
+            this.fail(settled, { action: 'creating manual-run shells', testCaseIds, inDoubt: 'not sent again' }, chunk.length, progress);
+            return;
+        }
+        try {
+            await this.api.saveManualRuns(runs, latestEnd(runs), options);
+            progress.recorded += runs.length;
+            progress.manualRecorded += runs.length;
+        }
+        catch (error) {
+            this.fail(error, { action: 'saving manual test runs', testCaseIds, inDoubt: RUNS_IN_DOUBT }, runs.length, progress);
+        }
+    }
+    /** Keeps the first failure (it stops the writes not yet sent) and counts runs in doubt. */
+    fail(error, context, runs, progress) {
+        if (error instanceof WriteStopped)
+            return;
+        const failure = classifyWriteError(error, true);
+        if (failure.mayHaveBeenWritten)
+            progress.inDoubt += runs;
+        // A cancelled write is only a consequence when something else failed first.
+        if (!progress.failure ||
+            (progress.failure.error.kind === 'cancelled' && failure.kind !== 'cancelled')) {
+            progress.failure = { error: failure, context };
+        }
+    }
+    failedReport(total, progress, unmatched, signal) {
+        const failure = progress.failure;
+        const stopped = stoppedBy(signal);
+        const reason = failure
+            ? this.reasonOf(failure.error, failure.context, stopped, progress.buildId)
+            : `Reporting to Spira was ${stopped}.`;
+        return this.reportOf('failed', total, `${reason} ${this.progressSentence(progress)}`, {
+            sent: progress.recorded,
+            unmatched,
+            buildId: progress.buildId,
+            anyRecorded: progress.recorded > 0 || progress.inDoubt > 0,
+        });
+    }
+    /** What went wrong, in Spira's words plus what to check. */
+    reasonOf(error, context, stopped, buildId) {
+        const spira = this.settings.spira;
+        const where = this.idsInvolved(context, buildId);
+        switch (error.kind) {
+            case 'auth':
+                return (`Spira refused the API key of spiraUsername "${spira.username ?? ''}" (${error.said}): check spiraApiKey ` +
+                    "(the user's RSS token from My Profile, with its curly braces) and that RSS/API access is enabled for that user.");
+            case 'notFound': {
+                const checks = context.testCaseIds.length > 0
+                    ? 'spiraMapping (the test case ids), spiraProjectId, spiraReleaseId and spiraTestSetId'
+                    : 'spiraProjectId and spiraReleaseId';
+                return `Spira found no such artifact while ${context.action} ${where}; it said ${error.said}. Check ${checks}.`;
+            }
+            case 'noOperation':
+                return (`Spira has no such operation at ${spira.url}${SERVICE_PATH} (${context.action}); it said ${error.said}. ` +
+                    'Check spiraUrl (on-premise with its virtual directory, e.g. https://host/Spira).');
+            case 'deadlock':
+                return `Spira's database kept choosing the write as deadlock victim while ${context.action} ${where}; it said ${error.said}.`;
+            case 'unreachable':
+                return `Could not connect to Spira while ${context.action}: ${sentence(error.said)}`;
+            case 'uncertain':
+                return `Spira failed while ${context.action} ${where} (${error.said}); ${context.inDoubt}.`;
+            case 'cancelled':
+                return `Reporting to Spira was ${stopped} while ${context.action}.`;
+            case 'badAnswer':
+                return sentence(error.said);
+            case 'refused':
+                return `Spira refused ${context.action} ${where}; it said ${sentence(error.said)}`;
+        }
+    }
+    /** "for test cases 1, 999 in product 24 (release 155, test set 2, build 7)". */
+    idsInvolved(context, buildId) {
+        const spira = this.settings.spira;
+        const unique = [...new Set(context.testCaseIds)];
+        const shown = unique.slice(0, 10).join(', ') +
+            (unique.length > 10 ? ` and ${unique.length - 10} more` : '');
+        const runs = unique.length > 0;
+        const cases = runs ? `for ${unique.length === 1 ? 'test case' : 'test cases'} ${shown} ` : '';
+        const extra = [
+            spira.releaseId !== undefined ? `release ${spira.releaseId}` : '',
+            runs && spira.testSetId !== undefined ? `test set ${spira.testSetId}` : '',
+            runs && buildId !== undefined ? `build ${buildId}` : '',
+        ].filter(Boolean);
+        return `${cases}in product ${this.projectId}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
+    }
+    progressSentence(progress) {
+        const recorded = progress.recorded === 0
+            ? `No test run was recorded (of ${progress.planned})`
+            : `${progress.recorded} of ${sink_plural(progress.planned, 'test run')} ${progress.recorded === 1 ? 'was' : 'were'} recorded`;
+        const build = progress.buildId !== undefined ? ` in build ${progress.buildId}` : '';
+        if (progress.inDoubt === 0)
+            return `${recorded}${build}.`;
+        return (`${recorded}${build}; the last ${sink_plural(progress.inDoubt, 'run')} sent may or may not have been recorded ` +
+            '(check the test runs in Spira before reporting again).');
+    }
+    successMessage(progress, unmatched) {
+        const spira = this.settings.spira;
+        const manual = progress.manualRecorded > 0 ? ` (${progress.manualRecorded} as manual runs)` : '';
+        const release = spira.releaseId !== undefined ? `, release ${spira.releaseId}` : '';
+        const build = progress.buildId !== undefined ? ` (build ${progress.buildId})` : '';
+        const missing = unmatched === 0
+            ? ''
+            : `; ${sink_plural(unmatched, 'test')} ${unmatched === 1 ? 'maps' : 'map'} to no test case`;
+        return `Recorded ${sink_plural(progress.recorded, 'test run')}${manual} in Spira product ${this.projectId}${release}${build}${missing}.`;
+    }
+    reportOf(status, total, message, extra = {}) {
+        const report = {
+            sink: this.name,
+            displayName: DISPLAY_NAME,
+            status,
+            message,
+            total,
+            sent: extra.sent ?? 0,
+            unmatched: extra.unmatched ?? [],
+        };
+        const url = this.settings.spira.url;
+        if (extra.buildId !== undefined) {
+            report.url = buildPageUrl(url, this.projectId, extra.buildId);
+            report.id = String(extra.buildId);
+        }
+        else if (status === 'reported' || extra.anyRecorded) {
+            report.url = testRunsPageUrl(url, this.projectId);
+        }
+        return report;
+    }
+}
+/** "cancelled", or "stopped: out of time" when the relay's time budget for the sink ran out. */
+function stoppedBy(signal) {
+    // By name: the reason is a DOMException, which may come from another realm than Error.
+    const reason = signal.reason;
+    return reason?.name === 'TimeoutError' ? 'stopped: it ran out of time' : 'cancelled';
+}
+function sink_ids(runs) {
+    return runs.map((run) => run.TestCaseId);
+}
+function noMatchMessage(count, failOnNoMatch) {
+    const none = count === 1
+        ? 'The test maps to no Spira test case, so nothing was sent.'
+        : `None of the ${count} tests maps to a Spira test case, so nothing was sent.`;
+    return (`${none} Map tests with spiraMapping lines ("classname.name = 123"), a "default = 123" line, ` +
+        `TC:123 in the test names, or a spira.testCaseId JUnit property` +
+        (failOnNoMatch ? '; or set failOnNoMatch: false to let the step pass without reporting.' : '.'));
+}
+function sink_plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** Ends the text with a period unless it already ends a sentence. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/index.ts
+// Spira (SpiraTest / SpiraTeam / SpiraPlan): from settings to a ready Sink (the registry in
+// ../sinks.ts calls this).
+
+
+
+
+
+
+/** Writes in flight at once: Inflectra recommends 3-5 concurrent posts (§5); 3 is the safe end. */
+const SPIRA_MAX_CONCURRENT_WRITES = 3;
+function createSpiraSink(settings, deps) {
+    const spira = settings.spira;
+    // The relay already knows the key; a sink built another way (tests, other commands) must
+    // not leak it either, in whatever form it travels (braced or bare).
+    deps.redactor.add(spira.apiKey);
+    deps.redactor.add(spira.apiKey?.replace(/^\{|\}$/g, ''));
+    const http = createHttpClient({
+        vendor: 'Spira',
+        baseUrl: `${spira.url}${SERVICE_PATH}`,
+        // Spira reads the credentials from these headers on every request (§2); the key keeps
+        // its curly braces.
+        headers: { username: spira.username ?? '', 'api-key': spira.apiKey ?? '' },
+        redactor: deps.redactor,
+        logger: deps.logger,
+        caCertPath: settings.caCertPath,
+        clock: deps.clock,
+        random: deps.random,
+    });
+    const api = new SpiraApi({
+        http,
+        logger: deps.logger,
+        projectId: spira.projectId ?? 0,
+        clock: deps.clock,
+        random: deps.random,
+    });
+    return new SpiraSink(settings, {
+        api,
+        logger: deps.logger,
+        redactor: deps.redactor,
+        clock: deps.clock,
+        maxConcurrentWrites: SPIRA_MAX_CONCURRENT_WRITES,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/match.ts
+// Finding the Testomat.io test id a result carries (vendor-apis/testomatio.md §5), before any
+// request: the id decides whether a test is "matched", and whether there is anything worth
+// sending at all (failOnNoMatch).
+/** `@T` + 8 word characters: the form Testomat.io's own reporters look for. */
+const TEST_ID = /@T\w{8}/;
+/** Every id with the blanks around it, so "Login works @Ta0b0c0d0" becomes "Login works". */
+const TEST_IDS_SPACED = /[ \t]*@T\w{8}[ \t]*/g;
+/** The form test frameworks print into system-out so the id need not be in the name. */
+const TID_LINE = /tid:\/\/(@T\w{8})/;
+/**
+ * The first test id the case carries: in its name, its classname, a property value (where
+ * JUnit writers put tags), or a `tid://@T…` line of its system-out; undefined when none.
+ */
+function findTestId(testCase) {
+    for (const text of [testCase.name, testCase.classname ?? '']) {
+        const found = TEST_ID.exec(text);
+        if (found)
+            return found[0];
+    }
+    for (const value of Object.values(testCase.properties ?? {})) {
+        const found = TEST_ID.exec(value);
+        if (found)
+            return found[0];
+    }
+    return testCase.output ? TID_LINE.exec(testCase.output)?.[1] : undefined;
+}
+/**
+ * The title Testomat.io should show: the name without its ids (they are the test's key there,
+ * not part of its title), trimmed. A name that is nothing but an id stays as it is.
+ */
+function titleOf(name) {
+    const title = name.replace(TEST_IDS_SPACED, ' ').trim();
+    return title === '' ? name.trim() : title;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/wire.ts
+// Testomat.io's reporter payloads (vendor-apis/testomatio.md §3-§4) and the pure mapping from
+// the neutral result model to them. No requests here: sink.ts sends what these build.
+
+
+
+
+
+// Untrusted vendor text can be huge (a whole log as a "stack"); cut it so one batch stays far
+// below what a server takes in one body (the simulator, like many proxies, stops at 1 MiB).
+const wire_MAX_MESSAGE_CHARS = 4_000;
+const MAX_STACK_CHARS = 16_000;
+/** Tests per `/testrun` call: what Testomat.io's own client sends. */
+const BATCH_SIZE = 50;
+/** Bytes of tests per call, so 50 long stack traces still make a modest request. */
+const BATCH_MAX_BYTES = 512 * 1024;
+/**
+ * The report id: the same test of the same result always gets the same rid, so a retried or
+ * re-sent batch replaces the results it already delivered instead of adding them again.
+ * The env is part of it when set, so matrix jobs (same tests, other browser) sharing one run
+ * keep one result each instead of overwriting one another.
+ */
+function ridOf(entry, env) {
+    const { testCase, suite, occurrence } = entry;
+    const key = JSON.stringify([
+        suite.name,
+        testCase.classname ?? '',
+        testCase.name,
+        occurrence,
+        env ?? '',
+    ]);
+    return `testrelay-${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
+/** `run_time` in the configured unit: whole milliseconds, or seconds (ms precision). */
+function runTimeOf(seconds, unit) {
+    if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0)
+        return undefined;
+    return unit === 'ms' ? Math.round(seconds * 1000) : Math.round(seconds * 1000) / 1000;
+}
+function vendorText(text, max) {
+    if (text === undefined)
+        return undefined;
+    const clean = cleanText(text).trim();
+    return clean === '' ? undefined : truncate(clean, max);
+}
+/** One case as Testomat.io's TestData (status mapping: §4). */
+function toTestData(entry, settings) {
+    const { testCase, suite, testId } = entry;
+    const message = vendorText(testCase.message, wire_MAX_MESSAGE_CHARS);
+    const data = {
+        rid: ridOf(entry, settings.env),
+        overwrite: true,
+        title: titleOf(testCase.name),
+        status: testCase.status === 'error' ? 'failed' : testCase.status,
+    };
+    if (testId)
+        data.test_id = testId;
+    const suiteTitle = testCase.classname || suite.name;
+    if (suiteTitle)
+        data.suite_title = suiteTitle;
+    if (testCase.status === 'error') {
+        // Testomat.io knows no "error": it becomes a failure that still says what it was.
+        data.message = message ? `[error] ${message}` : '[error]';
+        data.meta = { status: 'error' };
+    }
+    else if (message) {
+        data.message = message;
+    }
+    const stack = vendorText(testCase.details, MAX_STACK_CHARS);
+    if (stack)
+        data.stack = stack;
+    const runTime = runTimeOf(testCase.durationSeconds, settings.runTimeUnit);
+    if (runTime !== undefined)
+        data.run_time = runTime;
+    if (testCase.file)
+        data.file = testCase.file;
+    if (settings.createTests)
+        data.create = true;
+    return data;
+}
+/**
+ * The new run: the given title, else what ran and the CI run ("Testsigma · Nightly #42"),
+ * the same in every job of a CI run, so parallel jobs of a shared run find one another.
+ */
+function createRunBody(settings, result) {
+    const options = settings.testomatio;
+    const ci = ciRunName(settings.ci);
+    const what = result.title || vendorTitle(result.vendor);
+    const body = { title: options.title ?? (ci ? `${what} · ${ci}` : what) };
+    if (options.env)
+        body.env = options.env;
+    if (options.tags.length > 0)
+        body.tags = options.tags;
+    if (options.group)
+        body.group_title = options.group;
+    if (settings.ci.runUrl)
+        body.ci_build_url = settings.ci.runUrl;
+    if (options.sharedRun)
+        body.shared_run = true;
+    return body;
+}
+/** Every case with its suite, id and occurrence index, in result order. */
+function caseEntries(result, findId) {
+    const seen = new Map();
+    const entries = [];
+    for (const suite of result.suites) {
+        for (const testCase of suite.cases) {
+            const key = JSON.stringify([suite.name, testCase.classname ?? '', testCase.name]);
+            const occurrence = seen.get(key) ?? 0;
+            seen.set(key, occurrence + 1);
+            entries.push({
+                index: entries.length,
+                testCase,
+                suite,
+                testId: findId(testCase),
+                occurrence,
+            });
+        }
+    }
+    return entries;
+}
+/**
+ * Consecutive slices of at most BATCH_SIZE items and (unless one alone is larger) maxBytes of
+ * what `payload` gives for each, as JSON.
+ */
+function batchesOf(items, payload, maxBytes = BATCH_MAX_BYTES) {
+    const batches = [];
+    let current = [];
+    let bytes = 0;
+    for (const item of items) {
+        const size = Buffer.byteLength(JSON.stringify(payload(item)));
+        if (current.length > 0 && (current.length >= BATCH_SIZE || bytes + size > maxBytes)) {
+            batches.push(current);
+            current = [];
+            bytes = 0;
+        }
+        current.push(item);
+        bytes += size;
+    }
+    if (current.length > 0)
+        batches.push(current);
+    return batches;
+}
+/**
+ * The explicit end state (§4): `pass` only for a run that completed and passed, since a
+ * server-computed `finish` would call a stopped or partial run passed. A job of a shared run
+ * closes only its part (`*_parallel`); the run stays open for the others.
+ */
+function statusEventOf(result, sharedRun) {
+    const passed = result.state === 'completed' && result.verdict === 'passed';
+    const event = passed ? 'pass' : 'fail';
+    return sharedRun ? `${event}_parallel` : event;
+}
+/** The finishing PUT: the event, the run's duration in seconds and its counts. */
+function finishBody(result, event) {
+    const totals = totalsOf(result);
+    const body = {
+        status_event: event,
+        tests_count: totals.total,
+        passed_count: totals.passed,
+        failed_count: totals.failed,
+        skipped_count: totals.skipped,
+    };
+    const seconds = runDurationSeconds(result);
+    if (seconds !== undefined && Number.isFinite(seconds)) {
+        body.duration = Math.round(seconds * 1000) / 1000;
+    }
+    return body;
+}
+/** The run answer's uid and url, when they are non-empty strings; anything else is ignored. */
+function readRunAnswer(raw) {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+        return {};
+    const data = raw;
+    const text = (value) => typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+    return { uid: text(data.uid), url: text(data.url) };
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/api.ts
+// The four reporter calls TestRelay makes (vendor-apis/testomatio.md §3), with the token in
+// the JSON body (never in a URL, where it would end up in proxy and server logs) and each
+// call's retry rule stated where it is made.
+
+// /testrun answers these itself instead of throwing, so the sink can read the whole body
+// (the names of unmatched tests) and tell auth, limit and unknown-run apart. 429 is left to
+// the HTTP client, which waits and retries it.
+const BATCH_CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => status !== 429);
+class TestomatioApi {
+    http;
+    apiKey;
+    redactor;
+    constructor(http, apiKey, redactor) {
+        this.http = http;
+        this.apiKey = apiKey;
+        this.redactor = redactor;
+    }
+    /**
+     * Never retried once it may have reached the server: a second create is a second run (or,
+     * for a shared run, a second join that nobody closes).
+     */
+    async createRun(body, signal) {
+        const response = await this.http.request({
+            method: 'POST',
+            path: '/api/reporter',
+            body: { api_key: this.apiKey, ...body },
+            idempotent: false,
+            signal,
+        });
+        return { ...readRunAnswer(api_parseJson(response.text)), raw: this.redactor.redact(response.text) };
+    }
+    /**
+     * Attach (no body but the token), update or finish. Setting a run's state again is
+     * harmless, so this may be retried: a finish that never arrives leaves the run "running".
+     */
+    async updateRun(uid, sharedRun, body, signal) {
+        const response = await this.http.request({
+            method: 'PUT',
+            path: runPath(uid),
+            // Required by the spec (§3.3); false unless several jobs share the run.
+            query: { shared_run: String(sharedRun) },
+            body: { api_key: this.apiKey, ...body },
+            idempotent: true,
+            signal,
+        });
+        return readRunAnswer(api_parseJson(response.text));
+    }
+    /**
+     * One batch. Every test carries a stable rid and overwrite: true, so a retry replaces the
+     * results the first attempt may have delivered instead of adding them again: retried
+     * like a read.
+     */
+    async addTests(uid, tests, batchIndex, signal) {
+        const response = await this.http.request({
+            method: 'POST',
+            path: `${runPath(uid)}/testrun`,
+            body: { api_key: this.apiKey, tests, batch_index: batchIndex },
+            idempotent: true,
+            acceptStatuses: BATCH_CLIENT_ERRORS,
+            signal,
+        });
+        return { status: response.status, text: this.redactor.redact(response.text) };
+    }
+}
+function runPath(uid) {
+    return `/api/reporter/${encodeURIComponent(uid)}`;
+}
+/** The answer as JSON, or undefined: attach and finish answers are not documented beyond 200. */
+function api_parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/errors.ts
+// Testomat.io's answers in plain words (vendor-apis/testomatio.md §2, §3, §5): a refused token,
+// the plan's reporting limit, an unknown run, and the tests a batch could not match. Server
+// text is quoted verbatim (already redacted): its 402 and 422 bodies are often all there is.
+
+
+
+/**
+ * An explained failure: `message` is what the report says. `standalone` when it needs no
+ * context (a refused token, the plan's limit): how far reporting got does not matter then.
+ */
+class TestomatioFailure extends Error {
+    standalone;
+    constructor(message, standalone = false) {
+        super(message);
+        this.standalone = standalone;
+        this.name = 'TestomatioFailure';
+    }
+}
+const COULD_NOT_MATCH = /could not be matched/i;
+/** "HTTP 422 with an empty body", "HTTP 402: {…}": the status and the body as the server sent them. */
+function errors_httpSaid(status, body) {
+    const text = oneLine(body, 300);
+    return text === '' ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${text}`;
+}
+function isAuthStatus(status) {
+    // The spec says 401; the server has been seen answering 403 "Project API Token is invalid".
+    return status === 401 || status === 403;
+}
+function authMessage(status, body) {
+    return (`Testomat.io refused the token in testomatioApiKey (${errors_httpSaid(status, body)}). ` +
+        "Use the project's reporting token (tstmt_…) from Settings › Project of the project to report into.");
+}
+function limitMessage(status, body, sent) {
+    return (`Testomat.io's reporting limit of your plan was reached after ${sent} result${sent === 1 ? '' : 's'} ` +
+        `(${errors_httpSaid(status, body)}).`);
+}
+/** True for a /testrun answer that says some tests matched nothing (the others were kept). */
+function isUnmatchedAnswer(status, body) {
+    return status >= 400 && status < 500 && COULD_NOT_MATCH.test(body);
+}
+/**
+ * Which of the batch's tests the answer names as unmatched. Testomat.io lists them by test id
+ * or title ("Test @Ta0b0c0d0, Login works could not be matched"; a list after the words is
+ * read too); titles may hold commas, so each test is looked for whole between the
+ * separators instead of splitting the list.
+ */
+function unmatchedInAnswer(body, tests) {
+    const message = testomatio_errors_messageOf(body);
+    const lists = [
+        /\btests?:?\s+([\s\S]*?)\s+could not be matched/i.exec(message)?.[1],
+        /could not be matched:\s*([\s\S]*?)\.?\s*$/i.exec(message)?.[1],
+    ].filter((list) => list !== undefined && list.trim() !== '');
+    const padded = lists.map((list) => `, ${list.trim()}, `);
+    const named = (name) => name !== undefined && name !== '' && padded.some((list) => list.includes(`, ${name}, `));
+    return tests.filter((test) => named(test.test_id) || named(test.test_id?.replace(/^@/, '')) || named(test.title));
+}
+/** The `message` of a JSON error body, else the body itself. */
+function testomatio_errors_messageOf(body) {
+    try {
+        const parsed = JSON.parse(body);
+        if (parsed && typeof parsed === 'object' && 'message' in parsed) {
+            const value = parsed.message;
+            if (typeof value === 'string')
+                return value;
+        }
+    }
+    catch {
+        // not JSON: read the text as it is
+    }
+    return body;
+}
+/** Whether describeError() says all there is (see TestomatioFailure.standalone). */
+function standsAlone(error) {
+    if (error instanceof TestomatioFailure)
+        return error.standalone;
+    return error instanceof VendorHttpError && (isAuthStatus(error.status) || error.status === 402);
+}
+/** What went wrong, in one clause: a refused token, a limit, a status and body, or a network error. */
+function describeError(error, sent) {
+    if (error instanceof TestomatioFailure)
+        return error.message;
+    if (error instanceof VendorHttpError && error.status !== undefined) {
+        if (isAuthStatus(error.status))
+            return authMessage(error.status, error.body);
+        if (error.status === 402)
+            return limitMessage(error.status, error.body, sent);
+        // The client's message names the call and quotes the body; an empty one is worth saying.
+        return error.body.trim() === ''
+            ? error.message.replace(/HTTP (\d{3})/, 'HTTP $1 with an empty body')
+            : error.message;
+    }
+    if (isAbortError(error))
+        return 'the request was cancelled';
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/close.ts
+// Closing a shared run (vendor-apis/testomatio.md §4): parallel jobs each report a part
+// (`*_parallel`) into one run; a last job sends the plain `finish`, and the server computes the
+// run's result from the parts and the tests it holds.
+
+
+async function close_closeSharedRun(api, runId, redactor, signal) {
+    const base = {
+        sink: 'testomatio',
+        displayName: 'Testomat.io',
+        total: 0,
+        sent: 0,
+        unmatched: [],
+    };
+    if (!runId) {
+        return {
+            ...base,
+            status: 'failed',
+            message: 'Closing a shared Testomat.io run needs testomatioRunId: the run id the jobs reported (their testomatioRunId output).',
+        };
+    }
+    try {
+        const answer = await api.updateRun(runId, true, { status_event: 'finish' }, signal);
+        return {
+            ...base,
+            status: 'reported',
+            id: runId,
+            ...(answer.url ? { url: answer.url } : {}),
+            message: `Closed Testomat.io run ${runId}; Testomat.io computes its result from the parts the jobs reported.`,
+        };
+    }
+    catch (error) {
+        const message = error instanceof VendorHttpError && error.status === 404
+            ? `Testomat.io has no open run "${runId}" to close (${errors_httpSaid(404, error.body)}): check testomatioRunId.`
+            : `Could not close Testomat.io run ${runId}: ${describeError(error, 0).replace(/\.$/, '')}.`;
+        return { ...base, status: 'failed', message: redactor.redact(message) };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/sink.ts
+// Testomat.io as a TestRelay report sink (vendor-apis/testomatio.md): find the test ids first,
+// then create a run (or attach to the one Testomat.io created), send the tests in batches and
+// finish the run with an explicit status. Once a run exists, every way out of here finishes
+// it: Testomat.io has no cancel call, and an unfinished run stays "running" for good.
+
+
+
+
+
+
+const sink_DISPLAY_NAME = 'Testomat.io';
+/** How long marking a run failed may take once the job was cancelled (CI grace periods are short). */
+const CLEANUP_TIMEOUT_MS = 15_000;
+class TestomatioSink {
+    settings;
+    api;
+    logger;
+    redactor;
+    name = 'testomatio';
+    displayName = sink_DISPLAY_NAME;
+    constructor(settings, api, logger, redactor) {
+        this.settings = settings;
+        this.api = api;
+        this.logger = logger;
+        this.redactor = redactor;
+    }
+    async report(result, signal) {
+        // Ids are looked for before any request: with none to go by, nothing may be sent at all.
+        const entries = caseEntries(result, findTestId);
+        let report;
+        try {
+            report = await this.deliver(result, entries, signal);
+        }
+        catch (error) {
+            // Only failures before a run exists get here (deliver() finishes any run it opened).
+            const why = signal.aborted
+                ? 'Reporting to Testomat.io was cancelled before a run was ready; no test was sent.'
+                : sink_sentence(describeError(error, 0));
+            report = this.reportOf('failed', entries.length, why);
+        }
+        return { ...report, message: this.redactor.redact(report.message) };
+    }
+    async deliver(result, entries, signal) {
+        const options = this.settings.testomatio;
+        if (entries.length === 0)
+            return this.reportNoResults(result, signal);
+        const withId = entries.filter((entry) => entry.testId !== undefined).length;
+        if (withId === 0 && !options.createTests && this.settings.failOnNoMatch) {
+            return this.reportOf('failed', entries.length, sink_noMatchMessage(entries.length));
+        }
+        const run = await this.openRun(result, signal);
+        const progress = {
+            sent: 0,
+            // Without createTests a test without an id is matched by title at best, which the
+            // answer does not tell: it is listed, with a message saying so.
+            unmatched: new Set(options.createTests ? [] : entries.filter((entry) => entry.testId === undefined)),
+            notes: [],
+        };
+        let phase = 'tests';
+        try {
+            await this.sendTests(run, entries, progress, signal);
+            phase = 'finish';
+            const answer = await this.api.updateRun(run.uid, options.sharedRun, finishBody(result, statusEventOf(result, options.sharedRun)), signal);
+            // The finish answer may carry the link where create or attach did not.
+            run.url ??= answer.url;
+        }
+        catch (error) {
+            const why = this.failureReason(error, phase, run, entries.length, progress, signal);
+            const cleanup = await this.markFailed(run, result, signal);
+            return this.reportOf('failed', entries.length, `${why} ${cleanup}`, run, progress);
+        }
+        return this.reportOf('reported', entries.length, successMessage(run, entries.length, withId, progress, this.settings), run, progress);
+    }
+    /**
+     * No test at all: nothing to create a run for, but a run Testomat.io created when it started
+     * the pipeline (testomatioRunId) would stay "running" forever: close it as failed.
+     */
+    async reportNoResults(result, signal) {
+        const { runId, sharedRun } = this.settings.testomatio;
+        if (!runId) {
+            return this.reportOf('skipped', 0, 'No test results to report; no run created.');
+        }
+        const run = await this.openRun(result, signal);
+        const event = sharedRun ? 'fail_parallel' : 'fail';
+        const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, event), signal);
+        run.url ??= answer.url;
+        const what = sharedRun
+            ? `this job's part of Testomat.io run ${run.uid}`
+            : `Testomat.io run ${run.uid}`;
+        return this.reportOf('reported', 0, `No test results to report: marked ${what} failed, so it does not stay "running".`, run);
+    }
+    /** Attach to testomatioRunId, or create a run; the link is always the server's own. */
+    async openRun(result, signal) {
+        const options = this.settings.testomatio;
+        if (options.runId) {
+            const runId = options.runId;
+            let answer;
+            try {
+                // The attach call: the same PUT without a status_event (§3.3).
+                answer = await this.api.updateRun(runId, options.sharedRun, {}, signal);
+            }
+            catch (error) {
+                throw attachFailure(error, runId);
+            }
+            this.logger.info(`Testomat.io: reporting into run ${runId} (testomatioRunId).`);
+            return { uid: runId, url: answer.url };
+        }
+        const body = createRunBody(this.settings, result);
+        const answer = await this.api.createRun(body, signal);
+        if (!answer.uid) {
+            throw new TestomatioFailure(`Testomat.io's answer to creating the run holds no readable run id (${oneLine(answer.raw, 300) || 'an empty body'}); nothing was reported.`);
+        }
+        this.logger.info(`Testomat.io: ${options.sharedRun ? 'reporting into shared' : 'created'} run ${answer.uid} "${body.title}".`);
+        return { uid: answer.uid, url: answer.url };
+    }
+    async sendTests(run, entries, progress, signal) {
+        const items = entries.map((entry) => ({
+            entry,
+            data: toTestData(entry, this.settings.testomatio),
+        }));
+        const batches = batchesOf(items, (item) => item.data);
+        for (const [index, batch] of batches.entries()) {
+            const tests = batch.map((item) => item.data);
+            this.logger.debug(`Testomat.io: sending batch ${index + 1} of ${batches.length} (${tests.length} tests) to run ${run.uid}.`);
+            const answer = await this.api.addTests(run.uid, tests, index, signal);
+            if (answer.status < 300) {
+                // 200 "Test run added" is also the answer when a test was not added (§3.2): an id
+                // was the only sure way to match, and the unmatched list already says which had none.
+                progress.sent += tests.length;
+                continue;
+            }
+            if (isAuthStatus(answer.status)) {
+                throw new TestomatioFailure(authMessage(answer.status, answer.text), true);
+            }
+            if (answer.status === 402) {
+                throw new TestomatioFailure(limitMessage(answer.status, answer.text, progress.sent), true);
+            }
+            if (isUnmatchedAnswer(answer.status, answer.text)) {
+                // The server kept the batch's other tests; only the ones it names were not added.
+                const named = new Set(unmatchedInAnswer(answer.text, tests));
+                const missed = batch.filter((item) => named.has(item.data));
+                for (const item of missed)
+                    progress.unmatched.add(item.entry);
+                progress.sent += tests.length - missed.length;
+                if (missed.length === 0) {
+                    progress.notes.push(`Testomat.io said some tests of batch ${index + 1} could not be matched without naming them (${errors_httpSaid(answer.status, answer.text)}).`);
+                }
+                continue;
+            }
+            if (answer.status === 404) {
+                throw new TestomatioFailure(`Testomat.io no longer accepts results for run ${run.uid} (${errors_httpSaid(answer.status, answer.text)}); it may have been finished or deleted meanwhile.`);
+            }
+            throw new TestomatioFailure(`Testomat.io refused batch ${index + 1} of ${batches.length} (${errors_httpSaid(answer.status, answer.text)}).`);
+        }
+    }
+    failureReason(error, phase, run, total, progress, signal) {
+        const done = `${progress.sent} of ${testomatio_sink_plural(total, 'result')}`;
+        if (signal.aborted)
+            return `Reporting to Testomat.io run ${run.uid} was cancelled after ${done}.`;
+        const said = sink_sentence(describeError(error, progress.sent));
+        if (phase === 'finish') {
+            return `${testomatio_sink_plural(progress.sent, 'result')} reached Testomat.io run ${run.uid}, but finishing it failed: ${said}`;
+        }
+        // A refused token or the plan's limit says all there is; anything else gets the context.
+        if (standsAlone(error))
+            return said;
+        return `Reporting to Testomat.io run ${run.uid} stopped after ${done}: ${said}`;
+    }
+    /**
+     * The finally path: once a run exists and reporting failed, it still gets a `fail` (or this
+     * job's `fail_parallel`), best effort, with its own short deadline when the job was
+     * cancelled. Says in one sentence whether that worked.
+     */
+    async markFailed(run, result, signal) {
+        const { sharedRun } = this.settings.testomatio;
+        const event = sharedRun ? 'fail_parallel' : 'fail';
+        const deadline = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
+        const cleanupSignal = signal.aborted ? deadline : AbortSignal.any([signal, deadline]);
+        try {
+            const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, event), cleanupSignal);
+            run.url ??= answer.url;
+            return sharedRun
+                ? `This job's part of the run was marked failed.`
+                : `The run was marked failed.`;
+        }
+        catch (error) {
+            const said = describeError(error, 0);
+            // Info, not a warning: the report's message says it where it counts.
+            this.logger.info(`Testomat.io: could not mark run ${run.uid} failed: ${this.redactor.redact(said)}`);
+            return `Marking the run failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`;
+        }
+    }
+    reportOf(status, total, message, run, progress) {
+        const report = {
+            sink: this.name,
+            displayName: sink_DISPLAY_NAME,
+            status,
+            message,
+            total,
+            sent: progress?.sent ?? 0,
+            unmatched: [...(progress?.unmatched ?? [])]
+                .sort((a, b) => a.index - b.index)
+                .map((entry) => caseLabel(entry.testCase)),
+        };
+        if (run) {
+            report.id = run.uid;
+            if (run.url)
+                report.url = run.url;
+        }
+        return report;
+    }
+}
+function attachFailure(error, runId) {
+    if (error instanceof VendorHttpError && error.status === 404) {
+        return new TestomatioFailure(`Testomat.io has no run "${runId}" (${errors_httpSaid(404, error.body)}): check testomatioRunId ` +
+            '(the run id Testomat.io passes as `run`), or leave it empty to create a run.');
+    }
+    return error;
+}
+function sink_noMatchMessage(count) {
+    return (`None of the ${testomatio_sink_plural(count, 'test')} carries a Testomat.io test id (@T + 8 characters), so nothing was sent. ` +
+        'Put the ids in the test names or tags (e.g. "Login works @Ta0b0c0d0") or as tid://@T… lines in system-out; ' +
+        'or set testomatioCreateTests: true to create the tests, or failOnNoMatch: false to send them for matching by title.');
+}
+function successMessage(run, total, withId, progress, settings) {
+    const without = total - withId;
+    let how;
+    if (settings.testomatio.createTests) {
+        how =
+            without === 0
+                ? ' (all with a test id; Testomat.io creates those it does not have)'
+                : ` (${withId} with a test id, ${without} without: Testomat.io creates the tests it does not have)`;
+    }
+    else if (without === 0) {
+        how = ' (all matched by id)';
+    }
+    else if (withId === 0) {
+        how = ', none with a test id: Testomat.io matches them by title where it has one';
+    }
+    else {
+        how = ` (${withId} matched by id, ${without} without an id: matched by title where Testomat.io has one)`;
+    }
+    const sentences = [`Reported ${testomatio_sink_plural(total, 'test')} to Testomat.io run ${run.uid}${how}.`];
+    const refused = total - progress.sent;
+    if (refused > 0)
+        sentences.push(`Testomat.io could not match ${refused} of them.`);
+    sentences.push(...progress.notes);
+    if (settings.testomatio.sharedRun) {
+        sentences.push(`This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${run.uid}.`);
+    }
+    return sentences.join(' ');
+}
+function testomatio_sink_plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** Ends the text with a period unless it already ends a sentence. */
+function sink_sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/index.ts
+// Testomat.io: from settings to a ready Sink, and the close call of a shared run (the
+// registry in ../sinks.ts calls these).
+
+
+
+
+
+
+function createApi(settings, deps) {
+    // The relay already knows the token; a sink built another way (the CLI's close, tests) must
+    // not leak it either, in whatever form it travels.
+    deps.redactor.add(settings.testomatio.apiKey);
+    const http = createHttpClient({
+        vendor: 'Testomat.io',
+        baseUrl: settings.testomatio.url,
+        // The token travels in the JSON body (§2), never in a header or the URL.
+        headers: {},
+        redactor: deps.redactor,
+        logger: deps.logger,
+        caCertPath: settings.caCertPath,
+        clock: deps.clock,
+        random: deps.random,
+    });
+    return new TestomatioApi(http, settings.testomatio.apiKey ?? '', deps.redactor);
+}
+function createTestomatioSink(settings, deps) {
+    return new TestomatioSink(settings, createApi(settings, deps), deps.logger, deps.redactor);
+}
+/**
+ * What the last job of a sharded pipeline calls: `finish` on the shared run testomatioRunId,
+ * which the other jobs reported their parts into. Resolves with a failed report, never throws.
+ */
+async function closeTestomatioRun(settings, deps, signal) {
+    return await close_closeSharedRun(createApi(settings, deps), settings.testomatio.runId, deps.redactor, signal);
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sinks.ts
+// The registry of test-management systems that receive results: from settings to ready Sinks.
+
+
+const FACTORIES = {
+    testomatio: createTestomatioSink,
+    spira: createSpiraSink,
+};
+/** One sink per `reportTo` entry, in that order. Settings are already validated. */
+function createSinks(settings, deps) {
+    return settings.reportTo.map((name) => FACTORIES[name](settings, deps));
+}
+/** Closes the shared Testomat.io run testomatioRunId that parallel jobs reported into. */
+function sinks_closeSharedRun(settings, deps, signal) {
+    return closeTestomatioRun(settings, deps, signal);
+}
+
 ;// CONCATENATED MODULE: ./src/entrypoints/cancel-signal.ts
 // SIGINT/SIGTERM from the CI become an AbortSignal the relay honours. A safety timer
 // makes sure the process is gone within the CI's grace period even if something hangs.
@@ -43088,7 +45378,7 @@ class cli_args_UsageError extends Error {
 }
 const BOOLEAN_INPUTS = new Set(INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name));
 // Inputs that may hold several lines; a repeated flag adds a line.
-const MULTI_LINE_INPUTS = new Set(['junitFiles', 'runtimeData']);
+const MULTI_LINE_INPUTS = new Set(['junitFiles', 'runtimeData', 'spiraMapping', 'spiraStatuses']);
 function parseArgs(argv, allowedInputs, cliOptions) {
     const byFlag = new Map(allowedInputs.map((name) => [flagName(name), name]));
     const optionByFlag = new Map(cliOptions.map((o) => [o.flag, o]));
@@ -43167,6 +45457,7 @@ function suggest(flag, known) {
 
 
 
+
 const EXIT = { ok: 0, failed: 1, usage: 2 };
 const COMMON_OPTIONS = [
     {
@@ -43185,6 +45476,7 @@ const COMMON_OPTIONS = [
     { flag: 'verbose', description: 'Show debug logs.', boolean: true },
 ];
 const ALL_INPUTS = INPUTS.map((i) => i.name);
+// Results from files need no vendor inputs, but may go on to the reportTo systems.
 const FILE_INPUTS = [
     'junitFiles',
     'failOnTestFailure',
@@ -43192,7 +45484,11 @@ const FILE_INPUTS = [
     'junitPath',
     'summary',
     'maxAnnotations',
+    'caCertPath',
     'dryRun',
+    'reportTo',
+    'failOnNoMatch',
+    ...INPUTS.filter((i) => i.group === 'testomatio' || i.group === 'spira').map((i) => i.name),
 ];
 // What stopping a run needs: the vendor, its address and credentials, the run (and for Sofy,
 // its schedule: planId).
@@ -43215,8 +45511,8 @@ const COMMANDS = {
         run: (argv) => runRelay(argv, ALL_INPUTS, COMMANDS.run),
     },
     report: {
-        summary: 'Relay existing JUnit files: outputs, summary and exit status, as for a vendor run.',
-        usage: "testrelay report --junit-files 'results/**/*.xml' [flags]",
+        summary: 'Relay existing JUnit files: outputs, summary and exit status, as for a vendor run; with --report-to, into Testomat.io or Spira too.',
+        usage: "testrelay report --junit-files 'results/**/*.xml' [--report-to testomatio,spira] [flags]",
         inputs: FILE_INPUTS,
         run: (argv) => runRelay(argv, FILE_INPUTS, COMMANDS.report),
     },
@@ -43253,6 +45549,8 @@ async function runRelay(argv, inputs, command) {
                 redactor,
                 downloadFile: (url) => agent.downloadFile(url),
             }),
+            createSinks: (settings, redactor) => createSinks(settings, { logger: agent.logger, redactor }),
+            closeSharedRun: (settings, redactor, closeSignal) => sinks_closeSharedRun(settings, { logger: agent.logger, redactor }, closeSignal),
         });
     }
     catch (error) {

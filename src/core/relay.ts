@@ -153,8 +153,9 @@ async function closeSharedRun(
   } catch (error) {
     return { conclusion: 'failure', reason: redactor.redact(errorMessage(error)) };
   }
-  agent.setOutput('testomatioRunId', report.id ?? runId);
-  agent.setOutput('testomatioRunUrl', report.url ?? '');
+  // Redacted: an input is all it takes to paste the token in the wrong place.
+  agent.setOutput('testomatioRunId', redactor.redact(report.id ?? runId));
+  agent.setOutput('testomatioRunUrl', redactor.redact(report.url ?? ''));
   const message = redactor.redact(report.message);
   return report.status === 'failed'
     ? { conclusion: 'failure', reason: `Closing Testomat.io run ${runId} failed: ${message}` }

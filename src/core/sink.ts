@@ -11,7 +11,8 @@ export type SinkName = (typeof SINKS)[number];
  * How reporting ended:
  * - `reported`: the results were delivered (some tests may be unmatched: see `unmatched`);
  * - `failed`: nothing or only part was delivered, or no test matched while failOnNoMatch is on;
- * - `skipped`: there was nothing to deliver (no test results, or no match with failOnNoMatch off).
+ * - `skipped`: nothing was delivered and that is fine: no test results, or (where the system
+ *   would drop unmatched tests anyway) no match with failOnNoMatch off.
  */
 export type SinkStatus = 'reported' | 'failed' | 'skipped';
 

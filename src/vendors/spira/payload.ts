@@ -1,0 +1,108 @@
+// From the neutral result to Spira's bodies: one automated run per mapped test, and the build
+// that carries the run verdict (Spira has no run container, §4).
+
+import { type RunResult, totalsOf, vendorTitle } from '../../core/result.js';
+import { type CiContext, type SpiraSettings } from '../../core/settings.js';
+import { ciRunName } from '../../core/settings-sinks.js';
+import { cleanText } from '../../core/untrusted-text.js';
+import { type MappedCase, qualifiedName, statusInWords } from './mapping.js';
+import type { RunTimes } from './timing.js';
+import {
+  BUILD_STATUS,
+  type RemoteAutomatedTestRun,
+  type RemoteBuildRequest,
+  RUNNER_NAME,
+  TEST_RUN_FORMAT_PLAIN_TEXT,
+} from './wire.js';
+
+/** Where the runs go besides the product: set only when configured (or made). */
+export interface RunTargets {
+  releaseId?: number;
+  testSetId?: number;
+  buildId?: number;
+}
+
+/** The message Spira shows for a run: the test's own, else its status in words (never empty). */
+export function runMessage(mapped: MappedCase): string {
+  const message = cleanText(mapped.testCase.message ?? '').trim();
+  return message === '' ? statusInWords(mapped.testCase) : message;
+}
+
+export function automatedRun(
+  mapped: MappedCase,
+  statuses: SpiraSettings['statuses'],
+  times: RunTimes,
+  targets: RunTargets,
+): RemoteAutomatedTestRun {
+  const testCase = mapped.testCase;
+  const failed = testCase.status === 'failed' || testCase.status === 'error';
+  const run: RemoteAutomatedTestRun = {
+    TestRunFormatId: TEST_RUN_FORMAT_PLAIN_TEXT,
+    RunnerName: RUNNER_NAME,
+    RunnerTestName: qualifiedName(testCase),
+    RunnerMessage: runMessage(mapped),
+    RunnerStackTrace: cleanText(testCase.details ?? ''),
+    // Inflectra's own runners count failed assertions here; a JUnit case fails at most once.
+    RunnerAssertCount: failed ? 1 : 0,
+    TestCaseId: mapped.testCaseId,
+    ExecutionStatusId: statuses[testCase.status],
+    StartDate: times.start,
+    EndDate: times.end,
+  };
+  if (targets.releaseId !== undefined) run.ReleaseId = targets.releaseId;
+  if (targets.testSetId !== undefined) run.TestSetId = targets.testSetId;
+  if (targets.buildId !== undefined) run.BuildId = targets.buildId;
+  return run;
+}
+
+/** Passed only when the run completed and its verdict is passed (§4). */
+export function buildStatusOf(result: Pick<RunResult, 'state' | 'verdict'>): number {
+  return result.state === 'completed' && result.verdict === 'passed'
+    ? BUILD_STATUS.passed
+    : BUILD_STATUS.failed;
+}
+
+export function buildRequest(
+  projectId: number,
+  releaseId: number,
+  name: string,
+  result: RunResult,
+  ci: CiContext,
+): RemoteBuildRequest {
+  return {
+    ProjectId: projectId,
+    // In the body as well as the path: without it Spira looks for release "RL0" (§5).
+    ReleaseId: releaseId,
+    BuildStatusId: buildStatusOf(result),
+    Name: name,
+    Description: buildDescription(result, ci),
+  };
+}
+
+/** Plain text linking back to the CI run and to the source run, with the counts. */
+export function buildDescription(result: RunResult, ci: CiContext): string {
+  const lines = ['Test results recorded by TestRelay.'];
+  const ciName = ciRunName(ci);
+  if (ci.runUrl || ciName) {
+    lines.push(`CI run: ${[ciName, ci.runUrl].filter(Boolean).join(' ')}`);
+  }
+  const source = [
+    `${vendorTitle(result.vendor)}${result.runId ? ` run ${result.runId}` : ''}`,
+    result.title && result.title !== result.vendor ? `(${oneLineText(result.title)})` : '',
+    result.runUrl ?? '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  lines.push(`Source: ${source}`);
+  const totals = totalsOf(result);
+  const verdict = result.verdict ?? 'unknown';
+  lines.push(
+    `Verdict: ${verdict} (${result.state}); ${totals.total} tests: ${totals.passed} passed, ` +
+      `${totals.failed - totals.errors} failed, ${totals.errors} errors, ${totals.skipped} skipped.`,
+  );
+  return lines.join('\n');
+}
+
+function oneLineText(text: string): string {
+  return cleanText(text).replace(/\s+/g, ' ').trim();
+}

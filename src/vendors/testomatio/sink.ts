@@ -1,0 +1,370 @@
+// Testomat.io as a TestRelay report sink (vendor-apis/testomatio.md): find the test ids first,
+// then create a run (or attach to the one Testomat.io created), send the tests in batches and
+// finish the run with an explicit status. Once a run exists, every way out of here finishes
+// it: Testomat.io has no cancel call, and an unfinished run stays "running" for good.
+
+import { VendorHttpError } from '../../core/http.js';
+import type { Logger } from '../../core/logger.js';
+import type { Redactor } from '../../core/redact.js';
+import type { RunResult } from '../../core/result.js';
+import type { Settings } from '../../core/settings.js';
+import { caseLabel, type Sink, type SinkReport } from '../../core/sink.js';
+import { oneLine } from '../../core/untrusted-text.js';
+import type { TestomatioApi } from './api.js';
+import {
+  authMessage,
+  describeError,
+  httpSaid,
+  isAuthStatus,
+  isUnmatchedAnswer,
+  limitMessage,
+  standsAlone,
+  TestomatioFailure,
+  unmatchedInAnswer,
+} from './errors.js';
+import { findTestId } from './match.js';
+import {
+  batchesOf,
+  type CaseEntry,
+  caseEntries,
+  createRunBody,
+  finishBody,
+  statusEventOf,
+  toTestData,
+} from './wire.js';
+
+const DISPLAY_NAME = 'Testomat.io';
+/** How long marking a run failed may take once the job was cancelled (CI grace periods are short). */
+const CLEANUP_TIMEOUT_MS = 15_000;
+
+interface OpenRun {
+  uid: string;
+  url?: string;
+}
+
+/** What was delivered so far: the report says it, also when reporting stops half-way. */
+interface Progress {
+  sent: number;
+  /** Cases Testomat.io will not (or said it did not) match, in result order. */
+  unmatched: Set<CaseEntry>;
+  /** Extra sentences for the report. */
+  notes: string[];
+}
+
+export class TestomatioSink implements Sink {
+  readonly name = 'testomatio';
+  readonly displayName = DISPLAY_NAME;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly api: TestomatioApi,
+    private readonly logger: Logger,
+    private readonly redactor: Redactor,
+  ) {}
+
+  async report(result: RunResult, signal: AbortSignal): Promise<SinkReport> {
+    // Ids are looked for before any request: with none to go by, nothing may be sent at all.
+    const entries = caseEntries(result, findTestId);
+    let report: SinkReport;
+    try {
+      report = await this.deliver(result, entries, signal);
+    } catch (error) {
+      // Only failures before a run exists get here (deliver() finishes any run it opened).
+      const why = signal.aborted
+        ? 'Reporting to Testomat.io was cancelled before a run was ready; no test was sent.'
+        : sentence(describeError(error, 0));
+      report = this.reportOf('failed', entries.length, why);
+    }
+    return { ...report, message: this.redactor.redact(report.message) };
+  }
+
+  private async deliver(
+    result: RunResult,
+    entries: CaseEntry[],
+    signal: AbortSignal,
+  ): Promise<SinkReport> {
+    const options = this.settings.testomatio;
+    if (entries.length === 0) return this.reportNoResults(result, signal);
+    const withId = entries.filter((entry) => entry.testId !== undefined).length;
+    if (withId === 0 && !options.createTests && this.settings.failOnNoMatch) {
+      return this.reportOf('failed', entries.length, noMatchMessage(entries.length));
+    }
+
+    const run = await this.openRun(result, signal);
+    const progress: Progress = {
+      sent: 0,
+      // Without createTests a test without an id is matched by title at best, which the
+      // answer does not tell: it is listed, with a message saying so.
+      unmatched: new Set(
+        options.createTests ? [] : entries.filter((entry) => entry.testId === undefined),
+      ),
+      notes: [],
+    };
+    let phase: 'tests' | 'finish' = 'tests';
+    try {
+      await this.sendTests(run, entries, progress, signal);
+      phase = 'finish';
+      const answer = await this.api.updateRun(
+        run.uid,
+        options.sharedRun,
+        finishBody(result, statusEventOf(result, options.sharedRun)),
+        signal,
+      );
+      // The finish answer may carry the link where create or attach did not.
+      run.url ??= answer.url;
+    } catch (error) {
+      const why = this.failureReason(error, phase, run, entries.length, progress, signal);
+      const cleanup = await this.markFailed(run, result, signal);
+      return this.reportOf('failed', entries.length, `${why} ${cleanup}`, run, progress);
+    }
+    return this.reportOf(
+      'reported',
+      entries.length,
+      successMessage(run, entries.length, withId, progress, this.settings),
+      run,
+      progress,
+    );
+  }
+
+  /**
+   * No test at all: nothing to create a run for, but a run Testomat.io created when it started
+   * the pipeline (testomatioRunId) would stay "running" forever: close it as failed.
+   */
+  private async reportNoResults(result: RunResult, signal: AbortSignal): Promise<SinkReport> {
+    const { runId, sharedRun } = this.settings.testomatio;
+    if (!runId) {
+      return this.reportOf('skipped', 0, 'No test results to report; no run created.');
+    }
+    const run = await this.openRun(result, signal);
+    const event = sharedRun ? 'fail_parallel' : 'fail';
+    const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, event), signal);
+    run.url ??= answer.url;
+    const what = sharedRun
+      ? `this job's part of Testomat.io run ${run.uid}`
+      : `Testomat.io run ${run.uid}`;
+    return this.reportOf(
+      'reported',
+      0,
+      `No test results to report: marked ${what} failed, so it does not stay "running".`,
+      run,
+    );
+  }
+
+  /** Attach to testomatioRunId, or create a run; the link is always the server's own. */
+  private async openRun(result: RunResult, signal: AbortSignal): Promise<OpenRun> {
+    const options = this.settings.testomatio;
+    if (options.runId) {
+      const runId = options.runId;
+      let answer;
+      try {
+        // The attach call: the same PUT without a status_event (§3.3).
+        answer = await this.api.updateRun(runId, options.sharedRun, {}, signal);
+      } catch (error) {
+        throw attachFailure(error, runId);
+      }
+      this.logger.info(`Testomat.io: reporting into run ${runId} (testomatioRunId).`);
+      return { uid: runId, url: answer.url };
+    }
+    const body = createRunBody(this.settings, result);
+    const answer = await this.api.createRun(body, signal);
+    if (!answer.uid) {
+      throw new TestomatioFailure(
+        `Testomat.io's answer to creating the run holds no readable run id (${oneLine(answer.raw, 300) || 'an empty body'}); nothing was reported.`,
+      );
+    }
+    this.logger.info(
+      `Testomat.io: ${options.sharedRun ? 'reporting into shared' : 'created'} run ${answer.uid} "${body.title}".`,
+    );
+    return { uid: answer.uid, url: answer.url };
+  }
+
+  private async sendTests(
+    run: OpenRun,
+    entries: CaseEntry[],
+    progress: Progress,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const items = entries.map((entry) => ({
+      entry,
+      data: toTestData(entry, this.settings.testomatio),
+    }));
+    const batches = batchesOf(items, (item) => item.data);
+    for (const [index, batch] of batches.entries()) {
+      const tests = batch.map((item) => item.data);
+      this.logger.debug(
+        `Testomat.io: sending batch ${index + 1} of ${batches.length} (${tests.length} tests) to run ${run.uid}.`,
+      );
+      const answer = await this.api.addTests(run.uid, tests, index, signal);
+      if (answer.status < 300) {
+        // 200 "Test run added" is also the answer when a test was not added (§3.2): an id
+        // was the only sure way to match, and the unmatched list already says which had none.
+        progress.sent += tests.length;
+        continue;
+      }
+      if (isAuthStatus(answer.status)) {
+        throw new TestomatioFailure(authMessage(answer.status, answer.text), true);
+      }
+      if (answer.status === 402) {
+        throw new TestomatioFailure(limitMessage(answer.status, answer.text, progress.sent), true);
+      }
+      if (isUnmatchedAnswer(answer.status, answer.text)) {
+        // The server kept the batch's other tests; only the ones it names were not added.
+        const named = new Set(unmatchedInAnswer(answer.text, tests));
+        const missed = batch.filter((item) => named.has(item.data));
+        for (const item of missed) progress.unmatched.add(item.entry);
+        progress.sent += tests.length - missed.length;
+        if (missed.length === 0) {
+          progress.notes.push(
+            `Testomat.io said some tests of batch ${index + 1} could not be matched without naming them (${httpSaid(answer.status, answer.text)}).`,
+          );
+        }
+        continue;
+      }
+      if (answer.status === 404) {
+        throw new TestomatioFailure(
+          `Testomat.io no longer accepts results for run ${run.uid} (${httpSaid(answer.status, answer.text)}); it may have been finished or deleted meanwhile.`,
+        );
+      }
+      throw new TestomatioFailure(
+        `Testomat.io refused batch ${index + 1} of ${batches.length} (${httpSaid(answer.status, answer.text)}).`,
+      );
+    }
+  }
+
+  private failureReason(
+    error: unknown,
+    phase: 'tests' | 'finish',
+    run: OpenRun,
+    total: number,
+    progress: Progress,
+    signal: AbortSignal,
+  ): string {
+    const done = `${progress.sent} of ${plural(total, 'result')}`;
+    if (signal.aborted)
+      return `Reporting to Testomat.io run ${run.uid} was cancelled after ${done}.`;
+    const said = sentence(describeError(error, progress.sent));
+    if (phase === 'finish') {
+      return `${plural(progress.sent, 'result')} reached Testomat.io run ${run.uid}, but finishing it failed: ${said}`;
+    }
+    // A refused token or the plan's limit says all there is; anything else gets the context.
+    if (standsAlone(error)) return said;
+    return `Reporting to Testomat.io run ${run.uid} stopped after ${done}: ${said}`;
+  }
+
+  /**
+   * The finally path: once a run exists and reporting failed, it still gets a `fail` (or this
+   * job's `fail_parallel`), best effort, with its own short deadline when the job was
+   * cancelled. Says in one sentence whether that worked.
+   */
+  private async markFailed(run: OpenRun, result: RunResult, signal: AbortSignal): Promise<string> {
+    const { sharedRun } = this.settings.testomatio;
+    const event = sharedRun ? 'fail_parallel' : 'fail';
+    const deadline = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
+    const cleanupSignal = signal.aborted ? deadline : AbortSignal.any([signal, deadline]);
+    try {
+      const answer = await this.api.updateRun(
+        run.uid,
+        sharedRun,
+        finishBody(result, event),
+        cleanupSignal,
+      );
+      run.url ??= answer.url;
+      return sharedRun
+        ? `This job's part of the run was marked failed.`
+        : `The run was marked failed.`;
+    } catch (error) {
+      const said = describeError(error, 0);
+      // Info, not a warning: the report's message says it where it counts.
+      this.logger.info(
+        `Testomat.io: could not mark run ${run.uid} failed: ${this.redactor.redact(said)}`,
+      );
+      return `Marking the run failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`;
+    }
+  }
+
+  private reportOf(
+    status: SinkReport['status'],
+    total: number,
+    message: string,
+    run?: OpenRun,
+    progress?: Progress,
+  ): SinkReport {
+    const report: SinkReport = {
+      sink: this.name,
+      displayName: DISPLAY_NAME,
+      status,
+      message,
+      total,
+      sent: progress?.sent ?? 0,
+      unmatched: [...(progress?.unmatched ?? [])]
+        .sort((a, b) => a.index - b.index)
+        .map((entry) => caseLabel(entry.testCase)),
+    };
+    if (run) {
+      report.id = run.uid;
+      if (run.url) report.url = run.url;
+    }
+    return report;
+  }
+}
+
+function attachFailure(error: unknown, runId: string): unknown {
+  if (error instanceof VendorHttpError && error.status === 404) {
+    return new TestomatioFailure(
+      `Testomat.io has no run "${runId}" (${httpSaid(404, error.body)}): check testomatioRunId ` +
+        '(the run id Testomat.io passes as `run`), or leave it empty to create a run.',
+    );
+  }
+  return error;
+}
+
+function noMatchMessage(count: number): string {
+  return (
+    `None of the ${plural(count, 'test')} carries a Testomat.io test id (@T + 8 characters), so nothing was sent. ` +
+    'Put the ids in the test names or tags (e.g. "Login works @Ta0b0c0d0") or as tid://@T… lines in system-out; ' +
+    'or set testomatioCreateTests: true to create the tests, or failOnNoMatch: false to send them for matching by title.'
+  );
+}
+
+function successMessage(
+  run: OpenRun,
+  total: number,
+  withId: number,
+  progress: Progress,
+  settings: Settings,
+): string {
+  const without = total - withId;
+  let how: string;
+  if (settings.testomatio.createTests) {
+    how =
+      without === 0
+        ? ' (all with a test id; Testomat.io creates those it does not have)'
+        : ` (${withId} with a test id, ${without} without: Testomat.io creates the tests it does not have)`;
+  } else if (without === 0) {
+    how = ' (all matched by id)';
+  } else if (withId === 0) {
+    how = ', none with a test id: Testomat.io matches them by title where it has one';
+  } else {
+    how = ` (${withId} matched by id, ${without} without an id: matched by title where Testomat.io has one)`;
+  }
+  const sentences = [`Reported ${plural(total, 'test')} to Testomat.io run ${run.uid}${how}.`];
+  const refused = total - progress.sent;
+  if (refused > 0) sentences.push(`Testomat.io could not match ${refused} of them.`);
+  sentences.push(...progress.notes);
+  if (settings.testomatio.sharedRun) {
+    sentences.push(
+      `This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${run.uid}.`,
+    );
+  }
+  return sentences.join(' ');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Ends the text with a period unless it already ends a sentence. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
