@@ -1,5 +1,6 @@
 // npm run demo: a Testsigma test plan triggered, waited on and reported by the bundled CLI,
-// against the built-in simulator. Needs no install and no account: dist/ is self-contained.
+// with its results reported on into Testomat.io and Spira, all against the built-in
+// simulators. Needs no install and no account: dist/ is self-contained.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -17,14 +18,14 @@ if (!existsSync(cli)) {
 
 const say = (text) => console.log(process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
-// 1. A simulated Testsigma: 12 tests, 2 of which fail, done about 12 s after it starts.
+// 1. The simulated vendors; Testsigma's plan: 12 tests, 2 of which fail, done about 12 s after it starts.
 const simulator = spawn(
   process.execPath,
   [
     cli,
     'simulate',
     '--vendor',
-    'testsigma',
+    'all',
     '--queued-seconds',
     '2',
     '--duration-seconds',
@@ -36,13 +37,26 @@ const simulator = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
-const baseUrl = await new Promise((resolve, reject) => {
-  simulator.once('exit', (code) => reject(new Error(`the simulator exited early (${code})`)));
-  createInterface({ input: simulator.stdout }).once('line', (line) => resolve(line.split(' ')[1]));
+// One "<vendor> <baseUrl>" line per vendor, then a ready line.
+const baseUrls = await new Promise((resolve, reject) => {
+  const urls = {};
+  simulator.once('exit', (code) => reject(new Error(`the simulators exited early (${code})`)));
+  const lines = createInterface({ input: simulator.stdout });
+  lines.on('line', (line) => {
+    const [vendor, url] = line.split(' ');
+    urls[vendor] = url;
+    if (urls.testsigma && urls.testomatio && urls.spira) {
+      lines.removeAllListeners('line');
+      resolve(urls);
+    }
+  });
 });
 
-say(`\n▶ Testsigma simulator listening at ${baseUrl}`);
-say('▶ testrelay run --vendor testsigma --plan-id 2090 …  (trigger → wait → collect)\n');
+say(
+  `\n▶ Simulators listening: Testsigma ${baseUrls.testsigma}, Testomat.io ${baseUrls.testomatio}, Spira ${baseUrls.spira}`,
+);
+say('▶ testrelay run --vendor testsigma --plan-id 2090 --report-to testomatio,spira …');
+say('  (trigger → wait → collect → report)\n');
 
 // 2. What a CI step runs: trigger the plan, wait for it, relay the results.
 const run = spawn(
@@ -53,7 +67,7 @@ const run = spawn(
     '--vendor',
     'testsigma',
     '--base-url',
-    baseUrl,
+    baseUrls.testsigma,
     '--api-key',
     'demo-api-key',
     '--plan-id',
@@ -66,11 +80,52 @@ const run = spawn(
     join(results, 'junit.xml'),
     '--outputs-file',
     join(results, 'outputs.env'),
+    // Report on into both test-management simulators. The simulated test names carry no
+    // Testomat.io ids, so Testomat.io creates the tests; in Spira every test records into
+    // test case 1.
+    '--report-to',
+    'testomatio,spira',
+    '--testomatio-url',
+    baseUrls.testomatio,
+    '--testomatio-api-key',
+    'tstmt_demo-project-token',
+    '--testomatio-create-tests',
+    '--spira-url',
+    baseUrls.spira,
+    '--spira-username',
+    'demo',
+    '--spira-api-key',
+    '{00000000-0000-4000-8000-000000000001}',
+    '--spira-project-id',
+    '1',
+    '--spira-mapping',
+    'default = 1',
   ],
   { stdio: 'inherit' },
 );
 const exitCode = await new Promise((resolve) => run.on('exit', (code) => resolve(code)));
+
+// What the two systems received, read back from the simulators' kept data.
+const kept = async (url) => (await globalThis.fetch(`${url}/__sim/runs`)).json();
+const testomatio = await kept(baseUrls.testomatio);
+const spira = await kept(baseUrls.spira);
 simulator.kill('SIGTERM');
+const tRun = testomatio.runs[0];
+say(
+  `\n▶ Testomat.io received ${tRun?.counts.held ?? 0} test results in run ${tRun?.uid ?? '(none)'} (${tRun?.status ?? 'no run'}, ${tRun?.result ?? 'no result'}).`,
+);
+const spiraStatus = {
+  1: 'Failed',
+  2: 'Passed',
+  3: 'Not Run',
+  4: 'N/A',
+  5: 'Blocked',
+  6: 'Caution',
+};
+const byStatus = Object.entries(spira.counts.byStatus)
+  .map(([id, count]) => `${count} ${spiraStatus[id] ?? `status ${id}`}`)
+  .join(', ');
+say(`▶ Spira recorded ${spira.counts.runs} test runs in test case 1: ${byStatus || 'none'}.`);
 
 const where = relative(process.cwd(), results) || '.';
 say(

@@ -33262,6 +33262,8 @@ async function publish(result, settings, agent, reporting) {
     catch (error) {
         log.warn(`Could not write the JUnit file ${settings.junitPath}: ${errorMessage(error)}`);
     }
+    logResult(result, agent);
+    annotateProblems(result, settings, agent);
     // After the JUnit file, so a sink that fails or hangs never costs the results.
     const reports = await reportToSinks(result, reporting, agent);
     const outcome = withSinkReports(decideOutcome(result, settings), reports);
@@ -33281,8 +33283,6 @@ async function publish(result, settings, agent, reporting) {
         Object.assign(outputs, sinkOutputs(report));
     for (const [key, value] of Object.entries(outputs))
         agent.setOutput(key, value);
-    logResult(result, agent);
-    annotateProblems(result, settings, agent);
     const notes = result.state === 'error' && result.message ? [result.message] : [];
     const markdown = renderSummary(result, {
         outcome,
@@ -33344,8 +33344,9 @@ async function reportToSinks(result, reporting, agent) {
 function logSinkReport(report, agent) {
     const log = agent.logger;
     const where = report.url ? ` ${report.url}` : '';
-    // Info even for a failure: the step failure says it once, where it counts.
-    log.info(`${report.displayName}: ${report.message}${where}`);
+    // Info even for a failure: the step failure says it once, where it counts. The sinks'
+    // messages name their system already.
+    log.info(`${report.message}${where}`);
     if (report.status === 'reported' && report.unmatched.length > 0) {
         const shown = report.unmatched.slice(0, MAX_UNMATCHED_IN_LOG).map((name) => oneLine(name, 200));
         const more = report.unmatched.length - shown.length;

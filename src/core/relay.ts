@@ -341,6 +341,9 @@ async function publish(
   } catch (error) {
     log.warn(`Could not write the JUnit file ${settings.junitPath}: ${errorMessage(error)}`);
   }
+  logResult(result, agent);
+  annotateProblems(result, settings, agent);
+
   // After the JUnit file, so a sink that fails or hangs never costs the results.
   const reports = await reportToSinks(result, reporting, agent);
   const outcome = withSinkReports(decideOutcome(result, settings), reports);
@@ -359,9 +362,6 @@ async function publish(
   };
   for (const report of reports) Object.assign(outputs, sinkOutputs(report));
   for (const [key, value] of Object.entries(outputs)) agent.setOutput(key, value);
-
-  logResult(result, agent);
-  annotateProblems(result, settings, agent);
 
   const notes = result.state === 'error' && result.message ? [result.message] : [];
   const markdown = renderSummary(result, {
@@ -436,8 +436,9 @@ async function reportToSinks(
 function logSinkReport(report: SinkReport, agent: CiAgent): void {
   const log = agent.logger;
   const where = report.url ? ` ${report.url}` : '';
-  // Info even for a failure: the step failure says it once, where it counts.
-  log.info(`${report.displayName}: ${report.message}${where}`);
+  // Info even for a failure: the step failure says it once, where it counts. The sinks'
+  // messages name their system already.
+  log.info(`${report.message}${where}`);
   if (report.status === 'reported' && report.unmatched.length > 0) {
     const shown = report.unmatched.slice(0, MAX_UNMATCHED_IN_LOG).map((name) => oneLine(name, 200));
     const more = report.unmatched.length - shown.length;
