@@ -1,17 +1,21 @@
 // The Spira sink against the in-process Spira simulator over real HTTP: mapping (property,
-// TC: in the name, mapping lines, default, unmatched), the runs recorded (ids, statuses,
-// release, test set, build, runner fields, dates), chunks and at most three writes in flight,
-// the record fallback, deadlock retries without duplicates, the KB684 manual flow, and the
-// failures (no match, Access Denied, unknown ids, lost answers, cancel) — all read back from
-// what the simulator kept (GET <baseUrl>/__sim/runs) and its request log.
+// TC: in the name, mapping lines, default, unmatched, an own id over a `manual` line), the runs
+// recorded (ids, statuses, release, test set, build, runner fields, dates), chunks by count and
+// size with long text cut, 413 halves, at most three writes in flight, the record fallback,
+// deadlock retries without duplicates and no resend after a 5xx, the KB684 manual flow, and the
+// failures (no match, Access Denied without the key anywhere, unknown ids, lost answers,
+// cancel) — all read back from what the simulator kept (GET <baseUrl>/__sim/runs) and its
+// request log.
 
 import { Redactor } from '../src/core/redact.js';
 import type { Logger } from '../src/core/logger.js';
 import type { RunResult, TestCase, TestSuite } from '../src/core/result.js';
 import { type CiContext, readSettings, type Settings } from '../src/core/settings.js';
 import type { SinkReport } from '../src/core/sink.js';
+import { renderSummary } from '../src/core/summary.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
 import { createSpiraSink } from '../src/vendors/spira/index.js';
+import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS } from '../src/vendors/spira/payload.js';
 import { FakeClock } from './helpers/fake-clock.js';
 
 // Made-up credentials in Spira's form: the RSS token with its curly braces.
@@ -62,6 +66,8 @@ interface LoggedRequest {
   path: string;
   route: string;
   status: number | null;
+  /** Whether the simulator accepted the credentials. */
+  authorized: boolean;
   query: Record<string, string>;
   headers: Record<string, string>;
   body: unknown;
@@ -90,6 +96,8 @@ interface Harness {
   redactor: Redactor;
   warnings: string[];
   infos: string[];
+  /** Every log line of every level, in order. */
+  logged: string[];
   clock: FakeClock;
 }
 
@@ -100,11 +108,16 @@ async function report(
 ): Promise<Harness> {
   const warnings: string[] = [];
   const infos: string[] = [];
+  const logged: string[] = [];
+  const log = (into?: string[]) => (message: string) => {
+    logged.push(message);
+    into?.push(message);
+  };
   const logger: Logger = {
-    debug: () => undefined,
-    info: (message) => infos.push(message),
-    warn: (message) => warnings.push(message),
-    error: (message) => warnings.push(message),
+    debug: log(),
+    info: log(infos),
+    warn: log(warnings),
+    error: log(warnings),
   };
   const clock = new FakeClock(NOW);
   const redactor = new Redactor();
@@ -118,8 +131,8 @@ async function report(
   // Never a secret in what a report says, in any form the key travels in.
   const text = JSON.stringify(answer).toLowerCase();
   expect(text).not.toContain(GUID.toLowerCase());
-  expect([...infos, ...warnings].join('\n').toLowerCase()).not.toContain(GUID.toLowerCase());
-  return { report: answer, redactor, warnings, infos, clock };
+  expect(logged.join('\n').toLowerCase()).not.toContain(GUID.toLowerCase());
+  return { report: answer, redactor, warnings, infos, logged, clock };
 }
 
 function resultOf(suites: TestSuite[], overrides: Partial<RunResult> = {}): RunResult {
@@ -386,6 +399,40 @@ describe('automated runs', () => {
     expect(warnings.join('\n')).toMatch(/1 test has a test case property .* that is not an id/);
   });
 
+  it("says in one info line when a test's own id wins over a mapping line saying manual", async () => {
+    const settings = settingsWith({
+      spiraMapping: [
+        'shop.Manual.Login TC:290 = 283 manual',
+        'shop.Manual.Logout = 283 manual',
+        'shop.Manual.Plain = 304 manual',
+      ].join('\n'),
+    });
+    const cases: TestCase[] = [
+      { name: 'Login TC:290', classname: 'shop.Manual', status: 'passed' },
+      {
+        name: 'Logout',
+        classname: 'shop.Manual',
+        status: 'passed',
+        properties: { 'spira.testCaseId': '1' },
+      },
+      // Its line applies: a manual run, nothing to say.
+      { name: 'Plain', classname: 'shop.Manual', status: 'passed' },
+    ];
+    const { report: answer, infos } = await report(settings, resultOf([{ name: 'Manual', cases }]));
+    const runs = (await kept()).runs as Array<Record<string, unknown>>;
+    expect(runs.map((run) => [run.TestCaseId, run.via]).sort()).toEqual([
+      [1, 'record-multiple'],
+      [290, 'record-multiple'],
+      [304, 'manual'],
+    ]);
+    const said = infos.filter((line) => line.includes('saying manual'));
+    expect(said).toEqual([
+      'Spira: 2 tests have their own test case id, which wins over their spiraMapping lines saying ' +
+        'manual: they are recorded as automated runs, e.g. shop.Manual › Login TC:290 (test case 290, from its TC: token).',
+    ]);
+    expect(answer).toMatchObject({ status: 'reported', sent: 3 });
+  });
+
   it('creates the build first (passed verdict → BuildStatusId 2) and records the runs in it', async () => {
     const settings = settingsWith({
       spiraMapping: `${MAPPING}\ndefault = 1`,
@@ -454,6 +501,92 @@ describe('automated runs', () => {
     expect(answer).toMatchObject({ status: 'reported', sent: 190, total: 190 });
   });
 
+  it('records 300 tests with 50 KB stack traces fully, in more and smaller requests, text cut to its limits', async () => {
+    // Mostly two-byte characters: bytes, not the count of runs, must decide where a chunk ends.
+    const trace = 'Ошибка: ожидался чек, получено ничего\n    at checkout.spec.ts:12\n'
+      .repeat(800)
+      .slice(0, 50_000);
+    const message = `Expected receipt ${'x'.repeat(10_000)}`;
+    const failing: TestSuite = {
+      name: 'bulk',
+      cases: manyCases(300).cases.map((testCase) => ({
+        ...testCase,
+        status: 'failed' as const,
+        message,
+        details: trace,
+      })),
+    };
+    const { report: answer } = await report(
+      settingsWith({ spiraMapping: 'default = 2' }),
+      resultOf([failing]),
+    );
+    expect(answer).toMatchObject({ status: 'reported', sent: 300, total: 300 });
+
+    const data = await kept();
+    expect(data.runs).toHaveLength(300);
+    expect(data.counts.duplicates).toBe(0);
+    expect(new Set(data.runs.map((r: { RunnerTestName: string }) => r.RunnerTestName)).size).toBe(
+      300,
+    );
+    for (const run of data.runs as Array<{ RunnerMessage: string; RunnerStackTrace: string }>) {
+      expect(run.RunnerMessage.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+      expect(run.RunnerMessage).toMatch(/^Expected receipt x+… \[[\d,]+ more characters\]$/);
+      expect(run.RunnerStackTrace.length).toBeLessThanOrEqual(MAX_STACK_CHARS);
+      expect(run.RunnerStackTrace.length).toBeGreaterThan(MAX_STACK_CHARS - 100);
+      expect(run.RunnerStackTrace.startsWith(trace.slice(0, 1000))).toBe(true);
+      expect(run.RunnerStackTrace).toMatch(/… \[[\d,]+ more characters\]$/);
+    }
+
+    const log = (await requests()).filter((r) => r.route === 'recordMultiple');
+    expect(log.every((r) => r.status === 200)).toBe(true);
+    // More requests than chunks of 25 would make: the size budget cut them.
+    expect(log.length).toBeGreaterThan(300 / 25);
+    expect(log.reduce((sum, r) => sum + (r.body as unknown[]).length, 0)).toBe(300);
+    for (const r of log) {
+      const bytes = Number(r.headers['content-length']);
+      expect(bytes).toBe(Buffer.byteLength(JSON.stringify(r.body)));
+      expect(bytes).toBeLessThan(512 * 1024);
+    }
+  });
+
+  it('sends a chunk refused as too large (413) again as two halves, each once', async () => {
+    await scenario({ faultsAt: 'recordMultiple#1:413' });
+    const { report: answer, infos } = await report(
+      settingsWith({ spiraMapping: 'default = 1' }),
+      resultOf([manyCases(50)]),
+    );
+    expect(answer).toMatchObject({ status: 'reported', sent: 50 });
+    const log = (await requests()).filter((r) => r.route === 'recordMultiple');
+    expect(log.map((r) => [(r.body as unknown[]).length, r.status])).toEqual([
+      [25, 413],
+      [25, 200],
+      [13, 200],
+      [12, 200],
+    ]);
+    const data = await kept();
+    expect(data.runs).toHaveLength(50);
+    expect(data.counts.duplicates).toBe(0);
+    expect(infos.join('\n')).toContain('sending it again as two chunks of 13 and 12');
+  });
+
+  it('does not split a half again when it is refused as too large too', async () => {
+    // The first chunk and then one of its halves (the third request) are refused.
+    await scenario({ faultsAt: 'recordMultiple#1:413,recordMultiple#3:413' });
+    const { report: answer } = await report(
+      settingsWith({ spiraMapping: 'default = 1' }),
+      resultOf([manyCases(50)]),
+    );
+    const log = (await requests()).filter((r) => r.route === 'recordMultiple');
+    expect(log.map((r) => r.status)).toEqual([413, 200, 413, 200]);
+    expect(answer.status).toBe('failed');
+    expect(answer.message).toContain(
+      'Spira refused recording test runs for test case 1 in product 24 (release 155); it said HTTP 413',
+    );
+    expect(answer.message).toContain('37 of 50 test runs were recorded.');
+    expect(answer.sent).toBe(37);
+    expect((await kept()).runs).toHaveLength(37);
+  });
+
   it('falls back to record, one run per request and still at most 3 in flight, on a server without record-multiple', async () => {
     await scenario({ latencyMs: 20, spiraRecordMultiple: false });
     const settings = settingsWith({ spiraMapping: 'default = 3' });
@@ -513,7 +646,10 @@ describe('retries without duplicates', () => {
   });
 
   it.each([
+    ['a 500 answer (not a deadlock)', 'recordMultiple#1:500', /HTTP 500/],
     ['a 502 answer', 'recordMultiple#1:502', /HTTP 502/],
+    // 503 comes with Retry-After: 1; the HTTP client would retry it for a read.
+    ['a 503 answer with Retry-After', 'recordMultiple#1:503', /HTTP 503/],
     [
       'a connection reset after the write was done',
       'recordMultiple#1:reset-after',
@@ -540,6 +676,36 @@ describe('retries without duplicates', () => {
       expect((await kept()).counts.duplicates).toBe(0);
     },
   );
+
+  it('does not send again a chunk Spira stored before a 5xx answer: every result is held once', async () => {
+    // The first write to succeed is stored, but a gateway answers 504 for it: a client that
+    // resent 5xx answers to record-multiple would record those 25 runs twice.
+    await scenario({ spiraLostWrite: 1 });
+    const {
+      report: answer,
+      clock,
+      infos,
+    } = await report(settingsWith({ spiraMapping: 'default = 1' }), resultOf([manyCases(50)]));
+    const log = (await requests()).filter((r) => r.route === 'recordMultiple');
+    // Two chunks, each sent exactly once; no backoff, no "retrying" from the HTTP client.
+    expect(log.map((r) => r.status).sort()).toEqual([200, 504]);
+    expect(clock.sleeps).toEqual([]);
+    expect(infos.join('\n')).not.toMatch(/retrying/i);
+
+    const data = await kept();
+    expect(data.runs).toHaveLength(50);
+    expect(data.counts.duplicates).toBe(0);
+    expect(new Set(data.runs.map((r: { RunnerTestName: string }) => r.RunnerTestName)).size).toBe(
+      50,
+    );
+    expect(answer).toMatchObject({ status: 'failed', sent: 25 });
+    expect(answer.message).toBe(
+      'Spira failed while recording test runs for test case 1 in product 24 (release 155) ' +
+        '(HTTP 504: 504 Gateway Time-out); not sent again, so that no run is recorded twice. ' +
+        '25 of 50 test runs were recorded; the last 25 runs sent may or may not have been recorded ' +
+        '(check the test runs in Spira before reporting again).',
+    );
+  });
 });
 
 // ---------------------------------------------------------------- manual runs (KB684)
@@ -763,6 +929,38 @@ describe('failures', () => {
     expect(answer.id).toBeUndefined();
     expect((await requests()).map((r) => r.route)).toEqual(['createBuild']);
   });
+
+  it.each([
+    ['braced', KEY],
+    ['bare', GUID],
+  ])(
+    'never shows the %s API key in the log, the report or the summary when Spira answers 401',
+    async (_form, key) => {
+      // The right key, for a user Spira does not know: the key goes out and is refused, and
+      // the answer quotes it back.
+      await scenario({ spiraEchoKey: true });
+      const settings = settingsWith({
+        spiraApiKey: key,
+        spiraUsername: 'someone-else',
+        spiraMapping: 'default = 1',
+      });
+      const result = resultOf([manyCases(3)]);
+      const { report: answer, logged } = await report(settings, result);
+      expect(answer.status).toBe('failed');
+      // Spira's text is kept, with the key it quoted masked.
+      expect(answer.message).toMatch(/HTTP 401: Access Denied \(api-key "\{?\*\*\*\}?"\)/);
+      const log = await requests();
+      expect(log.map((r) => r.status)).toEqual([401]);
+      expect(log[0].authorized).toBe(false);
+
+      const summary = renderSummary(result, { sinks: [answer] });
+      expect(summary).toContain('Access Denied');
+      const everything = [logged.join('\n'), JSON.stringify(answer), summary].join('\n');
+      for (const secret of [KEY, GUID, GUID.toLowerCase()]) {
+        expect(everything).not.toContain(secret);
+      }
+    },
+  );
 
   it('adds the braces to a key given without them, and gives the key to the redactor', async () => {
     const { report: answer, redactor } = await report(

@@ -1,12 +1,12 @@
 // The pure parts of the Testomat.io sink: where a test id is found, titles, stable report ids,
 // run_time units, batching, the status event, and reading "could not be matched" answers.
 
+import { batchesOf } from '../src/core/batches.js';
 import type { TestCase, TestSuite } from '../src/core/result.js';
 import type { TestomatioSettings } from '../src/core/settings.js';
 import { unmatchedInAnswer } from '../src/vendors/testomatio/errors.js';
 import { findTestId, titleOf } from '../src/vendors/testomatio/match.js';
 import {
-  batchesOf,
   caseEntries,
   ridOf,
   runTimeOf,
@@ -18,6 +18,7 @@ const OPTIONS: TestomatioSettings = {
   url: 'https://app.testomat.io',
   tags: [],
   sharedRun: false,
+  closeStatus: 'finish',
   createTests: false,
   runTimeUnit: 'ms',
 };
@@ -52,6 +53,16 @@ describe('findTestId', () => {
     expect(findTestId(base)).toBeUndefined();
     // Too short to be an id.
     expect(findTestId({ ...base, name: 'Login @Tabc' })).toBeUndefined();
+  });
+
+  it('takes an id only where it stands alone: not in an e-mail address or a longer word', () => {
+    const base: TestCase = { name: 'Login', status: 'passed' };
+    expect(findTestId({ ...base, name: 'mails qa@Tabcdefgh about it' })).toBeUndefined();
+    expect(findTestId({ ...base, name: 'Login @Tabcdefghij' })).toBeUndefined();
+    expect(findTestId({ ...base, output: 'tid://@Ta1b2c3d4e5' })).toBeUndefined();
+    expect(findTestId({ ...base, name: 'Login (@Ta1b2c3d4)' })).toBe('@Ta1b2c3d4');
+    expect(findTestId({ ...base, name: 'Login,@Ta1b2c3d4' })).toBe('@Ta1b2c3d4');
+    expect(titleOf('mails qa@Tabcdefgh @Ta1b2c3d4')).toBe('mails qa@Tabcdefgh');
   });
 });
 

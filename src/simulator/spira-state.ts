@@ -21,6 +21,8 @@ export interface SpiraScenario extends Scenario {
   spiraDeadlockProbability: number;
   spiraRecordMultiple: boolean;
   spiraApiVersions: string[];
+  spiraLostWrite: number;
+  spiraEchoKey: boolean;
 }
 
 /** `ExecutionStatusId` values (§4). */

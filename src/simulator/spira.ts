@@ -172,6 +172,21 @@ const KNOBS: readonly KnobSpec[] = [
     help: 'serve test-runs/record-multiple; off = an older server ("Endpoint not found." 404)',
   },
   {
+    name: 'spiraLostWrite',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    placeholder: 'N',
+    help: 'the N-th successful write (POST/PUT) is stored, then answered 504 Gateway Timeout, as by a proxy that gave up waiting (0 = none); unlike a 5xx fault, resending it records twice',
+  },
+  {
+    name: 'spiraEchoKey',
+    type: 'boolean',
+    default: false,
+    placeholder: '',
+    help: 'Access Denied answers quote the api-key received, as some gateways do (to test that clients redact it)',
+  },
+  {
     name: 'spiraApiVersions',
     type: 'stringList',
     default: API_VERSIONS,
@@ -315,6 +330,8 @@ function validStatus(status: number | null): boolean {
 
 class SpiraInstance implements VendorInstance {
   private readonly store = new SpiraStore();
+  /** Writes that succeeded, for `spiraLostWrite`. */
+  private writesDone = 0;
 
   constructor(private readonly context: VendorContext) {}
 
@@ -373,10 +390,28 @@ class SpiraInstance implements VendorInstance {
       (expected === undefined ||
         key === expected ||
         key === `{${expected.replace(/^\{|\}$/g, '')}}`);
-    return userOk && keyOk ? undefined : fault(401, SPIRA_MESSAGES.accessDenied);
+    if (userOk && keyOk) return undefined;
+    const echo = this.scenario().spiraEchoKey ? ` (api-key "${key}")` : '';
+    return fault(401, `${SPIRA_MESSAGES.accessDenied}${echo}`);
   }
 
   handle(request: SimRequest, route: string): SimResponse {
+    const answer = this.answer(request, route);
+    // `spiraLostWrite`: the write is done and stays done; only its answer becomes a 5xx.
+    if (WRITE_ROUTES.has(route) && answer.status < 300) {
+      this.writesDone += 1;
+      if (this.writesDone === this.scenario().spiraLostWrite) {
+        return textResponse(
+          504,
+          '<html><body><h1>504 Gateway Time-out</h1></body></html>',
+          'text/html; charset=UTF-8',
+        );
+      }
+    }
+    return answer;
+  }
+
+  private answer(request: SimRequest, route: string): SimResponse {
     if (route === 'keptData') {
       return jsonResponse(200, this.store.keptData(this.scenario().spiraWriteLimit));
     }
@@ -493,6 +528,7 @@ class SpiraInstance implements VendorInstance {
 
   reset(): void {
     this.store.clear();
+    this.writesDone = 0;
   }
 
   /**

@@ -16,7 +16,7 @@ import type {
 } from './wire.js';
 
 /** Attempts in all for a write Spira keeps answering with a deadlock. */
-export const DEADLOCK_ATTEMPTS = 5;
+const DEADLOCK_ATTEMPTS = 5;
 const DEADLOCK_BASE_DELAY_MS = 500;
 const DEADLOCK_MAX_DELAY_MS = 8_000;
 

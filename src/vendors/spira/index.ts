@@ -9,11 +9,8 @@ import { SpiraApi } from './api.js';
 import { SpiraSink } from './sink.js';
 import { SERVICE_PATH } from './wire.js';
 
-export { mapCases, qualifiedName } from './mapping.js';
-export { SpiraSink } from './sink.js';
-
 /** Writes in flight at once: Inflectra recommends 3-5 concurrent posts (§5); 3 is the safe end. */
-export const SPIRA_MAX_CONCURRENT_WRITES = 3;
+const SPIRA_MAX_CONCURRENT_WRITES = 3;
 
 export function createSpiraSink(settings: Settings, deps: SinkDependencies): Sink {
   const spira = settings.spira;

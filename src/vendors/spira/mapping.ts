@@ -8,11 +8,13 @@
 //   3. a spiraMapping line for `classname.name`, then one for the bare name;
 //   4. the spiraMapping `default` line.
 // A test's own id (1, 2) wins over the mapping file because it travels with the test and
-// cannot go stale when tests are renamed. Only mapping lines (3, 4) can say `manual`.
+// cannot go stale when tests are renamed. Only mapping lines (3, 4) can say `manual`, so a
+// test with its own id is recorded as an automated run even when its line says `manual` (the
+// sink logs that once, see `manualOverridden`).
 // Tests that none of these map are listed as unmatched, never guessed.
 
 import type { CaseStatus, RunResult, TestCase, TestSuite } from '../../core/result.js';
-import type { SpiraMapping } from '../../core/settings.js';
+import type { SpiraMapping, SpiraMappingEntry } from '../../core/settings.js';
 
 export type MappingSource = 'property' | 'name' | 'mapping' | 'default';
 
@@ -33,6 +35,11 @@ export interface CaseMapping {
   unmatched: TestCase[];
   /** Cases whose id property held something that is not an id (they fell through to 2-4). */
   badProperties: TestCase[];
+  /**
+   * Cases whose own id (1, 2) won over a mapping line of theirs that says `manual`: they are
+   * recorded as automated runs, which the user may not expect, so the sink says so.
+   */
+  manualOverridden: MappedCase[];
 }
 
 const ID_PROPERTIES = new Set(['spira.testcaseid', 'spiratestcaseid', 'spira', 'testcaseid']);
@@ -46,17 +53,28 @@ export function qualifiedName(testCase: Pick<TestCase, 'name' | 'classname'>): s
 }
 
 export function mapCases(result: Pick<RunResult, 'suites'>, mapping: SpiraMapping): CaseMapping {
-  const out: CaseMapping = { mapped: [], unmatched: [], badProperties: [] };
+  const out: CaseMapping = { mapped: [], unmatched: [], badProperties: [], manualOverridden: [] };
   let index = 0;
   for (const suite of result.suites) {
     for (const testCase of suite.cases) {
       const found = mapOne(testCase, mapping, out);
-      if (found) out.mapped.push({ testCase, suite, index, ...found });
-      else out.unmatched.push(testCase);
+      if (found) {
+        const mapped: MappedCase = { testCase, suite, index, ...found };
+        out.mapped.push(mapped);
+        const ownId = found.source === 'property' || found.source === 'name';
+        if (ownId && lineOf(testCase, mapping)?.manual) out.manualOverridden.push(mapped);
+      } else {
+        out.unmatched.push(testCase);
+      }
       index += 1;
     }
   }
   return out;
+}
+
+/** The spiraMapping line for the test (3): `classname.name`, then the bare name. */
+function lineOf(testCase: TestCase, mapping: SpiraMapping): SpiraMappingEntry | undefined {
+  return mapping.entries.get(qualifiedName(testCase)) ?? mapping.entries.get(testCase.name);
 }
 
 function mapOne(
@@ -68,7 +86,7 @@ function mapOne(
   if (property !== undefined) return { testCaseId: property, manual: false, source: 'property' };
   const token = ID_TOKEN.exec(testCase.name) ?? ID_TOKEN.exec(testCase.classname ?? '');
   if (token) return { testCaseId: Number(token[1]), manual: false, source: 'name' };
-  const entry = mapping.entries.get(qualifiedName(testCase)) ?? mapping.entries.get(testCase.name);
+  const entry = lineOf(testCase, mapping);
   if (entry) return { ...entry, source: 'mapping' };
   if (mapping.fallback) return { ...mapping.fallback, source: 'default' };
   return undefined;

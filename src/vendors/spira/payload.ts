@@ -4,7 +4,7 @@
 import { type RunResult, totalsOf, vendorTitle } from '../../core/result.js';
 import { type CiContext, type SpiraSettings } from '../../core/settings.js';
 import { ciRunName } from '../../core/settings-sinks.js';
-import { cleanText } from '../../core/untrusted-text.js';
+import { cleanText, truncate } from '../../core/untrusted-text.js';
 import { type MappedCase, qualifiedName, statusInWords } from './mapping.js';
 import type { RunTimes } from './timing.js';
 import {
@@ -22,10 +22,19 @@ export interface RunTargets {
   buildId?: number;
 }
 
-/** The message Spira shows for a run: the test's own, else its status in words (never empty). */
+// Untrusted vendor text can be huge (a whole log as a "stack trace"): cut it so a chunk of runs
+// stays a modest request (servers and proxies answer 413 to large bodies; the simulator stops
+// at 1 MiB). The cut is marked ("… [1,234 more characters]"). Same limits as Testomat.io's.
+export const MAX_MESSAGE_CHARS = 4_000;
+export const MAX_STACK_CHARS = 16_000;
+
+/**
+ * The message Spira shows for a run (RunnerMessage, and ActualResult of manual steps): the
+ * test's own, cut to MAX_MESSAGE_CHARS, else its status in words (never empty).
+ */
 export function runMessage(mapped: MappedCase): string {
   const message = cleanText(mapped.testCase.message ?? '').trim();
-  return message === '' ? statusInWords(mapped.testCase) : message;
+  return message === '' ? statusInWords(mapped.testCase) : truncate(message, MAX_MESSAGE_CHARS);
 }
 
 export function automatedRun(
@@ -41,7 +50,7 @@ export function automatedRun(
     RunnerName: RUNNER_NAME,
     RunnerTestName: qualifiedName(testCase),
     RunnerMessage: runMessage(mapped),
-    RunnerStackTrace: cleanText(testCase.details ?? ''),
+    RunnerStackTrace: truncate(cleanText(testCase.details ?? ''), MAX_STACK_CHARS),
     // Inflectra's own runners count failed assertions here; a JUnit case fails at most once.
     RunnerAssertCount: failed ? 1 : 0,
     TestCaseId: mapped.testCaseId,
@@ -56,7 +65,7 @@ export function automatedRun(
 }
 
 /** Passed only when the run completed and its verdict is passed (§4). */
-export function buildStatusOf(result: Pick<RunResult, 'state' | 'verdict'>): number {
+function buildStatusOf(result: Pick<RunResult, 'state' | 'verdict'>): number {
   return result.state === 'completed' && result.verdict === 'passed'
     ? BUILD_STATUS.passed
     : BUILD_STATUS.failed;
@@ -80,7 +89,7 @@ export function buildRequest(
 }
 
 /** Plain text linking back to the CI run and to the source run, with the counts. */
-export function buildDescription(result: RunResult, ci: CiContext): string {
+function buildDescription(result: RunResult, ci: CiContext): string {
   const lines = ['Test results recorded by TestRelay.'];
   const ciName = ciRunName(ci);
   if (ci.runUrl || ciName) {

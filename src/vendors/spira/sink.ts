@@ -1,10 +1,12 @@
 // Spira as a TestRelay report sink (vendor-apis/spira.md): map the tests to test cases before
 // any request, create the optional build, then record one test run per mapped test —
-// automated runs with record-multiple in chunks (record one by one on servers without it),
-// and the KB684 manual-run flow for tests whose mapping line says `manual`. At most three
-// writes are in flight at once (§5), and nothing is ever sent twice: a write whose answer was
-// lost is not retried, and the report says it may or may not have been recorded.
+// automated runs with record-multiple in chunks bounded by count and by size (record one by
+// one on servers without it), and the KB684 manual-run flow for tests whose mapping line says
+// `manual`. At most three writes are in flight at once (§5), and nothing is ever sent twice: a
+// write whose answer was lost is not retried, and the report says it may or may not have been
+// recorded. The one resend is of a chunk refused whole as too large (413), in two halves.
 
+import { batchesOf } from '../../core/batches.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
@@ -19,11 +21,24 @@ import { type MappedCase, mapCases } from './mapping.js';
 import { automatedRun, buildRequest, type RunTargets } from './payload.js';
 import { chunksOf, Limiter } from './pool.js';
 import { type RunTimes, runTimes } from './timing.js';
-import { buildPageUrl, SERVICE_PATH, testRunsPageUrl } from './wire.js';
+import {
+  buildPageUrl,
+  type ManualRunShell,
+  type RemoteAutomatedTestRun,
+  SERVICE_PATH,
+  testRunsPageUrl,
+} from './wire.js';
 
 const DISPLAY_NAME = 'Spira';
 /** Runs per record-multiple request, and test cases per manual-run shell request. */
-export const CHUNK_SIZE = 25;
+const CHUNK_SIZE = 25;
+/**
+ * Bytes of runs per write (record-multiple, and the PUT of manual runs): with messages and
+ * stack traces cut (payload.ts) a chunk of 25 usually fits, but non-ASCII text takes up to 3
+ * bytes a character. 500 KiB of runs plus the array's brackets and commas keeps every body
+ * under 512 KiB, half the 1 MiB that servers and proxies commonly take.
+ */
+const MAX_WRITE_BYTES = 500 * 1024;
 
 /** What one write was about, for the message when it fails. */
 interface WriteContext {
@@ -114,6 +129,7 @@ export class SpiraSink implements Sink {
           `(expected 123 or TC:123), e.g. ${caseLabel(mapping.badProperties[0])}; the other mapping rules were used.`,
       );
     }
+    if (mapping.manualOverridden.length > 0) this.logManualOverridden(mapping.manualOverridden);
     if (mapping.mapped.length === 0) {
       const status = this.settings.failOnNoMatch ? 'failed' : 'skipped';
       return this.reportOf(status, total, noMatchMessage(total, this.settings.failOnNoMatch), {
@@ -164,11 +180,13 @@ export class SpiraSink implements Sink {
     };
     const times = runTimes(mapping.mapped, this.clock.now());
     const manual = mapping.mapped.filter((mapped) => isManual(mapped, spira.statuses));
-    const automated = mapping.mapped.filter((mapped) => !isManual(mapped, spira.statuses));
+    const automated = mapping.mapped
+      .filter((mapped) => !isManual(mapped, spira.statuses))
+      .map((mapped) => automatedRun(mapped, spira.statuses, times.get(mapped)!, targets));
     // Every chunk is started at once; the shared limiter lets three writes out at a time.
     await Promise.all([
-      ...chunksOf(automated, CHUNK_SIZE).map((chunk) =>
-        this.sendAutomated(chunk, times, targets, progress, options),
+      ...batchesOf(automated, (run) => run, MAX_WRITE_BYTES, CHUNK_SIZE).map((runs) =>
+        this.sendAutomated(runs, progress, options, true),
       ),
       ...chunksOf(manual, CHUNK_SIZE).map((chunk) =>
         this.sendManual(chunk, times, targets, progress, options),
@@ -191,15 +209,17 @@ export class SpiraSink implements Sink {
     );
   }
 
+  /**
+   * Records one chunk with record-multiple (or run by run once the server has none).
+   * `mayHalve`: a chunk refused as too large (413) is sent again once as two halves, each
+   * sent once; the halves never split again.
+   */
   private async sendAutomated(
-    chunk: MappedCase[],
-    times: Map<MappedCase, RunTimes>,
-    targets: RunTargets,
+    runs: RemoteAutomatedTestRun[],
     progress: Progress,
     options: WriteOptions,
+    mayHalve: boolean,
   ): Promise<void> {
-    const statuses = this.settings.spira.statuses;
-    const runs = chunk.map((mapped) => automatedRun(mapped, statuses, times.get(mapped)!, targets));
     if (!progress.single) {
       try {
         await this.api.recordMultiple(runs, options);
@@ -208,6 +228,27 @@ export class SpiraSink implements Sink {
         return;
       } catch (error) {
         const failure = error instanceof WriteStopped ? error : classifyWriteError(error, true);
+        // 413 is a refusal of the whole body before any of it was read as runs: nothing of
+        // this chunk was stored, so sending its halves cannot record a run twice.
+        if (
+          mayHalve &&
+          runs.length > 1 &&
+          failure instanceof SpiraWriteError &&
+          failure.status === 413 &&
+          !failure.mayHaveBeenWritten
+        ) {
+          const half = Math.ceil(runs.length / 2);
+          this.logger.info(
+            `Spira: a chunk of ${plural(runs.length, 'test run')} was too large for the server (${failure.said}); ` +
+              `sending it again as two chunks of ${half} and ${runs.length - half}.`,
+          );
+          await Promise.all(
+            [runs.slice(0, half), runs.slice(half)].map((part) =>
+              this.sendAutomated(part, progress, options, false),
+            ),
+          );
+          return;
+        }
         if (!(failure instanceof SpiraWriteError) || failure.kind !== 'noOperation') {
           this.fail(
             failure,
@@ -274,6 +315,18 @@ export class SpiraSink implements Sink {
       );
       return;
     }
+    // Each step carries the message as its ActualResult, so a chunk of shells can be far
+    // larger than its automated runs would be: the PUT is cut by size too (each part is
+    // saved on its own; a shell is only stored by the PUT that carries it).
+    const parts = batchesOf(runs, (run) => run, MAX_WRITE_BYTES, CHUNK_SIZE);
+    await Promise.all(parts.map((part) => this.saveManual(part, progress, options)));
+  }
+
+  private async saveManual(
+    runs: ManualRunShell[],
+    progress: Progress,
+    options: WriteOptions,
+  ): Promise<void> {
     try {
       await this.api.saveManualRuns(runs, latestEnd(runs), options);
       progress.recorded += runs.length;
@@ -281,11 +334,25 @@ export class SpiraSink implements Sink {
     } catch (error) {
       this.fail(
         error,
-        { action: 'saving manual test runs', testCaseIds, inDoubt: RUNS_IN_DOUBT },
+        { action: 'saving manual test runs', testCaseIds: ids(runs), inDoubt: RUNS_IN_DOUBT },
         runs.length,
         progress,
       );
     }
+  }
+
+  /** One line for all the tests whose own id won over a `manual` mapping line (mapping.ts). */
+  private logManualOverridden(cases: MappedCase[]): void {
+    const first = cases[0];
+    const from = first.source === 'name' ? 'its TC: token' : 'its test case property';
+    const example = `${caseLabel(first.testCase)} (test case ${first.testCaseId}, from ${from})`;
+    this.logger.info(
+      cases.length === 1
+        ? `Spira: ${example} has its own test case id, which wins over its spiraMapping line ` +
+            'saying manual: it is recorded as an automated run.'
+        : `Spira: ${cases.length} tests have their own test case id, which wins over their ` +
+            `spiraMapping lines saying manual: they are recorded as automated runs, e.g. ${example}.`,
+    );
   }
 
   /** Keeps the first failure (it stops the writes not yet sent) and counts runs in doubt. */

@@ -42,12 +42,6 @@ export interface RemoteAutomatedTestRun {
   EndDate: string;
 }
 
-/** What record / record-multiple answer per run (only what TestRelay reads). */
-export interface RecordedRun {
-  TestRunId?: number;
-  TestCaseId?: number;
-}
-
 /** POST projects/{pid}/releases/{rid}/builds. ReleaseId goes in the body too (§5). */
 export interface RemoteBuildRequest {
   ProjectId: number;

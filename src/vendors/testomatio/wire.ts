@@ -183,32 +183,6 @@ export function caseEntries(
 }
 
 /**
- * Consecutive slices of at most BATCH_SIZE items and (unless one alone is larger) maxBytes of
- * what `payload` gives for each, as JSON.
- */
-export function batchesOf<T>(
-  items: T[],
-  payload: (item: T) => unknown,
-  maxBytes = BATCH_MAX_BYTES,
-): T[][] {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(payload(item)));
-    if (current.length > 0 && (current.length >= BATCH_SIZE || bytes + size > maxBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
-
-/**
  * The explicit end state (§4): `pass` only for a run that completed and passed, since a
  * server-computed `finish` would call a stopped or partial run passed. A job of a shared run
  * closes only its part (`*_parallel`); the run stays open for the others.
