@@ -182,6 +182,27 @@ describe('reportTo from JUnit files', () => {
     expectNoSecrets(step);
   });
 
+  it('a job cancelled while reporting keeps its outputs and still closes the run as failed', async () => {
+    // The signal comes while the run is created, or (slow) while its tests are on their way.
+    await scenario(testomatio, { faultsAt: 'addTests#1:slow', slowMs: 20_000 });
+    const step = await runAction(
+      { junitFiles: 'results.xml', ...sinkInputs({ reportTo: 'testomatio' }) },
+      {
+        prepare: withFixtures,
+        sendSignal: { signal: 'SIGTERM', when: /Reporting to Testomat\.io/ },
+      },
+    );
+    expect(step.exitAfterSignalMs).toBeLessThan(5000);
+    expect(step.exitCode).toBe(1);
+    // Set before reporting began: a later step still gets the results.
+    expect(step.outputs).toMatchObject({ total: '5', passed: '2', failed: '2', skipped: '1' });
+    const { runs } = await kept(testomatio);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'finished', result: 'failed' });
+    expect(runs[0].updates.at(-1).statusEvent).toBe('fail');
+    expectNoSecrets(step);
+  });
+
   it('the CLI report command does the same, with its outputs file', async () => {
     const flags = Object.entries(sinkInputs()).flatMap(([name, value]) => [
       `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
@@ -311,6 +332,38 @@ describe('reportTo after a vendor run', () => {
     expect(step.outputs.testomatioRunUrl).toBe(runs[0].url);
     expectNoSecrets(step);
   });
+
+  it('a job cancelled mid-run still closes the run Testomat.io started the pipeline for', async () => {
+    await testsigma.scenario({ queuedSeconds: 0, durationSeconds: 60, tests: 3 });
+    const created = await fetch(`${testomatio.baseUrl}/api/reporter`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: TESTOMATIO_KEY, title: 'Started by Testomat.io' }),
+    });
+    const { uid } = (await created.json()) as { uid: string };
+    const step = await runAction(
+      {
+        vendor: 'testsigma',
+        baseUrl: testsigma.baseUrl,
+        apiKey: TESTSIGMA_KEY,
+        planId: '2090',
+        pollInterval: '1s',
+        ...sinkInputs({ reportTo: 'testomatio', testomatioRunId: uid }),
+      },
+      { sendSignal: { signal: 'SIGTERM', when: /Started Testsigma run/ } },
+    );
+    expect(step.exitAfterSignalMs).toBeLessThan(5000);
+    expect(step.exitCode).toBe(1);
+    // The vendor's outputs are there even though the job was cut short.
+    expect(step.outputs).toMatchObject({ state: 'cancelled', total: '0' });
+    const { runs } = await kept(testomatio);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ uid, status: 'finished', result: 'failed', received: [] });
+    expect(step.stdout).toContain(
+      `Not reported: the job was cancelled. Marked Testomat.io run ${uid} failed, so it does not stay "running".`,
+    );
+    expectNoSecrets(step);
+  });
 });
 
 describe('a shared Testomat.io run across parallel jobs', () => {
@@ -360,5 +413,36 @@ describe('a shared Testomat.io run across parallel jobs', () => {
     expect(runs[0].updates.at(-1).statusEvent).toBe('finish');
     expect(runs[0].counts.held).toBe(2);
     expectNoSecrets(close);
+  });
+
+  it('the closing job can say the run failed, and takes no other system', async () => {
+    const created = await fetch(`${testomatio.baseUrl}/api/reporter`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: TESTOMATIO_KEY, title: 'Nightly #43', shared_run: true }),
+    });
+    const { uid } = (await created.json()) as { uid: string };
+    const env = { TESTRELAY_TESTOMATIO_API_KEY: TESTOMATIO_KEY };
+    const close = ['report', '--testomatio-url', testomatio.baseUrl, '--testomatio-run-id', uid];
+
+    const withSpira = await runCli([...close, '--report-to', 'testomatio,spira'], { env });
+    expect(withSpira.exitCode).toBe(2);
+    expect(withSpira.stderr).toContain(
+      `reportTo: with no vendor and no junitFiles this job only closes Testomat.io run ${uid}; spira has nothing to receive`,
+    );
+    expect(await requestCount(testomatio)).toBe(1);
+
+    const failed = await runCli(
+      [...close, '--report-to', 'testomatio', '--testomatio-run-status', 'fail'],
+      { env },
+    );
+    expect(failed.exitCode).toBe(0);
+    expect(failed.stdout + failed.stderr).toContain(
+      `Closed Testomat.io run ${uid} as failed (testomatioRunStatus).`,
+    );
+    const { runs } = await kept(testomatio);
+    expect(runs[0]).toMatchObject({ status: 'finished', result: 'failed' });
+    expect(runs[0].updates.at(-1).statusEvent).toBe('fail');
+    expectNoSecrets(failed);
   });
 });

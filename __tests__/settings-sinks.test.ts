@@ -77,6 +77,7 @@ describe('Testomat.io inputs', () => {
       sharedRun: false,
       createTests: false,
       runTimeUnit: 'ms',
+      closeStatus: 'finish',
     });
   });
 
@@ -136,6 +137,30 @@ describe('Testomat.io inputs', () => {
       'files',
     );
     expect(problemsOf({ ...testomatio })[0]).toMatch(/^vendor: set a vendor .* testomatioRunId\)$/);
+  });
+
+  it('closes with testomatioRunStatus, which only the closing job takes', () => {
+    const close = { ...testomatio, testomatioRunId: 'a0b1c2d3' };
+    expect(settingsFrom({ ...close, testomatioRunStatus: 'fail' }).testomatio.closeStatus).toBe(
+      'fail',
+    );
+    expect(problemsOf({ ...close, testomatioRunStatus: 'failed' })).toEqual([
+      'testomatioRunStatus: expected one of finish, pass, fail, got "failed"',
+    ]);
+    expect(problemsOf({ ...files, ...testomatio, testomatioRunStatus: 'pass' })).toEqual([
+      'testomatioRunStatus: only for the job that closes a shared Testomat.io run (reportTo testomatio with ' +
+        'testomatioRunId, no vendor, no junitFiles); a job that reports results closes its run with pass or fail ' +
+        'from its own verdict',
+    ]);
+  });
+
+  it('a closing job takes no other system, and none of its inputs', () => {
+    expect(
+      problemsOf({ ...testomatio, testomatioRunId: 'a0b1c2d3', reportTo: 'testomatio,spira' }),
+    ).toEqual([
+      'reportTo: with no vendor and no junitFiles this job only closes Testomat.io run a0b1c2d3; ' +
+        'spira has nothing to receive: use reportTo: testomatio',
+    ]);
   });
 
   it('masks the token', () => {

@@ -59,6 +59,7 @@ function settingsOf(inputs: Record<string, string> = {}) {
 interface Harness {
   report(result: RunResult, signal?: AbortSignal): Promise<SinkReport>;
   close(signal?: AbortSignal): Promise<SinkReport>;
+  cancelled(result: RunResult): Promise<SinkReport | undefined>;
   lines: string[];
 }
 
@@ -81,6 +82,7 @@ function harness(inputs: Record<string, string> = {}, onLine?: (line: string) =>
     lines,
     report: (result, signal = new AbortController().signal) => sink.report(result, signal),
     close: (signal = new AbortController().signal) => closeTestomatioRun(settings, deps, signal),
+    cancelled: (result) => sink.reportCancelled!(result, AbortSignal.timeout(2000)),
   };
 }
 
@@ -392,9 +394,67 @@ describe('Testomat.io sink: matching', () => {
       sent: 53,
       unmatched: ['Checkout › Pay by card', 'Search › sorts by price'],
     });
-    expect(report.message).toContain('Testomat.io could not match 2 of them.');
+    expect(report.message).toContain(
+      `Sent 55 tests to Testomat.io run ${run.uid} (54 with a test id, 1 without). ` +
+        'Testomat.io accepted 53 and could not match 2.',
+    );
     expect(run).toMatchObject({ status: 'finished', result: 'failed' });
     expect(run.counts).toMatchObject({ held: 53, unmatched: 2 });
+  });
+});
+
+describe('Testomat.io sink: the server matches none', () => {
+  // Every test carries an id, but none of them is one the project has.
+  const strangers = () => resultOf(manyCases(3, 'stranger'));
+
+  it('fails loudly when Testomat.io refuses every test, and marks the run failed', async () => {
+    await sim.scenario({ matching: 'id', unmatchedAnswer: 'error', knownTestIds: ['@Tzzzzzzzz'] });
+    const report = await harness().report(strangers());
+    const run = await onlyRun();
+    expect(run).toMatchObject({ status: 'finished', result: 'failed' });
+    expect(run.counts).toMatchObject({ held: 0, unmatched: 3 });
+    expect(report).toMatchObject({ status: 'failed', total: 3, sent: 0, id: run.uid });
+    expect(report.unmatched).toEqual([
+      'Bulk › stranger 0 @T00000000',
+      'Bulk › stranger 1 @T00000001',
+      'Bulk › stranger 2 @T00000002',
+    ]);
+    expect(report.message).toBe(
+      `Testomat.io matched none of the 3 tests sent to run ${run.uid}, so it holds no result. ` +
+        'Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests. ' +
+        'The run was marked failed.',
+    );
+  });
+
+  it('with failOnNoMatch off, finishes the run as usual and says it was skipped', async () => {
+    await sim.scenario({ matching: 'id', unmatchedAnswer: 'error', knownTestIds: ['@Tzzzzzzzz'] });
+    const result = strangers();
+    result.verdict = 'passed';
+    const report = await harness({ failOnNoMatch: 'false' }).report(result);
+    const run = await onlyRun();
+    expect(run.updates.map((u: Kept) => u.statusEvent)).toEqual(['pass']);
+    expect(report).toMatchObject({ status: 'skipped', sent: 0 });
+    expect(report.message).toMatch(
+      /^Testomat\.io matched none of the 3 tests .*\(failOnNoMatch is off\)\.$/,
+    );
+  });
+
+  it('counts nothing as accepted from a batch it refused in part without naming the tests', async () => {
+    await sim.scenario({
+      matching: 'id',
+      unmatchedAnswer: 'unnamed',
+      knownTestIds: ['@T00000000'],
+    });
+    const report = await harness().report(strangers());
+    const run = await onlyRun();
+    expect(run.counts).toMatchObject({ held: 1, unmatched: 2 });
+    // Not "matched none": which ones it kept is unknown, so this is no zero-match failure.
+    expect(report).toMatchObject({ status: 'reported', total: 3, sent: 0, unmatched: [] });
+    expect(report.message).toBe(
+      `Sent 3 tests to Testomat.io run ${run.uid} (all with a test id). Testomat.io accepted 0; 3 are not known. ` +
+        'Testomat.io said some of the 3 tests of batch 1 could not be matched without naming them ' +
+        '(HTTP 422: {"message":"Some tests could not be matched"}).',
+    );
   });
 });
 
@@ -444,6 +504,23 @@ describe('Testomat.io sink: attach to an existing run', () => {
     expect(report.message).toBe(
       `No test results to report: marked Testomat.io run ${uid} failed, so it does not stay "running".`,
     );
+  });
+
+  it('a cancelled job marks the given run failed and sends no test', async () => {
+    const { uid, url } = await precreate();
+    const report = await harness({ testomatioRunId: uid }).cancelled(sampleResult());
+    const run = await onlyRun();
+    expect(run.received).toEqual([]);
+    expect(run).toMatchObject({ status: 'finished', result: 'failed' });
+    expect(report).toMatchObject({ status: 'skipped', id: uid, url, sent: 0, total: 5 });
+    expect(report?.message).toBe(
+      `Not reported: the job was cancelled. Marked Testomat.io run ${uid} failed, so it does not stay "running".`,
+    );
+  });
+
+  it('a cancelled job without a given run has nothing to tidy up', async () => {
+    expect(await harness().cancelled(sampleResult())).toBeUndefined();
+    expect(await sim.requests()).toEqual([]);
   });
 
   it('with no test results and no run id, creates nothing', async () => {

@@ -20098,6 +20098,12 @@ const INPUTS = [
         description: 'Parallel jobs report into one run (found by title): each job closes only its part; a last job with testomatioRunId closes the run.',
     },
     {
+        name: 'testomatioRunStatus',
+        group: 'testomatio',
+        default: 'finish',
+        description: 'Only for the job that closes a shared run: finish (Testomat.io works out the result from the parts), pass or fail.',
+    },
+    {
         name: 'testomatioCreateTests',
         group: 'testomatio',
         default: 'false',
@@ -20519,6 +20525,20 @@ function abortError(signal) {
 }
 function isAbortError(error) {
     return error instanceof Error && (error.name === 'AbortError' || error.name === 'CanceledError');
+}
+/**
+ * A signal that aborts `delayMs` after `signal` does: a call that may start something remote
+ * (a trigger, a run to report into) gets a moment to answer when the job is cancelled, so
+ * what it started is known and can be stopped or closed instead of left behind.
+ */
+function delayedAbort(signal, delayMs) {
+    const controller = new AbortController();
+    const later = () => setTimeout(() => controller.abort(signal.reason), delayMs).unref();
+    if (signal.aborted)
+        later();
+    else
+        signal.addEventListener('abort', later, { once: true });
+    return controller.signal;
 }
 
 ;// CONCATENATED MODULE: ./src/core/duration.ts
@@ -21556,6 +21576,7 @@ function readTestomatioSettings(inputs, active) {
         sharedRun: inputs.bool('testomatioSharedRun'),
         createTests: inputs.bool('testomatioCreateTests'),
         runTimeUnit: unit ?? 'ms',
+        closeStatus: inputs.oneOf('testomatioRunStatus', ['finish', 'pass', 'fail']) ?? 'finish',
     };
     if (!active)
         return settings;
@@ -21784,9 +21805,10 @@ function readSettings(read, ci) {
         reportTo,
         failOnNoMatch: inputs.bool('failOnNoMatch'),
         testomatio: readTestomatioSettings(inputs, reportTo.includes('testomatio')),
-        spira: readSpiraSettings(inputs, reportTo.includes('spira')),
+        spira: readSpiraSettings(inputs, reportTo.includes('spira') && mode !== 'close'),
         ci,
     };
+    checkClose(settings, inputs);
     if (vendor === 'testsigma')
         checkTestsigma(settings, inputs);
     if (vendor === 'sofy')
@@ -21808,6 +21830,20 @@ function readMode(inputs, junitFiles, reportTo) {
     inputs.problem('vendor', `set a vendor (${VENDORS.join(', ')}) to run a test plan, or junitFiles (a glob of JUnit files) to relay existing results` +
         ' (or, to close a shared Testomat.io run, reportTo testomatio with testomatioRunId)');
     return 'files';
+}
+/** What only the closing job of a shared Testomat.io run takes, and what it cannot take. */
+function checkClose(settings, inputs) {
+    if (settings.mode === 'close') {
+        const others = settings.reportTo.filter((name) => name !== 'testomatio');
+        if (others.length > 0) {
+            inputs.problem('reportTo', `with no vendor and no junitFiles this job only closes Testomat.io run ${settings.testomatio.runId}; ` +
+                `${others.join(', ')} has nothing to receive: use reportTo: testomatio`);
+        }
+    }
+    else if (settings.testomatio.closeStatus !== 'finish') {
+        inputs.problem('testomatioRunStatus', 'only for the job that closes a shared Testomat.io run (reportTo testomatio with testomatioRunId, no vendor, no junitFiles); ' +
+            'a job that reports results closes its run with pass or fail from its own verdict');
+    }
 }
 function checkTestsigma(settings, inputs) {
     const { apiKey, planId, runId, baseUrl } = settings;
@@ -33041,6 +33077,8 @@ const COLLECT_BUDGET_MS = 120_000;
 const HEARTBEAT_MS = 5 * 60_000;
 // Reporting to one system (every request, retries included) is bounded too.
 const SINK_BUDGET_MS = 10 * 60_000;
+// What is left of the cancelled job's grace period for the sinks to tidy up, all together.
+const CANCELLED_SINKS_BUDGET_MS = 1500;
 // Unmatched test names shown in the log; the summary lists more.
 const MAX_UNMATCHED_IN_LOG = 10;
 const MAX_FAILED_IN_LOG = 20;
@@ -33264,9 +33302,8 @@ async function publish(result, settings, agent, reporting) {
     }
     logResult(result, agent);
     annotateProblems(result, settings, agent);
-    // After the JUnit file, so a sink that fails or hangs never costs the results.
-    const reports = await reportToSinks(result, reporting, agent);
-    const outcome = withSinkReports(decideOutcome(result, settings), reports);
+    // Before reporting, like the JUnit file: a sink that hangs until the job is killed must not
+    // cost the outputs a later step reads.
     const outputs = {
         runId: result.runId ?? '',
         runUrl: result.runUrl ?? '',
@@ -33279,10 +33316,14 @@ async function publish(result, settings, agent, reporting) {
         duration: seconds !== undefined ? String(Math.round(seconds * 1000) / 1000) : '',
         junitPath: files.length > 0 ? settings.junitPath : '',
     };
-    for (const report of reports)
-        Object.assign(outputs, sinkOutputs(report));
     for (const [key, value] of Object.entries(outputs))
         agent.setOutput(key, value);
+    const reports = await reportToSinks(result, reporting, agent);
+    const outcome = withSinkReports(decideOutcome(result, settings), reports);
+    for (const report of reports) {
+        for (const [key, value] of Object.entries(sinkOutputs(report)))
+            agent.setOutput(key, value);
+    }
     const notes = result.state === 'error' && result.message ? [result.message] : [];
     const markdown = renderSummary(result, {
         outcome,
@@ -33321,10 +33362,20 @@ async function publish(result, settings, agent, reporting) {
 async function reportToSinks(result, reporting, agent) {
     const reports = [];
     const total = totalsOf(result).total;
+    let cancelledBudget;
     for (const sink of reporting.sinks) {
         const base = { sink: sink.name, displayName: sink.displayName, total, sent: 0, unmatched: [] };
         if (result.state === 'cancelled' || reporting.signal.aborted) {
-            reports.push({ ...base, status: 'skipped', message: 'Not reported: the job was cancelled.' });
+            cancelledBudget ??= AbortSignal.timeout(CANCELLED_SINKS_BUDGET_MS);
+            const tidied = await sink.reportCancelled?.(result, cancelledBudget).catch(() => undefined);
+            const report = tidied ?? {
+                ...base,
+                status: 'skipped',
+                message: 'Not reported: the job was cancelled.',
+            };
+            if (tidied)
+                logSinkReport(redactReport(tidied, reporting.redactor), agent);
+            reports.push(redactReport(report, reporting.redactor));
             continue;
         }
         agent.logger.info(`Reporting to ${sink.displayName}…`);
@@ -33335,11 +33386,20 @@ async function reportToSinks(result, reporting, agent) {
         catch (error) {
             report = { ...base, status: 'failed', message: errorMessage(error) };
         }
-        report = { ...report, message: reporting.redactor.redact(report.message) };
+        report = redactReport(report, reporting.redactor);
         logSinkReport(report, agent);
         reports.push(report);
     }
     return reports;
+}
+/** Everything of a report that reaches the log, outputs and summary, redacted. */
+function redactReport(report, redactor) {
+    const redacted = { ...report, message: redactor.redact(report.message) };
+    if (report.url !== undefined)
+        redacted.url = redactor.redact(report.url);
+    if (report.id !== undefined)
+        redacted.id = redactor.redact(report.id);
+    return redacted;
 }
 function logSinkReport(report, agent) {
     const log = agent.logger;
@@ -33412,11 +33472,6 @@ function annotateProblems(result, settings, agent) {
             message: `${left} more failed test${left === 1 ? ' is' : 's are'} not annotated (the limit is ${cap} per step); see the job summary or ${settings.junitPath}.`,
         });
     }
-}
-function delayedAbort(signal, delayMs) {
-    const controller = new AbortController();
-    signal.addEventListener('abort', () => setTimeout(() => controller.abort(signal.reason), delayMs).unref(), { once: true });
-    return controller.signal;
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
@@ -35877,6 +35932,21 @@ const spira_KNOBS = [
         help: 'serve test-runs/record-multiple; off = an older server ("Endpoint not found." 404)',
     },
     {
+        name: 'spiraLostWrite',
+        type: 'integer',
+        default: 0,
+        min: 0,
+        placeholder: 'N',
+        help: 'the N-th successful write (POST/PUT) is stored, then answered 504 Gateway Timeout, as by a proxy that gave up waiting (0 = none); unlike a 5xx fault, resending it records twice',
+    },
+    {
+        name: 'spiraEchoKey',
+        type: 'boolean',
+        default: false,
+        placeholder: '',
+        help: 'Access Denied answers quote the api-key received, as some gateways do (to test that clients redact it)',
+    },
+    {
         name: 'spiraApiVersions',
         type: 'stringList',
         default: API_VERSIONS,
@@ -35987,6 +36057,8 @@ function validStatus(status) {
 class SpiraInstance {
     context;
     store = new SpiraStore();
+    /** Writes that succeeded, for `spiraLostWrite`. */
+    writesDone = 0;
     constructor(context) {
         this.context = context;
     }
@@ -36044,9 +36116,23 @@ class SpiraInstance {
             (expected === undefined ||
                 key === expected ||
                 key === `{${expected.replace(/^\{|\}$/g, '')}}`);
-        return userOk && keyOk ? undefined : fault(401, SPIRA_MESSAGES.accessDenied);
+        if (userOk && keyOk)
+            return undefined;
+        const echo = this.scenario().spiraEchoKey ? ` (api-key "${key}")` : '';
+        return fault(401, `${SPIRA_MESSAGES.accessDenied}${echo}`);
     }
     handle(request, route) {
+        const answer = this.answer(request, route);
+        // `spiraLostWrite`: the write is done and stays done; only its answer becomes a 5xx.
+        if (WRITE_ROUTES.has(route) && answer.status < 300) {
+            this.writesDone += 1;
+            if (this.writesDone === this.scenario().spiraLostWrite) {
+                return textResponse(504, '<html><body><h1>504 Gateway Time-out</h1></body></html>', 'text/html; charset=UTF-8');
+            }
+        }
+        return answer;
+    }
+    answer(request, route) {
         if (route === 'keptData') {
             return jsonResponse(200, this.store.keptData(this.scenario().spiraWriteLimit));
         }
@@ -36151,6 +36237,7 @@ class SpiraInstance {
     }
     reset() {
         this.store.clear();
+        this.writesDone = 0;
     }
     /**
      * Vendor control routes under `/__sim` (`GET /__sim/runs`: the kept data, same as
@@ -38879,8 +38966,10 @@ const testomatio_KNOBS = [
         type: 'string',
         default: 'ok',
         placeholder: 'MODE',
-        help: 'a request with unmatched tests: "ok" = 200 "Test run added" anyway, "error" = 422 "… could not be matched"',
-        check: (value) => value === 'ok' || value === 'error' ? undefined : 'expected "ok" or "error"',
+        help: 'a request with unmatched tests: "ok" = 200 "Test run added" anyway, "error" = 422 "Test … could not be matched", "unnamed" = 422 without naming them',
+        check: (value) => value === 'ok' || value === 'error' || value === 'unnamed'
+            ? undefined
+            : 'expected "ok", "error" or "unnamed"',
     },
     {
         name: 'dropRate',
@@ -39119,6 +39208,9 @@ class TestomatioInstance {
         }
         if (unmatched.length > 0 && scenario.unmatchedAnswer === 'error') {
             return message(422, `Test ${unmatched.join(', ')} could not be matched`);
+        }
+        if (unmatched.length > 0 && scenario.unmatchedAnswer === 'unnamed') {
+            return message(422, 'Some tests could not be matched');
         }
         return undefined;
     }
@@ -43829,6 +43921,37 @@ function parseJson(text) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/batches.ts
+// Cutting a list of items into request bodies of bounded size. A count alone is not enough:
+// vendor text (messages, stack traces) makes some items far larger than others, and servers
+// and proxies refuse a body over their limit (413; commonly 1 MiB, the simulators too).
+/** Bytes of items per body by default: half the common 1 MiB limit, room for the rest. */
+const DEFAULT_BATCH_MAX_BYTES = 512 * 1024;
+/** Items per body by default. */
+const DEFAULT_BATCH_MAX_ITEMS = 50;
+/**
+ * Consecutive slices of at most `maxItems` items and (unless one alone is larger) `maxBytes`
+ * of what `payload` gives for each, as JSON (UTF-8). Order is kept and no item is left out.
+ */
+function batchesOf(items, payload, maxBytes = DEFAULT_BATCH_MAX_BYTES, maxItems = DEFAULT_BATCH_MAX_ITEMS) {
+    const batches = [];
+    let current = [];
+    let bytes = 0;
+    for (const item of items) {
+        const size = Buffer.byteLength(JSON.stringify(payload(item)));
+        if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
+            batches.push(current);
+            current = [];
+            bytes = 0;
+        }
+        current.push(item);
+        bytes += size;
+    }
+    if (current.length > 0)
+        batches.push(current);
+    return batches;
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/spira/mapping.ts
 // Which Spira test case each test records into, decided before any request so that a run
 // with nothing to map never sends anything.
@@ -43840,7 +43963,9 @@ function parseJson(text) {
 //   3. a spiraMapping line for `classname.name`, then one for the bare name;
 //   4. the spiraMapping `default` line.
 // A test's own id (1, 2) wins over the mapping file because it travels with the test and
-// cannot go stale when tests are renamed. Only mapping lines (3, 4) can say `manual`.
+// cannot go stale when tests are renamed. Only mapping lines (3, 4) can say `manual`, so a
+// test with its own id is recorded as an automated run even when its line says `manual` (the
+// sink logs that once, see `manualOverridden`).
 // Tests that none of these map are listed as unmatched, never guessed.
 const ID_PROPERTIES = new Set(['spira.testcaseid', 'spiratestcaseid', 'spira', 'testcaseid']);
 const ID_VALUE = /^\s*(?:TC:?\s*)?([1-9]\d{0,8})\s*$/i;
@@ -43851,19 +43976,29 @@ function qualifiedName(testCase) {
     return testCase.classname ? `${testCase.classname}.${testCase.name}` : testCase.name;
 }
 function mapCases(result, mapping) {
-    const out = { mapped: [], unmatched: [], badProperties: [] };
+    const out = { mapped: [], unmatched: [], badProperties: [], manualOverridden: [] };
     let index = 0;
     for (const suite of result.suites) {
         for (const testCase of suite.cases) {
             const found = mapOne(testCase, mapping, out);
-            if (found)
-                out.mapped.push({ testCase, suite, index, ...found });
-            else
+            if (found) {
+                const mapped = { testCase, suite, index, ...found };
+                out.mapped.push(mapped);
+                const ownId = found.source === 'property' || found.source === 'name';
+                if (ownId && lineOf(testCase, mapping)?.manual)
+                    out.manualOverridden.push(mapped);
+            }
+            else {
                 out.unmatched.push(testCase);
+            }
             index += 1;
         }
     }
     return out;
+}
+/** The spiraMapping line for the test (3): `classname.name`, then the bare name. */
+function lineOf(testCase, mapping) {
+    return mapping.entries.get(qualifiedName(testCase)) ?? mapping.entries.get(testCase.name);
 }
 function mapOne(testCase, mapping, out) {
     const property = propertyId(testCase, out);
@@ -43872,7 +44007,7 @@ function mapOne(testCase, mapping, out) {
     const token = ID_TOKEN.exec(testCase.name) ?? ID_TOKEN.exec(testCase.classname ?? '');
     if (token)
         return { testCaseId: Number(token[1]), manual: false, source: 'name' };
-    const entry = mapping.entries.get(qualifiedName(testCase)) ?? mapping.entries.get(testCase.name);
+    const entry = lineOf(testCase, mapping);
     if (entry)
         return { ...entry, source: 'mapping' };
     if (mapping.fallback)
@@ -43948,10 +44083,18 @@ function testRunsPageUrl(instanceUrl, projectId) {
 
 
 
-/** The message Spira shows for a run: the test's own, else its status in words (never empty). */
+// Untrusted vendor text can be huge (a whole log as a "stack trace"): cut it so a chunk of runs
+// stays a modest request (servers and proxies answer 413 to large bodies; the simulator stops
+// at 1 MiB). The cut is marked ("… [1,234 more characters]"). Same limits as Testomat.io's.
+const payload_MAX_MESSAGE_CHARS = 4_000;
+const MAX_STACK_CHARS = 16_000;
+/**
+ * The message Spira shows for a run (RunnerMessage, and ActualResult of manual steps): the
+ * test's own, cut to MAX_MESSAGE_CHARS, else its status in words (never empty).
+ */
 function runMessage(mapped) {
     const message = cleanText(mapped.testCase.message ?? '').trim();
-    return message === '' ? statusInWords(mapped.testCase) : message;
+    return message === '' ? statusInWords(mapped.testCase) : truncate(message, payload_MAX_MESSAGE_CHARS);
 }
 function automatedRun(mapped, statuses, times, targets) {
     const testCase = mapped.testCase;
@@ -43961,7 +44104,7 @@ function automatedRun(mapped, statuses, times, targets) {
         RunnerName: RUNNER_NAME,
         RunnerTestName: qualifiedName(testCase),
         RunnerMessage: runMessage(mapped),
-        RunnerStackTrace: cleanText(testCase.details ?? ''),
+        RunnerStackTrace: truncate(cleanText(testCase.details ?? ''), MAX_STACK_CHARS),
         // Inflectra's own runners count failed assertions here; a JUnit case fails at most once.
         RunnerAssertCount: failed ? 1 : 0,
         TestCaseId: mapped.testCaseId,
@@ -44238,10 +44381,12 @@ function offsetInSuite(mapped, cache) {
 ;// CONCATENATED MODULE: ./src/vendors/spira/sink.ts
 // Spira as a TestRelay report sink (vendor-apis/spira.md): map the tests to test cases before
 // any request, create the optional build, then record one test run per mapped test —
-// automated runs with record-multiple in chunks (record one by one on servers without it),
-// and the KB684 manual-run flow for tests whose mapping line says `manual`. At most three
-// writes are in flight at once (§5), and nothing is ever sent twice: a write whose answer was
-// lost is not retried, and the report says it may or may not have been recorded.
+// automated runs with record-multiple in chunks bounded by count and by size (record one by
+// one on servers without it), and the KB684 manual-run flow for tests whose mapping line says
+// `manual`. At most three writes are in flight at once (§5), and nothing is ever sent twice: a
+// write whose answer was lost is not retried, and the report says it may or may not have been
+// recorded. The one resend is of a chunk refused whole as too large (413), in two halves.
+
 
 
 
@@ -44255,6 +44400,13 @@ function offsetInSuite(mapped, cache) {
 const DISPLAY_NAME = 'Spira';
 /** Runs per record-multiple request, and test cases per manual-run shell request. */
 const CHUNK_SIZE = 25;
+/**
+ * Bytes of runs per write (record-multiple, and the PUT of manual runs): with messages and
+ * stack traces cut (payload.ts) a chunk of 25 usually fits, but non-ASCII text takes up to 3
+ * bytes a character. 500 KiB of runs plus the array's brackets and commas keeps every body
+ * under 512 KiB, half the 1 MiB that servers and proxies commonly take.
+ */
+const MAX_WRITE_BYTES = 500 * 1024;
 const RUNS_IN_DOUBT = 'not sent again, so that no run is recorded twice';
 class SpiraSink {
     settings;
@@ -44302,6 +44454,8 @@ class SpiraSink {
                 `a test case property (spira.testCaseId, spiraTestCaseId, spira or TestCaseId) that is not an id ` +
                 `(expected 123 or TC:123), e.g. ${caseLabel(mapping.badProperties[0])}; the other mapping rules were used.`);
         }
+        if (mapping.manualOverridden.length > 0)
+            this.logManualOverridden(mapping.manualOverridden);
         if (mapping.mapped.length === 0) {
             const status = this.settings.failOnNoMatch ? 'failed' : 'skipped';
             return this.reportOf(status, total, noMatchMessage(total, this.settings.failOnNoMatch), {
@@ -44343,10 +44497,12 @@ class SpiraSink {
         };
         const times = runTimes(mapping.mapped, this.clock.now());
         const manual = mapping.mapped.filter((mapped) => isManual(mapped, spira.statuses));
-        const automated = mapping.mapped.filter((mapped) => !isManual(mapped, spira.statuses));
+        const automated = mapping.mapped
+            .filter((mapped) => !isManual(mapped, spira.statuses))
+            .map((mapped) => automatedRun(mapped, spira.statuses, times.get(mapped), targets));
         // Every chunk is started at once; the shared limiter lets three writes out at a time.
         await Promise.all([
-            ...chunksOf(automated, CHUNK_SIZE).map((chunk) => this.sendAutomated(chunk, times, targets, progress, options)),
+            ...batchesOf(automated, (run) => run, MAX_WRITE_BYTES, CHUNK_SIZE).map((runs) => this.sendAutomated(runs, progress, options, true)),
             ...chunksOf(manual, CHUNK_SIZE).map((chunk) => this.sendManual(chunk, times, targets, progress, options)),
         ]);
         // Every run must have been recorded: a write skipped after a cancel leaves no failure behind.
@@ -44359,9 +44515,12 @@ class SpiraSink {
             buildId: progress.buildId,
         });
     }
-    async sendAutomated(chunk, times, targets, progress, options) {
-        const statuses = this.settings.spira.statuses;
-        const runs = chunk.map((mapped) => automatedRun(mapped, statuses, times.get(mapped), targets));
+    /**
+     * Records one chunk with record-multiple (or run by run once the server has none).
+     * `mayHalve`: a chunk refused as too large (413) is sent again once as two halves, each
+     * sent once; the halves never split again.
+     */
+    async sendAutomated(runs, progress, options, mayHalve) {
         if (!progress.single) {
             try {
                 await this.api.recordMultiple(runs, options);
@@ -44371,6 +44530,19 @@ class SpiraSink {
             }
             catch (error) {
                 const failure = error instanceof WriteStopped ? error : classifyWriteError(error, true);
+                // 413 is a refusal of the whole body before any of it was read as runs: nothing of
+                // this chunk was stored, so sending its halves cannot record a run twice.
+                if (mayHalve &&
+                    runs.length > 1 &&
+                    failure instanceof SpiraWriteError &&
+                    failure.status === 413 &&
+                    !failure.mayHaveBeenWritten) {
+                    const half = Math.ceil(runs.length / 2);
+                    this.logger.info(`Spira: a chunk of ${sink_plural(runs.length, 'test run')} was too large for the server (${failure.said}); ` +
+                        `sending it again as two chunks of ${half} and ${runs.length - half}.`);
+                    await Promise.all([runs.slice(0, half), runs.slice(half)].map((part) => this.sendAutomated(part, progress, options, false)));
+                    return;
+                }
                 if (!(failure instanceof SpiraWriteError) || failure.kind !== 'noOperation') {
                     this.fail(failure, { action: 'recording test runs', testCaseIds: sink_ids(runs), inDoubt: RUNS_IN_DOUBT }, runs.length, progress);
                     return;
@@ -44412,14 +44584,32 @@ class SpiraSink {
             this.fail(settled, { action: 'creating manual-run shells', testCaseIds, inDoubt: 'not sent again' }, chunk.length, progress);
             return;
         }
+        // Each step carries the message as its ActualResult, so a chunk of shells can be far
+        // larger than its automated runs would be: the PUT is cut by size too (each part is
+        // saved on its own; a shell is only stored by the PUT that carries it).
+        const parts = batchesOf(runs, (run) => run, MAX_WRITE_BYTES, CHUNK_SIZE);
+        await Promise.all(parts.map((part) => this.saveManual(part, progress, options)));
+    }
+    async saveManual(runs, progress, options) {
         try {
             await this.api.saveManualRuns(runs, latestEnd(runs), options);
             progress.recorded += runs.length;
             progress.manualRecorded += runs.length;
         }
         catch (error) {
-            this.fail(error, { action: 'saving manual test runs', testCaseIds, inDoubt: RUNS_IN_DOUBT }, runs.length, progress);
+            this.fail(error, { action: 'saving manual test runs', testCaseIds: sink_ids(runs), inDoubt: RUNS_IN_DOUBT }, runs.length, progress);
         }
+    }
+    /** One line for all the tests whose own id won over a `manual` mapping line (mapping.ts). */
+    logManualOverridden(cases) {
+        const first = cases[0];
+        const from = first.source === 'name' ? 'its TC: token' : 'its test case property';
+        const example = `${caseLabel(first.testCase)} (test case ${first.testCaseId}, from ${from})`;
+        this.logger.info(cases.length === 1
+            ? `Spira: ${example} has its own test case id, which wins over its spiraMapping line ` +
+                'saying manual: it is recorded as an automated run.'
+            : `Spira: ${cases.length} tests have their own test case id, which wins over their ` +
+                `spiraMapping lines saying manual: they are recorded as automated runs, e.g. ${example}.`);
     }
     /** Keeps the first failure (it stops the writes not yet sent) and counts runs in doubt. */
     fail(error, context, runs, progress) {
@@ -44567,8 +44757,6 @@ function sentence(text) {
 
 
 
-
-
 /** Writes in flight at once: Inflectra recommends 3-5 concurrent posts (§5); 3 is the safe end. */
 const SPIRA_MAX_CONCURRENT_WRITES = 3;
 function createSpiraSink(settings, deps) {
@@ -44609,12 +44797,15 @@ function createSpiraSink(settings, deps) {
 // Finding the Testomat.io test id a result carries (vendor-apis/testomatio.md §5), before any
 // request: the id decides whether a test is "matched", and whether there is anything worth
 // sending at all (failOnNoMatch).
-/** `@T` + 8 word characters: the form Testomat.io's own reporters look for. */
-const TEST_ID = /@T\w{8}/;
+/**
+ * `@T` + 8 word characters: the form Testomat.io's own reporters look for, standing alone:
+ * not the tail of an e-mail address ("qa@Tester123") nor the start of a longer word.
+ */
+const TEST_ID = /(?<![\w@])@T\w{8}(?!\w)/;
 /** Every id with the blanks around it, so "Login works @Ta0b0c0d0" becomes "Login works". */
-const TEST_IDS_SPACED = /[ \t]*@T\w{8}[ \t]*/g;
+const TEST_IDS_SPACED = /[ \t]*(?<![\w@])@T\w{8}(?!\w)[ \t]*/g;
 /** The form test frameworks print into system-out so the id need not be in the name. */
-const TID_LINE = /tid:\/\/(@T\w{8})/;
+const TID_LINE = /tid:\/\/(@T\w{8})(?!\w)/;
 /**
  * The first test id the case carries: in its name, its classname, a property value (where
  * JUnit writers put tags), or a `tid://@T…` line of its system-out; undefined when none.
@@ -44652,7 +44843,7 @@ function titleOf(name) {
 // Untrusted vendor text can be huge (a whole log as a "stack"); cut it so one batch stays far
 // below what a server takes in one body (the simulator, like many proxies, stops at 1 MiB).
 const wire_MAX_MESSAGE_CHARS = 4_000;
-const MAX_STACK_CHARS = 16_000;
+const wire_MAX_STACK_CHARS = 16_000;
 /** Tests per `/testrun` call: what Testomat.io's own client sends. */
 const BATCH_SIZE = 50;
 /** Bytes of tests per call, so 50 long stack traces still make a modest request. */
@@ -44709,7 +44900,7 @@ function toTestData(entry, settings) {
     else if (message) {
         data.message = message;
     }
-    const stack = vendorText(testCase.details, MAX_STACK_CHARS);
+    const stack = vendorText(testCase.details, wire_MAX_STACK_CHARS);
     if (stack)
         data.stack = stack;
     const runTime = runTimeOf(testCase.durationSeconds, settings.runTimeUnit);
@@ -44761,28 +44952,6 @@ function caseEntries(result, findId) {
         }
     }
     return entries;
-}
-/**
- * Consecutive slices of at most BATCH_SIZE items and (unless one alone is larger) maxBytes of
- * what `payload` gives for each, as JSON.
- */
-function batchesOf(items, payload, maxBytes = BATCH_MAX_BYTES) {
-    const batches = [];
-    let current = [];
-    let bytes = 0;
-    for (const item of items) {
-        const size = Buffer.byteLength(JSON.stringify(payload(item)));
-        if (current.length > 0 && (current.length >= BATCH_SIZE || bytes + size > maxBytes)) {
-            batches.push(current);
-            current = [];
-            bytes = 0;
-        }
-        current.push(item);
-        bytes += size;
-    }
-    if (current.length > 0)
-        batches.push(current);
-    return batches;
 }
 /**
  * The explicit end state (§4): `pass` only for a run that completed and passed, since a
@@ -44997,10 +45166,11 @@ function describeError(error, sent) {
 ;// CONCATENATED MODULE: ./src/vendors/testomatio/close.ts
 // Closing a shared run (vendor-apis/testomatio.md §4): parallel jobs each report a part
 // (`*_parallel`) into one run; a last job sends the plain `finish`, and the server computes the
-// run's result from the parts and the tests it holds.
+// run's result from the parts and the tests it holds, or `pass`/`fail` when the pipeline knows
+// better (a shard that was cancelled reported no failure).
 
 
-async function close_closeSharedRun(api, runId, redactor, signal) {
+async function close_closeSharedRun(api, runId, status, redactor, signal) {
     const base = {
         sink: 'testomatio',
         displayName: 'Testomat.io',
@@ -45016,13 +45186,18 @@ async function close_closeSharedRun(api, runId, redactor, signal) {
         };
     }
     try {
-        const answer = await api.updateRun(runId, true, { status_event: 'finish' }, signal);
+        const answer = await api.updateRun(runId, true, { status_event: status }, signal);
+        const how = status === 'finish'
+            ? 'Testomat.io computes its result from the parts the jobs reported'
+            : `as ${status === 'pass' ? 'passed' : 'failed'} (testomatioRunStatus)`;
         return {
             ...base,
             status: 'reported',
             id: runId,
             ...(answer.url ? { url: answer.url } : {}),
-            message: `Closed Testomat.io run ${runId}; Testomat.io computes its result from the parts the jobs reported.`,
+            message: status === 'finish'
+                ? `Closed Testomat.io run ${runId}; ${how}.`
+                : `Closed Testomat.io run ${runId} ${how}.`,
         };
     }
     catch (error) {
@@ -45044,9 +45219,15 @@ async function close_closeSharedRun(api, runId, redactor, signal) {
 
 
 
+
+
 const sink_DISPLAY_NAME = 'Testomat.io';
-/** How long marking a run failed may take once the job was cancelled (CI grace periods are short). */
+/** How long marking a run failed may take after a failure. */
 const CLEANUP_TIMEOUT_MS = 15_000;
+/** …and once the job was cancelled: the entrypoints exit 4.5 s after the CI's signal. */
+const CANCELLED_CLEANUP_MS = 2_000;
+/** How long a run being created may still answer once the job was cancelled. */
+const CREATE_GRACE_MS = 1_000;
 class TestomatioSink {
     settings;
     api;
@@ -45090,15 +45271,24 @@ class TestomatioSink {
             // Without createTests a test without an id is matched by title at best, which the
             // answer does not tell: it is listed, with a message saying so.
             unmatched: new Set(options.createTests ? [] : entries.filter((entry) => entry.testId === undefined)),
+            refused: 0,
+            unconfirmed: 0,
             notes: [],
         };
         let phase = 'tests';
         try {
             await this.sendTests(run, entries, progress, signal);
+            if (matchedNone(progress)) {
+                const none = this.matchedNoneMessage(run, entries.length);
+                if (this.settings.failOnNoMatch) {
+                    const cleanup = await this.markFailed(run, result, signal);
+                    return this.reportOf('failed', entries.length, `${none} ${cleanup}`, run, progress);
+                }
+                await this.finish(run, result, signal);
+                return this.reportOf('skipped', entries.length, `${none} The run was finished anyway (failOnNoMatch is off).`, run, progress);
+            }
             phase = 'finish';
-            const answer = await this.api.updateRun(run.uid, options.sharedRun, finishBody(result, statusEventOf(result, options.sharedRun)), signal);
-            // The finish answer may carry the link where create or attach did not.
-            run.url ??= answer.url;
+            await this.finish(run, result, signal);
         }
         catch (error) {
             const why = this.failureReason(error, phase, run, entries.length, progress, signal);
@@ -45106,6 +45296,43 @@ class TestomatioSink {
             return this.reportOf('failed', entries.length, `${why} ${cleanup}`, run, progress);
         }
         return this.reportOf('reported', entries.length, successMessage(run, entries.length, withId, progress, this.settings), run, progress);
+    }
+    /** Closes the run (or this job's part) with the status the result calls for. */
+    async finish(run, result, signal) {
+        const { sharedRun } = this.settings.testomatio;
+        const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, statusEventOf(result, sharedRun)), signal);
+        // The finish answer may carry the link where create or attach did not.
+        run.url ??= answer.url;
+    }
+    matchedNoneMessage(run, total) {
+        const how = this.settings.testomatio.createTests
+            ? ''
+            : ' Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests.';
+        return `Testomat.io matched none of the ${testomatio_sink_plural(total, 'test')} sent to run ${run.uid}, so it holds no result.${how}`;
+    }
+    /**
+     * The job was cancelled, so nothing is reported; but a run Testomat.io created when it
+     * started this pipeline (testomatioRunId) would stay "running" for good: mark it (or this
+     * job's part) failed, within the short signal the relay gives.
+     */
+    async reportCancelled(result, signal) {
+        const { runId, sharedRun } = this.settings.testomatio;
+        if (!runId)
+            return undefined;
+        const total = caseEntries(result, findTestId).length;
+        const event = sharedRun ? 'fail_parallel' : 'fail';
+        const what = sharedRun
+            ? `this job's part of Testomat.io run ${runId}`
+            : `Testomat.io run ${runId}`;
+        try {
+            const answer = await this.api.updateRun(runId, sharedRun, finishBody(result, event), signal);
+            const run = { uid: runId, url: answer.url };
+            return this.reportOf('skipped', total, `Not reported: the job was cancelled. Marked ${what} failed, so it does not stay "running".`, run);
+        }
+        catch (error) {
+            const said = sink_sentence(describeError(error, 0));
+            return this.reportOf('skipped', total, this.redactor.redact(`Not reported: the job was cancelled. Marking ${what} failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`), { uid: runId });
+        }
     }
     /**
      * No test at all: nothing to create a run for, but a run Testomat.io created when it started
@@ -45142,7 +45369,11 @@ class TestomatioSink {
             return { uid: runId, url: answer.url };
         }
         const body = createRunBody(this.settings, result);
-        const answer = await this.api.createRun(body, signal);
+        if (signal.aborted)
+            throw abortError(signal);
+        // Cancelled while creating: a moment more to learn the run's id, so it can be closed as
+        // failed instead of staying "running" unknown to anyone.
+        const answer = await this.api.createRun(body, delayedAbort(signal, CREATE_GRACE_MS));
         if (!answer.uid) {
             throw new TestomatioFailure(`Testomat.io's answer to creating the run holds no readable run id (${oneLine(answer.raw, 300) || 'an empty body'}); nothing was reported.`);
         }
@@ -45154,7 +45385,7 @@ class TestomatioSink {
             entry,
             data: toTestData(entry, this.settings.testomatio),
         }));
-        const batches = batchesOf(items, (item) => item.data);
+        const batches = batchesOf(items, (item) => item.data, BATCH_MAX_BYTES, BATCH_SIZE);
         for (const [index, batch] of batches.entries()) {
             const tests = batch.map((item) => item.data);
             this.logger.debug(`Testomat.io: sending batch ${index + 1} of ${batches.length} (${tests.length} tests) to run ${run.uid}.`);
@@ -45162,6 +45393,7 @@ class TestomatioSink {
             if (answer.status < 300) {
                 // 200 "Test run added" is also the answer when a test was not added (§3.2): an id
                 // was the only sure way to match, and the unmatched list already says which had none.
+                // The tests without an id count as sent: the server may have matched them by title.
                 progress.sent += tests.length;
                 continue;
             }
@@ -45175,12 +45407,16 @@ class TestomatioSink {
                 // The server kept the batch's other tests; only the ones it names were not added.
                 const named = new Set(unmatchedInAnswer(answer.text, tests));
                 const missed = batch.filter((item) => named.has(item.data));
+                if (missed.length === 0) {
+                    // Which ones it refused is unknown: none of the batch counts as accepted.
+                    progress.unconfirmed += tests.length;
+                    progress.notes.push(`Testomat.io said some of the ${tests.length} tests of batch ${index + 1} could not be matched without naming them (${errors_httpSaid(answer.status, answer.text)}).`);
+                    continue;
+                }
                 for (const item of missed)
                     progress.unmatched.add(item.entry);
+                progress.refused += missed.length;
                 progress.sent += tests.length - missed.length;
-                if (missed.length === 0) {
-                    progress.notes.push(`Testomat.io said some tests of batch ${index + 1} could not be matched without naming them (${errors_httpSaid(answer.status, answer.text)}).`);
-                }
                 continue;
             }
             if (answer.status === 404) {
@@ -45210,7 +45446,7 @@ class TestomatioSink {
     async markFailed(run, result, signal) {
         const { sharedRun } = this.settings.testomatio;
         const event = sharedRun ? 'fail_parallel' : 'fail';
-        const deadline = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
+        const deadline = AbortSignal.timeout(signal.aborted ? CANCELLED_CLEANUP_MS : CLEANUP_TIMEOUT_MS);
         const cleanupSignal = signal.aborted ? deadline : AbortSignal.any([signal, deadline]);
         try {
             const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, event), cleanupSignal);
@@ -45260,6 +45496,7 @@ function sink_noMatchMessage(count) {
 }
 function successMessage(run, total, withId, progress, settings) {
     const without = total - withId;
+    const sentences = [];
     let how;
     if (settings.testomatio.createTests) {
         how =
@@ -45276,15 +45513,26 @@ function successMessage(run, total, withId, progress, settings) {
     else {
         how = ` (${withId} matched by id, ${without} without an id: matched by title where Testomat.io has one)`;
     }
-    const sentences = [`Reported ${testomatio_sink_plural(total, 'test')} to Testomat.io run ${run.uid}${how}.`];
-    const refused = total - progress.sent;
-    if (refused > 0)
-        sentences.push(`Testomat.io could not match ${refused} of them.`);
+    const { sent, refused, unconfirmed } = progress;
+    if (refused === 0 && unconfirmed === 0) {
+        sentences.push(`Reported ${testomatio_sink_plural(total, 'test')} to Testomat.io run ${run.uid}${how}.`);
+    }
+    else {
+        // Not everything was accepted: "matched" would claim more than the answers say.
+        const carried = without === 0 ? 'all with a test id' : `${withId} with a test id, ${without} without`;
+        sentences.push(`Sent ${testomatio_sink_plural(total, 'test')} to Testomat.io run ${run.uid} (${carried}).`);
+        const unknown = unconfirmed > 0 ? `; ${unconfirmed} are not known` : '';
+        sentences.push(`Testomat.io accepted ${sent}${refused > 0 ? ` and could not match ${refused}` : ''}${unknown}.`);
+    }
     sentences.push(...progress.notes);
     if (settings.testomatio.sharedRun) {
         sentences.push(`This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${run.uid}.`);
     }
     return sentences.join(' ');
+}
+/** Testomat.io refused every test it was sent, by name (none unknown). */
+function matchedNone(progress) {
+    return progress.sent === 0 && progress.unconfirmed === 0 && progress.refused > 0;
 }
 function testomatio_sink_plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -45329,7 +45577,7 @@ function createTestomatioSink(settings, deps) {
  * which the other jobs reported their parts into. Resolves with a failed report, never throws.
  */
 async function closeTestomatioRun(settings, deps, signal) {
-    return await close_closeSharedRun(createApi(settings, deps), settings.testomatio.runId, deps.redactor, signal);
+    return await close_closeSharedRun(createApi(settings, deps), settings.testomatio.runId, settings.testomatio.closeStatus, deps.redactor, signal);
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/sinks.ts

@@ -37,3 +37,16 @@ export function abortError(signal: AbortSignal): Error {
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'CanceledError');
 }
+
+/**
+ * A signal that aborts `delayMs` after `signal` does: a call that may start something remote
+ * (a trigger, a run to report into) gets a moment to answer when the job is cancelled, so
+ * what it started is known and can be stopped or closed instead of left behind.
+ */
+export function delayedAbort(signal: AbortSignal, delayMs: number): AbortSignal {
+  const controller = new AbortController();
+  const later = () => setTimeout(() => controller.abort(signal.reason), delayMs).unref();
+  if (signal.aborted) later();
+  else signal.addEventListener('abort', later, { once: true });
+  return controller.signal;
+}

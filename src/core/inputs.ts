@@ -310,6 +310,13 @@ export const INPUTS: InputSpec[] = [
       'Parallel jobs report into one run (found by title): each job closes only its part; a last job with testomatioRunId closes the run.',
   },
   {
+    name: 'testomatioRunStatus',
+    group: 'testomatio',
+    default: 'finish',
+    description:
+      'Only for the job that closes a shared run: finish (Testomat.io works out the result from the parts), pass or fail.',
+  },
+  {
     name: 'testomatioCreateTests',
     group: 'testomatio',
     default: 'false',

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CiAgent } from './agent.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, delayedAbort, systemClock } from './clock.js';
 import { formatDuration } from './duration.js';
 import { readJunitFiles } from './junit-files.js';
 import { renderJunitXml } from './junit-write.js';
@@ -51,6 +51,8 @@ const COLLECT_BUDGET_MS = 120_000;
 const HEARTBEAT_MS = 5 * 60_000;
 // Reporting to one system (every request, retries included) is bounded too.
 const SINK_BUDGET_MS = 10 * 60_000;
+// What is left of the cancelled job's grace period for the sinks to tidy up, all together.
+const CANCELLED_SINKS_BUDGET_MS = 1500;
 // Unmatched test names shown in the log; the summary lists more.
 const MAX_UNMATCHED_IN_LOG = 10;
 const MAX_FAILED_IN_LOG = 20;
@@ -344,10 +346,8 @@ async function publish(
   logResult(result, agent);
   annotateProblems(result, settings, agent);
 
-  // After the JUnit file, so a sink that fails or hangs never costs the results.
-  const reports = await reportToSinks(result, reporting, agent);
-  const outcome = withSinkReports(decideOutcome(result, settings), reports);
-
+  // Before reporting, like the JUnit file: a sink that hangs until the job is killed must not
+  // cost the outputs a later step reads.
   const outputs: Record<string, string> = {
     runId: result.runId ?? '',
     runUrl: result.runUrl ?? '',
@@ -360,8 +360,13 @@ async function publish(
     duration: seconds !== undefined ? String(Math.round(seconds * 1000) / 1000) : '',
     junitPath: files.length > 0 ? settings.junitPath : '',
   };
-  for (const report of reports) Object.assign(outputs, sinkOutputs(report));
   for (const [key, value] of Object.entries(outputs)) agent.setOutput(key, value);
+
+  const reports = await reportToSinks(result, reporting, agent);
+  const outcome = withSinkReports(decideOutcome(result, settings), reports);
+  for (const report of reports) {
+    for (const [key, value] of Object.entries(sinkOutputs(report))) agent.setOutput(key, value);
+  }
 
   const notes = result.state === 'error' && result.message ? [result.message] : [];
   const markdown = renderSummary(result, {
@@ -410,10 +415,19 @@ async function reportToSinks(
 ): Promise<SinkReport[]> {
   const reports: SinkReport[] = [];
   const total = totalsOf(result).total;
+  let cancelledBudget: AbortSignal | undefined;
   for (const sink of reporting.sinks) {
     const base = { sink: sink.name, displayName: sink.displayName, total, sent: 0, unmatched: [] };
     if (result.state === 'cancelled' || reporting.signal.aborted) {
-      reports.push({ ...base, status: 'skipped', message: 'Not reported: the job was cancelled.' });
+      cancelledBudget ??= AbortSignal.timeout(CANCELLED_SINKS_BUDGET_MS);
+      const tidied = await sink.reportCancelled?.(result, cancelledBudget).catch(() => undefined);
+      const report = tidied ?? {
+        ...base,
+        status: 'skipped' as const,
+        message: 'Not reported: the job was cancelled.',
+      };
+      if (tidied) logSinkReport(redactReport(tidied, reporting.redactor), agent);
+      reports.push(redactReport(report, reporting.redactor));
       continue;
     }
     agent.logger.info(`Reporting to ${sink.displayName}…`);
@@ -426,11 +440,19 @@ async function reportToSinks(
     } catch (error) {
       report = { ...base, status: 'failed', message: errorMessage(error) };
     }
-    report = { ...report, message: reporting.redactor.redact(report.message) };
+    report = redactReport(report, reporting.redactor);
     logSinkReport(report, agent);
     reports.push(report);
   }
   return reports;
+}
+
+/** Everything of a report that reaches the log, outputs and summary, redacted. */
+function redactReport(report: SinkReport, redactor: Redactor): SinkReport {
+  const redacted = { ...report, message: redactor.redact(report.message) };
+  if (report.url !== undefined) redacted.url = redactor.redact(report.url);
+  if (report.id !== undefined) redacted.id = redactor.redact(report.id);
+  return redacted;
 }
 
 function logSinkReport(report: SinkReport, agent: CiAgent): void {
@@ -520,16 +542,6 @@ function annotateProblems(result: RunResult, settings: Settings, agent: CiAgent)
       message: `${left} more failed test${left === 1 ? ' is' : 's are'} not annotated (the limit is ${cap} per step); see the job summary or ${settings.junitPath}.`,
     });
   }
-}
-
-function delayedAbort(signal: AbortSignal, delayMs: number): AbortSignal {
-  const controller = new AbortController();
-  signal.addEventListener(
-    'abort',
-    () => setTimeout(() => controller.abort(signal.reason), delayMs).unref(),
-    { once: true },
-  );
-  return controller.signal;
 }
 
 export function errorMessage(error: unknown): string {

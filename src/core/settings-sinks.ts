@@ -27,6 +27,11 @@ export interface TestomatioSettings {
   createTests: boolean;
   /** Unit of `run_time` (the vendor's importer uses ms; its spec says s). */
   runTimeUnit: 'ms' | 's';
+  /**
+   * How the job that closes a shared run closes it: `finish` lets Testomat.io work out the
+   * result from the parts; `pass`/`fail` say it (the pipeline knows which shards failed).
+   */
+  closeStatus: 'finish' | 'pass' | 'fail';
 }
 
 export interface SpiraMappingEntry {
@@ -102,6 +107,8 @@ export function readTestomatioSettings(inputs: Inputs, active: boolean): Testoma
     sharedRun: inputs.bool('testomatioSharedRun'),
     createTests: inputs.bool('testomatioCreateTests'),
     runTimeUnit: unit ?? 'ms',
+    closeStatus:
+      inputs.oneOf('testomatioRunStatus', ['finish', 'pass', 'fail'] as const) ?? 'finish',
   };
   if (!active) return settings;
   if (!settings.apiKey) {

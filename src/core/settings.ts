@@ -162,10 +162,11 @@ export function readSettings(read: InputReader, ci: CiContext): Settings {
     reportTo,
     failOnNoMatch: inputs.bool('failOnNoMatch'),
     testomatio: readTestomatioSettings(inputs, reportTo.includes('testomatio')),
-    spira: readSpiraSettings(inputs, reportTo.includes('spira')),
+    spira: readSpiraSettings(inputs, reportTo.includes('spira') && mode !== 'close'),
     ci,
   };
 
+  checkClose(settings, inputs);
   if (vendor === 'testsigma') checkTestsigma(settings, inputs);
   if (vendor === 'sofy') checkSofy(settings, inputs);
   if (vendor === 'squish') checkSquish(settings, inputs);
@@ -185,6 +186,26 @@ function readMode(inputs: Inputs, junitFiles: string[], reportTo: SinkName[]): S
       ' (or, to close a shared Testomat.io run, reportTo testomatio with testomatioRunId)',
   );
   return 'files';
+}
+
+/** What only the closing job of a shared Testomat.io run takes, and what it cannot take. */
+function checkClose(settings: Settings, inputs: Inputs): void {
+  if (settings.mode === 'close') {
+    const others = settings.reportTo.filter((name) => name !== 'testomatio');
+    if (others.length > 0) {
+      inputs.problem(
+        'reportTo',
+        `with no vendor and no junitFiles this job only closes Testomat.io run ${settings.testomatio.runId}; ` +
+          `${others.join(', ')} has nothing to receive: use reportTo: testomatio`,
+      );
+    }
+  } else if (settings.testomatio.closeStatus !== 'finish') {
+    inputs.problem(
+      'testomatioRunStatus',
+      'only for the job that closes a shared Testomat.io run (reportTo testomatio with testomatioRunId, no vendor, no junitFiles); ' +
+        'a job that reports results closes its run with pass or fail from its own verdict',
+    );
+  }
 }
 
 function checkTestsigma(settings: Settings, inputs: Inputs): void {

@@ -44,6 +44,13 @@ export interface Sink {
    * never send the same result twice (retries included) and never throw a secret.
    */
   report(result: RunResult, signal: AbortSignal): Promise<SinkReport>;
+  /**
+   * Called instead of report() when the job was cancelled: nothing is reported then, but a
+   * sink may have to tidy up what exists outside TestRelay (a Testomat.io run the pipeline
+   * was started for would stay "running"). The signal allows only a second or two. Resolves
+   * with undefined when there was nothing to do; never throws.
+   */
+  reportCancelled?(result: RunResult, signal: AbortSignal): Promise<SinkReport | undefined>;
 }
 
 /** How a test is named in sink messages: "classname › name", or the name alone. */

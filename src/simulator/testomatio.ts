@@ -120,9 +120,11 @@ const KNOBS: readonly KnobSpec[] = [
     type: 'string',
     default: 'ok',
     placeholder: 'MODE',
-    help: 'a request with unmatched tests: "ok" = 200 "Test run added" anyway, "error" = 422 "… could not be matched"',
+    help: 'a request with unmatched tests: "ok" = 200 "Test run added" anyway, "error" = 422 "Test … could not be matched", "unnamed" = 422 without naming them',
     check: (value) =>
-      value === 'ok' || value === 'error' ? undefined : 'expected "ok" or "error"',
+      value === 'ok' || value === 'error' || value === 'unnamed'
+        ? undefined
+        : 'expected "ok", "error" or "unnamed"',
   },
   {
     name: 'dropRate',
@@ -382,6 +384,9 @@ class TestomatioInstance implements VendorInstance {
     }
     if (unmatched.length > 0 && scenario.unmatchedAnswer === 'error') {
       return message(422, `Test ${unmatched.join(', ')} could not be matched`);
+    }
+    if (unmatched.length > 0 && scenario.unmatchedAnswer === 'unnamed') {
+      return message(422, 'Some tests could not be matched');
     }
     return undefined;
   }

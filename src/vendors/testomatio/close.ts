@@ -1,6 +1,7 @@
 // Closing a shared run (vendor-apis/testomatio.md §4): parallel jobs each report a part
 // (`*_parallel`) into one run; a last job sends the plain `finish`, and the server computes the
-// run's result from the parts and the tests it holds.
+// run's result from the parts and the tests it holds, or `pass`/`fail` when the pipeline knows
+// better (a shard that was cancelled reported no failure).
 
 import { VendorHttpError } from '../../core/http.js';
 import type { Redactor } from '../../core/redact.js';
@@ -11,6 +12,7 @@ import { describeError, httpSaid } from './errors.js';
 export async function closeSharedRun(
   api: TestomatioApi,
   runId: string | undefined,
+  status: 'finish' | 'pass' | 'fail',
   redactor: Redactor,
   signal: AbortSignal,
 ): Promise<SinkReport> {
@@ -30,13 +32,20 @@ export async function closeSharedRun(
     };
   }
   try {
-    const answer = await api.updateRun(runId, true, { status_event: 'finish' }, signal);
+    const answer = await api.updateRun(runId, true, { status_event: status }, signal);
+    const how =
+      status === 'finish'
+        ? 'Testomat.io computes its result from the parts the jobs reported'
+        : `as ${status === 'pass' ? 'passed' : 'failed'} (testomatioRunStatus)`;
     return {
       ...base,
       status: 'reported',
       id: runId,
       ...(answer.url ? { url: answer.url } : {}),
-      message: `Closed Testomat.io run ${runId}; Testomat.io computes its result from the parts the jobs reported.`,
+      message:
+        status === 'finish'
+          ? `Closed Testomat.io run ${runId}; ${how}.`
+          : `Closed Testomat.io run ${runId} ${how}.`,
     };
   } catch (error) {
     const message =

@@ -46,6 +46,7 @@ export async function closeTestomatioRun(
   return await closeSharedRun(
     createApi(settings, deps),
     settings.testomatio.runId,
+    settings.testomatio.closeStatus,
     deps.redactor,
     signal,
   );

@@ -4,12 +4,15 @@
 
 import type { TestCase } from '../../core/result.js';
 
-/** `@T` + 8 word characters: the form Testomat.io's own reporters look for. */
-const TEST_ID = /@T\w{8}/;
+/**
+ * `@T` + 8 word characters: the form Testomat.io's own reporters look for, standing alone:
+ * not the tail of an e-mail address ("qa@Tester123") nor the start of a longer word.
+ */
+const TEST_ID = /(?<![\w@])@T\w{8}(?!\w)/;
 /** Every id with the blanks around it, so "Login works @Ta0b0c0d0" becomes "Login works". */
-const TEST_IDS_SPACED = /[ \t]*@T\w{8}[ \t]*/g;
+const TEST_IDS_SPACED = /[ \t]*(?<![\w@])@T\w{8}(?!\w)[ \t]*/g;
 /** The form test frameworks print into system-out so the id need not be in the name. */
-const TID_LINE = /tid:\/\/(@T\w{8})/;
+const TID_LINE = /tid:\/\/(@T\w{8})(?!\w)/;
 
 /**
  * The first test id the case carries: in its name, its classname, a property value (where

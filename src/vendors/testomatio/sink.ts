@@ -3,6 +3,8 @@
 // finish the run with an explicit status. Once a run exists, every way out of here finishes
 // it: Testomat.io has no cancel call, and an unfinished run stays "running" for good.
 
+import { batchesOf } from '../../core/batches.js';
+import { abortError, delayedAbort } from '../../core/clock.js';
 import { VendorHttpError } from '../../core/http.js';
 import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
@@ -24,7 +26,8 @@ import {
 } from './errors.js';
 import { findTestId } from './match.js';
 import {
-  batchesOf,
+  BATCH_MAX_BYTES,
+  BATCH_SIZE,
   type CaseEntry,
   caseEntries,
   createRunBody,
@@ -34,8 +37,12 @@ import {
 } from './wire.js';
 
 const DISPLAY_NAME = 'Testomat.io';
-/** How long marking a run failed may take once the job was cancelled (CI grace periods are short). */
+/** How long marking a run failed may take after a failure. */
 const CLEANUP_TIMEOUT_MS = 15_000;
+/** …and once the job was cancelled: the entrypoints exit 4.5 s after the CI's signal. */
+const CANCELLED_CLEANUP_MS = 2_000;
+/** How long a run being created may still answer once the job was cancelled. */
+const CREATE_GRACE_MS = 1_000;
 
 interface OpenRun {
   uid: string;
@@ -44,9 +51,14 @@ interface OpenRun {
 
 /** What was delivered so far: the report says it, also when reporting stops half-way. */
 interface Progress {
+  /** Results Testomat.io accepted. */
   sent: number;
   /** Cases Testomat.io will not (or said it did not) match, in result order. */
   unmatched: Set<CaseEntry>;
+  /** How many of `unmatched` Testomat.io named as refused (the rest had no id to go by). */
+  refused: number;
+  /** Results of batches Testomat.io said it partly refused without naming which: not known. */
+  unconfirmed: number;
   /** Extra sentences for the report. */
   notes: string[];
 }
@@ -98,20 +110,30 @@ export class TestomatioSink implements Sink {
       unmatched: new Set(
         options.createTests ? [] : entries.filter((entry) => entry.testId === undefined),
       ),
+      refused: 0,
+      unconfirmed: 0,
       notes: [],
     };
     let phase: 'tests' | 'finish' = 'tests';
     try {
       await this.sendTests(run, entries, progress, signal);
+      if (matchedNone(progress)) {
+        const none = this.matchedNoneMessage(run, entries.length);
+        if (this.settings.failOnNoMatch) {
+          const cleanup = await this.markFailed(run, result, signal);
+          return this.reportOf('failed', entries.length, `${none} ${cleanup}`, run, progress);
+        }
+        await this.finish(run, result, signal);
+        return this.reportOf(
+          'skipped',
+          entries.length,
+          `${none} The run was finished anyway (failOnNoMatch is off).`,
+          run,
+          progress,
+        );
+      }
       phase = 'finish';
-      const answer = await this.api.updateRun(
-        run.uid,
-        options.sharedRun,
-        finishBody(result, statusEventOf(result, options.sharedRun)),
-        signal,
-      );
-      // The finish answer may carry the link where create or attach did not.
-      run.url ??= answer.url;
+      await this.finish(run, result, signal);
     } catch (error) {
       const why = this.failureReason(error, phase, run, entries.length, progress, signal);
       const cleanup = await this.markFailed(run, result, signal);
@@ -124,6 +146,61 @@ export class TestomatioSink implements Sink {
       run,
       progress,
     );
+  }
+
+  /** Closes the run (or this job's part) with the status the result calls for. */
+  private async finish(run: OpenRun, result: RunResult, signal: AbortSignal): Promise<void> {
+    const { sharedRun } = this.settings.testomatio;
+    const answer = await this.api.updateRun(
+      run.uid,
+      sharedRun,
+      finishBody(result, statusEventOf(result, sharedRun)),
+      signal,
+    );
+    // The finish answer may carry the link where create or attach did not.
+    run.url ??= answer.url;
+  }
+
+  private matchedNoneMessage(run: OpenRun, total: number): string {
+    const how = this.settings.testomatio.createTests
+      ? ''
+      : ' Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests.';
+    return `Testomat.io matched none of the ${plural(total, 'test')} sent to run ${run.uid}, so it holds no result.${how}`;
+  }
+
+  /**
+   * The job was cancelled, so nothing is reported; but a run Testomat.io created when it
+   * started this pipeline (testomatioRunId) would stay "running" for good: mark it (or this
+   * job's part) failed, within the short signal the relay gives.
+   */
+  async reportCancelled(result: RunResult, signal: AbortSignal): Promise<SinkReport | undefined> {
+    const { runId, sharedRun } = this.settings.testomatio;
+    if (!runId) return undefined;
+    const total = caseEntries(result, findTestId).length;
+    const event = sharedRun ? 'fail_parallel' : 'fail';
+    const what = sharedRun
+      ? `this job's part of Testomat.io run ${runId}`
+      : `Testomat.io run ${runId}`;
+    try {
+      const answer = await this.api.updateRun(runId, sharedRun, finishBody(result, event), signal);
+      const run: OpenRun = { uid: runId, url: answer.url };
+      return this.reportOf(
+        'skipped',
+        total,
+        `Not reported: the job was cancelled. Marked ${what} failed, so it does not stay "running".`,
+        run,
+      );
+    } catch (error) {
+      const said = sentence(describeError(error, 0));
+      return this.reportOf(
+        'skipped',
+        total,
+        this.redactor.redact(
+          `Not reported: the job was cancelled. Marking ${what} failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`,
+        ),
+        { uid: runId },
+      );
+    }
   }
 
   /**
@@ -166,7 +243,10 @@ export class TestomatioSink implements Sink {
       return { uid: runId, url: answer.url };
     }
     const body = createRunBody(this.settings, result);
-    const answer = await this.api.createRun(body, signal);
+    if (signal.aborted) throw abortError(signal);
+    // Cancelled while creating: a moment more to learn the run's id, so it can be closed as
+    // failed instead of staying "running" unknown to anyone.
+    const answer = await this.api.createRun(body, delayedAbort(signal, CREATE_GRACE_MS));
     if (!answer.uid) {
       throw new TestomatioFailure(
         `Testomat.io's answer to creating the run holds no readable run id (${oneLine(answer.raw, 300) || 'an empty body'}); nothing was reported.`,
@@ -188,7 +268,7 @@ export class TestomatioSink implements Sink {
       entry,
       data: toTestData(entry, this.settings.testomatio),
     }));
-    const batches = batchesOf(items, (item) => item.data);
+    const batches = batchesOf(items, (item) => item.data, BATCH_MAX_BYTES, BATCH_SIZE);
     for (const [index, batch] of batches.entries()) {
       const tests = batch.map((item) => item.data);
       this.logger.debug(
@@ -198,6 +278,7 @@ export class TestomatioSink implements Sink {
       if (answer.status < 300) {
         // 200 "Test run added" is also the answer when a test was not added (§3.2): an id
         // was the only sure way to match, and the unmatched list already says which had none.
+        // The tests without an id count as sent: the server may have matched them by title.
         progress.sent += tests.length;
         continue;
       }
@@ -211,13 +292,17 @@ export class TestomatioSink implements Sink {
         // The server kept the batch's other tests; only the ones it names were not added.
         const named = new Set(unmatchedInAnswer(answer.text, tests));
         const missed = batch.filter((item) => named.has(item.data));
-        for (const item of missed) progress.unmatched.add(item.entry);
-        progress.sent += tests.length - missed.length;
         if (missed.length === 0) {
+          // Which ones it refused is unknown: none of the batch counts as accepted.
+          progress.unconfirmed += tests.length;
           progress.notes.push(
-            `Testomat.io said some tests of batch ${index + 1} could not be matched without naming them (${httpSaid(answer.status, answer.text)}).`,
+            `Testomat.io said some of the ${tests.length} tests of batch ${index + 1} could not be matched without naming them (${httpSaid(answer.status, answer.text)}).`,
           );
+          continue;
         }
+        for (const item of missed) progress.unmatched.add(item.entry);
+        progress.refused += missed.length;
+        progress.sent += tests.length - missed.length;
         continue;
       }
       if (answer.status === 404) {
@@ -259,7 +344,9 @@ export class TestomatioSink implements Sink {
   private async markFailed(run: OpenRun, result: RunResult, signal: AbortSignal): Promise<string> {
     const { sharedRun } = this.settings.testomatio;
     const event = sharedRun ? 'fail_parallel' : 'fail';
-    const deadline = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
+    const deadline = AbortSignal.timeout(
+      signal.aborted ? CANCELLED_CLEANUP_MS : CLEANUP_TIMEOUT_MS,
+    );
     const cleanupSignal = signal.aborted ? deadline : AbortSignal.any([signal, deadline]);
     try {
       const answer = await this.api.updateRun(
@@ -334,6 +421,7 @@ function successMessage(
   settings: Settings,
 ): string {
   const without = total - withId;
+  const sentences: string[] = [];
   let how: string;
   if (settings.testomatio.createTests) {
     how =
@@ -347,9 +435,19 @@ function successMessage(
   } else {
     how = ` (${withId} matched by id, ${without} without an id: matched by title where Testomat.io has one)`;
   }
-  const sentences = [`Reported ${plural(total, 'test')} to Testomat.io run ${run.uid}${how}.`];
-  const refused = total - progress.sent;
-  if (refused > 0) sentences.push(`Testomat.io could not match ${refused} of them.`);
+  const { sent, refused, unconfirmed } = progress;
+  if (refused === 0 && unconfirmed === 0) {
+    sentences.push(`Reported ${plural(total, 'test')} to Testomat.io run ${run.uid}${how}.`);
+  } else {
+    // Not everything was accepted: "matched" would claim more than the answers say.
+    const carried =
+      without === 0 ? 'all with a test id' : `${withId} with a test id, ${without} without`;
+    sentences.push(`Sent ${plural(total, 'test')} to Testomat.io run ${run.uid} (${carried}).`);
+    const unknown = unconfirmed > 0 ? `; ${unconfirmed} are not known` : '';
+    sentences.push(
+      `Testomat.io accepted ${sent}${refused > 0 ? ` and could not match ${refused}` : ''}${unknown}.`,
+    );
+  }
   sentences.push(...progress.notes);
   if (settings.testomatio.sharedRun) {
     sentences.push(
@@ -357,6 +455,11 @@ function successMessage(
     );
   }
   return sentences.join(' ');
+}
+
+/** Testomat.io refused every test it was sent, by name (none unknown). */
+function matchedNone(progress: Progress): boolean {
+  return progress.sent === 0 && progress.unconfirmed === 0 && progress.refused > 0;
 }
 
 function plural(count: number, noun: string): string {
