@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Ajv } from 'ajv';
-import { INPUTS, OUTPUTS } from '../src/core/inputs.js';
+import { INPUTS, OUTPUTS } from '../src/vendors/registry.js';
 import { actionYaml, ROOT } from './helpers/github-runner.js';
 
 const SCHEMA_PATH = path.join(ROOT, '..', 'shared', 'schemas', 'github-action.json');

@@ -334,7 +334,8 @@ describe('reportTo after a vendor run', () => {
   });
 
   it('a job cancelled mid-run still closes the run Testomat.io started the pipeline for', async () => {
-    await testsigma.scenario({ queuedSeconds: 0, durationSeconds: 60, tests: 3 });
+    // Queued for the whole job: no poll can have counted tests before the cancel.
+    await testsigma.scenario({ queuedSeconds: 60, durationSeconds: 60, tests: 3 });
     const created = await fetch(`${testomatio.baseUrl}/api/reporter`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -3,11 +3,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { relay } from '../src/core/relay.js';
+import { relay } from '../src/core/relay/index.js';
 import { Redactor } from '../src/core/redact.js';
-import { readSettings } from '../src/core/settings.js';
 import { startSimulator } from '../src/simulator/index.js';
-import { createSource } from '../src/vendors/index.js';
+import { createSource, INPUTS, MODULES, readSettings } from '../src/vendors/registry.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { RecordingAgent } from './helpers/recording-agent.js';
 import { type RecordedRequest, SimulatorHandle } from './helpers/simulator.js';
@@ -51,17 +50,7 @@ async function runRelay(scenario: Record<string, unknown>, inputs: Record<string
     ...inputs,
   });
   const clock = new WholeMsClock(Date.now());
-  const outcome = await relay({
-    agent,
-    clock,
-    createSource: (settings, redactor) =>
-      createSource(settings, {
-        logger: agent.logger,
-        redactor,
-        clock,
-        downloadFile: (url) => agent.downloadFile(url),
-      }),
-  });
+  const outcome = await relay({ agent, clock, modules: MODULES, inputs: INPUTS });
   expectNoKey(agent);
   return { agent, outcome, clock };
 }

@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { abortError, type Clock } from '../src/core/clock.js';
-import { relay } from '../src/core/relay.js';
+import { relay } from '../src/core/relay/index.js';
 import { type RequestRecord, startSimulator } from '../src/simulator/index.js';
-import { createSource } from '../src/vendors/index.js';
+import { INPUTS, MODULES } from '../src/vendors/registry.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { RecordingAgent } from './helpers/recording-agent.js';
 import { SimulatorHandle } from './helpers/simulator.js';
@@ -69,12 +69,7 @@ async function runRelay(
     maxAnnotations: '10',
     ...inputs,
   });
-  const outcome = await relay({
-    agent,
-    clock,
-    createSource: (settings, redactor) =>
-      createSource(settings, { logger: agent.logger, redactor, clock }),
-  });
+  const outcome = await relay({ agent, clock, modules: MODULES, inputs: INPUTS });
   const junit = fs.existsSync(path.join(dir, 'junit.xml'))
     ? fs.readFileSync(path.join(dir, 'junit.xml'), 'utf8')
     : '';

@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { relay } from '../src/core/relay.js';
-import { createSource } from '../src/vendors/index.js';
+import { relay } from '../src/core/relay/index.js';
+import { INPUTS, MODULES } from '../src/vendors/registry.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { RecordingAgent } from './helpers/recording-agent.js';
 import { type SimulatorHandle, startTestsigma } from './helpers/simulator.js';
@@ -33,12 +33,7 @@ async function runRelay(scenario: Record<string, unknown>, inputs: Record<string
     ...inputs,
   });
   const clock = new FakeClock(Date.now());
-  const outcome = await relay({
-    agent,
-    clock,
-    createSource: (settings, redactor) =>
-      createSource(settings, { logger: agent.logger, redactor, clock }),
-  });
+  const outcome = await relay({ agent, clock, modules: MODULES, inputs: INPUTS });
   return { agent, outcome, clock };
 }
 

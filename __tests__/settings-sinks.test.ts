@@ -4,7 +4,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CiContext, readSettings, SettingsError, secretValues } from '../src/core/settings.js';
+import { type CiContext, SettingsError } from '../src/core/settings.js';
+import { secretValues } from '../src/vendors/registry.js';
+import { readSettingsView as readSettings } from './helpers/settings.js';
 
 const ci: CiContext = { ci: 'github', workflow: 'Nightly', runNumber: '42' };
 const KEY = '6C8E0C1A-2B3D-4E5F-8A9B-0C1D2E3F4A5B';

@@ -1,10 +1,7 @@
-import { INPUTS } from '../src/core/inputs.js';
-import {
-  type CiContext,
-  readRuntimeData,
-  readSettings,
-  SettingsError,
-} from '../src/core/settings.js';
+import { type CiContext, SettingsError } from '../src/core/settings.js';
+import { INPUTS } from '../src/vendors/registry.js';
+import { readRuntimeData } from '../src/vendors/testsigma/settings.js';
+import { readSettingsView as readSettings } from './helpers/settings.js';
 
 const ci: CiContext = {
   ci: 'github',

@@ -10,11 +10,11 @@
 import { Redactor } from '../src/core/redact.js';
 import type { Logger } from '../src/core/logger.js';
 import type { RunResult, TestCase, TestSuite } from '../src/core/result.js';
-import { type CiContext, readSettings, type Settings } from '../src/core/settings.js';
+import type { CiContext, Settings } from '../src/core/settings.js';
 import type { SinkReport } from '../src/core/sink.js';
 import { renderSummary } from '../src/core/summary.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
-import { createSpiraSink } from '../src/vendors/spira/index.js';
+import { createSinks, readSettings } from '../src/vendors/registry.js';
 import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS } from '../src/vendors/spira/payload.js';
 import { FakeClock } from './helpers/fake-clock.js';
 
@@ -121,12 +121,7 @@ async function report(
   };
   const clock = new FakeClock(NOW);
   const redactor = new Redactor();
-  const sink = createSpiraSink(settings, {
-    logger,
-    redactor,
-    clock,
-    random: () => 0.5,
-  });
+  const [sink] = createSinks(settings, { logger, redactor, clock, random: () => 0.5 });
   const answer = await sink.report(result, signal);
   // Never a secret in what a report says, in any form the key travels in.
   const text = JSON.stringify(answer).toLowerCase();
@@ -138,6 +133,7 @@ async function report(
 function resultOf(suites: TestSuite[], overrides: Partial<RunResult> = {}): RunResult {
   return {
     vendor: 'testsigma',
+    vendorName: 'Testsigma',
     runId: '9001',
     runUrl: 'https://app.testsigma.example/runs/9001',
     title: 'Checkout plan',

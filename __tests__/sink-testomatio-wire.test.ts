@@ -3,7 +3,7 @@
 
 import { batchesOf } from '../src/core/batches.js';
 import type { TestCase, TestSuite } from '../src/core/result.js';
-import type { TestomatioSettings } from '../src/core/settings.js';
+import type { TestomatioSettings } from '../src/vendors/testomatio/index.js';
 import { unmatchedInAnswer } from '../src/vendors/testomatio/errors.js';
 import { findTestId, titleOf } from '../src/vendors/testomatio/match.js';
 import {

@@ -5,10 +5,10 @@
 
 import { Redactor } from '../src/core/redact.js';
 import type { RunResult, TestCase } from '../src/core/result.js';
-import { type CiContext, readSettings } from '../src/core/settings.js';
+import type { CiContext } from '../src/core/settings.js';
 import type { SinkReport } from '../src/core/sink.js';
 import { startSimulator } from '../src/simulator/index.js';
-import { closeTestomatioRun, createTestomatioSink } from '../src/vendors/testomatio/index.js';
+import { createSinks, MODULES, readSettings } from '../src/vendors/registry.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { SimulatorHandle } from './helpers/simulator.js';
 
@@ -77,11 +77,13 @@ function harness(inputs: Record<string, string> = {}, onLine?: (line: string) =>
     clock: new FakeClock(),
     random: () => 0.5,
   };
-  const sink = createTestomatioSink(settings, deps);
+  const [sink] = createSinks(settings, deps);
+  const testomatio = MODULES.sinks.find((module) => module.name === 'testomatio')!;
   return {
     lines,
     report: (result, signal = new AbortController().signal) => sink.report(result, signal),
-    close: (signal = new AbortController().signal) => closeTestomatioRun(settings, deps, signal),
+    close: (signal = new AbortController().signal) =>
+      testomatio.closeOnly!.close(settings, settings.sinkSettings.testomatio, deps, signal),
     cancelled: (result) => sink.reportCancelled!(result, AbortSignal.timeout(2000)),
   };
 }

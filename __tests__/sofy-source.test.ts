@@ -4,9 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Redactor } from '../src/core/redact.js';
-import { readSettings } from '../src/core/settings.js';
-import { createSource } from '../src/vendors/index.js';
-import { sofyBaseUrl, sofyPortalUrl } from '../src/vendors/sofy/index.js';
+import { createSource, readSettings } from '../src/vendors/registry.js';
+import { type SofySettings, sofyBaseUrl, sofyPortalUrl } from '../src/vendors/sofy/index.js';
 
 const KEY = '5B0D9C2A-7E41-4F3B-9A6D-1C8E2F4A6B0D';
 const GUID = '0CF78E5E-05CE-4971-A954-0E3789140DFD';
@@ -18,17 +17,21 @@ function settings(inputs: Record<string, string>) {
   });
 }
 
+/** The base URL for these inputs, as the Sofy module works it out. */
+function baseUrlOf(inputs: Record<string, string>): string {
+  const s = settings(inputs);
+  return sofyBaseUrl(s, s.vendorSettings as SofySettings);
+}
+
 function source(inputs: Record<string, string>) {
   return createSource(settings(inputs), { logger, redactor: new Redactor() });
 }
 
 describe('Sofy base URLs', () => {
   it('defaults to public.sofy.ai for a GUID and api.sofy.ai for a numeric ScheduledID', () => {
-    expect(sofyBaseUrl(settings({ planId: GUID }))).toBe('https://public.sofy.ai');
-    expect(sofyBaseUrl(settings({ planId: '1888' }))).toBe('https://api.sofy.ai');
-    expect(sofyBaseUrl(settings({ planId: GUID, baseUrl: 'http://127.0.0.1:9' }))).toBe(
-      'http://127.0.0.1:9',
-    );
+    expect(baseUrlOf({ planId: GUID })).toBe('https://public.sofy.ai');
+    expect(baseUrlOf({ planId: '1888' })).toBe('https://api.sofy.ai');
+    expect(baseUrlOf({ planId: GUID, baseUrl: 'http://127.0.0.1:9' })).toBe('http://127.0.0.1:9');
   });
 
   it("refuses Sofy's host of the other generation, before any request", () => {

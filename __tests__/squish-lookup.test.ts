@@ -2,8 +2,13 @@
 // request bodies, the auth header and the errors, against a scripted HTTP client.
 import { type HttpClient, type HttpRequest, VendorHttpError } from '../src/core/http.js';
 import { Redactor } from '../src/core/redact.js';
-import { readSettings } from '../src/core/settings.js';
-import { squishAuthHeaders, squishBaseUrl } from '../src/vendors/squish/index.js';
+import type { Settings } from '../src/core/settings.js';
+import { readSettings } from '../src/vendors/registry.js';
+import {
+  squishAuthHeaders,
+  squishBaseUrl,
+  type SquishSettings,
+} from '../src/vendors/squish/index.js';
 import { SquishSource } from '../src/vendors/squish/source.js';
 
 type Answer = unknown | VendorHttpError;
@@ -13,6 +18,9 @@ class ScriptedHttp implements HttpClient {
   readonly requests: HttpRequest[] = [];
   constructor(private readonly answers: Record<string, Answer>) {}
   async request(): Promise<never> {
+    throw new Error('not used');
+  }
+  async download(): Promise<never> {
     throw new Error('not used');
   }
   async json<T>(request: HttpRequest): Promise<T> {
@@ -66,7 +74,8 @@ function source(inputs: Record<string, string>, answers: Record<string, Answer>)
     warn: (m: string) => lines.push(`warning: ${m}`),
     error: (m: string) => lines.push(`error: ${m}`),
   };
-  return { source: new SquishSource(settings, http, logger, new Redactor()), http, lines };
+  const own = settings.vendorSettings as SquishSettings;
+  return { source: new SquishSource(settings, own, http, logger, new Redactor()), http, lines };
 }
 
 const signal = new AbortController().signal;
@@ -241,10 +250,11 @@ describe('Squish auth and address', () => {
           })[name] ?? '',
         { ci: 'test' },
       );
-    expect(squishAuthHeaders(settings({ apiKey: 'tok-123456' }))).toEqual({
+    const headersOf = (s: Settings) => squishAuthHeaders(s, s.vendorSettings as SquishSettings);
+    expect(headersOf(settings({ apiKey: 'tok-123456' }))).toEqual({
       Authorization: 'Token tok-123456',
     });
-    expect(squishAuthHeaders(settings({ username: 'a@b.c', password: 'p:w' }))).toEqual({
+    expect(headersOf(settings({ username: 'a@b.c', password: 'p:w' }))).toEqual({
       Authorization: `Basic ${Buffer.from('a@b.c:p:w').toString('base64')}`,
     });
   });

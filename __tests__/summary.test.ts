@@ -214,6 +214,7 @@ describe('renderSummary: size budget', () => {
     const started = Date.now();
     const md = renderSummary(bigRun(100_000, 2_000, huge), {
       notes: ['a note', huge],
+      limitName: "GitHub's 1 MiB summary limit",
     });
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(DEFAULT_SUMMARY_MAX_BYTES);

@@ -1,5 +1,6 @@
-// npm run docs: rewrites action.yml's inputs/outputs and the README's tables from
-// src/core/inputs.ts, the one list of inputs. Tests fail when they drift apart.
+// npm run docs: rewrites action.yml's inputs/outputs and the README's tables from the one
+// input table (src/vendors/registry.ts assembles it from core and the vendor modules).
+// Tests fail when they drift apart.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,9 +12,15 @@ execFileSync(
   process.execPath,
   [
     join(root, 'node_modules/typescript/bin/tsc'),
-    'src/core/inputs.ts',
+    'src/vendors/registry.ts',
     '--outDir',
     out,
+    '--rootDir',
+    'src',
+    '--skipLibCheck',
+    '--noCheck',
+    '--esModuleInterop',
+    '--resolveJsonModule',
     '--module',
     'nodenext',
     '--target',
@@ -21,9 +28,10 @@ execFileSync(
   ],
   { cwd: root, stdio: 'inherit' },
 );
-const { INPUTS, OUTPUTS, flagName, envName } = await import(
-  pathToFileURL(join(out, 'inputs.js')).href
+const { INPUTS, OUTPUTS, MODULES } = await import(
+  pathToFileURL(join(out, 'vendors', 'registry.js')).href
 );
+const { flagName, envName } = await import(pathToFileURL(join(out, 'core', 'inputs.js')).href);
 
 const quote = (text) => JSON.stringify(text);
 const action = readFileSync(join(root, 'action.yml'), 'utf8');
@@ -40,14 +48,9 @@ for (const output of OUTPUTS)
 writeFileSync(join(root, 'action.yml'), `${yaml}${runs}`);
 
 const cell = (text) => text.replace(/\|/g, '\\|');
-const groups = {
-  common: 'all',
-  testsigma: 'Testsigma',
-  sofy: 'Sofy',
-  squish: 'Squish Test Center',
-  testomatio: 'Testomat.io',
-  spira: 'Spira',
-};
+const groups = { common: 'all' };
+for (const module of [...MODULES.sources, ...MODULES.sinks])
+  groups[module.name] = module.displayName;
 let table =
   '| input | for | default | CLI flag / variable | description |\n| --- | --- | --- | --- | --- |\n';
 for (const input of INPUTS) {
@@ -68,4 +71,4 @@ writeFileSync(
   join(root, 'README.md'),
   `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`,
 );
-console.log('action.yml and README.md updated from src/core/inputs.ts');
+console.log('action.yml and README.md updated from the input table');

@@ -1,10 +1,21 @@
 // A CI agent that records everything, for running the relay in-process.
-import type { Annotation, CiAgent } from '../../src/core/agent.js';
+import type { Annotation, CiAgent, CiLimits } from '../../src/core/agent.js';
 import { downloadToTemp } from '../../src/core/download.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { Outcome } from '../../src/core/outcome.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { CiContext } from '../../src/core/settings.js';
 
 export class RecordingAgent implements CiAgent {
   readonly name = 'test';
+  readonly limits: CiLimits = {
+    errorAnnotations: Number.POSITIVE_INFINITY,
+    summaryBytes: 1024 * 1024 - 16 * 1024,
+    summaryLimitName: 'the 1 MiB summary limit',
+    cancelGraceMs: 4500,
+  };
+  /** The outcome the relay ended with (finish). */
+  finished?: Outcome;
   readonly lines: string[] = [];
   readonly outputs: Record<string, string> = {};
   readonly annotations: Annotation[] = [];
@@ -41,11 +52,14 @@ export class RecordingAgent implements CiAgent {
     this.summary = markdown;
   }
   readonly downloads: string[] = [];
-  downloadFile(url: string): Promise<string> {
+  downloadFile(url: string, signal?: AbortSignal): Promise<string> {
     this.downloads.push(url);
-    return downloadToTemp(url);
+    return downloadToTemp(url, { logger: silentLogger, redactor: new Redactor(), signal });
   }
   progress(): void {}
+  finish(outcome: Outcome): void {
+    this.finished = outcome;
+  }
   log(): string {
     return this.lines.join('\n');
   }

@@ -4,14 +4,23 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import * as toolCache from '@actions/tool-cache';
-import type { Annotation, CiAgent } from '../core/agent.js';
+import type { Annotation, CiAgent, CiLimits } from '../core/agent.js';
+import { abortable } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Outcome } from '../core/outcome.js';
 import type { CiContext } from '../core/settings.js';
 import { cleanText, neutralizeLogText } from '../core/untrusted-text.js';
 import { uploadResultsArtifact } from './github-artifact.js';
 
-// GitHub shows at most 10 error annotations per step; one is kept for the step failure.
-const ERROR_ANNOTATION_CAP = 9;
+const LIMITS: CiLimits = {
+  // GitHub shows at most 10 error annotations per step; one is kept for the step failure.
+  errorAnnotations: 9,
+  // GitHub refuses a step summary over 1 MiB; the margin leaves room for a few notes of our own.
+  summaryBytes: 1024 * 1024 - 16 * 1024,
+  summaryLimitName: "GitHub's 1 MiB summary limit",
+  // GitHub gives a cancelled step a few seconds before it kills it.
+  cancelGraceMs: 4500,
+};
 
 // Everything logged may hold vendor text: no escape sequences, and no line that GitHub
 // would read as a workflow command.
@@ -27,7 +36,7 @@ export const githubLogger: Logger = {
 export class GitHubAgent implements CiAgent {
   readonly name = 'GitHub Actions';
   readonly logger = githubLogger;
-  readonly errorAnnotationCap = ERROR_ANNOTATION_CAP;
+  readonly limits = LIMITS;
 
   input(name: string): string {
     return core.getInput(name);
@@ -84,11 +93,18 @@ export class GitHubAgent implements CiAgent {
     await uploadResultsArtifact(name, files, rootDirectory);
   }
 
-  async downloadFile(url: string): Promise<string> {
-    return toolCache.downloadTool(url);
+  downloadFile(url: string, signal?: AbortSignal): Promise<string> {
+    // tool-cache cannot be aborted: a cancelled job stops waiting for it all the same.
+    return abortable(toolCache.downloadTool(url), signal);
   }
 
   progress(): void {
     // The relay logs each change of status; GitHub's log has no live line to redraw.
+  }
+
+  finish(outcome: Outcome): void {
+    if (outcome.conclusion === 'failure') core.setFailed(outcome.reason);
+    else if (outcome.conclusion === 'neutral') core.warning(outcome.reason);
+    else core.info(outcome.reason);
   }
 }

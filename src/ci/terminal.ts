@@ -3,10 +3,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Annotation, CiAgent } from '../core/agent.js';
-import { downloadToTemp } from '../core/download.js';
-import { envName } from '../core/inputs.js';
+import type { Annotation, CiAgent, CiLimits } from '../core/agent.js';
+import { envName, flagName } from '../core/inputs.js';
 import type { Logger } from '../core/logger.js';
+import type { Outcome } from '../core/outcome.js';
 import { Redactor } from '../core/redact.js';
 import type { CiContext } from '../core/settings.js';
 import { cleanText, neutralizeLogText } from '../core/untrusted-text.js';
@@ -26,9 +26,23 @@ export interface TerminalOptions {
   logToStderr?: boolean;
 }
 
+/** The CLI's exit status (the help's table). */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const LIMITS: CiLimits = {
+  // The log lists the failed tests; annotations are only notes about that list.
+  errorAnnotations: Number.POSITIVE_INFINITY,
+  // The summary is a file here, but often becomes a CI's summary later: keep GitHub's bound.
+  summaryBytes: 1024 * 1024 - 16 * 1024,
+  summaryLimitName: 'the 1 MiB summary limit',
+  // CIs give a cancelled job a few seconds before they kill it.
+  cancelGraceMs: 4500,
+};
+
 export class TerminalAgent implements CiAgent {
   readonly name = 'the CLI';
   readonly logger: Logger;
+  readonly limits = LIMITS;
   private readonly redactor = new Redactor();
   private readonly outputs: Record<string, string> = {};
   private readonly stdout: NodeJS.WriteStream;
@@ -106,15 +120,35 @@ export class TerminalAgent implements CiAgent {
     this.logger.info(`Summary: ${file}`);
   }
 
-  downloadFile(url: string): Promise<string> {
-    return downloadToTemp(url);
-  }
-
   progress(line: string): void {
     if (!this.stderr.isTTY) return;
     const width = Math.max(20, (this.stderr.columns ?? 80) - 1);
     this.stderr.write(`\r\x1b[K${this.clean(line).slice(0, width)}`);
     this.progressShown = true;
+  }
+
+  /** Ends the command: the reason on the terminal, the exit status in process.exitCode. */
+  finish(outcome: Outcome): void {
+    process.exitCode = this.report(outcome);
+  }
+
+  private report(outcome: Outcome): number {
+    if (outcome.inputProblems) {
+      // Named the way the user gave it here: a flag, or its environment variable.
+      for (const problem of outcome.inputProblems) {
+        this.logger.error(
+          `${problem.message} (flag --${flagName(problem.input)} or ${envName(problem.input)})`,
+        );
+      }
+      return EXIT.usage;
+    }
+    if (outcome.conclusion === 'failure') {
+      this.logger.error(outcome.reason);
+      return EXIT.failed;
+    }
+    if (outcome.conclusion === 'neutral') this.logger.warn(outcome.reason);
+    else this.logger.info(outcome.reason);
+    return EXIT.ok;
   }
 
   /** Outputs set so far, for --json. */

@@ -2,6 +2,7 @@
 // only those (and the entrypoints) import a CI library.
 
 import type { Logger } from './logger.js';
+import type { Outcome } from './outcome.js';
 import type { CiContext } from './settings.js';
 
 export interface Annotation {
@@ -13,12 +14,23 @@ export interface Annotation {
   line?: number;
 }
 
+/** What the CI can take, so the relay stays within it. */
+export interface CiLimits {
+  /** Most error annotations the relay may add for tests (the CI's cap, minus what the agent keeps). */
+  errorAnnotations: number;
+  /** UTF-8 bytes the job summary may take. */
+  summaryBytes: number;
+  /** How the summary names that limit when it has to trim ("GitHub's 1 MiB summary limit"). */
+  summaryLimitName: string;
+  /** How long a cancelled job has before the CI kills it. */
+  cancelGraceMs: number;
+}
+
 export interface CiAgent {
-  /** 'github', 'cli', … */
+  /** 'GitHub Actions', 'the CLI', … (for messages). */
   readonly name: string;
   readonly logger: Logger;
-  /** Most error annotations the relay may add for tests (the CI's own cap, minus what the agent reserves). */
-  readonly errorAnnotationCap?: number;
+  readonly limits: CiLimits;
   /** Raw input text, '' when unset. */
   input(name: string): string;
   context(): CiContext;
@@ -29,11 +41,18 @@ export interface CiAgent {
   writeSummary(markdown: string): Promise<void>;
   /** Present only where the CI has artifacts of its own (GitHub). */
   uploadArtifact?(name: string, files: string[], rootDirectory: string): Promise<void>;
+  /** Present where the CI shows test results itself from JUnit files (Azure's Tests tab). */
+  publishTestResults?(files: string[], title: string): Promise<void>;
   /**
-   * Downloads a file (e.g. an app build to upload) to a temporary path, the CI's own way
-   * where it has one (GitHub: @actions/tool-cache, with its retries).
+   * Downloads a file (e.g. an app build to upload) to a temporary path, where the CI has a
+   * way of its own (GitHub: @actions/tool-cache, with its retries); else TestRelay's.
    */
-  downloadFile(url: string): Promise<string>;
-  /** A live progress line while waiting (a terminal may redraw it; CI logs may ignore it). */
-  progress(line: string): void;
+  downloadFile?(url: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * A live progress line while waiting (a terminal may redraw it; CI logs may ignore it),
+   * with the share done (0–1) when the vendor tells it.
+   */
+  progress(line: string, fraction?: number): void;
+  /** Ends the step the CI's way: exit code, step result, failure message. */
+  finish(outcome: Outcome): void;
 }

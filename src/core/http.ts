@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import * as tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { HttpsProxyAgent } from 'https-proxy-agent';
@@ -27,6 +28,11 @@ export interface HttpClientOptions {
   maxAttempts?: number;
   clock?: Clock;
   random?: () => number;
+  /**
+   * Follow redirects (downloads only): never where a credential header travels, since a
+   * redirect to another host would carry it along.
+   */
+  followRedirects?: boolean;
 }
 
 export interface HttpRequest {
@@ -75,6 +81,8 @@ export interface HttpClient {
   request(request: HttpRequest): Promise<HttpResponse>;
   /** request() and JSON.parse of the body, with a clear error for a body that is not JSON. */
   json<T>(request: HttpRequest): Promise<T>;
+  /** Streams a GET of `path` into `file` (not retried: the caller decides). */
+  download(path: string, file: string, signal?: AbortSignal): Promise<void>;
   url(path: string): string;
 }
 
@@ -186,7 +194,34 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  return { request, json, url: (path) => `${baseUrl}${path}` };
+  async function download(path: string, file: string, signal?: AbortSignal): Promise<void> {
+    const label = `${options.vendor} GET ${redact(path)}`;
+    let response: AxiosResponse<Readable>;
+    try {
+      response = await instance.request<Readable>({
+        method: 'GET',
+        url: path,
+        responseType: 'stream',
+        maxContentLength: Infinity,
+        signal,
+      });
+    } catch (error) {
+      if (isAbortError(error) || signal?.aborted) throw error;
+      throw new VendorHttpError(
+        `${label} failed: ${redact(describeNetworkError(error))}`,
+        undefined,
+        '',
+        false,
+      );
+    }
+    if (response.status >= 300) {
+      response.data.destroy();
+      throw new VendorHttpError(`${label}: HTTP ${response.status}`, response.status, '', false);
+    }
+    await pipeline(response.data, fs.createWriteStream(file), { signal });
+  }
+
+  return { request, json, download, url: (path) => `${baseUrl}${path}` };
 }
 
 function createAxios(options: HttpClientOptions, baseUrl: string): AxiosInstance {
@@ -227,7 +262,7 @@ function createAxios(options: HttpClientOptions, baseUrl: string): AxiosInstance
     validateStatus: () => true,
     // Never follow redirects: a redirect to another host would carry the API key with it
     // (only Authorization is dropped, not X-TS-API-KEY and the like).
-    maxRedirects: 0,
+    maxRedirects: options.followRedirects ? 5 : 0,
     // Proxies are handled by the agents above (axios' own proxy support cannot tunnel HTTPS).
     proxy: false,
     httpAgent,

@@ -2,7 +2,7 @@
 // and every problem collected with the input's name, so a user fixes all of them at once.
 
 import { parseDuration } from './duration.js';
-import { inputSpec } from './inputs.js';
+import type { InputSpec } from './inputs.js';
 
 /** Returns the raw text of an input, or '' when unset. */
 export type InputReader = (name: string) => string;
@@ -26,8 +26,15 @@ export class SettingsError extends Error {
 
 export class Inputs {
   readonly problems: InputError[] = [];
+  private readonly specs: ReadonlyMap<string, InputSpec>;
 
-  constructor(private readonly read: InputReader) {}
+  /** `table` is the whole input table: it knows every input's default. */
+  constructor(
+    private readonly read: InputReader,
+    table: readonly InputSpec[],
+  ) {
+    this.specs = new Map(table.map((spec) => [spec.name, spec]));
+  }
 
   problem(input: string, message: string): void {
     this.problems.push(new InputError(input, `${input}: ${message}`));
@@ -36,7 +43,10 @@ export class Inputs {
   /** Trimmed text, or the input's default when empty. */
   text(name: string): string {
     const value = (this.read(name) ?? '').trim();
-    return value === '' ? inputSpec(name).default : value;
+    if (value !== '') return value;
+    const spec = this.specs.get(name);
+    if (!spec) throw new Error(`internal: unknown input ${name}`);
+    return spec.default;
   }
 
   optional(name: string): string | undefined {
@@ -96,6 +106,33 @@ export class Inputs {
       return undefined;
     }
     return ms;
+  }
+
+  /** A URL with an http(s) scheme and no credentials, without its trailing slashes. */
+  httpUrl(name: string, options: { example?: string; noQuery?: boolean } = {}): string | undefined {
+    const value = this.text(name);
+    if (!value) return undefined;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      const example = options.example ? ` such as ${options.example}` : '';
+      this.problem(name, `expected an http(s) URL${example}, got "${value}"`);
+      return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      this.problem(name, `expected an http(s) URL, got protocol "${url.protocol}"`);
+      return undefined;
+    }
+    if (options.noQuery && (url.username || url.password || url.search)) {
+      this.problem(name, 'must not contain credentials or a query; the key has its own input');
+      return undefined;
+    }
+    if (url.username || url.password) {
+      this.problem(name, 'must not contain credentials; use apiKey');
+      return undefined;
+    }
+    return value.replace(/\/+$/, '');
   }
 
   positiveInteger(name: string): number | undefined {

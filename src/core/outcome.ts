@@ -2,7 +2,7 @@
 // tests ran and passed.
 
 import { type RunResult, totalsOf, vendorTitle } from './result.js';
-import type { Settings } from './settings.js';
+import type { InputError, Settings } from './settings.js';
 import type { SinkReport } from './sink.js';
 
 export type Conclusion = 'success' | 'failure' | 'neutral';
@@ -11,6 +11,8 @@ export interface Outcome {
   conclusion: Conclusion;
   /** One sentence saying why, for logs, the summary and the step failure message. */
   reason: string;
+  /** Set when the inputs were refused (before any request): every problem, by input. */
+  inputProblems?: InputError[];
 }
 
 export type OutcomePolicy = Pick<Settings, 'failOnTestFailure' | 'failOnEmpty' | 'onTimeout'>;
@@ -26,7 +28,7 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
         : result.runId
           ? ` Attach to it later with runId ${result.runId}.`
           : '';
-      const reason = `Timed out waiting for the ${vendorTitle(result.vendor)} run to finish.${attach}${where}`;
+      const reason = `Timed out waiting for the ${vendorTitle(result)} run to finish.${attach}${where}`;
       return { conclusion: policy.onTimeout === 'neutral' ? 'neutral' : 'failure', reason };
     }
     case 'cancelled':
@@ -37,7 +39,7 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
     case 'error':
       return {
         conclusion: 'failure',
-        reason: result.message ?? `The ${vendorTitle(result.vendor)} run could not be completed.`,
+        reason: result.message ?? `The ${vendorTitle(result)} run could not be completed.`,
       };
     case 'completed':
       break;
@@ -46,7 +48,7 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
   if (result.verdict === 'stopped') {
     return {
       conclusion: 'failure',
-      reason: `The run was stopped on the ${vendorTitle(result.vendor)} side.${where}`,
+      reason: `The run was stopped on the ${vendorTitle(result)} side.${where}`,
     };
   }
   // Nothing ran (no tests, or all skipped): success would be a lie unless asked for.
@@ -66,7 +68,7 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
   if (result.verdict === 'error') {
     return {
       conclusion: 'failure',
-      reason: `The ${vendorTitle(result.vendor)} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
+      reason: `The ${vendorTitle(result)} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
     };
   }
   return {

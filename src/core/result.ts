@@ -43,7 +43,10 @@ export interface EvidenceLink {
 }
 
 export interface RunResult {
+  /** The source module's name (`testsigma`, …), or `junit` for results from files. */
   vendor: string;
+  /** The vendor as people write it ("Squish Test Center"); `vendor` when not given. */
+  vendorName?: string;
   runId?: string;
   runUrl?: string;
   /** Plan or source name for display. */
@@ -148,14 +151,12 @@ export function runDurationSeconds(
   return result.durationSeconds ?? sumKnown(result.suites.map(suiteDurationSeconds));
 }
 
-const VENDOR_TITLES: Record<string, string> = {
-  testsigma: 'Testsigma',
-  sofy: 'Sofy',
-  squish: 'Squish Test Center',
-  junit: 'JUnit files',
-};
-
 /** The vendor's name as people write it, for messages and summaries. */
-export function vendorTitle(vendor: string): string {
-  return VENDOR_TITLES[vendor] ?? vendor;
+export function vendorTitle(result: Pick<RunResult, 'vendor' | 'vendorName'>): string {
+  return result.vendorName ?? result.vendor;
+}
+
+/** How a test is named in messages: "classname › name", or the name alone. */
+export function caseLabel(testCase: { name: string; classname?: string }): string {
+  return testCase.classname ? `${testCase.classname} › ${testCase.name}` : testCase.name;
 }

@@ -4,8 +4,8 @@
 
 import type { RunResult } from './result.js';
 
-export const SINKS = ['testomatio', 'spira'] as const;
-export type SinkName = (typeof SINKS)[number];
+/** A sink module's name (`reportTo` entry). */
+export type SinkName = string;
 
 /**
  * How reporting ended:
@@ -51,9 +51,4 @@ export interface Sink {
    * with undefined when there was nothing to do; never throws.
    */
   reportCancelled?(result: RunResult, signal: AbortSignal): Promise<SinkReport | undefined>;
-}
-
-/** How a test is named in sink messages: "classname › name", or the name alone. */
-export function caseLabel(testCase: { name: string; classname?: string }): string {
-  return testCase.classname ? `${testCase.classname} › ${testCase.name}` : testCase.name;
 }

@@ -21,6 +21,8 @@ export const DEFAULT_SUMMARY_MAX_BYTES = 1024 * 1024 - 16 * 1024;
 export interface SummaryOptions {
   /** UTF-8 bytes the summary may take; default 1 MiB minus 16 KiB. */
   maxBytes?: number;
+  /** How the trim note names that limit; default "the <size> summary limit". */
+  limitName?: string;
   /** The exit-status decision, shown under the headline. */
   outcome?: { conclusion: 'success' | 'failure' | 'neutral'; reason: string };
   /** Extra lines, e.g. sink failures or timeouts (escaped: they may quote vendor text). */
@@ -117,7 +119,11 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
 
   const total = result.suites.reduce((sum, suite) => sum + suite.cases.length, 0);
   let summary = budget.toString() + closing;
-  const note = trimNote(total - listed.size, trimmed, maxBytes);
+  const note = trimNote(
+    total - listed.size,
+    trimmed,
+    options.limitName ?? `the ${formatBytes(maxBytes)} summary limit`,
+  );
   if (note) summary += note;
   return clipToBytes(summary, maxBytes);
 }
@@ -127,7 +133,7 @@ function renderHeader(result: RunResult, options: SummaryOptions): string {
   const title = result.title ?? result.vendor;
   const lines = [`## ${headline}: ${escapeMarkdown(oneLine(title, 200))}`, ''];
 
-  const facts = [`**Vendor:** ${escapeMarkdown(oneLine(vendorTitle(result.vendor), 60))}`];
+  const facts = [`**Vendor:** ${escapeMarkdown(oneLine(vendorTitle(result), 60))}`];
   if (result.runId !== undefined || result.runUrl !== undefined) {
     const runLabel = escapeMarkdown(oneLine(result.runId ?? 'open', 100)) || 'open';
     const runUrl = safeUrl(result.runUrl);
@@ -352,7 +358,7 @@ function testRow(testCase: TestCase, suite: TestSuite): string {
   return `| ${icon} | ${cell || ' '} | ${formatSeconds(testCase.durationSeconds)} |\n`;
 }
 
-function trimNote(notListed: number, trimmed: Trimmed, maxBytes: number): string {
+function trimNote(notListed: number, trimmed: Trimmed, limit: string): string {
   const parts: string[] = [];
   if (notListed > 0) {
     parts.push(`${plural(notListed, 'test')} ${notListed === 1 ? 'is' : 'are'} not listed`);
@@ -366,10 +372,6 @@ function trimNote(notListed: number, trimmed: Trimmed, maxBytes: number): string
     parts.push(`${were(trimmed.messagesLeftOut, 'message')} left out`);
   if (trimmed.notesLeftOut > 0) parts.push(`${were(trimmed.notesLeftOut, 'note')} left out`);
   if (parts.length === 0) return '';
-  const limit =
-    maxBytes === DEFAULT_SUMMARY_MAX_BYTES
-      ? "GitHub's 1 MiB summary limit"
-      : `the ${formatBytes(maxBytes)} summary limit`;
   return `_Trimmed: ${joinList(parts)} to stay under ${limit}. The JUnit file has everything._\n`;
 }
 

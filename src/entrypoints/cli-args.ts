@@ -1,7 +1,8 @@
 // Flags for the CLI: every input as a kebab-case flag (apiKey → --api-key), plus a few
 // CLI-only options. Kept apart from the entrypoint so it can be unit-tested.
 
-import { flagName, INPUTS } from '../core/inputs.js';
+import { flagName } from '../core/inputs.js';
+import { INPUTS } from '../vendors/registry.js';
 
 export interface ParsedArgs {
   /** Input values by camelCase input name. */
@@ -24,11 +25,9 @@ export class UsageError extends Error {
   }
 }
 
-const BOOLEAN_INPUTS = new Set(
-  INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name),
-);
+const BOOLEAN_INPUTS = new Set(INPUTS.filter((i) => i.type === 'boolean').map((i) => i.name));
 // Inputs that may hold several lines; a repeated flag adds a line.
-const MULTI_LINE_INPUTS = new Set(['junitFiles', 'runtimeData', 'spiraMapping', 'spiraStatuses']);
+const MULTI_LINE_INPUTS = new Set(INPUTS.filter((i) => i.type === 'multiline').map((i) => i.name));
 
 export function parseArgs(
   argv: string[],

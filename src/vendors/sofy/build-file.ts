@@ -22,7 +22,8 @@ export interface BuildFile {
 export interface BuildFileDependencies {
   logger: Logger;
   redactor: Redactor;
-  downloadFile?: (url: string) => Promise<string>;
+  /** The job's way to download (the CI's own, or TestRelay's with the proxy and CA settings). */
+  downloadFile?: (url: string, signal?: AbortSignal) => Promise<string>;
 }
 
 const KIND_OF_EXTENSION: Record<string, AppKind> = { apk: 'apk', ipa: 'ipa' };
@@ -47,8 +48,8 @@ export async function resolveBuildFile(
   let local: string;
   try {
     local = deps.downloadFile
-      ? await deps.downloadFile(appPath)
-      : await downloadToTemp(appPath, signal);
+      ? await deps.downloadFile(appPath, signal)
+      : await downloadToTemp(appPath, { logger: deps.logger, redactor: deps.redactor, signal });
   } catch (error) {
     if (isAbortError(error)) throw error;
     const reason = deps.redactor.redact((error as Error).message ?? String(error));

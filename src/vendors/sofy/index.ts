@@ -1,69 +1,48 @@
-// Sofy: from settings to a ready source, for either API generation (vendor-apis/sofy.md §2).
+// Sofy (both API generations, vendor-apis/sofy.md §2) as a TestRelay module: its inputs,
+// settings and source.
 
 import { createHttpClient, type HttpClientOptions } from '../../core/http.js';
-import { InputError, type Settings } from '../../core/settings.js';
+import { defineSource, type ModuleDependencies } from '../../core/module.js';
+import type { Settings } from '../../core/settings.js';
 import type { Source } from '../../core/source.js';
-import type { SourceDependencies } from '../index.js';
 import { CurrentApi, LegacyApi } from './api.js';
-import { SOFY_CURRENT_URL, SOFY_LEGACY_URL } from './errors.js';
+import { SOFY_INPUTS, SOFY_NOTES } from './inputs.js';
+import { readSofySettings, signedUrlSecrets, type SofySettings } from './settings.js';
 import { SofySource } from './source.js';
+import { sofyBaseUrl, sofyPortalUrl } from './urls.js';
 
-export { SOFY_CURRENT_URL, SOFY_LEGACY_URL } from './errors.js';
-export const SOFY_PORTAL_URL = 'https://portal.sofy.ai';
+export type { SofySettings } from './settings.js';
+export {
+  SOFY_CURRENT_URL,
+  SOFY_LEGACY_URL,
+  SOFY_PORTAL_URL,
+  sofyBaseUrl,
+  sofyPortalUrl,
+} from './urls.js';
 
 // Sofy parses an uploaded build before it answers; a big one can keep the line quiet for a while.
 const UPLOAD_READ_TIMEOUT_MS = 15 * 60_000;
 
-/** The base URL for the generation, refusing Sofy's own host of the other one. */
-export function sofyBaseUrl(settings: Settings): string {
-  const generation = settings.sofy.apiGeneration;
-  const url = settings.baseUrl ?? (generation === 'legacy' ? SOFY_LEGACY_URL : SOFY_CURRENT_URL);
-  const host = hostOf(url);
-  if (generation === 'current' && host === hostOf(SOFY_LEGACY_URL)) {
-    throw new InputError(
-      'baseUrl',
-      `baseUrl: ${url} is Sofy's legacy API, which takes a numeric ScheduledID as planId; ` +
-        `for a schedule GUID use ${SOFY_CURRENT_URL} (or leave baseUrl empty).`,
-    );
-  }
-  if (generation === 'legacy' && host === hostOf(SOFY_CURRENT_URL)) {
-    throw new InputError(
-      'baseUrl',
-      `baseUrl: ${url} is Sofy's current API, which takes a schedule GUID as planId; ` +
-        `for a numeric ScheduledID use ${SOFY_LEGACY_URL} (or leave baseUrl empty).`,
-    );
-  }
-  return url;
-}
+export const sofyModule = defineSource<SofySettings>({
+  kind: 'source',
+  name: 'sofy',
+  displayName: 'Sofy',
+  inputs: SOFY_INPUTS,
+  commonInputNotes: SOFY_NOTES,
+  // Sofy may wait up to 2 hours for a backup device before a run even starts.
+  defaultTimeout: '2h30m',
+  defaultTimeoutNote: 'its device queue can take 2 hours',
+  derivedSecrets: signedUrlSecrets,
+  readSettings: readSofySettings,
+  createSource: createSofySource,
+});
 
-/**
- * Sofy documents no link to a single run. For Sofy's own hosts the best honest link is the
- * portal; for any other base URL (a proxy, the simulator) its origin.
- */
-export function sofyPortalUrl(baseUrl: string): string {
-  const host = hostOf(baseUrl);
-  if (host === 'sofy.ai' || host.endsWith('.sofy.ai')) return SOFY_PORTAL_URL;
-  try {
-    return new URL(baseUrl).origin;
-  } catch {
-    return SOFY_PORTAL_URL;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return '';
-  }
-}
-
-export function createSofySource(settings: Settings, deps: SourceDependencies): Source {
+function createSofySource(settings: Settings, own: SofySettings, deps: ModuleDependencies): Source {
   const apiKey = settings.apiKey ?? '';
   // The relay has added it already; the CLI's cancel and any other caller may not have.
   deps.redactor.add(apiKey);
-  const baseUrl = sofyBaseUrl(settings);
-  const legacy = settings.sofy.apiGeneration === 'legacy';
+  const baseUrl = sofyBaseUrl(settings, own);
+  const legacy = own.apiGeneration === 'legacy';
   const options: HttpClientOptions = {
     vendor: 'Sofy',
     baseUrl,
@@ -75,12 +54,12 @@ export function createSofySource(settings: Settings, deps: SourceDependencies): 
     clock: deps.clock,
   };
   const http = createHttpClient(options);
-  const uploadHttp = settings.sofy.appPath
+  const uploadHttp = own.appPath
     ? createHttpClient({ ...options, readTimeoutMs: UPLOAD_READ_TIMEOUT_MS })
     : http;
   const planId = settings.planId ?? '';
   const api = legacy
     ? new LegacyApi(http, uploadHttp, planId, apiKey)
     : new CurrentApi(http, uploadHttp, planId);
-  return new SofySource(settings, api, deps, baseUrl, sofyPortalUrl(baseUrl));
+  return new SofySource(settings, own, api, deps, baseUrl, sofyPortalUrl(baseUrl));
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
 import type { RunResult } from '../../core/result.js';
 import type { Settings } from '../../core/settings.js';
+import type { SofySettings } from './settings.js';
 import type { CancelReport, RunHandle, Source, TriggerPreview } from '../../core/source.js';
 import type { GroupRead, SofyApi } from './api.js';
 import { formatBytes, resolveBuildFile } from './build-file.js';
@@ -36,7 +37,7 @@ function withTimeout(signal: AbortSignal, ms: number): AbortSignal {
 export interface SofySourceDependencies {
   logger: Logger;
   redactor: Redactor;
-  downloadFile?: (url: string) => Promise<string>;
+  downloadFile?: (url: string, signal?: AbortSignal) => Promise<string>;
 }
 
 /** What TestRelay knows of one test run group between polls. */
@@ -57,7 +58,8 @@ export class SofySource implements Source<SofySnapshot> {
   private readonly planId: string;
 
   constructor(
-    private readonly settings: Settings,
+    settings: Settings,
+    private readonly own: SofySettings,
     private readonly api: SofyApi,
     private readonly deps: SofySourceDependencies,
     private readonly baseUrl: string,
@@ -68,7 +70,7 @@ export class SofySource implements Source<SofySnapshot> {
   }
 
   previewTrigger(): TriggerPreview {
-    const { appHash, appPath } = this.settings.sofy;
+    const { appHash, appPath } = this.own;
     if (appHash || !appPath) return this.api.previewTrigger(appHash);
     const name = /^https?:/i.test(appPath)
       ? path.posix.basename(safeUrl(appPath))
@@ -172,7 +174,7 @@ export class SofySource implements Source<SofySnapshot> {
 
   /** The app hash to run: appHash as given, or the hash of the build uploaded from appPath. */
   private async buildToRun(signal: AbortSignal): Promise<string | undefined> {
-    const { appHash, appPath } = this.settings.sofy;
+    const { appHash, appPath } = this.own;
     const log = this.deps.logger;
     if (appHash) {
       log.info(`Running the build with app hash ${appHash} (appHash).`);
@@ -286,6 +288,7 @@ export class SofySource implements Source<SofySnapshot> {
     const title = handle.title ?? `Sofy schedule ${this.planId}`;
     return {
       vendor: 'sofy',
+      vendorName: this.displayName,
       runId: handle.runId,
       runUrl: this.portalUrl,
       title,
@@ -315,7 +318,7 @@ export class SofySource implements Source<SofySnapshot> {
       generation: this.api.generation,
       planId: this.planId,
       baseUrl: this.baseUrl,
-      appHash: this.settings.sofy.appHash,
+      appHash: this.own.appHash,
       ...extra,
     };
   }

@@ -9,7 +9,7 @@
 // TestRelay has no step data, so every step gets the test's mapped status (a TestRelay choice,
 // vendor-apis/spira.md §3); the ActualResult is the test's message, or its status in words.
 
-import type { SpiraSettings } from '../../core/settings.js';
+import type { SpiraSettings } from './settings.js';
 import { SpiraWriteError } from './errors.js';
 import type { MappedCase } from './mapping.js';
 import type { RunTargets } from './payload.js';

@@ -14,7 +14,7 @@
 // Tests that none of these map are listed as unmatched, never guessed.
 
 import type { CaseStatus, RunResult, TestCase, TestSuite } from '../../core/result.js';
-import type { SpiraMapping, SpiraMappingEntry } from '../../core/settings.js';
+import type { SpiraMapping, SpiraMappingEntry } from './settings.js';
 
 export type MappingSource = 'property' | 'name' | 'mapping' | 'default';
 

@@ -2,8 +2,8 @@
 // that carries the run verdict (Spira has no run container, §4).
 
 import { type RunResult, totalsOf, vendorTitle } from '../../core/result.js';
-import { type CiContext, type SpiraSettings } from '../../core/settings.js';
-import { ciRunName } from '../../core/settings-sinks.js';
+import { type CiContext, ciRunName } from '../../core/settings.js';
+import type { SpiraSettings } from './settings.js';
 import { cleanText, truncate } from '../../core/untrusted-text.js';
 import { type MappedCase, qualifiedName, statusInWords } from './mapping.js';
 import type { RunTimes } from './timing.js';
@@ -96,7 +96,7 @@ function buildDescription(result: RunResult, ci: CiContext): string {
     lines.push(`CI run: ${[ciName, ci.runUrl].filter(Boolean).join(' ')}`);
   }
   const source = [
-    `${vendorTitle(result.vendor)}${result.runId ? ` run ${result.runId}` : ''}`,
+    `${vendorTitle(result)}${result.runId ? ` run ${result.runId}` : ''}`,
     result.title && result.title !== result.vendor ? `(${oneLineText(result.title)})` : '',
     result.runUrl ?? '',
   ]

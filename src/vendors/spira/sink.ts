@@ -11,9 +11,10 @@ import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
-import { allCases, type RunResult } from '../../core/result.js';
+import { allCases, caseLabel, type RunResult } from '../../core/result.js';
 import type { Settings } from '../../core/settings.js';
-import { caseLabel, type Sink, type SinkReport } from '../../core/sink.js';
+import type { SpiraSettings } from './settings.js';
+import type { Sink, SinkReport } from '../../core/sink.js';
 import type { SpiraApi, WriteOptions } from './api.js';
 import { classifyWriteError, SpiraWriteError, WriteStopped } from './errors.js';
 import { isManual, latestEnd, populateShells } from './manual.js';
@@ -84,6 +85,7 @@ export class SpiraSink implements Sink {
 
   constructor(
     private readonly settings: Settings,
+    private readonly own: SpiraSettings,
     deps: SpiraSinkDependencies,
   ) {
     this.api = deps.api;
@@ -94,7 +96,7 @@ export class SpiraSink implements Sink {
   }
 
   private get projectId(): number {
-    return this.settings.spira.projectId ?? 0;
+    return this.own.projectId ?? 0;
   }
 
   async report(result: RunResult, signal: AbortSignal): Promise<SinkReport> {
@@ -114,7 +116,7 @@ export class SpiraSink implements Sink {
   }
 
   private async deliver(result: RunResult, signal: AbortSignal): Promise<SinkReport> {
-    const spira = this.settings.spira;
+    const spira = this.own;
     const total = allCases(result).length;
     if (total === 0) {
       return this.reportOf('skipped', 0, 'No test results to report; nothing was sent to Spira.');
@@ -299,7 +301,7 @@ export class SpiraSink implements Sink {
     let runs;
     try {
       const shells = await this.api.createShells(testCaseIds, targets.releaseId, options);
-      runs = populateShells(shells, chunk, this.settings.spira.statuses, times, targets);
+      runs = populateShells(shells, chunk, this.own.statuses, times, targets);
     } catch (error) {
       // A shell is not a stored run: whatever happened to this request, nothing was recorded.
       const failure = error instanceof WriteStopped ? error : classifyWriteError(error, true);
@@ -395,7 +397,7 @@ export class SpiraSink implements Sink {
     stopped: string,
     buildId?: number,
   ): string {
-    const spira = this.settings.spira;
+    const spira = this.own;
     const where = this.idsInvolved(context, buildId);
     switch (error.kind) {
       case 'auth':
@@ -432,7 +434,7 @@ export class SpiraSink implements Sink {
 
   /** "for test cases 1, 999 in product 24 (release 155, test set 2, build 7)". */
   private idsInvolved(context: WriteContext, buildId: number | undefined): string {
-    const spira = this.settings.spira;
+    const spira = this.own;
     const unique = [...new Set(context.testCaseIds)];
     const shown =
       unique.slice(0, 10).join(', ') +
@@ -461,7 +463,7 @@ export class SpiraSink implements Sink {
   }
 
   private successMessage(progress: Progress, unmatched: number): string {
-    const spira = this.settings.spira;
+    const spira = this.own;
     const manual =
       progress.manualRecorded > 0 ? ` (${progress.manualRecorded} as manual runs)` : '';
     const release = spira.releaseId !== undefined ? `, release ${spira.releaseId}` : '';
@@ -488,7 +490,7 @@ export class SpiraSink implements Sink {
       sent: extra.sent ?? 0,
       unmatched: extra.unmatched ?? [],
     };
-    const url = this.settings.spira.url;
+    const url = this.own.url;
     if (extra.buildId !== undefined) {
       report.url = buildPageUrl(url, this.projectId, extra.buildId);
       report.id = String(extra.buildId);

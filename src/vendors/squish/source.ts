@@ -8,6 +8,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
 import type { RunResult, TestSuite } from '../../core/result.js';
 import type { Settings } from '../../core/settings.js';
+import type { SquishSettings } from './settings.js';
 import type { CancelReport, RunHandle, Source, TriggerPreview } from '../../core/source.js';
 import {
   listOf,
@@ -50,7 +51,8 @@ export class SquishSource implements Source<SquishSnapshot> {
   readonly minPollIntervalMs = 5_000;
 
   get planLabel(): string {
-    const { planId, squish } = this.settings;
+    const { planId } = this.settings;
+    const squish = this.own;
     return planId
       ? `template ${planId}`
       : `template "${squish.planTitle}" in project ${squish.project}`;
@@ -59,6 +61,7 @@ export class SquishSource implements Source<SquishSnapshot> {
 
   constructor(
     private readonly settings: Settings,
+    private readonly own: SquishSettings,
     private readonly http: HttpClient,
     private readonly logger: Logger,
     private readonly redactor: Redactor,
@@ -66,7 +69,8 @@ export class SquishSource implements Source<SquishSnapshot> {
   ) {}
 
   previewTrigger(): TriggerPreview {
-    const { planId, squish } = this.settings;
+    const { planId } = this.settings;
+    const squish = this.own;
     const templateId = planId
       ? Number(planId)
       : `<id of template "${squish.planTitle}" in project "${squish.project}", looked up first>`;
@@ -78,7 +82,7 @@ export class SquishSource implements Source<SquishSnapshot> {
   }
 
   private triggerBody(templateId: number | string): Record<string, unknown> {
-    const { title, batch, scheduleTime, linkedRepos } = this.settings.squish;
+    const { title, batch, scheduleTime, linkedRepos } = this.own;
     const body: Record<string, unknown> = { templateId, title, batch };
     // With a time and linked repositories, Test Center runs the scripts itself (§4 mode 1).
     if (scheduleTime !== undefined) body.time = scheduleTime;
@@ -109,8 +113,8 @@ export class SquishSource implements Source<SquishSnapshot> {
     }
     const info: InstanceInfo = {
       project: plan.project || template.project,
-      batch: plan.batchName || this.settings.squish.batch,
-      title: plan.title || this.settings.squish.title,
+      batch: plan.batchName || this.own.batch,
+      title: plan.title || this.own.title,
       startedAt: plan.serverTime,
     };
     this.instances.set(plan.id, info);
@@ -146,7 +150,7 @@ export class SquishSource implements Source<SquishSnapshot> {
         path: `${EXECUTION_API}/status/${encodeURIComponent(handle.runId)}`,
         // Capability filters narrow the counts to the executions that require them, so
         // completion then only covers those executions (§4: without filters, all of them).
-        query: Object.fromEntries(this.settings.squish.capabilities),
+        query: Object.fromEntries(this.own.capabilities),
         idempotent: true,
         signal,
       });
@@ -215,7 +219,7 @@ export class SquishSource implements Source<SquishSnapshot> {
 
   /** With a capabilities filter: how many executions outside it are still open or reserved. */
   private async unfilteredStillRunning(runId: string, signal: AbortSignal): Promise<number> {
-    if (this.settings.squish.capabilities.length === 0) return 0;
+    if (this.own.capabilities.length === 0) return 0;
     try {
       const raw = await this.http.json({
         method: 'GET',
@@ -290,7 +294,7 @@ export class SquishSource implements Source<SquishSnapshot> {
     const known = this.instances.get(runId);
     const info: InstanceInfo = {
       project: known?.project || plan.project,
-      batch: known?.batch || plan.batchName || this.settings.squish.batch,
+      batch: known?.batch || plan.batchName || this.own.batch,
       title: known?.title || plan.title,
       startedAt: known?.startedAt,
     };
@@ -299,7 +303,7 @@ export class SquishSource implements Source<SquishSnapshot> {
   }
 
   private filterNote(): string {
-    const capabilities = this.settings.squish.capabilities;
+    const capabilities = this.own.capabilities;
     return capabilities.length > 0
       ? ` (executions requiring ${capabilities.map(([key, value]) => `${key}=${value}`).join(', ')})`
       : '';
@@ -307,7 +311,8 @@ export class SquishSource implements Source<SquishSnapshot> {
 
   /** The template to start: by id, or looked up by project and title; always a template. */
   private async findTemplate(signal: AbortSignal): Promise<TestPlan> {
-    const { planId, squish } = this.settings;
+    const { planId } = this.settings;
+    const squish = this.own;
     if (planId) {
       const plan = await this.fetchPlan(planId, signal, 'planId');
       if (plan.type === 'instance') {
@@ -434,7 +439,7 @@ export class SquishSource implements Source<SquishSnapshot> {
       return { reason: 'Test Center did not name the project and batch of this test plan' };
     }
     const query = { [RESULTS_API.project]: info.project, [RESULTS_API.batch]: info.batch };
-    const token = this.settings.squish.automationToken;
+    const token = this.own.automationToken;
     const headers = token ? { AutomationToken: token } : undefined;
     const get = (path: string, extra: Record<string, string> = {}) =>
       this.http.json<unknown>({
@@ -450,7 +455,7 @@ export class SquishSource implements Source<SquishSnapshot> {
       items = normalizeItems(await get(RESULTS_API.tests));
     } catch (error) {
       if (isAbortError(error) || signal.aborted) throw error;
-      return { reason: resultsProblem(error, !!this.settings.squish.automationToken) };
+      return { reason: resultsProblem(error, !!this.own.automationToken) };
     }
     // Labels and messages refine the picture; without them the statuses still hold.
     const optional = async <T>(load: () => Promise<T>, fallback: T): Promise<T> => {
@@ -496,6 +501,7 @@ export class SquishSource implements Source<SquishSnapshot> {
     const title = info?.title || handle.title || `Test plan ${handle.runId}`;
     return {
       vendor: 'squish',
+      vendorName: this.displayName,
       runId: handle.runId,
       runUrl: handle.runUrl,
       title,

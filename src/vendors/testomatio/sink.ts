@@ -8,9 +8,10 @@ import { abortError, delayedAbort } from '../../core/clock.js';
 import { VendorHttpError } from '../../core/http.js';
 import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
-import type { RunResult } from '../../core/result.js';
 import type { Settings } from '../../core/settings.js';
-import { caseLabel, type Sink, type SinkReport } from '../../core/sink.js';
+import type { TestomatioSettings } from './settings.js';
+import { caseLabel, type RunResult } from '../../core/result.js';
+import type { Sink, SinkReport } from '../../core/sink.js';
 import { oneLine } from '../../core/untrusted-text.js';
 import type { TestomatioApi } from './api.js';
 import {
@@ -69,6 +70,7 @@ export class TestomatioSink implements Sink {
 
   constructor(
     private readonly settings: Settings,
+    private readonly own: TestomatioSettings,
     private readonly api: TestomatioApi,
     private readonly logger: Logger,
     private readonly redactor: Redactor,
@@ -95,7 +97,7 @@ export class TestomatioSink implements Sink {
     entries: CaseEntry[],
     signal: AbortSignal,
   ): Promise<SinkReport> {
-    const options = this.settings.testomatio;
+    const options = this.own;
     if (entries.length === 0) return this.reportNoResults(result, signal);
     const withId = entries.filter((entry) => entry.testId !== undefined).length;
     if (withId === 0 && !options.createTests && this.settings.failOnNoMatch) {
@@ -142,7 +144,7 @@ export class TestomatioSink implements Sink {
     return this.reportOf(
       'reported',
       entries.length,
-      successMessage(run, entries.length, withId, progress, this.settings),
+      successMessage(run, entries.length, withId, progress, this.own),
       run,
       progress,
     );
@@ -150,7 +152,7 @@ export class TestomatioSink implements Sink {
 
   /** Closes the run (or this job's part) with the status the result calls for. */
   private async finish(run: OpenRun, result: RunResult, signal: AbortSignal): Promise<void> {
-    const { sharedRun } = this.settings.testomatio;
+    const { sharedRun } = this.own;
     const answer = await this.api.updateRun(
       run.uid,
       sharedRun,
@@ -162,7 +164,7 @@ export class TestomatioSink implements Sink {
   }
 
   private matchedNoneMessage(run: OpenRun, total: number): string {
-    const how = this.settings.testomatio.createTests
+    const how = this.own.createTests
       ? ''
       : ' Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests.';
     return `Testomat.io matched none of the ${plural(total, 'test')} sent to run ${run.uid}, so it holds no result.${how}`;
@@ -174,7 +176,7 @@ export class TestomatioSink implements Sink {
    * job's part) failed, within the short signal the relay gives.
    */
   async reportCancelled(result: RunResult, signal: AbortSignal): Promise<SinkReport | undefined> {
-    const { runId, sharedRun } = this.settings.testomatio;
+    const { runId, sharedRun } = this.own;
     if (!runId) return undefined;
     const total = caseEntries(result, findTestId).length;
     const event = sharedRun ? 'fail_parallel' : 'fail';
@@ -208,7 +210,7 @@ export class TestomatioSink implements Sink {
    * the pipeline (testomatioRunId) would stay "running" forever: close it as failed.
    */
   private async reportNoResults(result: RunResult, signal: AbortSignal): Promise<SinkReport> {
-    const { runId, sharedRun } = this.settings.testomatio;
+    const { runId, sharedRun } = this.own;
     if (!runId) {
       return this.reportOf('skipped', 0, 'No test results to report; no run created.');
     }
@@ -229,7 +231,7 @@ export class TestomatioSink implements Sink {
 
   /** Attach to testomatioRunId, or create a run; the link is always the server's own. */
   private async openRun(result: RunResult, signal: AbortSignal): Promise<OpenRun> {
-    const options = this.settings.testomatio;
+    const options = this.own;
     if (options.runId) {
       const runId = options.runId;
       let answer;
@@ -242,7 +244,7 @@ export class TestomatioSink implements Sink {
       this.logger.info(`Testomat.io: reporting into run ${runId} (testomatioRunId).`);
       return { uid: runId, url: answer.url };
     }
-    const body = createRunBody(this.settings, result);
+    const body = createRunBody(this.settings, this.own, result);
     if (signal.aborted) throw abortError(signal);
     // Cancelled while creating: a moment more to learn the run's id, so it can be closed as
     // failed instead of staying "running" unknown to anyone.
@@ -266,7 +268,7 @@ export class TestomatioSink implements Sink {
   ): Promise<void> {
     const items = entries.map((entry) => ({
       entry,
-      data: toTestData(entry, this.settings.testomatio),
+      data: toTestData(entry, this.own),
     }));
     const batches = batchesOf(items, (item) => item.data, BATCH_MAX_BYTES, BATCH_SIZE);
     for (const [index, batch] of batches.entries()) {
@@ -342,7 +344,7 @@ export class TestomatioSink implements Sink {
    * cancelled. Says in one sentence whether that worked.
    */
   private async markFailed(run: OpenRun, result: RunResult, signal: AbortSignal): Promise<string> {
-    const { sharedRun } = this.settings.testomatio;
+    const { sharedRun } = this.own;
     const event = sharedRun ? 'fail_parallel' : 'fail';
     const deadline = AbortSignal.timeout(
       signal.aborted ? CANCELLED_CLEANUP_MS : CLEANUP_TIMEOUT_MS,
@@ -418,12 +420,12 @@ function successMessage(
   total: number,
   withId: number,
   progress: Progress,
-  settings: Settings,
+  settings: TestomatioSettings,
 ): string {
   const without = total - withId;
   const sentences: string[] = [];
   let how: string;
-  if (settings.testomatio.createTests) {
+  if (settings.createTests) {
     how =
       without === 0
         ? ' (all with a test id; Testomat.io creates those it does not have)'
@@ -449,7 +451,7 @@ function successMessage(
     );
   }
   sentences.push(...progress.notes);
-  if (settings.testomatio.sharedRun) {
+  if (settings.sharedRun) {
     sentences.push(
       `This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${run.uid}.`,
     );

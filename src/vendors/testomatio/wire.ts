@@ -10,8 +10,8 @@ import {
   type TestCase,
   type TestSuite,
 } from '../../core/result.js';
-import type { Settings, TestomatioSettings } from '../../core/settings.js';
-import { ciRunName } from '../../core/settings-sinks.js';
+import { ciRunName, type Settings } from '../../core/settings.js';
+import type { TestomatioSettings } from './settings.js';
 import { cleanText, truncate } from '../../core/untrusted-text.js';
 import { titleOf } from './match.js';
 
@@ -145,10 +145,13 @@ export function toTestData(entry: CaseEntry, settings: TestomatioSettings): Test
  * The new run: the given title, else what ran and the CI run ("Testsigma · Nightly #42"),
  * the same in every job of a CI run, so parallel jobs of a shared run find one another.
  */
-export function createRunBody(settings: Settings, result: RunResult): CreateRunBody {
-  const options = settings.testomatio;
+export function createRunBody(
+  settings: Settings,
+  options: TestomatioSettings,
+  result: RunResult,
+): CreateRunBody {
   const ci = ciRunName(settings.ci);
-  const what = result.title || vendorTitle(result.vendor);
+  const what = result.title || vendorTitle(result);
   const body: CreateRunBody = { title: options.title ?? (ci ? `${what} · ${ci}` : what) };
   if (options.env) body.env = options.env;
   if (options.tags.length > 0) body.tags = options.tags;

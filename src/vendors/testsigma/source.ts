@@ -6,6 +6,7 @@ import { parseJunitXml } from '../../core/junit-read.js';
 import type { Logger } from '../../core/logger.js';
 import type { RunResult, TestSuite } from '../../core/result.js';
 import { InputError, type Settings } from '../../core/settings.js';
+import type { TestsigmaSettings } from './settings.js';
 import type { CancelReport, RunHandle, Source, TriggerPreview } from '../../core/source.js';
 import {
   caseStatusOf,
@@ -56,11 +57,12 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
 
   constructor(
     private readonly settings: Settings,
+    private readonly own: TestsigmaSettings,
     private readonly http: HttpClient,
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
   ) {
-    this.flavor = settings.testsigma.apiFlavor;
+    this.flavor = own.apiFlavor;
     this.runsPath = this.flavor === 'self-hosted' ? '/test_plan_results' : '/execution_results';
   }
 
@@ -69,7 +71,8 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
   }
 
   private triggerBody(): Record<string, unknown> {
-    const { testsigma, planId } = this.settings;
+    const { planId } = this.settings;
+    const testsigma = this.own;
     const body: Record<string, unknown> = {
       [this.flavor === 'self-hosted' ? 'testPlanId' : 'executionId']: Number(planId),
     };
@@ -269,6 +272,7 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
     const counts = run?.counts;
     return {
       vendor: 'testsigma',
+      vendorName: this.displayName,
       runId: handle.runId,
       runUrl: handle.runUrl,
       title:

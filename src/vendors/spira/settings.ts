@@ -1,38 +1,10 @@
-// The inputs of the systems that receive results (reportTo: testomatio, spira), read and
-// normalized for the one settings reader (settings.ts). The systems' URLs, payloads and
-// enums stay in src/vendors/<name>/.
+// Spira's settings: its inputs read, normalized and checked, every problem named by input,
+// before any request.
 
 import * as fs from 'node:fs';
-import type { Inputs } from './input-reader.js';
-import type { CaseStatus } from './result.js';
-import type { CiContext } from './settings.js';
-import { SINKS, type SinkName } from './sink.js';
-
-export interface TestomatioSettings {
-  /** Project token (tstmt_…). */
-  apiKey?: string;
-  /** Server origin, e.g. https://app.testomat.io (no trailing slash). */
-  url: string;
-  /** Report into this existing run (e.g. one Testomat.io created when it started the pipeline). */
-  runId?: string;
-  /** Title of a new run; undefined = the sink builds one from the result and the CI. */
-  title?: string;
-  env?: string;
-  tags: string[];
-  /** Run group title (group_title); `/` nests groups. */
-  group?: string;
-  /** One run shared by parallel jobs: each job reports a part (`*_parallel`). */
-  sharedRun: boolean;
-  /** Let Testomat.io create tests it cannot match. */
-  createTests: boolean;
-  /** Unit of `run_time` (the vendor's importer uses ms; its spec says s). */
-  runTimeUnit: 'ms' | 's';
-  /**
-   * How the job that closes a shared run closes it: `finish` lets Testomat.io work out the
-   * result from the parts; `pass`/`fail` say it (the pipeline knows which shards failed).
-   */
-  closeStatus: 'finish' | 'pass' | 'fail';
-}
+import type { Inputs } from '../../core/input-reader.js';
+import type { CaseStatus } from '../../core/result.js';
+import { GUID } from '../../core/text.js';
 
 export interface SpiraMappingEntry {
   testCaseId: number;
@@ -69,62 +41,6 @@ export const DEFAULT_SPIRA_STATUSES: Readonly<Record<CaseStatus, number>> = {
   error: 5, // Blocked
   skipped: 3, // Not Run
 };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** `reportTo`: a comma- or line-separated list of sinks, each once. */
-export function readReportTo(inputs: Inputs): SinkName[] {
-  const names = inputs
-    .text('reportTo')
-    .split(/[,\s]+/)
-    .map((name) => name.trim().toLowerCase())
-    .filter(Boolean);
-  const sinks: SinkName[] = [];
-  for (const name of names) {
-    if (!SINKS.includes(name as SinkName)) {
-      inputs.problem('reportTo', `expected a list of ${SINKS.join(', ')}; got "${name}"`);
-    } else if (!sinks.includes(name as SinkName)) {
-      sinks.push(name as SinkName);
-    }
-  }
-  return sinks;
-}
-
-export function readTestomatioSettings(inputs: Inputs, active: boolean): TestomatioSettings {
-  const unit = inputs.oneOf('testomatioRunTimeUnit', ['ms', 's'] as const);
-  const settings: TestomatioSettings = {
-    apiKey: inputs.optional('testomatioApiKey'),
-    url: readHttpUrl(inputs, 'testomatioUrl') ?? '',
-    runId: inputs.optional('testomatioRunId'),
-    title: inputs.optional('testomatioTitle'),
-    env: inputs.optional('testomatioEnv'),
-    tags: inputs
-      .text('testomatioTags')
-      .split(/[,\n]/)
-      .map((tag) => tag.trim())
-      .filter(Boolean),
-    group: inputs.optional('testomatioGroup'),
-    sharedRun: inputs.bool('testomatioSharedRun'),
-    createTests: inputs.bool('testomatioCreateTests'),
-    runTimeUnit: unit ?? 'ms',
-    closeStatus:
-      inputs.oneOf('testomatioRunStatus', ['finish', 'pass', 'fail'] as const) ?? 'finish',
-  };
-  if (!active) return settings;
-  if (!settings.apiKey) {
-    inputs.problem(
-      'testomatioApiKey',
-      'required to report to testomatio: the project token (tstmt_…) from a secret',
-    );
-  }
-  if (settings.runId && !/^[\w-]+$/.test(settings.runId)) {
-    inputs.problem(
-      'testomatioRunId',
-      `expected a Testomat.io run id (letters, digits, - or _), got "${settings.runId}"`,
-    );
-  }
-  return settings;
-}
 
 export function readSpiraSettings(inputs: Inputs, active: boolean): SpiraSettings {
   const settings: SpiraSettings = {
@@ -177,30 +93,9 @@ function braced(key: string | undefined): string | undefined {
   return key.startsWith('{') ? key : `{${key}}`;
 }
 
-function readHttpUrl(inputs: Inputs, name: string): string | undefined {
-  const value = inputs.text(name);
-  if (!value) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    inputs.problem(name, `expected an http(s) URL, got "${value}"`);
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    inputs.problem(name, `expected an http(s) URL, got protocol "${url.protocol}"`);
-    return undefined;
-  }
-  if (url.username || url.password || url.search) {
-    inputs.problem(name, 'must not contain credentials or a query; the key has its own input');
-    return undefined;
-  }
-  return value.replace(/\/+$/, '');
-}
-
 /** The instance URL; a pasted service URL (…/Services/v7_0/RestService.svc) is cut back to it. */
 function readSpiraUrl(inputs: Inputs): string | undefined {
-  const url = readHttpUrl(inputs, 'spiraUrl');
+  const url = inputs.httpUrl('spiraUrl', { noQuery: true });
   return url?.replace(/\/Services\/v\d+_\d+\/RestService\.svc.*$/i, '');
 }
 
@@ -288,10 +183,4 @@ function readSpiraStatuses(inputs: Inputs): Record<CaseStatus, number> {
     statuses[match[1].toLowerCase() as CaseStatus] = Number(match[2]);
   }
   return statuses;
-}
-
-/** The CI run a sink links back to, for run titles and build descriptions. */
-export function ciRunName(ci: CiContext): string | undefined {
-  if (!ci.workflow && !ci.runNumber) return undefined;
-  return `${ci.workflow ?? 'CI'}${ci.runNumber ? ` #${ci.runNumber}` : ''}`;
 }

@@ -1,0 +1,122 @@
+// Everything the CI gets from a result: JUnit file, log, annotations, outputs, the sinks'
+// reports, summary, test results tab, artifact — a failure in one part never loses the others.
+
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { CiAgent } from '../agent.js';
+import { renderJunitXml } from '../junit-write.js';
+import type { ModuleSet } from '../module.js';
+import { decideOutcome, type Outcome, withSinkReports } from '../outcome.js';
+import { type RunResult, runDurationSeconds, totalsOf } from '../result.js';
+import type { Settings } from '../settings.js';
+import { renderSummary } from '../summary.js';
+import { errorMessage } from '../text.js';
+import { annotateProblems, logResult } from './log-result.js';
+import { type Reporting, reportToSinks, setSinkOutputs } from './report-sinks.js';
+
+export interface Publishing {
+  result: RunResult;
+  settings: Settings;
+  agent: CiAgent;
+  modules: ModuleSet;
+  reporting: Reporting;
+}
+
+export async function publish(job: Publishing): Promise<Outcome> {
+  const { result, settings, agent } = job;
+  const files: string[] = [];
+  if (await writeJunit(result, settings, agent)) files.push(settings.junitPath);
+  logResult(result, agent);
+  annotateProblems(result, settings, agent);
+  // Before reporting, like the JUnit file: a sink that hangs until the job is killed must not
+  // cost the outputs a later step reads.
+  setResultOutputs(result, files.length > 0 ? settings.junitPath : '', agent);
+
+  const reports = await reportToSinks(result, job.reporting, agent);
+  const outcome = withSinkReports(decideOutcome(result, settings), reports);
+  setSinkOutputs(job.modules, reports, agent);
+
+  const markdown = renderSummary(result, {
+    outcome,
+    notes: result.state === 'error' && result.message ? [result.message] : [],
+    ciRunUrl: settings.ci.runUrl,
+    sinks: reports,
+    maxBytes: agent.limits.summaryBytes,
+    limitName: agent.limits.summaryLimitName,
+  });
+  if (settings.summary) {
+    await attempt(agent, 'write the job summary', () => agent.writeSummary(markdown));
+  }
+  if (files.length > 0 && agent.publishTestResults) {
+    const publishTestResults = agent.publishTestResults.bind(agent);
+    await attempt(agent, 'publish the test results', () =>
+      publishTestResults(files, result.title ?? result.vendor),
+    );
+  }
+  if (settings.artifactName) await uploadArtifact(markdown, files, settings, agent);
+  return outcome;
+}
+
+async function writeJunit(result: RunResult, settings: Settings, agent: CiAgent): Promise<boolean> {
+  try {
+    await fs.mkdir(path.dirname(path.resolve(settings.junitPath)), { recursive: true });
+    await fs.writeFile(settings.junitPath, renderJunitXml(result), 'utf8');
+    return true;
+  } catch (error) {
+    agent.logger.warn(
+      `Could not write the JUnit file ${settings.junitPath}: ${errorMessage(error)}`,
+    );
+    return false;
+  }
+}
+
+function setResultOutputs(result: RunResult, junitPath: string, agent: CiAgent): void {
+  const totals = totalsOf(result);
+  const seconds = runDurationSeconds(result);
+  const outputs: Record<string, string> = {
+    runId: result.runId ?? '',
+    runUrl: result.runUrl ?? '',
+    state: result.state,
+    verdict: result.verdict ?? '',
+    total: String(totals.total),
+    passed: String(totals.passed),
+    failed: String(totals.failed),
+    skipped: String(totals.skipped),
+    duration: seconds !== undefined ? String(Math.round(seconds * 1000) / 1000) : '',
+    junitPath,
+  };
+  for (const [key, value] of Object.entries(outputs)) agent.setOutput(key, value);
+}
+
+async function uploadArtifact(
+  markdown: string,
+  files: string[],
+  settings: Settings,
+  agent: CiAgent,
+): Promise<void> {
+  const { artifactName, junitPath } = settings;
+  if (!artifactName) return;
+  if (!agent.uploadArtifact) {
+    agent.logger.warn(
+      `artifactName is set, but ${agent.name} has no workflow artifacts; upload ${junitPath} yourself.`,
+    );
+    return;
+  }
+  const upload = agent.uploadArtifact.bind(agent);
+  await attempt(agent, `upload artifact ${artifactName}`, async () => {
+    const summaryPath = path.join(path.dirname(junitPath), 'summary.md');
+    await fs.writeFile(summaryPath, markdown, 'utf8');
+    const all = [...files, summaryPath];
+    await upload(artifactName, all, path.dirname(path.resolve(junitPath)));
+    agent.logger.info(`Uploaded artifact ${artifactName}: ${all.join(', ')}`);
+  });
+}
+
+/** Runs one part of publishing; a failure is a warning, never the loss of the other parts. */
+async function attempt(agent: CiAgent, what: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    agent.logger.warn(`Could not ${what}: ${errorMessage(error)}`);
+  }
+}
