@@ -12,20 +12,25 @@ const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).ver
 const outIndex = process.argv.indexOf('--out');
 const distRoot = outIndex === -1 ? join(root, 'dist') : process.argv[outIndex + 1];
 
+// `simulators: false`: a CI bundle must not carry the simulators (only the CLI's `simulate`
+// needs them); their control routes (/__sim/…) would show up in the code if one slipped in.
 const bundles = [
-  { entry: 'src/entrypoints/github.ts', out: distRoot },
-  { entry: 'src/entrypoints/cli.ts', out: join(distRoot, 'cli') },
+  { entry: 'src/entrypoints/github.ts', out: distRoot, simulators: false },
+  { entry: 'src/entrypoints/cli.ts', out: join(distRoot, 'cli'), simulators: true },
 ];
 
 rmSync(distRoot, { recursive: true, force: true });
 
-for (const { entry, out } of bundles) {
+for (const { entry, out, simulators } of bundles) {
   const { code, assets } = await ncc(join(root, entry), {
     target: 'es2022',
     quiet: true,
     cache: false,
     sourceMap: false,
   });
+  if (!simulators && code.includes('/__sim/')) {
+    throw new Error(`${entry} pulls in simulator code: only the CLI's simulate command may`);
+  }
   const dir = out;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.js'), code.replaceAll('__TESTRELAY_VERSION__', version));
