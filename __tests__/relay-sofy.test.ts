@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { relay } from '../src/core/relay.js';
 import { Redactor } from '../src/core/redact.js';
 import { readSettings } from '../src/core/settings.js';
-import { startSimulator } from '../src/simulator/index.js';
+import { startSimulator } from '../src/vendors/simulators.js';
 import { createSource } from '../src/vendors/index.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { RecordingAgent } from './helpers/recording-agent.js';

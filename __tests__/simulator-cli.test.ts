@@ -3,7 +3,7 @@
 // clean stop on SIGINT/SIGTERM. End-to-end runs through the bundle live elsewhere.
 
 import { createServer } from 'node:net';
-import { COMMON_KNOBS, SIMULATED_VENDORS } from '../src/simulator/index.js';
+import { COMMON_KNOBS, SIMULATED_VENDORS } from '../src/vendors/simulators.js';
 import { ready, runToEnd, start } from './helpers/simulate-command.js';
 
 describe('testrelay simulate', () => {

@@ -12,7 +12,7 @@ import {
   startSimulator,
   type RequestRecord,
   type RunningSimulator,
-} from '../src/simulator/index.js';
+} from '../src/vendors/simulators.js';
 
 const KEY = '5ACD1A78-18FF-4213-B5F5-671C4B2F2B9D';
 const SCHEDULED_ID = '1888';

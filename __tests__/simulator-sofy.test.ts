@@ -3,7 +3,7 @@
 // bodies, the request log and scenario control (vendor-apis/sofy.md §2-§6, DESIGN.md
 // "The simulators").
 
-import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from '../src/vendors/simulators.js';
 import { type Answer, answerOf } from './helpers/answer.js';
 
 // Keys and schedule ids are GUIDs, as Sofy's are; all made up.

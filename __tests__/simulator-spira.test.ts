@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simulateUsage, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { simulateUsage, startSimulator, type RunningSimulator } from '../src/vendors/simulators.js';
 import { type Answer, answerOf } from './helpers/answer.js';
 
 // Made-up credentials in Spira's form: the RSS token with its curly braces.

@@ -12,7 +12,7 @@ import {
   startSimulator,
   type RequestRecord,
   type RunningSimulator,
-} from '../src/simulator/index.js';
+} from '../src/vendors/simulators.js';
 
 const TOKEN = 'curl-example-token-3a7c';
 const DOC_HOST = 'http://testcenter.example.com';

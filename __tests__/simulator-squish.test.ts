@@ -9,7 +9,7 @@ import {
   startSimulator,
   type RunningSimulator,
   type SimulateCommandIo,
-} from '../src/simulator/index.js';
+} from '../src/vendors/simulators.js';
 import { type Answer, answerOf } from './helpers/answer.js';
 
 const TOKEN = 'squish-test-token-5e0b';

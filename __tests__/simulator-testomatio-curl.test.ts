@@ -13,7 +13,7 @@ import {
   startSimulator,
   type RequestRecord,
   type RunningSimulator,
-} from '../src/simulator/index.js';
+} from '../src/vendors/simulators.js';
 
 const KEY = 'tstmt_sim-curl-token-0003';
 const DIR = path.join(

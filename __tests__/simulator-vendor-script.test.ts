@@ -12,7 +12,7 @@ import {
   startSimulator,
   type RequestRecord,
   type RunningSimulator,
-} from '../src/simulator/index.js';
+} from '../src/vendors/simulators.js';
 
 const KEY = 'vendor-script-key-91d2';
 const PLAN_ID = '2090';

@@ -7,7 +7,7 @@ import { type Outcome } from '../core/outcome.js';
 import { errorMessage, relay } from '../core/relay.js';
 import { Redactor } from '../core/redact.js';
 import { InputError, readSettings, secretValues, SettingsError } from '../core/settings.js';
-import { runSimulateCommand } from '../simulator/index.js';
+import { runSimulateCommand } from '../vendors/simulators.js';
 import { VERSION } from '../core/version.js';
 import { createSource } from '../vendors/index.js';
 import { closeSharedRun, createSinks } from '../vendors/sinks.js';

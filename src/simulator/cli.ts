@@ -6,7 +6,6 @@
 
 import { parseArgs } from 'node:util';
 import { CONTROL_ENDPOINTS } from './control.js';
-import { allVendors, findVendor } from './registry.js';
 import {
   COMMON_KNOBS,
   knobFlag,
@@ -17,7 +16,7 @@ import {
   type KnobValue,
 } from './scenario.js';
 import { startSimulator, type RunningSimulator } from './server.js';
-import type { VendorDefinition } from './vendor.js';
+import { findVendor, type VendorDefinition } from './vendor.js';
 
 interface Writer {
   write(text: string): unknown;
@@ -55,10 +54,13 @@ const GENERAL_OPTIONS: ReadonlyArray<{ flag: string; value: string; help: string
 ];
 
 /** Every knob once (common first), with the vendors that declare each vendor knob. */
-function knobCatalog(): { specs: KnobSpec[]; owners: Map<string, Set<string>> } {
+function knobCatalog(vendors: readonly VendorDefinition[]): {
+  specs: KnobSpec[];
+  owners: Map<string, Set<string>>;
+} {
   const specs = [...COMMON_KNOBS];
   const owners = new Map<string, Set<string>>();
-  for (const vendor of allVendors()) {
+  for (const vendor of vendors) {
     for (const spec of vendor.knobs) {
       if (!owners.has(spec.name)) {
         owners.set(spec.name, new Set());
@@ -86,7 +88,8 @@ function knobLine(spec: KnobSpec): string {
   return optionLine(left, `${spec.help}${formatDefault(spec)}`);
 }
 
-export function simulateUsage(): string {
+/** The `--help` text for the simulators of `vendors`. */
+export function simulateUsage(vendors: readonly VendorDefinition[]): string {
   const lines = [
     'Usage: testrelay simulate --vendor <name|all> [options]',
     '',
@@ -102,7 +105,7 @@ export function simulateUsage(): string {
     'Scenario, all vendors (also settable as JSON with PUT <baseUrl>/__sim/scenario, camelCase):',
     ...COMMON_KNOBS.map(knobLine),
   ];
-  for (const vendor of allVendors()) {
+  for (const vendor of vendors) {
     lines.push('', `Scenario, ${vendor.title} only:`, ...vendor.knobs.map(knobLine));
     lines.push('', `${vendor.title} variants (--variant FLAG,FLAG):`);
     for (const [flag, help] of Object.entries(vendor.variants)) lines.push(optionLine(flag, help));
@@ -138,8 +141,8 @@ function parsePort(raw: string | undefined, vendorCount: number): number | undef
   return port;
 }
 
-function parseCommand(argv: string[]): ParsedCommand {
-  const { specs, owners } = knobCatalog();
+function parseCommand(registry: readonly VendorDefinition[], argv: string[]): ParsedCommand {
+  const { specs, owners } = knobCatalog(registry);
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
     help: { type: 'boolean', short: 'h' },
   };
@@ -170,12 +173,12 @@ function parseCommand(argv: string[]): ParsedCommand {
   if (values.help) return empty;
 
   const vendorName = typeof values.vendor === 'string' ? values.vendor.trim().toLowerCase() : '';
-  const known = [...allVendors().map((vendor) => vendor.name), 'all'].join(', ');
+  const known = [...registry.map((vendor) => vendor.name), 'all'].join(', ');
   if (vendorName === '') throw new UsageError(`--vendor is required (one of: ${known})`);
   const vendors =
     vendorName === 'all'
-      ? [...allVendors()]
-      : [findVendor(vendorName)].filter((v) => v !== undefined);
+      ? [...registry]
+      : [findVendor(registry, vendorName)].filter((v) => v !== undefined);
   if (vendors.length === 0) {
     throw new UsageError(`--vendor: unknown vendor "${values.vendor}" (expected one of: ${known})`);
   }
@@ -265,10 +268,12 @@ function watchForStop(io: SimulateCommandIo): { stopped: Promise<void>; release:
 }
 
 /**
- * Runs `testrelay simulate` with the arguments after `simulate`. Resolves with the exit
- * status once the simulators have stopped (or at once for `--help` and usage errors).
+ * Runs `testrelay simulate` with the arguments after `simulate`, offering the simulators of
+ * `vendors` (the registry). Resolves with the exit status once the simulators have stopped (or
+ * at once for `--help` and usage errors).
  */
 export async function runSimulateCommand(
+  vendors: readonly VendorDefinition[],
   argv: string[],
   io: SimulateCommandIo = {},
 ): Promise<number> {
@@ -276,7 +281,7 @@ export async function runSimulateCommand(
   const stderr = io.stderr ?? process.stderr;
   let command: ParsedCommand;
   try {
-    command = parseCommand(argv);
+    command = parseCommand(vendors, argv);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ScenarioError) {
       stderr.write(
@@ -287,7 +292,7 @@ export async function runSimulateCommand(
     throw error;
   }
   if (command.help) {
-    stdout.write(simulateUsage());
+    stdout.write(simulateUsage(vendors));
     return EXIT_OK;
   }
 
@@ -299,7 +304,7 @@ export async function runSimulateCommand(
       const port =
         command.port === undefined || command.port === 0 ? command.port : command.port + index;
       running.push(
-        await startSimulator({
+        await startSimulator(vendors, {
           vendor: vendor.name,
           port,
           host: command.host,

@@ -14,7 +14,6 @@ import {
   send,
   textResponse,
 } from './http-util.js';
-import { findVendor, SIMULATED_VENDORS } from './registry.js';
 import {
   maskBody,
   maskHeaders,
@@ -24,10 +23,10 @@ import {
 } from './request-log.js';
 import { COMMON_KNOBS, type Scenario, type ScenarioSchema } from './scenario.js';
 import { ScenarioStore } from './scenario-store.js';
-import type { SimRequest, SimResponse, VendorDefinition } from './vendor.js';
+import { findVendor, type SimRequest, type SimResponse, type VendorDefinition } from './vendor.js';
 
 export interface SimulatorOptions {
-  /** A name from SIMULATED_VENDORS. */
+  /** The name of one of the vendors the simulator is started with. */
   vendor: string;
   /** TCP port; 0 or undefined picks a free one. */
   port?: number;
@@ -77,12 +76,18 @@ function faultResponse(fault: Extract<Fault, { kind: 'status' }>): SimResponse {
   return jsonResponse(fault.status, { error: `Simulated fault: HTTP ${fault.status}` }, headers);
 }
 
-export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
-  const found = findVendor(options.vendor);
+/**
+ * Starts the simulator of `options.vendor`, one of `vendors` (the registry: the framework knows
+ * no vendor itself; src/vendors/simulators.ts passes them all).
+ */
+export async function startSimulator(
+  vendors: readonly VendorDefinition[],
+  options: SimulatorOptions,
+): Promise<RunningSimulator> {
+  const found = findVendor(vendors, options.vendor);
   if (!found) {
-    throw new Error(
-      `unknown vendor "${options.vendor}" (simulated vendors: ${SIMULATED_VENDORS.join(', ')})`,
-    );
+    const names = vendors.map((vendor) => vendor.name).join(', ');
+    throw new Error(`unknown vendor "${options.vendor}" (simulated vendors: ${names})`);
   }
   const definition: VendorDefinition = found;
   if (options.apiKey !== undefined && options.apiKey.trim() === '') {

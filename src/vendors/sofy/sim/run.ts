@@ -6,13 +6,12 @@
 //   row    (absent) → Queued → Running → Passed | Failed | Incomplete | Not Executed | Run Stopped
 // An abort turns every row that is not final yet into Run Stopped. This file knows states
 // only; the vendor's words for them (and the UI-label and spelling variants) are in
-// sofy-format.ts.
+// format.ts.
 
-import type { Build, Device, Platform } from './sofy-catalog.js';
-import { testName } from './sample-data.js';
-import { variantFlags, type Scenario } from './scenario.js';
+import type { Build, Device, Platform } from './catalog.js';
+import { type Scenario, testName, variantFlags } from '../../../simulator/kit.js';
 
-/** Sofy's scenario: the common knobs plus the vendor knobs declared in sofy.ts. */
+/** Sofy's scenario: the common knobs plus the vendor knobs declared in index.ts. */
 export interface SofyScenario extends Scenario {
   devices: number;
   platform: string;

@@ -4,11 +4,10 @@
 // standard Error Response.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { jsonResponse } from './http-util.js';
-import { errorBody } from './squish-format.js';
-import type { SquishScenario } from './squish-plan.js';
-import { header } from './squish-request.js';
-import type { SimResponse } from './vendor.js';
+import { jsonResponse, type SimResponse } from '../../../simulator/kit.js';
+import { errorBody } from './format.js';
+import type { SquishScenario } from './plan.js';
+import { header } from './request.js';
 
 export const AUTOMATION_TOKEN_REFUSED = 'Only known clients permitted for REST access';
 

@@ -9,17 +9,18 @@ import {
   deviceName,
   errorMessage,
   failureMessage,
+  type Scenario,
   suiteIndex,
   suiteName,
   testDurationMs,
   testName,
-} from './sample-data.js';
-import { variantFlags, type Scenario } from './scenario.js';
+  variantFlags,
+} from '../../../simulator/kit.js';
 
 /** The API family a request used: cloud `/execution_results` or self-hosted `/test_plan_results`. */
 export type Flavour = 'cloud' | 'self-hosted';
 
-/** Testsigma's scenario: the common knobs plus the vendor knobs declared in testsigma.ts. */
+/** Testsigma's scenario: the common knobs plus the vendor knobs declared in index.ts. */
 export interface TestsigmaScenario extends Scenario {
   machines: number;
   result: string | null;

@@ -3,7 +3,7 @@
 // vendor-apis/squish-test-center.md §3 and the examples of the vendor's Execution API page,
 // whose machine-written answers list their keys alphabetically; so do these.
 
-import { stableHash } from './sample-data.js';
+import { escapeMarkup, stableHash } from '../../../simulator/kit.js';
 import {
   planCounts,
   statusCounts,
@@ -13,9 +13,8 @@ import {
   type StatusCounts,
   type Template,
   type Variant,
-} from './squish-plan.js';
-import type { SquishServer } from './squish-servers.js';
-import { escapeMarkup } from './http-util.js';
+} from './plan.js';
+import type { SquishServer } from './servers.js';
 
 /** The documented Error Response: `{"code": 400, "message": "…"}`. */
 export function errorBody(code: number, message: string): { code: number; message: string } {

@@ -11,15 +11,24 @@
 //
 // The token (`tstmt_…`) is read from the JSON body's `api_key`, else from `?api_key=`.
 // Kept data: `GET /__testomatio/runs` answers {"runs":[RunView, …]} in creation order, and
-// `/__testomatio/runs/{uid}` one RunView (testomatio-run.ts `runView`): the create body,
+// `/__testomatio/runs/{uid}` one RunView (run.ts `runView`): the create body,
 // status (`created`|`running`|`finished`), result, duration, reported counts, parallel parts,
 // every PUT, `received` (every TestData in arrival order with its outcome and `duplicateOf`),
 // `tests` (the results the server holds, one per rid) and counts. It lives outside /__sim
 // because the framework owns that prefix; it is cleared by POST /__sim/reset.
 
-import { jsonResponse, textResponse } from './http-util.js';
-import type { KnobSpec } from './scenario.js';
-import { variantFlags } from './scenario.js';
+import {
+  jsonResponse,
+  type KnobSpec,
+  type RouteMatch,
+  type SimRequest,
+  type SimResponse,
+  textResponse,
+  variantFlags,
+  type VendorContext,
+  type VendorDefinition,
+  type VendorInstance,
+} from '../../../simulator/kit.js';
 import {
   RunStore,
   runView,
@@ -27,15 +36,7 @@ import {
   TEST_STATUSES,
   type Run,
   type TestomatioScenario,
-} from './testomatio-run.js';
-import type {
-  RouteMatch,
-  SimRequest,
-  SimResponse,
-  VendorContext,
-  VendorDefinition,
-  VendorInstance,
-} from './vendor.js';
+} from './run.js';
 
 const INVALID_TOKEN = 'Project API Token is invalid';
 const ADDED = 'Test run added';

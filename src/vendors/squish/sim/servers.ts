@@ -4,7 +4,7 @@
 // from the reservations that hold the server, so an expired or finished reservation frees its
 // server without anyone having to remember to do so.
 
-import type { Label } from './squish-plan.js';
+import type { Label } from './plan.js';
 
 export interface SquishServer {
   id: number;

@@ -2,10 +2,9 @@
 // titles, and the Error Response every refusal is written as (vendor-apis/squish-test-center.md §3).
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { jsonResponse } from './http-util.js';
-import { errorBody } from './squish-format.js';
-import type { LinkedRepo } from './squish-plan.js';
-import type { SimRequest, SimResponse } from './vendor.js';
+import { jsonResponse, type SimRequest, type SimResponse } from '../../../simulator/kit.js';
+import { errorBody } from './format.js';
+import type { LinkedRepo } from './plan.js';
 
 export function error(status: number, message: string): SimResponse {
   return jsonResponse(status, errorBody(status, message));

@@ -1,16 +1,11 @@
 // Squish Test Center's scenario knobs and variant flags (vendor-apis/squish-test-center.md §7,
-// "Knobs" and "Response variants"). The common knobs are in scenario.ts; the model these drive
-// is in squish-plan.ts.
+// "Knobs" and "Response variants"). The common knobs are the framework's; the model these drive
+// is in plan.ts.
 
-import type { KnobSpec, Scenario } from './scenario.js';
-import {
-  capabilitiesProblem,
-  ERRORED_AS,
-  templatesProblem,
-  type SquishScenario,
-} from './squish-plan.js';
+import type { KnobSpec, Scenario } from '../../../simulator/kit.js';
+import { capabilitiesProblem, ERRORED_AS, templatesProblem, type SquishScenario } from './plan.js';
 
-/** Squish Test Center's own scenario knobs (the common ones are in scenario.ts). */
+/** Squish Test Center's own scenario knobs (the common ones are the framework's). */
 export const SQUISH_KNOBS: readonly KnobSpec[] = [
   {
     name: 'templates',

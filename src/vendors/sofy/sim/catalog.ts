@@ -2,7 +2,7 @@
 // with their builds (vendor-apis/sofy.md §3.1, §3.5). Everything is derived from fixed seeds,
 // so ids, serials and app hashes are the same on every start; uploads add builds (and apps).
 
-import { stableHash } from './sample-data.js';
+import { stableHash } from '../../../simulator/kit.js';
 
 export type Platform = 'ANDROID' | 'IOS';
 export const PLATFORMS: readonly Platform[] = ['ANDROID', 'IOS'];

@@ -1,7 +1,7 @@
 // The Sofy simulator: routes, auth, request handling and error bodies for both API
 // generations on one server, told apart by path (vendor-apis/sofy.md §2-§6). Group state lives
-// in sofy-run.ts, answers are written by sofy-format.ts, uploads checked by sofy-upload.ts,
-// applications and devices come from sofy-catalog.ts.
+// in run.ts, answers are written by format.ts, uploads checked by upload.ts,
+// applications and devices come from catalog.ts.
 //
 // The base URL is the server origin; TestRelay appends the paths of either host:
 //   current (public.sofy.ai, header x-sofy-auth-key)
@@ -27,8 +27,17 @@
 // Overrides are keyed by the schedule id exactly as the client sends it (GUID or ScheduledID).
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { jsonResponse } from './http-util.js';
-import type { KnobSpec, Scenario } from './scenario.js';
+import {
+  jsonResponse,
+  type KnobSpec,
+  type RouteMatch,
+  type Scenario,
+  type SimRequest,
+  type SimResponse,
+  type VendorContext,
+  type VendorDefinition,
+  type VendorInstance,
+} from '../../../simulator/kit.js';
 import {
   Catalog,
   devicePool,
@@ -39,7 +48,7 @@ import {
   type Build,
   type Device,
   type Platform,
-} from './sofy-catalog.js';
+} from './catalog.js';
 import {
   applicationsAnswer,
   devicesAnswer,
@@ -49,7 +58,7 @@ import {
   legacyGroupAnswer,
   legacyRowsAnswer,
   statusAnswer,
-} from './sofy-format.js';
+} from './format.js';
 import {
   abortGroup,
   GroupStore,
@@ -61,16 +70,8 @@ import {
   type Generation,
   type Group,
   type SofyScenario,
-} from './sofy-run.js';
-import { UPLOAD_ERRORS, uploadBuild } from './sofy-upload.js';
-import type {
-  RouteMatch,
-  SimRequest,
-  SimResponse,
-  VendorContext,
-  VendorDefinition,
-  VendorInstance,
-} from './vendor.js';
+} from './run.js';
+import { UPLOAD_ERRORS, uploadBuild } from './upload.js';
 
 /** The account the simulated keys belong to (named in the abort answer, never the key). */
 const SIMULATED_USER = guidFrom('sofy-simulator:user');
@@ -113,7 +114,7 @@ function oneOf(values: readonly string[]): (value: unknown) => string | undefine
       : `expected one of ${values.join(', ')}`;
 }
 
-/** Sofy's own scenario knobs (the common ones are in scenario.ts). */
+/** Sofy's own scenario knobs (the common ones are the framework's). */
 const KNOBS: readonly KnobSpec[] = [
   {
     name: 'devices',

@@ -1,6 +1,6 @@
 // The Testsigma simulator: routes, auth, request handling and error bodies for both API
-// flavours (vendor-apis/testsigma.md §2-§7). Run state lives in testsigma-run.ts; the shapes
-// of what is written back live in testsigma-format.ts.
+// flavours (vendor-apis/testsigma.md §2-§7). Run state lives in run.ts; the shapes
+// of what is written back live in format.ts.
 //
 // Both path families are always served, so a client can use either:
 //   cloud        POST /api/v1/execution_results            trigger (body `executionId`)
@@ -17,8 +17,18 @@
 // With the `self-hosted` variant the cloud paths answer 404, so a mis-set flavour shows.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { jsonResponse, textResponse } from './http-util.js';
-import type { KnobSpec } from './scenario.js';
+import {
+  jsonResponse,
+  type KnobSpec,
+  type RequestBody,
+  type RouteMatch,
+  type SimRequest,
+  type SimResponse,
+  textResponse,
+  type VendorContext,
+  type VendorDefinition,
+  type VendorInstance,
+} from '../../../simulator/kit.js';
 import {
   apiErrorBody,
   junitXml,
@@ -27,7 +37,7 @@ import {
   testCaseResultPage,
   testCaseResultsObject,
   type RunSnapshot,
-} from './testsigma-format.js';
+} from './format.js';
 import {
   completionTime,
   createdView,
@@ -41,21 +51,12 @@ import {
   type Flavour,
   type Run,
   type TestsigmaScenario,
-} from './testsigma-run.js';
-import type {
-  RequestBody,
-  RouteMatch,
-  SimRequest,
-  SimResponse,
-  VendorContext,
-  VendorDefinition,
-  VendorInstance,
-} from './vendor.js';
+} from './run.js';
 
 const BASE_PATH = '/api/v1';
 const JUNIT_NOT_READY = 'Report generation failed, Test plan run is not completed';
 
-/** Testsigma's own scenario knobs (the common ones are in scenario.ts). */
+/** Testsigma's own scenario knobs (the common ones are the framework's). */
 const KNOBS: readonly KnobSpec[] = [
   {
     name: 'machines',

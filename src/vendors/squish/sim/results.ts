@@ -17,7 +17,13 @@
 // Only uploaded results appear: a result arrives `resultLagSeconds` after its execution is
 // finished, and an execution finished with an infrastructure failure uploads nothing.
 
-import { jsonResponse } from './http-util.js';
+import {
+  jsonResponse,
+  type RouteMatch,
+  type SimRequest,
+  type SimResponse,
+  stableHash,
+} from '../../../simulator/kit.js';
 import {
   outcomeMessage,
   RESULT_CODES,
@@ -28,10 +34,8 @@ import {
   type Label,
   type Outcome,
   type ResultName,
-} from './squish-plan.js';
-import { errorBody } from './squish-format.js';
-import { stableHash } from './sample-data.js';
-import type { RouteMatch, SimRequest, SimResponse } from './vendor.js';
+} from './plan.js';
+import { errorBody } from './format.js';
 
 export const RESULTS_BASE = '/api/v1';
 

@@ -4,11 +4,11 @@
 // `created` → `running` → `finished`.
 //
 // Everything here is kept so a test can assert on exactly what arrived; the shape is served by
-// `GET /__testomatio/runs` (see testomatio.ts).
+// `GET /__testomatio/runs` (see index.ts).
 
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../../../simulator/kit.js';
 
-/** Testomat.io's own knobs, typed (see KNOBS in testomatio.ts). */
+/** Testomat.io's own knobs, typed (see KNOBS in index.ts). */
 export interface TestomatioScenario extends Scenario {
   rejectKey: boolean;
   forbidden: boolean;

@@ -1,8 +1,8 @@
 // The Squish Test Center simulator: routes, auth and request handling of the Execution API,
 // the Results API subset and the plan page (vendor-apis/squish-test-center.md §2-§7). The
-// execution model lives in squish-plan.ts, answer shapes in squish-format.ts, the Results API
-// in squish-results.ts, the Squish server registry in squish-servers.ts, knobs and variants in
-// squish-knobs.ts, credentials in squish-auth.ts and request parsing in squish-request.ts.
+// execution model lives in plan.ts, answer shapes in format.ts, the Results API
+// in results.ts, the Squish server registry in servers.ts, knobs and variants in
+// knobs.ts, credentials in auth.ts and request parsing in request.ts.
 //
 // The printed base URL is the server origin; clients append the API prefixes themselves:
 //   GET    /execution/v1/testplans?project=&title=&type=    lookup     (one object, not a list)
@@ -17,12 +17,22 @@
 //   POST   /execution/v1/squishservers                      addServer
 //   PATCH  /execution/v1/squishservers/{id}                 updateServer
 //   DELETE /execution/v1/squishservers/{id}                 removeServer
-//   GET    /api/v1/{batches,reports,tests,events}           see squish-results.ts
+//   GET    /api/v1/{batches,reports,tests,events}           see results.ts
 //   GET    /testplans/{id}                                  the plan page (no auth, not logged)
 // The second column is the route name in the request log and in `faultsAt`.
 
-import { escapeMarkup, jsonResponse, textResponse } from './http-util.js';
-import { refuseRequest } from './squish-auth.js';
+import {
+  escapeMarkup,
+  jsonResponse,
+  type RouteMatch,
+  type SimRequest,
+  type SimResponse,
+  textResponse,
+  type VendorContext,
+  type VendorDefinition,
+  type VendorInstance,
+} from '../../../simulator/kit.js';
+import { refuseRequest } from './auth.js';
 import {
   errorBody,
   instanceObject,
@@ -34,8 +44,8 @@ import {
   statusObject,
   templateObject,
   templatePageHtml,
-} from './squish-format.js';
-import { SQUISH_KNOBS, SQUISH_VARIANTS, squishCrossCheck } from './squish-knobs.js';
+} from './format.js';
+import { SQUISH_KNOBS, SQUISH_VARIANTS, squishCrossCheck } from './knobs.js';
 import {
   advance,
   finishExecution,
@@ -49,7 +59,7 @@ import {
   type Label,
   type SquishScenario,
   type Template,
-} from './squish-plan.js';
+} from './plan.js';
 import {
   error,
   isResponse,
@@ -58,17 +68,9 @@ import {
   objectBody,
   parseExecutePlan,
   timeoutOf,
-} from './squish-request.js';
-import { classifyResults, isResultsPath, ResultsApi } from './squish-results.js';
-import { parseLabels, parseServerFields, ServerRegistry } from './squish-servers.js';
-import type {
-  RouteMatch,
-  SimRequest,
-  SimResponse,
-  VendorContext,
-  VendorDefinition,
-  VendorInstance,
-} from './vendor.js';
+} from './request.js';
+import { classifyResults, isResultsPath, ResultsApi } from './results.js';
+import { parseLabels, parseServerFields, ServerRegistry } from './servers.js';
 
 const EXECUTION_BASE = '/execution/v1';
 const PLAN_PAGE = /^\/testplans\/([^/]+)$/;

@@ -2,16 +2,8 @@
 // snake_case), error bodies, the JUnit report, per-test results and the run page.
 // Shapes follow vendor-apis/testsigma.md §3 and the open-source server's DTOs.
 
-import { deviceName } from './sample-data.js';
-import {
-  STATUS,
-  type Counts,
-  type Flavour,
-  type Run,
-  type RunView,
-  type Variant,
-} from './testsigma-run.js';
-import { escapeMarkup } from './http-util.js';
+import { deviceName, escapeMarkup } from '../../../simulator/kit.js';
+import { STATUS, type Counts, type Flavour, type Run, type RunView, type Variant } from './run.js';
 
 /** `docs-spelling`: the result names the docs' prose uses instead of the JSON examples' ones. */
 export function spell(result: string, variant: Variant): string {

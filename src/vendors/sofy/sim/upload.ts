@@ -6,7 +6,7 @@
 // (to spot a build uploaded twice), never interpreted.
 
 import { createHash } from 'node:crypto';
-import type { Application, Build, Catalog, Platform } from './sofy-catalog.js';
+import type { Application, Build, Catalog, Platform } from './catalog.js';
 
 export interface FormFile {
   field: string;

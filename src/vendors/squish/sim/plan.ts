@@ -20,19 +20,20 @@
 import {
   errorMessage,
   failureMessage,
+  type Scenario,
   suiteIndex,
   suiteName,
   testDurationMs,
   testName,
-} from './sample-data.js';
-import { variantFlags, type Scenario } from './scenario.js';
+  variantFlags,
+} from '../../../simulator/kit.js';
 
 export interface Label {
   key: string;
   value: string;
 }
 
-/** The Squish scenario: the common knobs plus the vendor knobs declared in squish.ts. */
+/** The Squish scenario: the common knobs plus the vendor knobs declared in index.ts. */
 export interface SquishScenario extends Scenario {
   templates: string[];
   capabilities: string;

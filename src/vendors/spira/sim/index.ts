@@ -29,8 +29,18 @@
 // the SQL Server deadlock 500 (with `spiraDeadlockProbability`); the peak is kept.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { jsonResponse, textResponse } from './http-util.js';
-import type { KnobSpec, KnobValue } from './scenario.js';
+import {
+  jsonResponse,
+  type KnobSpec,
+  type KnobValue,
+  type RouteMatch,
+  type SimRequest,
+  type SimResponse,
+  textResponse,
+  type VendorContext,
+  type VendorDefinition,
+  type VendorInstance,
+} from '../../../simulator/kit.js';
 import {
   ARTIFACT_TEST_RUN,
   Catalog,
@@ -44,15 +54,7 @@ import {
   type RunStep,
   type SpiraScenario,
   type StoredRun,
-} from './spira-state.js';
-import type {
-  RouteMatch,
-  SimRequest,
-  SimResponse,
-  VendorContext,
-  VendorDefinition,
-  VendorInstance,
-} from './vendor.js';
+} from './state.js';
 
 const BASE_PATH = '/Services/v7_0/RestService.svc';
 const API_VERSIONS = ['v7_0', 'v6_0', 'v5_0'];
@@ -97,7 +99,7 @@ function idListCheck(value: KnobValue): string | undefined {
     : undefined;
 }
 
-/** Spira's own scenario knobs (the common ones are in scenario.ts). */
+/** Spira's own scenario knobs (the common ones are the framework's). */
 const KNOBS: readonly KnobSpec[] = [
   {
     name: 'spiraProjectIds',

@@ -6,10 +6,9 @@
 // arrived (see `keptData()`, served at `<baseUrl>/__spira/runs`).
 
 import { performance } from 'node:perf_hooks';
-import { createPrng } from './faults.js';
-import type { Scenario } from './scenario.js';
+import { createPrng, type Scenario } from '../../../simulator/kit.js';
 
-/** The Spira knobs as they sit in the scenario (names in spira.ts). */
+/** The Spira knobs as they sit in the scenario (names in index.ts). */
 export interface SpiraScenario extends Scenario {
   spiraProjectIds: string[];
   spiraTestCaseIds: string[];

@@ -4,8 +4,8 @@
 // `{error:{message, details, timestamp}}`; legacy answers are PascalCase, arrays at the top
 // level, errors `{"Message": …}` as ASP.NET writes them.
 
-import { buildLabel, buildParts, type Application, type Device } from './sofy-catalog.js';
-import type { Group, GroupState, GroupView, RowState, Variant } from './sofy-run.js';
+import { buildLabel, buildParts, type Application, type Device } from './catalog.js';
+import type { Group, GroupState, GroupView, RowState, Variant } from './run.js';
 
 /** Variant `unknown-status`: matches none of the keywords a client knows (running, queue, …). */
 export const UNKNOWN_STATUS = 'Device Reconnecting';
