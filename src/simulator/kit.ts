@@ -20,7 +20,6 @@ export type {
 } from './vendor.js';
 
 // Scenario knobs.
-export { variantFlags } from './scenario.js';
 export type { KnobSpec, KnobType, KnobValue, Scenario } from './scenario.js';
 
 // Answers.

@@ -26,10 +26,12 @@
 // `legacyRows` (a legacy client reading both per cycle polls twice); the group list does not.
 // Overrides are keyed by the schedule id exactly as the client sends it (GUID or ScheduledID).
 
-import type { IncomingHttpHeaders } from 'node:http';
 import {
+  header,
+  isResponse,
   jsonResponse,
   type KnobSpec,
+  parseVariant,
   type RouteMatch,
   type Scenario,
   type SimRequest,
@@ -62,10 +64,10 @@ import {
 import {
   abortGroup,
   GroupStore,
-  parseVariant,
   planOutcomes,
   sameSchedule,
   scenarioNames,
+  VARIANT_FLAGS,
   viewGroup,
   type Generation,
   type Group,
@@ -257,11 +259,6 @@ const ROUTES: readonly RouteEntry[] = [
 
 const LEGACY_JSON_ROUTES = new Set(['legacyTrigger', 'legacyGroupStatus', 'legacyRows']);
 
-function header(headers: IncomingHttpHeaders, name: string): string {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
-}
-
 /** A query parameter, its name matched case-blind (ASP.NET binding); '' counts as absent. */
 function queryParam(query: URLSearchParams, name: string): string | undefined {
   for (const [key, value] of query) {
@@ -282,10 +279,6 @@ function decodeSegment(text: string): string {
   } catch {
     return text;
   }
-}
-
-function isResponse(value: unknown): value is SimResponse {
-  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
 }
 
 function error(status: number, message: string, details: string): SimResponse {
@@ -319,7 +312,7 @@ class SofyInstance implements VendorInstance {
 
   /** The route entry for a path (current entries vanish with the `legacy` variant). */
   private resolve(path: string): { entry: RouteEntry; ids: string[] } | undefined {
-    const legacyOnly = parseVariant(this.context.scenario().variant).legacy;
+    const legacyOnly = parseVariant(this.context.scenario().variant, VARIANT_FLAGS).legacy;
     for (const entry of ROUTES) {
       if (legacyOnly && entry.generation === 'current') continue;
       const match = entry.pattern.exec(path);
@@ -422,7 +415,8 @@ class SofyInstance implements VendorInstance {
     const legacyHost =
       entry?.generation === 'legacy' ||
       (!entry &&
-        (/^\/api\//i.test(request.path) || parseVariant(this.context.scenario().variant).legacy));
+        (/^\/api\//i.test(request.path) ||
+          parseVariant(this.context.scenario().variant, VARIANT_FLAGS).legacy));
     if (legacyHost) {
       // ASP.NET Web API's answers for a wrong method and for an unknown path.
       return entry
@@ -461,7 +455,7 @@ class SofyInstance implements VendorInstance {
       platform,
       createdAt: now,
       scenario,
-      variant: parseVariant(scenario.variant),
+      variant: parseVariant(scenario.variant, VARIANT_FLAGS),
       // Without an appHash the schedule runs the latest build of its application (§3.2).
       build: build ?? this.catalog.latestBuild(this.catalog.scheduleApp(platform)),
       devices: chosen,

@@ -9,7 +9,7 @@
 // format.ts.
 
 import type { Build, Device, Platform } from './catalog.js';
-import { type Scenario, testName, variantFlags } from '../../../simulator/kit.js';
+import { type Scenario, testName, type VariantOf } from '../../../simulator/kit.js';
 
 /** Sofy's scenario: the common knobs plus the vendor knobs declared in index.ts. */
 export interface SofyScenario extends Scenario {
@@ -23,24 +23,16 @@ export interface SofyScenario extends Scenario {
   missingScheduleIds: string[];
 }
 
-export interface Variant {
-  legacy: boolean;
-  uiLabels: boolean;
-  stoppedSpelling: boolean;
-  unknownStatus: boolean;
-  oneDeviceAtATime: boolean;
-}
+/** The `variant` flags, by the name the simulator reads each under (help: VARIANTS in index.ts). */
+export const VARIANT_FLAGS = {
+  legacy: 'legacy',
+  uiLabels: 'ui-labels',
+  stoppedSpelling: 'stopped-spelling',
+  unknownStatus: 'unknown-status',
+  oneDeviceAtATime: 'rows-one-device-at-a-time',
+} as const;
 
-export function parseVariant(text: string): Variant {
-  const flags = new Set(variantFlags(text));
-  return {
-    legacy: flags.has('legacy'),
-    uiLabels: flags.has('ui-labels'),
-    stoppedSpelling: flags.has('stopped-spelling'),
-    unknownStatus: flags.has('unknown-status'),
-    oneDeviceAtATime: flags.has('rows-one-device-at-a-time'),
-  };
-}
+export type Variant = VariantOf<typeof VARIANT_FLAGS>;
 
 /** The four set-up steps of a device (UI labels), before its first scenario runs. */
 export const SETUP_STATES = ['settingUp', 'downloading', 'parsing', 'loading'] as const;

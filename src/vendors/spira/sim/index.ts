@@ -28,8 +28,9 @@
 // leaves, i.e. for the scenario's `latencyMs`. More than `spiraWriteLimit` in flight answers
 // the SQL Server deadlock 500 (with `spiraDeadlockProbability`); the peak is kept.
 
-import type { IncomingHttpHeaders } from 'node:http';
 import {
+  header,
+  isResponse,
   jsonResponse,
   type KnobSpec,
   type KnobValue,
@@ -266,15 +267,6 @@ function endpointNotFound(): SimResponse {
     `<html><body><p>${SPIRA_MESSAGES.endpointNotFound}</p></body></html>`,
     'text/html; charset=UTF-8',
   );
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
-}
-
-function isResponse(value: unknown): value is SimResponse {
-  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
 }
 
 function escapeHtml(text: string): string {

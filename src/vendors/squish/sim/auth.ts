@@ -4,10 +4,9 @@
 // standard Error Response.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { jsonResponse, type SimResponse } from '../../../simulator/kit.js';
+import { header, jsonResponse, type SimResponse } from '../../../simulator/kit.js';
 import { errorBody } from './format.js';
 import type { SquishScenario } from './plan.js';
-import { header } from './request.js';
 
 export const AUTOMATION_TOKEN_REFUSED = 'Only known clients permitted for REST access';
 

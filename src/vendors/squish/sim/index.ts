@@ -23,7 +23,9 @@
 
 import {
   escapeMarkup,
+  isResponse,
   jsonResponse,
+  parseVariant,
   type RouteMatch,
   type SimRequest,
   type SimResponse,
@@ -51,9 +53,9 @@ import {
   finishExecution,
   hasLabels,
   parseTemplates,
-  parseVariant,
   PlanStore,
   statusCounts,
+  VARIANT_FLAGS,
   type Execution,
   type Instance,
   type Label,
@@ -62,7 +64,6 @@ import {
 } from './plan.js';
 import {
   error,
-  isResponse,
   matchTitles,
   numericId,
   objectBody,
@@ -217,7 +218,7 @@ class SquishInstance implements VendorInstance {
         `Invalid value for 'type': expected "template" or "instance", got "${type}"`,
       );
     }
-    const variant = parseVariant(this.scenario().variant);
+    const variant = parseVariant(this.scenario().variant, VARIANT_FLAGS);
     const candidates =
       type === 'template'
         ? this.templates().map((template) => ({
@@ -265,7 +266,7 @@ class SquishInstance implements VendorInstance {
     if (template) {
       return jsonResponse(
         200,
-        templateObject(template, parseVariant(this.scenario().variant), now),
+        templateObject(template, parseVariant(this.scenario().variant, VARIANT_FLAGS), now),
       );
     }
     // §6: an unknown plan id is a 400, never a 404.
@@ -465,7 +466,7 @@ class SquishInstance implements VendorInstance {
     idText: string | undefined,
     now: number,
   ): SimResponse {
-    const variant = parseVariant(this.scenario().variant);
+    const variant = parseVariant(this.scenario().variant, VARIANT_FLAGS);
     this.advanceAll(now);
     const allocated = this.allocations();
     if (route === 'servers') {

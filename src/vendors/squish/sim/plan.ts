@@ -20,12 +20,13 @@
 import {
   errorMessage,
   failureMessage,
+  parseVariant,
   type Scenario,
   suiteIndex,
   suiteName,
   testDurationMs,
   testName,
-  variantFlags,
+  type VariantOf,
 } from '../../../simulator/kit.js';
 
 export interface Label {
@@ -52,32 +53,23 @@ export interface SquishScenario extends Scenario {
   automationToken: string | null;
 }
 
-export interface Variant {
+/** The `variant` flags, by the name the simulator reads each under (help: SQUISH_VARIANTS). */
+export const VARIANT_FLAGS = {
   /** Status answers `finished` instead of `done` (the schema's name). */
-  finishedKey: boolean;
+  finishedKey: 'finished-key',
   /** Status answers both `done` and `finished`. */
-  bothKeys: boolean;
+  bothKeys: 'both-keys',
   /** `executeplan` answers 200 instead of 201. */
-  executeplan200: boolean;
+  executeplan200: 'executeplan-200',
   /** A lookup that matches several test plans answers 400 instead of the first match. */
-  ambiguousTitle: boolean;
+  ambiguousTitle: 'ambiguous-title',
   /** `test_id`, server and repository ids as strings (the schema) instead of numbers. */
-  stringIds: boolean;
+  stringIds: 'string-ids',
   /** `count` is the number of planned tests from the start, not of results received. */
-  countPlanned: boolean;
-}
+  countPlanned: 'count-planned',
+} as const;
 
-export function parseVariant(text: string): Variant {
-  const flags = new Set(variantFlags(text));
-  return {
-    finishedKey: flags.has('finished-key'),
-    bothKeys: flags.has('both-keys'),
-    executeplan200: flags.has('executeplan-200'),
-    ambiguousTitle: flags.has('ambiguous-title'),
-    stringIds: flags.has('string-ids'),
-    countPlanned: flags.has('count-planned'),
-  };
-}
+export type Variant = VariantOf<typeof VARIANT_FLAGS>;
 
 // ---------------------------------------------------------------------------------------------
 // Templates and capabilities (knob values)
@@ -551,7 +543,7 @@ export class PlanStore {
     const instance: Instance = {
       ...input,
       id: this.nextInstanceId,
-      variant: parseVariant(scenario.variant),
+      variant: parseVariant(scenario.variant, VARIANT_FLAGS),
       executions,
       workers: Array.from({ length: workers }, () => null),
       startAt,

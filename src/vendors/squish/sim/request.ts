@@ -1,22 +1,12 @@
 // Reading the simulated Test Center's requests: ids, JSON bodies, the `executeplan` body, lookup
 // titles, and the Error Response every refusal is written as (vendor-apis/squish-test-center.md §3).
 
-import type { IncomingHttpHeaders } from 'node:http';
 import { jsonResponse, type SimRequest, type SimResponse } from '../../../simulator/kit.js';
 import { errorBody } from './format.js';
 import type { LinkedRepo } from './plan.js';
 
 export function error(status: number, message: string): SimResponse {
   return jsonResponse(status, errorBody(status, message));
-}
-
-export function isResponse(value: unknown): value is SimResponse {
-  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
-}
-
-export function header(headers: IncomingHttpHeaders, name: string): string {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
 }
 
 export function numericId(text: string | undefined): number | undefined {

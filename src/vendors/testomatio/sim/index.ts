@@ -24,7 +24,7 @@ import {
   type SimRequest,
   type SimResponse,
   textResponse,
-  variantFlags,
+  parseVariant,
   type VendorContext,
   type VendorDefinition,
   type VendorInstance,
@@ -170,6 +170,9 @@ const VARIANTS: Readonly<Record<string, string>> = {
   'public-url': 'createRun answers with public_url as well',
   artifacts: 'createRun answers with artifacts (storage credentials for file upload)',
 };
+
+/** The `variant` flags, by the name the simulator reads each under (help: VARIANTS). */
+const VARIANT_FLAGS = { publicUrl: 'public-url', artifacts: 'artifacts' } as const;
 
 const API_ROUTES: ReadonlyArray<{ pattern: RegExp; methods: Readonly<Record<string, string>> }> = [
   { pattern: /^\/api\/reporter$/, methods: { POST: 'createRun' } },
@@ -332,12 +335,12 @@ class TestomatioInstance implements VendorInstance {
     let run = body.shared_run === true ? this.runs.openSharedRun(title) : undefined;
     if (run) run.joins += 1;
     run ??= this.runs.create(body, this.context.origin, scenario.projectSlug, this.context.now());
-    const flags = variantFlags(scenario.variant);
+    const variant = parseVariant(scenario.variant, VARIANT_FLAGS);
     const answer: Record<string, unknown> = { uid: run.uid, url: run.url };
-    if (flags.includes('public-url') || body.access_event === 'publish') {
+    if (variant.publicUrl || body.access_event === 'publish') {
       answer.public_url = run.publicUrl;
     }
-    if (flags.includes('artifacts')) {
+    if (variant.artifacts) {
       answer.artifacts = {
         ACCESS_KEY_ID: 'SIMULATED',
         SECRET_ACCESS_KEY: 'SIMULATED',

@@ -18,8 +18,11 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import {
+  header,
+  isResponse,
   jsonResponse,
   type KnobSpec,
+  parseVariant,
   type RequestBody,
   type RouteMatch,
   type SimRequest,
@@ -43,10 +46,10 @@ import {
   createdView,
   finalResultOf,
   MESSAGES,
-  parseVariant,
   planTests,
   RunStore,
   stopRun,
+  VARIANT_FLAGS,
   viewRun,
   type Flavour,
   type Run,
@@ -187,11 +190,6 @@ function bareString(status: number, text: string): SimResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: text };
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
-}
-
 function bearerToken(headers: IncomingHttpHeaders): string {
   const value = header(headers, 'authorization');
   return value.startsWith('Bearer ') ? value.slice('Bearer '.length).trim() : '';
@@ -233,10 +231,6 @@ function objectBody(request: SimRequest): Record<string, unknown> | SimResponse 
   return body.value as Record<string, unknown>;
 }
 
-function isResponse(value: unknown): value is SimResponse {
-  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
-}
-
 /** `buildNo` as a string; an unquoted number keeps its exact digits from the raw body. */
 function buildNumber(value: unknown, rawBody: string): string | null | SimResponse {
   if (value === undefined || value === null) return null;
@@ -254,7 +248,7 @@ class TestsigmaInstance implements VendorInstance {
   constructor(private readonly context: VendorContext) {}
 
   private selfHostedOnly(): boolean {
-    return parseVariant(this.context.scenario().variant).selfHosted;
+    return parseVariant(this.context.scenario().variant, VARIANT_FLAGS).selfHosted;
   }
 
   /** The route entry for an API path (cloud entries vanish with the `self-hosted` variant). */
@@ -417,7 +411,7 @@ class TestsigmaInstance implements VendorInstance {
     }
 
     const scenario = this.context.scenarioFor(planKey) as TestsigmaScenario;
-    const variant = parseVariant(scenario.variant);
+    const variant = parseVariant(scenario.variant, VARIANT_FLAGS);
     if (scenario.missingPlanIds.includes(planKey)) {
       return error(404, `Resource not found for id: ${planKey}`);
     }

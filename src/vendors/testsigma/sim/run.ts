@@ -14,7 +14,7 @@ import {
   suiteName,
   testDurationMs,
   testName,
-  variantFlags,
+  type VariantOf,
 } from '../../../simulator/kit.js';
 
 /** The API family a request used: cloud `/execution_results` or self-hosted `/test_plan_results`. */
@@ -33,28 +33,18 @@ export interface TestsigmaScenario extends Scenario {
   apiDisabled: boolean;
 }
 
-export interface Variant {
-  selfHosted: boolean;
-  docsSpelling: boolean;
-  nullCounts: boolean;
-  unknownStatus: boolean;
-  controlChars: boolean;
-  rerun: boolean;
-  queuedPhases: boolean;
-}
+/** The `variant` flags, by the name the simulator reads each under (help: VARIANTS in index.ts). */
+export const VARIANT_FLAGS = {
+  selfHosted: 'self-hosted',
+  docsSpelling: 'docs-spelling',
+  nullCounts: 'null-counts',
+  unknownStatus: 'unknown-status',
+  controlChars: 'control-chars',
+  rerun: 'rerun',
+  queuedPhases: 'queued-phases',
+} as const;
 
-export function parseVariant(text: string): Variant {
-  const flags = new Set(variantFlags(text));
-  return {
-    selfHosted: flags.has('self-hosted'),
-    docsSpelling: flags.has('docs-spelling'),
-    nullCounts: flags.has('null-counts'),
-    unknownStatus: flags.has('unknown-status'),
-    controlChars: flags.has('control-chars'),
-    rerun: flags.has('rerun'),
-    queuedPhases: flags.has('queued-phases'),
-  };
-}
+export type Variant = VariantOf<typeof VARIANT_FLAGS>;
 
 export const STATUS = {
   created: 'STATUS_CREATED',
