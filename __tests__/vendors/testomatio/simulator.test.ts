@@ -7,8 +7,8 @@ import {
   startSimulator,
   type RequestRecord,
   type RunningSimulator,
-} from '../src/vendors/simulators.js';
-import { type Answer, answerOf } from './helpers/answer.js';
+} from '../../../src/vendors/simulators.js';
+import { type Answer, answerOf } from '../../helpers/answer.js';
 
 const KEY = 'tstmt_sim-project-token-0001';
 

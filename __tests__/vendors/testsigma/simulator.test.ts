@@ -2,8 +2,8 @@
 // machine, JUnit, both API flavours, auth, error bodies, faults, the request log and the
 // /__sim control routes (vendor-apis/testsigma.md §3-§7, DESIGN.md "The simulators").
 
-import { startSimulator, type RunningSimulator } from '../src/vendors/simulators.js';
-import { type Answer, answerOf } from './helpers/answer.js';
+import { startSimulator, type RunningSimulator } from '../../../src/vendors/simulators.js';
+import { type Answer, answerOf } from '../../helpers/answer.js';
 
 const KEY = 'sim-test-key-6c1f';
 const PLAN = 2090;

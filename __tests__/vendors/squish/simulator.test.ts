@@ -9,8 +9,8 @@ import {
   startSimulator,
   type RunningSimulator,
   type SimulateCommandIo,
-} from '../src/vendors/simulators.js';
-import { type Answer, answerOf } from './helpers/answer.js';
+} from '../../../src/vendors/simulators.js';
+import { type Answer, answerOf } from '../../helpers/answer.js';
 
 const TOKEN = 'squish-test-token-5e0b';
 const AUTOMATION = { AutomationToken: 'automation-token-placeholder' };

@@ -12,14 +12,14 @@ import {
   startSimulator,
   type RequestRecord,
   type RunningSimulator,
-} from '../src/vendors/simulators.js';
+} from '../../../src/vendors/simulators.js';
 
 const TOKEN = 'curl-example-token-3a7c';
 const DOC_HOST = 'http://testcenter.example.com';
 const DOC_TOKEN = 'zX4AAEdKAAD3GwAAfnUAAFd8AADybwAAXnUAAFUaAAA';
 const FIXTURE = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
-  'fixtures/vendor-scripts/squish/execution-api-examples.sh',
+  '../../fixtures/vendor-scripts/squish/execution-api-examples.sh',
 );
 
 let sim: RunningSimulator;

@@ -12,13 +12,13 @@ import {
   startSimulator,
   type RequestRecord,
   type RunningSimulator,
-} from '../src/vendors/simulators.js';
+} from '../../../src/vendors/simulators.js';
 
 const KEY = '5ACD1A78-18FF-4213-B5F5-671C4B2F2B9D';
 const SCHEDULED_ID = '1888';
 const FIXTURE = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
-  'fixtures/vendor-scripts/sofy/schedule-run-status-api.curl',
+  '../../fixtures/vendor-scripts/sofy/schedule-run-status-api.curl',
 );
 const FIXTURE_SHA256 = '429102824d9f7960ba55175a99986354bb4e1911c437b007ad45c58697a22e05';
 

@@ -6,13 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simulateUsage, startSimulator, type RunningSimulator } from '../src/vendors/simulators.js';
-import { type Answer, answerOf } from './helpers/answer.js';
+import {
+  simulateUsage,
+  startSimulator,
+  type RunningSimulator,
+} from '../../../src/vendors/simulators.js';
+import { type Answer, answerOf } from '../../helpers/answer.js';
 
 // Made-up credentials in Spira's form: the RSS token with its curly braces.
 const USER = 'relay-bot';
 const KEY = '{6C8E0C1A-2B3D-4E5F-8A9B-0C1D2E3F4A5B}';
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/vendor-scripts/spira');
+const FIXTURES = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../fixtures/vendor-scripts/spira',
+);
 
 let sim: RunningSimulator;
 

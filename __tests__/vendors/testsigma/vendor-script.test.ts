@@ -12,13 +12,13 @@ import {
   startSimulator,
   type RequestRecord,
   type RunningSimulator,
-} from '../src/vendors/simulators.js';
+} from '../../../src/vendors/simulators.js';
 
 const KEY = 'vendor-script-key-91d2';
 const PLAN_ID = '2090';
 const SCRIPT = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
-  'fixtures/vendor-scripts/testsigma_cicd.sh',
+  '../../fixtures/vendor-scripts/testsigma_cicd.sh',
 );
 
 let sim: RunningSimulator;

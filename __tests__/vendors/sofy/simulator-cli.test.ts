@@ -3,8 +3,8 @@
 // flags are shared out between vendors.
 
 import { createServer } from 'node:net';
-import { SIMULATED_VENDORS } from '../src/vendors/simulators.js';
-import { ready, runToEnd, type Session, start } from './helpers/simulate-command.js';
+import { SIMULATED_VENDORS } from '../../../src/vendors/simulators.js';
+import { ready, runToEnd, type Session, start } from '../../helpers/simulate-command.js';
 
 const SCHEDULE = '0CF78E5E-05CE-4971-A954-0E3789140DFD';
 

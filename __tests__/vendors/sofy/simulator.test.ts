@@ -3,8 +3,8 @@
 // bodies, the request log and scenario control (vendor-apis/sofy.md §2-§6, DESIGN.md
 // "The simulators").
 
-import { startSimulator, type RunningSimulator } from '../src/vendors/simulators.js';
-import { type Answer, answerOf } from './helpers/answer.js';
+import { startSimulator, type RunningSimulator } from '../../../src/vendors/simulators.js';
+import { type Answer, answerOf } from '../../helpers/answer.js';
 
 // Keys and schedule ids are GUIDs, as Sofy's are; all made up.
 const KEY = 'A3C5E7F9-1B2D-4F60-8A1C-3E5F7A9B1C2D';

@@ -13,12 +13,12 @@ import {
   startSimulator,
   type RequestRecord,
   type RunningSimulator,
-} from '../src/vendors/simulators.js';
+} from '../../../src/vendors/simulators.js';
 
 const KEY = 'tstmt_sim-curl-token-0003';
 const DIR = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
-  'fixtures/vendor-scripts/testomatio',
+  '../../fixtures/vendor-scripts/testomatio',
 );
 const FIXTURES: Record<string, string> = {
   'create-run.json': 'b08c6b0e56f030b96830d07115fdba5dd0ce2cdabbb6478807f996eccf8aa61d',

@@ -3,8 +3,8 @@
 // clean stop on SIGINT/SIGTERM. End-to-end runs through the bundle live elsewhere.
 
 import { createServer } from 'node:net';
-import { COMMON_KNOBS, SIMULATED_VENDORS } from '../src/vendors/simulators.js';
-import { ready, runToEnd, start } from './helpers/simulate-command.js';
+import { COMMON_KNOBS, SIMULATED_VENDORS } from '../../src/vendors/simulators.js';
+import { ready, runToEnd, start } from '../helpers/simulate-command.js';
 
 describe('testrelay simulate', () => {
   it('prints exactly one "<vendor> <baseUrl>" line, applies scenario flags, stops on abort', async () => {
