@@ -209,7 +209,9 @@ export async function startSimulator(
       rawBody = await readRawBody(request, definition.maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        send(response, jsonResponse(413, { error: error.message }));
+        // As real services answer; the body has been drained, and the connection is closed.
+        const body = { error: error.message, limit: error.limit };
+        send(response, jsonResponse(413, body, { connection: 'close' }));
         return;
       }
       throw error;
