@@ -6,7 +6,14 @@
 // (to spot a build uploaded twice), never interpreted.
 
 import { createHash } from 'node:crypto';
+import { header, jsonResponse, type SimRequest, type SimResponse } from '../../../simulator/kit.js';
 import type { Application, Build, Catalog, Platform } from './catalog.js';
+import type { Generation, SofyScenario } from './run.js';
+import type { Schedules } from './schedules.js';
+import { error, legacyError, MESSAGES } from './wire.js';
+
+/** Real builds are tens of megabytes; the framework's 1 MiB default would refuse them. */
+export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
 export interface FormFile {
   field: string;
@@ -150,4 +157,24 @@ export function uploadBuild(catalog: Catalog, request: UploadRequest): UploadOut
   app ??= catalog.addApp(platform, stem);
   const build = catalog.addBuild(app, request.buildName?.trim() || stem, contentHash);
   return { ok: true, app, build };
+}
+
+/** The upload routes of both generations: `upload` (current) and `legacyUpload`. */
+export function upload(s: Schedules, request: SimRequest, generation: Generation): SimResponse {
+  const outcome = uploadBuild(s.catalog, {
+    contentType: header(request.headers, 'content-type'),
+    body: request.body.kind === 'none' ? '' : request.body.text,
+    buildName:
+      generation === 'current' ? (request.query.get('userFriendlyBuildName') ?? null) : null,
+    forcedError: (s.context.scenario() as SofyScenario).uploadError,
+  });
+  if (generation === 'legacy') {
+    // The legacy answer's shape is unconfirmed (§3.1): only its AppHash is known.
+    return outcome.ok
+      ? jsonResponse(200, { AppHash: outcome.build.appHash, Message: MESSAGES.uploaded })
+      : legacyError(outcome.status, outcome.message);
+  }
+  return outcome.ok
+    ? jsonResponse(200, { data: { appHash: outcome.build.appHash }, message: MESSAGES.uploaded })
+    : error(outcome.status, outcome.message, outcome.details);
 }
