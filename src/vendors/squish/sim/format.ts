@@ -11,9 +11,8 @@ import {
   type Instance,
   type LinkedRepo,
   type StatusCounts,
-  type Template,
-  type Variant,
-} from './plan.js';
+} from './instances.js';
+import type { Template, Variant } from './plan.js';
 import type { SquishServer } from './servers.js';
 
 /** The documented Error Response: `{"code": 400, "message": "…"}`. */

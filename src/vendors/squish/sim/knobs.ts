@@ -3,7 +3,8 @@
 // is in plan.ts.
 
 import type { KnobSpec, Scenario } from '../../../simulator/kit.js';
-import { capabilitiesProblem, ERRORED_AS, templatesProblem, type SquishScenario } from './plan.js';
+import { ERRORED_AS } from './outcomes.js';
+import { capabilitiesProblem, templatesProblem, type SquishScenario } from './plan.js';
 
 /** Squish Test Center's own scenario knobs (the common ones are the framework's). */
 export const SQUISH_KNOBS: readonly KnobSpec[] = [

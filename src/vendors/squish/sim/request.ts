@@ -3,7 +3,7 @@
 
 import { jsonResponse, type SimRequest, type SimResponse } from '../../../simulator/kit.js';
 import { errorBody } from './format.js';
-import type { LinkedRepo } from './plan.js';
+import type { LinkedRepo } from './instances.js';
 
 export function error(status: number, message: string): SimResponse {
   return jsonResponse(status, errorBody(status, message));

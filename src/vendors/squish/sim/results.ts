@@ -16,127 +16,51 @@
 //
 // Only uploaded results appear: a result arrives `resultLagSeconds` after its execution is
 // finished, and an execution finished with an infrastructure failure uploads nothing.
+// Paths, item shapes and filters are in results-wire.ts.
 
 import {
   jsonResponse,
-  type RouteMatch,
+  stableHash,
   type SimRequest,
   type SimResponse,
-  stableHash,
 } from '../../../simulator/kit.js';
-import {
-  outcomeMessage,
-  RESULT_CODES,
-  uploadedResult,
-  visibleResults,
-  type Execution,
-  type Instance,
-  type Label,
-  type Outcome,
-  type ResultName,
-} from './plan.js';
 import { errorBody } from './format.js';
+import { visibleResults, type Execution, type Instance } from './instances.js';
+import { outcomeMessage, RESULT_CODES, uploadedResult } from './outcomes.js';
+import {
+  badRequest,
+  EVENT_OF,
+  EVENT_TYPES,
+  eventObject,
+  idParam,
+  labelKey,
+  listParam,
+  missing,
+  reportObject,
+  RESULTS_BASE,
+  RESULTS_ROUTES,
+  resultFields,
+  TEST_TYPES,
+  testObject,
+  type EventNode,
+  type ReportNode,
+  type TreeNode,
+} from './results-wire.js';
 
-export const RESULTS_BASE = '/api/v1';
-
-/** Path (below RESULTS_BASE) → route name in the request log, and whether `batch0` is needed. */
-export const RESULTS_ROUTES: Readonly<Record<string, { route: string; needsBatch: boolean }>> = {
-  '/batches': { route: 'batches', needsBatch: false },
-  '/reports': { route: 'reports', needsBatch: true },
-  '/tests': { route: 'tests', needsBatch: true },
-  '/events': { route: 'events', needsBatch: true },
-};
-
-export const TEST_TYPES = [
-  'testsuite',
-  'testcase',
-  'feature',
-  'model-based-test',
-  'scenario',
-  'scenariooutline',
-  'row',
-  'step',
-  'section',
-  'execution',
-] as const;
-
-export const EVENT_TYPES = [
-  'ATTACHMENT',
-  'ENDVIDEO',
-  'ERROR',
-  'FAIL',
-  'FATAL',
-  'LOG',
-  'PASS',
-  'STARTVIDEO',
-  'WARNING',
-  'XFAIL',
-  'XPASS',
-] as const;
-
-export function isResultsPath(path: string): boolean {
-  return path === RESULTS_BASE || path.startsWith(`${RESULTS_BASE}/`);
+/** A tree being built: reports and test items by id, events in order. */
+interface Tree {
+  reports: Map<number, ReportNode>;
+  tests: Map<number, TreeNode>;
+  events: EventNode[];
 }
 
-export function classifyResults(method: string, path: string): RouteMatch {
-  const entry = RESULTS_ROUTES[path.slice(RESULTS_BASE.length)];
-  return { route: entry && method === 'GET' ? entry.route : 'unknown' };
-}
-
-const RESULT_NAMES = new Map<number, ResultName>(
-  Object.entries(RESULT_CODES).map(([name, code]) => [code, name as ResultName]),
-);
-
-interface TreeNode {
-  id: number;
-  typename: 'testsuite' | 'testcase';
-  name: string;
-  parent: number | null;
-  report: number;
-  result: number;
-  duration: number;
-  started: number;
-}
-
-interface ReportNode {
-  id: number;
-  labels: Label[];
-  result: number;
-  duration: number;
-  started: number;
-  tests: number;
-}
-
-interface EventNode {
-  id: number;
-  test: number;
-  type: (typeof EVENT_TYPES)[number];
-  message: string;
-  detail: string;
-  location: string;
-  time: number;
-}
-
-const EVENT_OF: Record<Outcome, (typeof EVENT_TYPES)[number]> = {
-  PASS: 'PASS',
-  XFAIL: 'XFAIL',
-  FAIL: 'FAIL',
-  XPASS: 'XPASS',
-  SKIPPED: 'LOG',
-  NONE: 'WARNING',
-  SCRIPT_ERROR: 'ERROR',
-  INFRASTRUCTURE: 'ERROR',
-};
-
-function resultFields(code: number): { result: number; result_name: ResultName } {
-  return { result: code, result_name: RESULT_NAMES.get(code) ?? 'NONE' };
-}
-
-function labelKey(labels: readonly Label[]): string {
-  return labels
-    .map((label) => `${label.key}=${label.value}`)
-    .sort()
-    .join('&');
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 type IdKind = 'report' | 'node' | 'event';
@@ -234,73 +158,76 @@ export class ResultsApi {
     const executions: Execution[] = instances
       .flatMap((instance) => visibleResults(instance, now))
       .sort((a, b) => a.finish!.at - b.finish!.at || a.id - b.id);
-    const reports = new Map<number, ReportNode>();
-    const tests = new Map<number, TreeNode>();
-    const events: EventNode[] = [];
+    const tree: Tree = { reports: new Map(), tests: new Map(), events: [] };
     const batchKey = `${instances[0]?.template.project}\n${instances[0]?.batch}`;
-    for (const execution of executions) {
-      const outcome = execution.finish!.outcome!;
-      const code = RESULT_CODES[uploadedResult(outcome) ?? 'NONE'];
-      const started = execution.finish!.at - execution.durationMs;
-      const reportId = this.idFor('report', `${batchKey}\n${labelKey(execution.labels)}`);
-      let report = reports.get(reportId);
-      if (!report) {
-        report = {
-          id: reportId,
-          labels: execution.labels,
-          result: code,
-          duration: 0,
-          started,
-          tests: 0,
-        };
-        reports.set(reportId, report);
-      }
-      const suiteId = this.idFor('node', `suite:${reportId}:${execution.suite}`);
-      let suite = tests.get(suiteId);
-      if (!suite) {
-        suite = {
-          id: suiteId,
-          typename: 'testsuite',
-          name: execution.suite,
-          parent: null,
-          report: reportId,
-          result: code,
-          duration: 0,
-          started,
-        };
-        tests.set(suiteId, suite);
-      }
-      const caseId = this.idFor('node', `case:${execution.id}`);
-      tests.set(caseId, {
-        id: caseId,
-        typename: 'testcase',
-        name: execution.testcase,
-        parent: suiteId,
-        report: reportId,
-        result: code,
-        duration: execution.durationMs,
-        started,
-      });
-      // Result codes nest as bit masks (0 ⊂ 1 ⊂ 3 ⊂ 7 ⊂ 15 ⊂ 31): a parent gets the minimum.
-      for (const parent of [suite, report]) {
-        parent.result = Math.min(parent.result, code);
-        parent.duration += execution.durationMs;
-        parent.started = Math.min(parent.started, started);
-      }
-      report.tests += 1;
-      const line = 12 + (stableHash(execution.testcase) % 80);
-      events.push({
-        id: this.idFor('event', `${execution.id}`),
-        test: caseId,
-        type: EVENT_OF[outcome],
-        message:
-          outcome === 'SCRIPT_ERROR' ? 'Script Error' : outcomeMessage(outcome, execution.index),
-        detail: outcome === 'SCRIPT_ERROR' ? outcomeMessage(outcome, execution.index) : '',
-        location: `${execution.suite}/${execution.testcase}/test.py:${line}`,
-        time: started + Math.floor(execution.durationMs * 0.8),
-      });
+    for (const execution of executions) this.addToTree(tree, batchKey, execution);
+    return {
+      reports: [...tree.reports.values()],
+      tests: [...tree.tests.values()],
+      events: tree.events,
+    };
+  }
+
+  /** One finished execution's report, suite, test case and event. */
+  private addToTree(tree: Tree, batchKey: string, execution: Execution): void {
+    const outcome = execution.finish!.outcome!;
+    const code = RESULT_CODES[uploadedResult(outcome) ?? 'NONE'];
+    const started = execution.finish!.at - execution.durationMs;
+    const reportId = this.idFor('report', `${batchKey}\n${labelKey(execution.labels)}`);
+    const report = getOrAdd(tree.reports, reportId, () => ({
+      id: reportId,
+      labels: execution.labels,
+      result: code,
+      duration: 0,
+      started,
+      tests: 0,
+    }));
+    const suiteId = this.idFor('node', `suite:${reportId}:${execution.suite}`);
+    const suite = getOrAdd(tree.tests, suiteId, () => ({
+      id: suiteId,
+      typename: 'testsuite' as const,
+      name: execution.suite,
+      parent: null,
+      report: reportId,
+      result: code,
+      duration: 0,
+      started,
+    }));
+    const caseId = this.idFor('node', `case:${execution.id}`);
+    tree.tests.set(caseId, {
+      id: caseId,
+      typename: 'testcase',
+      name: execution.testcase,
+      parent: suiteId,
+      report: reportId,
+      result: code,
+      duration: execution.durationMs,
+      started,
+    });
+    // Result codes nest as bit masks (0 ⊂ 1 ⊂ 3 ⊂ 7 ⊂ 15 ⊂ 31): a parent gets the minimum.
+    for (const parent of [suite, report]) {
+      parent.result = Math.min(parent.result, code);
+      parent.duration += execution.durationMs;
+      parent.started = Math.min(parent.started, started);
     }
-    return { reports: [...reports.values()], tests: [...tests.values()], events };
+    report.tests += 1;
+    tree.events.push(this.eventOf(execution, caseId, started));
+  }
+
+  /** The event a test case carries: its verdict, message and where in the script. */
+  private eventOf(execution: Execution, caseId: number, started: number): EventNode {
+    const outcome = execution.finish!.outcome!;
+    const line = 12 + (stableHash(execution.testcase) % 80);
+    return {
+      id: this.idFor('event', `${execution.id}`),
+      test: caseId,
+      type: EVENT_OF[outcome],
+      message:
+        outcome === 'SCRIPT_ERROR' ? 'Script Error' : outcomeMessage(outcome, execution.index),
+      detail: outcome === 'SCRIPT_ERROR' ? outcomeMessage(outcome, execution.index) : '',
+      location: `${execution.suite}/${execution.testcase}/test.py:${line}`,
+      time: started + Math.floor(execution.durationMs * 0.8),
+    };
   }
 
   private tests(request: SimRequest, nodes: TreeNode[]): SimResponse {
@@ -328,72 +255,4 @@ export class ResultsApi {
     );
     return jsonResponse(200, { events: selected.map(eventObject) });
   }
-}
-
-function reportObject(report: ReportNode): Record<string, unknown> {
-  return {
-    duration: report.duration,
-    id: report.id,
-    labels: report.labels.map((label) => ({ key: label.key, value: label.value })),
-    ...resultFields(report.result),
-    started: report.started,
-    tests: report.tests,
-  };
-}
-
-function testObject(node: TreeNode): Record<string, unknown> {
-  return {
-    duration: node.duration,
-    id: node.id,
-    name: node.name,
-    parent: node.parent,
-    report: node.report,
-    ...resultFields(node.result),
-    started: node.started,
-    typename: node.typename,
-  };
-}
-
-function eventObject(node: EventNode): Record<string, unknown> {
-  return {
-    detail: node.detail,
-    id: node.id,
-    location: node.location,
-    message: node.message,
-    test: node.test,
-    time: node.time,
-    type: node.type,
-  };
-}
-
-function badRequest(message: string): SimResponse {
-  return jsonResponse(400, errorBody(400, message));
-}
-
-function missing(name: string): SimResponse {
-  return badRequest(`Missing required query parameter '${name}'`);
-}
-
-/** A comma-separated filter whose values must come from `known`; undefined when absent. */
-function listParam(
-  request: SimRequest,
-  name: string,
-  known: readonly string[],
-): string[] | undefined | string {
-  const raw = request.query.get(name);
-  if (raw === null || raw.trim() === '') return undefined;
-  const values = raw.split(',').map((value) => value.trim());
-  const unknown = values.filter((value) => !known.includes(value));
-  if (unknown.length > 0) {
-    return `Invalid value '${unknown[0]}' for '${name}' (expected one of: ${known.join(', ')})`;
-  }
-  return values;
-}
-
-function idParam(request: SimRequest, name: string): number | undefined | string {
-  const raw = request.query.get(name);
-  if (raw === null || raw.trim() === '') return undefined;
-  return /^\d{1,15}$/.test(raw.trim())
-    ? Number(raw.trim())
-    : `Invalid value '${raw}' for '${name}'`;
 }

@@ -4,7 +4,17 @@
 // from the reservations that hold the server, so an expired or finished reservation frees its
 // server without anyone having to remember to do so.
 
-import type { Label } from './plan.js';
+import {
+  isResponse,
+  jsonResponse,
+  parseVariant,
+  type SimRequest,
+  type SimResponse,
+} from '../../../simulator/kit.js';
+import type { TestCenter } from './center.js';
+import { serverObject } from './format.js';
+import { VARIANT_FLAGS, type Label } from './plan.js';
+import { error, numericId, objectBody } from './request.js';
 
 export interface SquishServer {
   id: number;
@@ -139,4 +149,38 @@ export class ServerRegistry {
     this.servers = defaultServers();
     this.nextId = 3;
   }
+}
+
+/** The Squish server routes: list, add, update and remove servers. */
+export function serverRoute(
+  c: TestCenter,
+  request: SimRequest,
+  route: string,
+  idText: string | undefined,
+  now: number,
+): SimResponse {
+  const variant = parseVariant(c.scenario().variant, VARIANT_FLAGS);
+  c.advanceAll(now);
+  const allocated = c.allocations();
+  if (route === 'servers') {
+    return jsonResponse(
+      200,
+      c.servers.list().map((server) => serverObject(server, allocated.get(server.id), variant)),
+    );
+  }
+  let id: number | undefined;
+  if (route !== 'addServer') {
+    id = numericId(idText);
+    if (id === undefined || !c.servers.get(id)) return error(400, `Invalid server ID: ${idText}`);
+    if (route === 'removeServer') {
+      c.servers.remove(id);
+      return jsonResponse(200, { status: 'Server removed' });
+    }
+  }
+  const body = objectBody(request, false);
+  if (isResponse(body)) return body;
+  const fields = parseServerFields(body, route === 'updateServer');
+  if (typeof fields === 'string') return error(400, fields);
+  const server = id === undefined ? c.servers.add(fields) : c.servers.update(id, fields)!;
+  return jsonResponse(200, serverObject(server, allocated.get(server.id), variant));
 }
