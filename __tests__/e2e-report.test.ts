@@ -43,7 +43,7 @@ async function scenario(sim: RunningSimulator, patch: Record<string, unknown>): 
   expect(response.status).toBe(200);
 }
 
-// Kept data of the simulators (shapes: vendors/testomatio/sim/run.ts runView, spira/sim/state.ts).
+// Kept data of the simulators (shapes: testomatio/sim/model.ts runView, spira/sim/state.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function kept(sim: RunningSimulator): Promise<any> {
   return (await fetch(`${sim.baseUrl}/__sim/runs`)).json();

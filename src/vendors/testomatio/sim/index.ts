@@ -11,7 +11,7 @@
 //
 // The token (`tstmt_…`) is read from the JSON body's `api_key`, else from `?api_key=`.
 // Kept data: `GET /__testomatio/runs` answers {"runs":[RunView, …]} in creation order, and
-// `/__testomatio/runs/{uid}` one RunView (run.ts `runView`): the create body,
+// `/__testomatio/runs/{uid}` one RunView (model.ts `runView`): the create body,
 // status (`created`|`running`|`finished`), result, duration, reported counts, parallel parts,
 // every PUT, `received` (every TestData in arrival order with its outcome and `duplicateOf`),
 // `tests` (the results the server holds, one per rid) and counts. It lives outside /__sim
@@ -19,225 +19,29 @@
 
 import {
   jsonResponse,
-  type KnobSpec,
+  parseVariant,
   type RouteMatch,
   type SimRequest,
   type SimResponse,
-  textResponse,
-  parseVariant,
   type VendorContext,
   type VendorDefinition,
   type VendorInstance,
 } from '../../../simulator/kit.js';
+import { TESTOMATIO_KNOBS, TESTOMATIO_VARIANTS, VARIANT_FLAGS } from './knobs.js';
+import { keptData, runPage } from './pages.js';
+import { STATUS_EVENTS, type Run, type TestomatioScenario } from './model.js';
+import { RunStore } from './run.js';
 import {
-  RunStore,
-  runView,
-  STATUS_EVENTS,
-  TEST_STATUSES,
-  type Run,
-  type TestomatioScenario,
-} from './run.js';
-
-const INVALID_TOKEN = 'Project API Token is invalid';
-const ADDED = 'Test run added';
-
-const KNOBS: readonly KnobSpec[] = [
-  {
-    name: 'rejectKey',
-    type: 'boolean',
-    default: false,
-    placeholder: '',
-    help: 'every token is invalid (401 "Project API Token is invalid"; 403 with forbidden)',
-  },
-  {
-    name: 'forbidden',
-    type: 'boolean',
-    default: false,
-    placeholder: '',
-    help: 'an invalid token answers 403 instead of 401 (the behaviour vendor issues report)',
-  },
-  {
-    name: 'validTokens',
-    type: 'stringList',
-    default: [],
-    placeholder: 'T,…',
-    help: 'the accepted project tokens (empty = any non-empty token except testomat_… general tokens)',
-  },
-  {
-    name: 'paymentRequired',
-    type: 'boolean',
-    default: false,
-    placeholder: '',
-    help: 'the plan reporting limit is reached: createRun and addTests answer 402',
-  },
-  {
-    name: 'limitAfterTests',
-    type: 'integer',
-    default: null,
-    nullable: true,
-    min: 0,
-    placeholder: 'N',
-    help: 'reporting limit: once N tests are kept, createRun and addTests answer 402 (null = none)',
-  },
-  {
-    name: 'rejectCreate',
-    type: 'boolean',
-    default: false,
-    placeholder: '',
-    help: 'createRun answers 422 with an empty body',
-  },
-  {
-    name: 'matching',
-    type: 'string',
-    default: 'title',
-    placeholder: 'MODE',
-    help: 'tests without a test_id: "title" matches them by title (see knownTitles), "id" never',
-    check: (value) =>
-      value === 'title' || value === 'id' ? undefined : 'expected "title" or "id"',
-  },
-  {
-    name: 'createUnmatched',
-    type: 'boolean',
-    default: false,
-    placeholder: '',
-    help: 'the server creates tests that match nothing (as if create: true were sent)',
-  },
-  {
-    name: 'knownTestIds',
-    type: 'stringList',
-    default: [],
-    placeholder: '@T…,…',
-    help: 'the project test ids (@T + 8 characters; empty = every well-formed id exists)',
-  },
-  {
-    name: 'knownTitles',
-    type: 'stringList',
-    default: [],
-    placeholder: 'TITLE,…',
-    help: 'titles that match by title (empty = every titled test matches)',
-  },
-  {
-    name: 'unmatchedAnswer',
-    type: 'string',
-    default: 'ok',
-    placeholder: 'MODE',
-    help: 'a request with unmatched tests: "ok" = 200 "Test run added" anyway, "error" = 422 "Test … could not be matched", "unnamed" = 422 without naming them',
-    check: (value) =>
-      value === 'ok' || value === 'error' || value === 'unnamed'
-        ? undefined
-        : 'expected "ok", "error" or "unnamed"',
-  },
-  {
-    name: 'dropRate',
-    type: 'number',
-    default: 0,
-    min: 0,
-    max: 1,
-    placeholder: 'P',
-    help:
-      'share of tests silently dropped while answering 200 "Test run added" (evenly spread); ' +
-      'every received test, kept or not, is listed by GET <baseUrl>/__testomatio/runs',
-  },
-  {
-    name: 'afterFinishStatus',
-    type: 'integer',
-    default: 404,
-    min: 400,
-    max: 499,
-    placeholder: 'CODE',
-    help: 'answer to tests sent to a finished run (404 or 422)',
-    check: (value) => (value === 404 || value === 422 ? undefined : 'expected 404 or 422'),
-  },
-  {
-    name: 'requireSharedRun',
-    type: 'boolean',
-    default: false,
-    placeholder: '',
-    help: 'updateRun without the ?shared_run= query parameter answers 400 (the spec marks it required)',
-  },
-  {
-    name: 'projectSlug',
-    type: 'string',
-    default: 'testrelay-demo',
-    placeholder: 'SLUG',
-    help: 'the project in run URLs',
-    check: (value) =>
-      typeof value === 'string' && /^[\w-]+$/.test(value) ? undefined : 'expected [A-Za-z0-9_-]+',
-  },
-];
-
-const VARIANTS: Readonly<Record<string, string>> = {
-  'public-url': 'createRun answers with public_url as well',
-  artifacts: 'createRun answers with artifacts (storage credentials for file upload)',
-};
-
-/** The `variant` flags, by the name the simulator reads each under (help: VARIANTS). */
-const VARIANT_FLAGS = { publicUrl: 'public-url', artifacts: 'artifacts' } as const;
-
-const API_ROUTES: ReadonlyArray<{ pattern: RegExp; methods: Readonly<Record<string, string>> }> = [
-  { pattern: /^\/api\/reporter$/, methods: { POST: 'createRun' } },
-  { pattern: /^\/api\/reporter\/([^/]+)\/testrun$/, methods: { POST: 'addTests' } },
-  { pattern: /^\/api\/reporter\/([^/]+)$/, methods: { PUT: 'updateRun' } },
-  { pattern: /^\/api\/test_grep$/, methods: { GET: 'testGrep' } },
-];
-const RUN_PAGE = /^\/(?:projects\/[^/]+\/runs|report)\/([^/]+)$/;
-const KEPT = /^\/__testomatio\/runs(?:\/([^/]+))?\/?$/;
-
-function message(status: number, text: string): SimResponse {
-  return jsonResponse(status, { message: text });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Why a TestData is invalid, or undefined. */
-function testDataProblem(data: unknown, index: number | null): string | undefined {
-  const where = index === null ? 'test' : `tests[${index}]`;
-  if (!isObject(data)) return `${where} must be an object`;
-  if (!TEST_STATUSES.includes(data.status as never)) {
-    return `${where}: status must be one of ${TEST_STATUSES.join(', ')}`;
-  }
-  for (const field of ['rid', 'title', 'suite_title', 'suite_id', 'test_id', 'message', 'stack']) {
-    if (data[field] !== undefined && data[field] !== null && typeof data[field] !== 'string') {
-      return `${where}: ${field} must be a string`;
-    }
-  }
-  if (
-    data.run_time !== undefined &&
-    data.run_time !== null &&
-    (typeof data.run_time !== 'number' || !(data.run_time >= 0))
-  ) {
-    return `${where}: run_time must be a non-negative number`;
-  }
-  if (data.artifacts !== undefined && !Array.isArray(data.artifacts)) {
-    return `${where}: artifacts must be an array`;
-  }
-  if (data.meta !== undefined && data.meta !== null && !isObject(data.meta)) {
-    return `${where}: meta must be an object`;
-  }
-  return undefined;
-}
-
-function createProblem(body: Record<string, unknown>): string | undefined {
-  for (const field of ['title', 'env', 'group_title']) {
-    if (body[field] !== undefined && body[field] !== null && typeof body[field] !== 'string') {
-      return `${field} must be a string`;
-    }
-  }
-  if (
-    body.tags !== undefined &&
-    (!Array.isArray(body.tags) || !body.tags.every((tag) => typeof tag === 'string'))
-  ) {
-    return 'tags must be an array of strings';
-  }
-  for (const field of ['parallel', 'shared_run']) {
-    if (body[field] !== undefined && typeof body[field] !== 'boolean') {
-      return `${field} must be true or false`;
-    }
-  }
-  return undefined;
-}
+  ADDED,
+  API_ROUTES,
+  createProblem,
+  INVALID_TOKEN,
+  isObject,
+  KEPT,
+  message,
+  RUN_PAGE,
+  testDataProblem,
+} from './wire.js';
 
 class TestomatioInstance implements VendorInstance {
   private readonly runs = new RunStore();
@@ -312,9 +116,7 @@ class TestomatioInstance implements VendorInstance {
   control(method: string, subpath: string): SimResponse | undefined {
     const match = /^\/runs(?:\/([^/]+))?\/?$/.exec(subpath);
     if (method !== 'GET' || !match) return undefined;
-    if (match[1] === undefined) return jsonResponse(200, { runs: this.runs.list().map(runView) });
-    const run = this.runs.get(match[1]);
-    return run ? jsonResponse(200, runView(run)) : message(404, `Run ${match[1]} not found`);
+    return keptData(this.runs, match[1]);
   }
 
   private limitReached(): boolean {
@@ -459,33 +261,8 @@ class TestomatioInstance implements VendorInstance {
   private page(request: SimRequest): SimResponse {
     if (request.method !== 'GET') return message(405, `${request.method} is not supported here`);
     const kept = KEPT.exec(request.path);
-    if (kept) {
-      if (kept[1] === undefined) return jsonResponse(200, { runs: this.runs.list().map(runView) });
-      const run = this.runs.get(kept[1]);
-      return run ? jsonResponse(200, runView(run)) : message(404, `Run ${kept[1]} not found`);
-    }
-    const uid = RUN_PAGE.exec(request.path)?.[1] ?? '';
-    const run = this.runs.get(uid);
-    if (!run) return textResponse(404, '<!doctype html><title>Not found</title>', 'text/html');
-    const escape = (value: string): string =>
-      value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-    const view = runView(run);
-    const counts = view.counts as Record<string, number>;
-    const rows = [...run.results.values()]
-      .map(
-        (test) =>
-          `<tr><td>${escape(test.matchedTestId ?? '')}</td><td>${escape(test.title ?? '')}</td>` +
-          `<td>${test.status}</td><td>${test.runTime ?? ''}</td></tr>`,
-      )
-      .join('');
-    const html =
-      `<!doctype html><html><head><meta charset="utf-8"><title>${escape(run.title ?? run.uid)}` +
-      ` – Testomat.io (simulated)</title></head><body><h1>${escape(run.title ?? run.uid)}</h1>` +
-      `<p>Run ${run.uid}: ${run.status}${run.result ? ` (${run.result})` : ''}; ` +
-      `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped</p>` +
-      `<table><tr><th>Id</th><th>Title</th><th>Status</th><th>run_time</th></tr>${rows}</table>` +
-      `</body></html>`;
-    return textResponse(200, html, 'text/html; charset=utf-8');
+    if (kept) return keptData(this.runs, kept[1]);
+    return runPage(this.runs, RUN_PAGE.exec(request.path)?.[1] ?? '');
   }
 }
 
@@ -493,7 +270,7 @@ export const testomatioSimulator: VendorDefinition = {
   name: 'testomatio',
   basePath: '',
   title: 'Testomat.io',
-  knobs: KNOBS,
-  variants: VARIANTS,
+  knobs: TESTOMATIO_KNOBS,
+  variants: TESTOMATIO_VARIANTS,
   create: (context) => new TestomatioInstance(context),
 };
