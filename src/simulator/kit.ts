@@ -31,17 +31,28 @@ export {
   deviceName,
   errorMessage,
   failureMessage,
+  outcomeSlot,
   stableHash,
   suiteIndex,
   suiteName,
   testDurationMs,
   testName,
 } from './sample-data.js';
+export type { OutcomeGroup } from './sample-data.js';
 
 /** The first value of a request header, trimmed; '' when it is absent. */
 export function header(headers: IncomingHttpHeaders, name: string): string {
   const value = headers[name];
   return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
+}
+
+/** A path segment decoded, or left as it is when it is not valid percent-encoding. */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Whether a value is a finished answer (helpers return either a value or the answer to send). */

@@ -1,6 +1,7 @@
 // The Sofy simulator's routes, both API generations on one server (vendor-apis/sofy.md §2);
 // both servers match paths case-insensitively (Express and ASP.NET defaults).
 
+import { decodeSegment } from '../../../simulator/kit.js';
 import type { Generation } from './run.js';
 
 export interface RouteEntry {
@@ -63,14 +64,6 @@ export const ROUTES: readonly RouteEntry[] = [
 ];
 
 export const LEGACY_JSON_ROUTES = new Set(['legacyTrigger', 'legacyGroupStatus', 'legacyRows']);
-
-function decodeSegment(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 /** The route entry for a path (current entries vanish with the `legacy` variant). */
 export function resolveRoute(

@@ -9,7 +9,7 @@
 // format.ts.
 
 import type { Build, Device, Platform } from './catalog.js';
-import { type Scenario, testName, type VariantOf } from '../../../simulator/kit.js';
+import { outcomeSlot, testName, type Scenario, type VariantOf } from '../../../simulator/kit.js';
 
 /** Sofy's scenario: the common knobs plus the vendor knobs declared in index.ts. */
 export interface SofyScenario extends Scenario {
@@ -93,14 +93,18 @@ export interface GroupView {
 }
 
 function plannedOutcome(index: number, scenario: Scenario): TerminalState {
-  const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
-  if (index < passing) return 'passed';
-  if (index < passing + scenario.failed) return 'failed';
-  if (index < passing + scenario.failed + scenario.errored) {
-    // Alternate the two "no trustworthy result" values so both appear.
-    return (index - passing - scenario.failed) % 2 === 0 ? 'incomplete' : 'notExecuted';
+  const slot = outcomeSlot(index, scenario);
+  switch (slot.group) {
+    case 'passed':
+      return 'passed';
+    case 'failed':
+      return 'failed';
+    case 'errored':
+      // Alternate the two "no trustworthy result" values so both appear.
+      return slot.nth % 2 === 0 ? 'incomplete' : 'notExecuted';
+    case 'skipped':
+      return 'stopped';
   }
-  return 'stopped';
 }
 
 /**

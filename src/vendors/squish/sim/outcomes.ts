@@ -5,6 +5,7 @@
 import {
   errorMessage,
   failureMessage,
+  outcomeSlot,
   suiteIndex,
   suiteName,
   testName,
@@ -45,16 +46,19 @@ export const ERRORED_AS: Readonly<Record<string, readonly Outcome[]>> = {
 
 /** Outcomes by position: passing (XFAIL last), failed (XPASS last), errored, skipped. */
 export function plannedOutcome(index: number, scenario: SquishScenario): Outcome {
-  const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
-  if (index < passing - scenario.xfail) return 'PASS';
-  if (index < passing) return 'XFAIL';
-  if (index < passing + scenario.failed - scenario.xpass) return 'FAIL';
-  if (index < passing + scenario.failed) return 'XPASS';
-  if (index < passing + scenario.failed + scenario.errored) {
-    const kinds = ERRORED_AS[scenario.erroredAs] ?? ERRORED_AS.mixed;
-    return kinds[(index - passing - scenario.failed) % kinds.length];
+  const slot = outcomeSlot(index, scenario);
+  switch (slot.group) {
+    case 'passed':
+      return slot.nth < slot.size - scenario.xfail ? 'PASS' : 'XFAIL';
+    case 'failed':
+      return slot.nth < slot.size - scenario.xpass ? 'FAIL' : 'XPASS';
+    case 'errored': {
+      const kinds = ERRORED_AS[scenario.erroredAs] ?? ERRORED_AS.mixed;
+      return kinds[slot.nth % kinds.length];
+    }
+    case 'skipped':
+      return 'SKIPPED';
   }
-  return 'SKIPPED';
 }
 
 /** The two infrastructure failures a worker reports (the first is the vendor's example). */

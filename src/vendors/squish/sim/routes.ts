@@ -1,5 +1,7 @@
 // Squish Test Center's Execution API routes (vendor-apis/squish-test-center.md §3) and the
-// pages beside them; the Results API routes are in results.ts.
+// pages beside them; the Results API routes are in results-wire.ts.
+
+import { decodeSegment } from '../../../simulator/kit.js';
 
 export const EXECUTION_BASE = '/execution/v1';
 export const PLAN_PAGE = /^\/testplans\/([^/]+)$/;
@@ -28,15 +30,6 @@ const ROUTES: readonly RouteEntry[] = [
   },
 ];
 
-/** A path segment decoded, or left as it is when it is not valid percent-encoding. */
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
 export function isExecutionPath(path: string): boolean {
   return path === EXECUTION_BASE || path.startsWith(`${EXECUTION_BASE}/`);
 }
@@ -47,7 +40,7 @@ export function resolve(path: string): { entry: RouteEntry; id?: string } | unde
   const subpath = path.slice(EXECUTION_BASE.length);
   for (const entry of ROUTES) {
     const match = entry.pattern.exec(subpath);
-    if (match) return { entry, id: match[1] === undefined ? undefined : safeDecode(match[1]) };
+    if (match) return { entry, id: match[1] === undefined ? undefined : decodeSegment(match[1]) };
   }
   return undefined;
 }

@@ -5,6 +5,7 @@ import {
   deviceName,
   errorMessage,
   failureMessage,
+  outcomeSlot,
   suiteIndex,
   suiteName,
   testDurationMs,
@@ -16,14 +17,18 @@ import { MESSAGES, type PlannedTest, type TestsigmaScenario, type Variant } from
 const CONTROL_CHARACTERS = '\u0007\u001b[31m\u000b\u0001';
 
 function plannedResult(index: number, scenario: Scenario): string {
-  const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
-  if (index < passing) return 'SUCCESS';
-  if (index < passing + scenario.failed) return 'FAILURE';
-  if (index < passing + scenario.failed + scenario.errored) {
-    // Alternate the two "no trustworthy result" values so both appear.
-    return (index - passing - scenario.failed) % 2 === 0 ? 'ABORTED' : 'NOT_EXECUTED';
+  const slot = outcomeSlot(index, scenario);
+  switch (slot.group) {
+    case 'passed':
+      return 'SUCCESS';
+    case 'failed':
+      return 'FAILURE';
+    case 'errored':
+      // Alternate the two "no trustworthy result" values so both appear.
+      return slot.nth % 2 === 0 ? 'ABORTED' : 'NOT_EXECUTED';
+    case 'skipped':
+      return 'STOPPED';
   }
-  return 'STOPPED';
 }
 
 function plannedMessage(result: string, index: number, variant: Variant): string {

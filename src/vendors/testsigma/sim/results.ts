@@ -2,20 +2,11 @@
 // stands in a run, the exact test_case_results object, and the paged results list that carries
 // the messages.
 
-import { STATUS, type Run, type RunView } from './model.js';
+import { STATUS, type PlannedTest, type Run, type RunView } from './model.js';
 import { spell } from './format.js';
 
-export interface TestResultRow {
-  index: number;
-  name: string;
-  suiteIndex: number;
-  suiteName: string;
-  machineIndex: number;
-  machineName: string;
-  result: string;
-  durationMs: number | null;
-  message: string;
-}
+/** One test as it stands in a run: the planned test with its result, duration and message so far. */
+export type TestResultRow = PlannedTest;
 
 /** Each test as it stands in `view` (pending tests are QUEUED, tests cut by a stop STOPPED). */
 export function testRows(run: Run, view: RunView): TestResultRow[] {
