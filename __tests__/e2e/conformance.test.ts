@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { flagName } from '../../src/core/inputs.js';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startSimulator } from '../../src/vendors/simulators.js';
 import { runAction, runCli, type StepOptions } from '../helpers/github-runner.js';
 import { placesHolding } from '../helpers/secrets.js';
 import { type RecordedRequest, SimulatorHandle } from '../helpers/simulator.js';

@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from '../../src/vendors/simulators.js';
 import { ROOT, runAction, runCli, type StepResult } from '../helpers/github-runner.js';
 import { placesHolding } from '../helpers/secrets.js';
 import { type SimulatorHandle, startTestsigma } from '../helpers/simulator.js';
@@ -43,7 +43,7 @@ async function scenario(sim: RunningSimulator, patch: Record<string, unknown>): 
   expect(response.status).toBe(200);
 }
 
-// Kept data of the simulators (shapes: src/simulator/testomatio-run.ts runView, spira-state.ts).
+// Kept data of the simulators (shapes: testomatio/sim/model.ts runView, spira/sim/state.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function kept(sim: RunningSimulator): Promise<any> {
   return (await fetch(`${sim.baseUrl}/__sim/runs`)).json();

@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { parseJunitXml } from '../../src/core/junit-read.js';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startSimulator } from '../../src/vendors/simulators.js';
 import { runAction, type StepResult } from '../helpers/github-runner.js';
 import { placesHolding } from '../helpers/secrets.js';
 import { type RecordedRequest, SimulatorHandle } from '../helpers/simulator.js';

@@ -2,7 +2,7 @@
 // generations, flags and TESTRELAY_* variables), cancel, and SIGTERM.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startSimulator } from '../../src/vendors/simulators.js';
 import { runCli } from '../helpers/github-runner.js';
 import { placesHolding } from '../helpers/secrets.js';
 import { type RecordedRequest, SimulatorHandle } from '../helpers/simulator.js';

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseJunitXml } from '../../src/core/junit-read.js';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startSimulator } from '../../src/vendors/simulators.js';
 import { runAction, runCli, type StepResult } from '../helpers/github-runner.js';
 import { placesHolding } from '../helpers/secrets.js';
 import { SimulatorHandle } from '../helpers/simulator.js';

@@ -1,7 +1,7 @@
 // Runs `testrelay simulate` in-process with captured output and an injectable signal
 // source, for the simulator's command-line tests.
 import { EventEmitter } from 'node:events';
-import { runSimulateCommand, type SimulateCommandIo } from '../../src/simulator/index.js';
+import { runSimulateCommand, type SimulateCommandIo } from '../../src/vendors/simulators.js';
 
 export class Capture {
   text = '';

@@ -1,7 +1,7 @@
 // Test access to a real simulator server: scenario changes and the request log over HTTP,
 // exactly as the DESIGN.md contract lets any script drive it.
 
-import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/vendors/simulators.js';
 
 export interface RecordedRequest {
   method: string;

@@ -20333,64 +20333,153 @@ const VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/simulator/http-util.ts
-// Small HTTP helpers for the simulator server (Node built-ins only).
-/** Default body limit: no JSON request TestRelay sends comes close (uploads raise it). */
-const MAX_BODY_BYTES = 1024 * 1024;
-class BodyTooLargeError extends Error {
-}
-async function readRawBody(request, maxBytes = MAX_BODY_BYTES) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of request) {
-        const buffer = chunk;
-        size += buffer.length;
-        if (size > maxBytes)
-            throw new BodyTooLargeError('request body too large');
-        chunks.push(buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-/** Parses a body as JSON without judging it: vendors decide what a bad body means. */
-function parseBody(text) {
-    if (text.trim() === '')
-        return { kind: 'none' };
-    try {
-        return { kind: 'json', value: JSON.parse(text), text };
-    }
-    catch (error) {
-        return { kind: 'invalid', text, error: error.message };
+;// CONCATENATED MODULE: ./src/simulator/knob-values.ts
+// One knob value: what it expects in words, its validation (JSON from `PUT /__sim/scenario`) and
+// its CLI flag form (`--duration-seconds 30`).
+/** Raised for invalid scenario input; the message names the knob and the expected form. */
+class ScenarioError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ScenarioError';
     }
 }
-/** JSON on a single line: the vendor's own bash script parses answers line by line. */
-function jsonResponse(status, value, headers) {
-    return {
-        status,
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(value),
+/** `durationSeconds` → `duration-seconds`. */
+function knobFlag(name) {
+    return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+/** What a knob expects, in words, for error messages and help. */
+function describeExpected(spec) {
+    const bounds = (noun) => {
+        if (spec.min !== undefined && spec.max !== undefined) {
+            return `${noun} from ${spec.min} to ${spec.max}`;
+        }
+        if (spec.min === 0)
+            return `a non-negative ${noun.replace(/^an? /, '')}`;
+        if (spec.min === 1)
+            return `a positive ${noun.replace(/^an? /, '')}`;
+        if (spec.min !== undefined)
+            return `${noun} ≥ ${spec.min}`;
+        return noun;
     };
+    let expected;
+    switch (spec.type) {
+        case 'integer':
+            expected = bounds('an integer');
+            break;
+        case 'number':
+            expected = bounds('a number');
+            break;
+        case 'string':
+            expected = 'a string';
+            break;
+        case 'boolean':
+            expected = 'true or false';
+            break;
+        case 'stringList':
+            expected = 'a list of strings';
+            break;
+        case 'idList':
+            expected = 'a list of ids (integers or strings)';
+            break;
+    }
+    return spec.nullable ? `${expected} or null` : expected;
 }
-function textResponse(status, text, contentType = 'text/plain; charset=utf-8') {
-    return { status, headers: { 'content-type': contentType }, body: text };
+function formatGot(value) {
+    const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? 'undefined');
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
-/** Writes a response unless the client has gone away. */
-function send(response, answer) {
-    if (response.destroyed || response.headersSent)
-        return;
-    const body = Buffer.from(answer.body, 'utf8');
-    response.writeHead(answer.status, {
-        ...answer.headers,
-        'content-length': String(body.length),
-    });
-    response.end(body);
+function inBounds(spec, value) {
+    return (Number.isFinite(value) &&
+        (spec.min === undefined || value >= spec.min) &&
+        (spec.max === undefined || value <= spec.max));
 }
-/** Escapes text for XML or HTML content and attribute values (the simulated pages and reports). */
-function escapeMarkup(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;');
+/**
+ * Validates a JSON value for a knob. Returns the normalized value, or throws a ScenarioError
+ * whose message starts with `label` (the JSON key or the CLI flag).
+ */
+function validateKnobValue(spec, value, label) {
+    const fail = () => {
+        throw new ScenarioError(`${label}: expected ${describeExpected(spec)}, got ${formatGot(value)}`);
+    };
+    let normalized;
+    if (value === null) {
+        if (!spec.nullable)
+            fail();
+        return null;
+    }
+    switch (spec.type) {
+        case 'integer':
+            if (typeof value !== 'number' || !Number.isInteger(value) || !inBounds(spec, value))
+                fail();
+            normalized = value;
+            break;
+        case 'number':
+            if (typeof value !== 'number' || !inBounds(spec, value))
+                fail();
+            normalized = value;
+            break;
+        case 'string':
+            if (typeof value !== 'string')
+                fail();
+            normalized = value.trim();
+            break;
+        case 'boolean':
+            if (typeof value !== 'boolean')
+                fail();
+            normalized = value;
+            break;
+        case 'stringList':
+            if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+                fail();
+            normalized = [...value];
+            break;
+        case 'idList':
+            if (!Array.isArray(value) ||
+                !value.every((item) => (typeof item === 'string' && item.trim() !== '') ||
+                    (typeof item === 'number' && Number.isInteger(item)))) {
+                fail();
+            }
+            normalized = value.map((item) => String(item).trim());
+            break;
+    }
+    const problem = spec.check?.(normalized);
+    if (problem)
+        throw new ScenarioError(`${label}: ${problem}`);
+    return normalized;
+}
+/**
+ * Parses a CLI flag value (always a string; booleans come from `--flag` / `--no-flag`) into
+ * the same JSON value a `PUT /__sim/scenario` body would carry, then validates it.
+ */
+function parseKnobFlag(spec, raw, label) {
+    if (typeof raw === 'boolean')
+        return validateKnobValue(spec, raw, label);
+    const text = raw.trim();
+    let value = text;
+    switch (spec.type) {
+        case 'integer':
+        case 'number':
+            value = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : text;
+            break;
+        case 'stringList':
+        case 'idList':
+            // A JSON array allows names that contain commas; otherwise split on commas.
+            if (text.startsWith('[')) {
+                try {
+                    value = JSON.parse(text);
+                }
+                catch {
+                    throw new ScenarioError(`${label}: expected a comma-separated list or a JSON array`);
+                }
+            }
+            else {
+                value = text === '' ? [] : text.split(',').map((item) => item.trim());
+            }
+            break;
+        default:
+            break;
+    }
+    return validateKnobValue(spec, value, label);
 }
 
 ;// CONCATENATED MODULE: ./src/simulator/faults.ts
@@ -20530,21 +20619,9 @@ class FaultInjector {
     }
 }
 
-;// CONCATENATED MODULE: ./src/simulator/scenario.ts
-// Scenario knobs: what a simulator run should look like (timing, outcome mix, faults, quirks).
-//
-// One table of knob specs drives everything: defaults, validation of `PUT /__sim/scenario`
-// bodies, the kebab-case CLI flags and the `--help` text. The common knobs below apply to
-// every vendor; each vendor module adds its own knobs and variant flags (see vendor.ts), so a
-// new vendor never has to touch this file.
+;// CONCATENATED MODULE: ./src/simulator/common-knobs.ts
+// The knobs every simulator understands (see scenario.ts for what a knob is).
 
-/** Raised for invalid scenario input; the message names the knob and the expected form. */
-class ScenarioError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ScenarioError';
-    }
-}
 function problemOf(parse) {
     try {
         parse();
@@ -20677,144 +20754,19 @@ const COMMON_KNOBS = [
         help: 'seed for the random fault choice (setting it restarts the sequence; null = random)',
     },
 ];
-/** `durationSeconds` → `duration-seconds`. */
-function knobFlag(name) {
-    return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-}
-/** What a knob expects, in words, for error messages and help. */
-function describeExpected(spec) {
-    const bounds = (noun) => {
-        if (spec.min !== undefined && spec.max !== undefined) {
-            return `${noun} from ${spec.min} to ${spec.max}`;
-        }
-        if (spec.min === 0)
-            return `a non-negative ${noun.replace(/^an? /, '')}`;
-        if (spec.min === 1)
-            return `a positive ${noun.replace(/^an? /, '')}`;
-        if (spec.min !== undefined)
-            return `${noun} ≥ ${spec.min}`;
-        return noun;
-    };
-    let expected;
-    switch (spec.type) {
-        case 'integer':
-            expected = bounds('an integer');
-            break;
-        case 'number':
-            expected = bounds('a number');
-            break;
-        case 'string':
-            expected = 'a string';
-            break;
-        case 'boolean':
-            expected = 'true or false';
-            break;
-        case 'stringList':
-            expected = 'a list of strings';
-            break;
-        case 'idList':
-            expected = 'a list of ids (integers or strings)';
-            break;
-    }
-    return spec.nullable ? `${expected} or null` : expected;
-}
-function formatGot(value) {
-    const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? 'undefined');
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function inBounds(spec, value) {
-    return (Number.isFinite(value) &&
-        (spec.min === undefined || value >= spec.min) &&
-        (spec.max === undefined || value <= spec.max));
-}
-/**
- * Validates a JSON value for a knob. Returns the normalized value, or throws a ScenarioError
- * whose message starts with `label` (the JSON key or the CLI flag).
- */
-function validateKnobValue(spec, value, label) {
-    const fail = () => {
-        throw new ScenarioError(`${label}: expected ${describeExpected(spec)}, got ${formatGot(value)}`);
-    };
-    let normalized;
-    if (value === null) {
-        if (!spec.nullable)
-            fail();
-        return null;
-    }
-    switch (spec.type) {
-        case 'integer':
-            if (typeof value !== 'number' || !Number.isInteger(value) || !inBounds(spec, value))
-                fail();
-            normalized = value;
-            break;
-        case 'number':
-            if (typeof value !== 'number' || !inBounds(spec, value))
-                fail();
-            normalized = value;
-            break;
-        case 'string':
-            if (typeof value !== 'string')
-                fail();
-            normalized = value.trim();
-            break;
-        case 'boolean':
-            if (typeof value !== 'boolean')
-                fail();
-            normalized = value;
-            break;
-        case 'stringList':
-            if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
-                fail();
-            normalized = [...value];
-            break;
-        case 'idList':
-            if (!Array.isArray(value) ||
-                !value.every((item) => (typeof item === 'string' && item.trim() !== '') ||
-                    (typeof item === 'number' && Number.isInteger(item)))) {
-                fail();
-            }
-            normalized = value.map((item) => String(item).trim());
-            break;
-    }
-    const problem = spec.check?.(normalized);
-    if (problem)
-        throw new ScenarioError(`${label}: ${problem}`);
-    return normalized;
-}
-/**
- * Parses a CLI flag value (always a string; booleans come from `--flag` / `--no-flag`) into
- * the same JSON value a `PUT /__sim/scenario` body would carry, then validates it.
- */
-function parseKnobFlag(spec, raw, label) {
-    if (typeof raw === 'boolean')
-        return validateKnobValue(spec, raw, label);
-    const text = raw.trim();
-    let value = text;
-    switch (spec.type) {
-        case 'integer':
-        case 'number':
-            value = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : text;
-            break;
-        case 'stringList':
-        case 'idList':
-            // A JSON array allows names that contain commas; otherwise split on commas.
-            if (text.startsWith('[')) {
-                try {
-                    value = JSON.parse(text);
-                }
-                catch {
-                    throw new ScenarioError(`${label}: expected a comma-separated list or a JSON array`);
-                }
-            }
-            else {
-                value = text === '' ? [] : text.split(',').map((item) => item.trim());
-            }
-            break;
-        default:
-            break;
-    }
-    return validateKnobValue(spec, value, label);
-}
+
+;// CONCATENATED MODULE: ./src/simulator/scenario.ts
+// Scenario knobs: what a simulator run should look like (timing, outcome mix, faults, quirks).
+//
+// One table of knob specs drives everything: defaults, validation of `PUT /__sim/scenario`
+// bodies, the kebab-case CLI flags and the `--help` text. The common knobs (common-knobs.ts)
+// apply to every vendor; each vendor module adds its own knobs and variant flags (see vendor.ts), so a
+// new vendor never has to touch this file.
+//
+// This file holds the types and merging; one knob value's validation and its CLI form are in
+// knob-values.ts.
+
+
 function defaultScenario(schema) {
     const scenario = {};
     for (const spec of schema.specs) {
@@ -20884,6 +20836,262 @@ function mergeScenario(schema, current, patch) {
     return next;
 }
 
+;// CONCATENATED MODULE: ./src/simulator/vendor.ts
+// The contract between the simulator framework (server.ts) and one vendor module.
+//
+// The framework owns HTTP, the request log, faults, the scenario store and the /__sim control
+// routes; a vendor module only names its routes, checks credentials and answers requests. A
+// new vendor is a `src/vendors/<name>/sim/` folder whose index.ts exports a VendorDefinition,
+// listed in src/vendors/simulators.ts (the framework is handed that list; it names no vendor).
+/** The vendor called `name` (case and surrounding blanks ignored), if `vendors` has it. */
+function findVendor(vendors, name) {
+    const wanted = name.trim().toLowerCase();
+    return vendors.find((vendor) => vendor.name === wanted);
+}
+
+;// CONCATENATED MODULE: ./src/simulator/cli-args.ts
+// The arguments of `testrelay simulate`: which vendors, where to listen, and the scenario
+// knobs as kebab-case flags, each vendor's knobs going to the vendors that declare them.
+
+
+
+
+
+/** A bad flag: the command exits with status 2 and this message. */
+class UsageError extends Error {
+}
+/** The flags that are not scenario knobs. */
+const GENERAL_OPTIONS = [
+    { flag: 'vendor', value: 'NAME', help: 'vendor to simulate, or "all" (required)' },
+    {
+        flag: 'port',
+        value: 'N',
+        help: 'port to listen on (with "all": N, N+1, …); default: a free port',
+    },
+    { flag: 'host', value: 'HOST', help: 'interface to bind (default 127.0.0.1)' },
+    { flag: 'api-key', value: 'KEY', help: 'the accepted API key (default: any non-empty key)' },
+];
+/** Every knob once (common first), with the vendors that declare each vendor knob. */
+/** Every knob once (common first), with the vendors that declare each vendor knob. */
+function knobCatalog(vendors) {
+    const specs = [...COMMON_KNOBS];
+    const owners = new Map();
+    for (const vendor of vendors) {
+        for (const spec of vendor.knobs) {
+            if (!owners.has(spec.name)) {
+                owners.set(spec.name, new Set());
+                specs.push(spec);
+            }
+            owners.get(spec.name).add(vendor.name);
+        }
+    }
+    return { specs, owners };
+}
+function parsePort(raw, vendorCount) {
+    if (raw === undefined)
+        return undefined;
+    const port = /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!(port >= 0 && port + (port === 0 ? 0 : vendorCount - 1) <= 65535)) {
+        throw new UsageError(`--port: expected a port number from 0 to 65535, got "${raw}"`);
+    }
+    return port;
+}
+/** parseArgs options for the general flags and every knob (`--[no-]flag` for booleans). */
+function flagOptions(specs) {
+    const options = {
+        help: { type: 'boolean', short: 'h' },
+    };
+    for (const option of GENERAL_OPTIONS)
+        options[option.flag] = { type: 'string' };
+    for (const spec of specs) {
+        const flag = knobFlag(spec.name);
+        if (spec.type === 'boolean') {
+            options[flag] = { type: 'boolean' };
+            options[`no-${flag}`] = { type: 'boolean' };
+        }
+        else {
+            options[flag] = { type: 'string' };
+        }
+    }
+    return options;
+}
+/** The vendors `--vendor` names (a name or "all"). */
+function chosenVendors(registry, values) {
+    const vendorName = typeof values.vendor === 'string' ? values.vendor.trim().toLowerCase() : '';
+    const known = [...registry.map((vendor) => vendor.name), 'all'].join(', ');
+    if (vendorName === '')
+        throw new UsageError(`--vendor is required (one of: ${known})`);
+    const vendors = vendorName === 'all'
+        ? [...registry]
+        : [findVendor(registry, vendorName)].filter((v) => v !== undefined);
+    if (vendors.length === 0) {
+        throw new UsageError(`--vendor: unknown vendor "${values.vendor}" (expected one of: ${known})`);
+    }
+    return vendors;
+}
+/** The knob values the flags set: common ones, and each vendor's own. */
+function knobValues(catalog, vendors, values) {
+    const { specs, owners } = catalog;
+    const common = {};
+    const perVendor = new Map(vendors.map((v) => [v.name, {}]));
+    for (const spec of specs) {
+        const flag = knobFlag(spec.name);
+        let raw = values[flag];
+        if (spec.type === 'boolean') {
+            const negated = values[`no-${flag}`];
+            if (raw && negated)
+                throw new UsageError(`--${flag} and --no-${flag} contradict each other`);
+            raw = raw ? true : negated ? false : undefined;
+        }
+        if (raw === undefined)
+            continue;
+        const value = parseKnobFlag(spec, raw, `--${flag}`);
+        const owner = owners.get(spec.name);
+        if (!owner) {
+            common[spec.name] = value;
+            continue;
+        }
+        const targets = vendors.filter((vendor) => owner.has(vendor.name));
+        if (targets.length === 0) {
+            throw new UsageError(`--${flag}: not a knob of ${vendors.map((v) => v.name).join(', ')}`);
+        }
+        for (const vendor of targets)
+            perVendor.get(vendor.name)[spec.name] = value;
+    }
+    return { common, perVendor };
+}
+/** With several vendors, each gets the variant flags it knows. */
+function shareVariant(common, perVendor, vendors) {
+    if (typeof common.variant !== 'string')
+        return;
+    const flags = variantFlags(common.variant);
+    for (const flag of flags) {
+        if (!vendors.some((vendor) => flag in vendor.variants)) {
+            const knownFlags = vendors.flatMap((vendor) => Object.keys(vendor.variants)).join(', ');
+            throw new UsageError(`--variant: unknown flag "${flag}" (known: ${knownFlags})`);
+        }
+    }
+    for (const vendor of vendors) {
+        perVendor.get(vendor.name).variant = flags.filter((flag) => flag in vendor.variants).join(',');
+    }
+    delete common.variant;
+}
+/** Parses the arguments after `simulate`; throws a UsageError (or a ScenarioError) for bad ones. */
+function parseCommand(registry, argv) {
+    const catalog = knobCatalog(registry);
+    const options = flagOptions(catalog.specs);
+    let values;
+    try {
+        ({ values } = (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, strict: true, allowPositionals: false }));
+    }
+    catch (error) {
+        throw new UsageError(error.message);
+    }
+    if (values.help) {
+        return {
+            help: true,
+            vendors: [],
+            port: undefined,
+            host: undefined,
+            apiKey: undefined,
+            patches: new Map(),
+        };
+    }
+    const vendors = chosenVendors(registry, values);
+    const host = typeof values.host === 'string' ? values.host.trim() : undefined;
+    if (host === '')
+        throw new UsageError('--host: expected a host name or IP address');
+    const apiKey = typeof values['api-key'] === 'string' ? values['api-key'] : undefined;
+    if (apiKey !== undefined && apiKey.trim() === '') {
+        throw new UsageError('--api-key: expected a non-empty key');
+    }
+    const { common, perVendor } = knobValues(catalog, vendors, values);
+    shareVariant(common, perVendor, vendors);
+    const patches = new Map(vendors.map((vendor) => [vendor.name, { ...common, ...perVendor.get(vendor.name) }]));
+    return {
+        help: false,
+        vendors,
+        port: parsePort(typeof values.port === 'string' ? values.port : undefined, vendors.length),
+        host,
+        apiKey,
+        patches,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/simulator/http-util.ts
+// Small HTTP helpers for the simulator server (Node built-ins only).
+/** Default body limit: no JSON request TestRelay sends comes close (uploads raise it). */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** A request body over the limit; it was read to its end (and dropped), so a 413 can be sent. */
+class BodyTooLargeError extends Error {
+    limit;
+    constructor(limit) {
+        super('request body too large');
+        this.limit = limit;
+    }
+}
+/**
+ * Reads a request body. One over `maxBytes` is still read to its end, but dropped, before a
+ * BodyTooLargeError: a client that sends its whole body before it reads the answer then gets
+ * the 413 instead of a reset connection.
+ */
+async function readRawBody(request, maxBytes = MAX_BODY_BYTES) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of request) {
+        const buffer = chunk;
+        size += buffer.length;
+        if (size <= maxBytes)
+            chunks.push(buffer);
+        else
+            chunks.length = 0;
+    }
+    if (size > maxBytes)
+        throw new BodyTooLargeError(maxBytes);
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** Parses a body as JSON without judging it: vendors decide what a bad body means. */
+function parseBody(text) {
+    if (text.trim() === '')
+        return { kind: 'none' };
+    try {
+        return { kind: 'json', value: JSON.parse(text), text };
+    }
+    catch (error) {
+        return { kind: 'invalid', text, error: error.message };
+    }
+}
+/** JSON on a single line: the vendor's own bash script parses answers line by line. */
+function jsonResponse(status, value, headers) {
+    return {
+        status,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(value),
+    };
+}
+function textResponse(status, text, contentType = 'text/plain; charset=utf-8') {
+    return { status, headers: { 'content-type': contentType }, body: text };
+}
+/** Writes a response unless the client has gone away. */
+function send(response, answer) {
+    if (response.destroyed || response.headersSent)
+        return;
+    const body = Buffer.from(answer.body, 'utf8');
+    response.writeHead(answer.status, {
+        ...answer.headers,
+        'content-length': String(body.length),
+    });
+    response.end(body);
+}
+/** Escapes text for XML or HTML content and attribute values (the simulated pages and reports). */
+function escapeMarkup(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;');
+}
+
 ;// CONCATENATED MODULE: ./src/simulator/control.ts
 // The /__sim control surface: change the scenario, read or clear the request log, reset.
 // It answers both under the vendor base URL (`<baseUrl>/__sim/...`) and at the server root
@@ -20940,6 +21148,32 @@ function applyServerWideKnobs(state, scenario, patch) {
 function methodNotAllowed(method, allowed) {
     return jsonResponse(405, { error: `${method} is not supported here; use ${allowed}` }, { allow: allowed.replace(/ /g, '') });
 }
+/** `PUT` / `DELETE /__sim/scenario/overrides/{key}`: the override of one plan id. */
+function overrideRoute(state, method, key, body) {
+    if (method === 'DELETE') {
+        state.store.deleteOverride(key);
+        return { status: 204, body: '' };
+    }
+    if (method !== 'PUT')
+        return methodNotAllowed(method, 'PUT, DELETE');
+    const patch = jsonBody(body);
+    const knobs = patch !== null && typeof patch === 'object' ? Object.keys(patch) : [];
+    const serverWide = knobs.filter((knob) => SERVER_WIDE_KNOBS.includes(knob));
+    if (serverWide.length > 0) {
+        throw new ScenarioError(`${serverWide.join(', ')}: server-wide knob(s); set them with PUT /__sim/scenario`);
+    }
+    return jsonResponse(200, state.store.updateOverride(key, patch));
+}
+/** `POST /__sim/reset`: the start-up scenario, fresh faults, an empty log, no runs. */
+function resetAll(state) {
+    const scenario = state.store.reset();
+    state.faults.configure(scenario);
+    state.faults.reseed(scenario.seed);
+    state.faults.resetCounters();
+    state.log.clear();
+    state.instance.reset();
+    return scenario;
+}
 function handleControl(state, method, subpath, body) {
     try {
         if (subpath === '') {
@@ -20967,22 +21201,8 @@ function handleControl(state, method, subpath, body) {
             return jsonResponse(200, state.store.listOverrides());
         }
         const override = /^\/scenario\/overrides\/([^/]+)$/.exec(subpath);
-        if (override) {
-            const key = decodeURIComponent(override[1]);
-            if (method === 'DELETE') {
-                state.store.deleteOverride(key);
-                return { status: 204, body: '' };
-            }
-            if (method !== 'PUT')
-                return methodNotAllowed(method, 'PUT, DELETE');
-            const patch = jsonBody(body);
-            const knobs = patch !== null && typeof patch === 'object' ? Object.keys(patch) : [];
-            const serverWide = knobs.filter((knob) => SERVER_WIDE_KNOBS.includes(knob));
-            if (serverWide.length > 0) {
-                throw new ScenarioError(`${serverWide.join(', ')}: server-wide knob(s); set them with PUT /__sim/scenario`);
-            }
-            return jsonResponse(200, state.store.updateOverride(key, patch));
-        }
+        if (override)
+            return overrideRoute(state, method, decodeURIComponent(override[1]), body);
         if (subpath === '/requests') {
             if (method === 'GET')
                 return jsonResponse(200, state.log.list());
@@ -20994,13 +21214,7 @@ function handleControl(state, method, subpath, body) {
         if (subpath === '/reset') {
             if (method !== 'POST')
                 return methodNotAllowed(method, 'POST');
-            const scenario = state.store.reset();
-            state.faults.configure(scenario);
-            state.faults.reseed(scenario.seed);
-            state.faults.resetCounters();
-            state.log.clear();
-            state.instance.reset();
-            return jsonResponse(200, scenario);
+            return jsonResponse(200, resetAll(state));
         }
         const vendorAnswer = state.instance.control?.(method, subpath);
         if (vendorAnswer)
@@ -21014,10 +21228,561 @@ function handleControl(state, method, subpath, body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/simulator/cli-usage.ts
+// The `testrelay simulate --help` text: general flags, every knob (common, then each vendor's,
+// with its variant flags) and the control endpoints.
+
+
+
+
+function formatDefault(spec) {
+    const value = spec.default;
+    if (value === null || value === '' || (Array.isArray(value) && value.length === 0))
+        return '';
+    return ` (default ${Array.isArray(value) ? value.join(',') : String(value)})`;
+}
+function optionLine(left, help) {
+    return `  ${left.padEnd(34)} ${help}`;
+}
+function knobLine(spec) {
+    const flag = knobFlag(spec.name);
+    const left = spec.type === 'boolean' ? `--[no-]${flag}` : `--${flag} ${spec.placeholder}`;
+    return optionLine(left, `${spec.help}${formatDefault(spec)}`);
+}
+/** The `--help` text for the simulators of `vendors`. */
+function simulateUsage(vendors) {
+    const lines = [
+        'Usage: testrelay simulate --vendor <name|all> [options]',
+        '',
+        "Runs local HTTP servers on 127.0.0.1 that behave like the vendors' APIs (paths, auth,",
+        'payloads, run states over time, quirks and errors), for tests, demos and pipeline checks.',
+        'When ready it prints one line per vendor on stdout: "<vendor> <baseUrl>". Pass that base',
+        'URL to TestRelay as the vendor base URL. Stops on SIGINT (Ctrl-C) or SIGTERM.',
+        '',
+        'Options:',
+        ...GENERAL_OPTIONS.map((option) => optionLine(`--${option.flag} ${option.value}`, option.help)),
+        optionLine('-h, --help', 'show this help'),
+        '',
+        'Scenario, all vendors (also settable as JSON with PUT <baseUrl>/__sim/scenario, camelCase):',
+        ...COMMON_KNOBS.map(knobLine),
+    ];
+    for (const vendor of vendors) {
+        lines.push('', `Scenario, ${vendor.title} only:`, ...vendor.knobs.map(knobLine));
+        lines.push('', `${vendor.title} variants (--variant FLAG,FLAG):`);
+        for (const [flag, help] of Object.entries(vendor.variants))
+            lines.push(optionLine(flag, help));
+    }
+    lines.push('', 'Control endpoints (no auth; at the server root and under <baseUrl>):', ...CONTROL_ENDPOINTS.map((line) => `  ${line}`), '', 'Example:', '  testrelay simulate --vendor testsigma --tests 20 --failed 3 --duration-seconds 30', '');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: ./src/simulator/request-log.ts
+// The record of every vendor-route request, served by `GET /__sim/requests` so tests can count
+// triggers, polls and stops and assert on payloads. Secrets never reach it: auth headers and
+// any key/token/password-looking body field are masked.
+const request_log_MASK = '***';
+const SECRET_HEADERS = new Set([
+    'authorization',
+    'x-ts-api-key',
+    'x-api-key',
+    'api-key',
+    'x-sofy-auth-key',
+    'subscriptionkey',
+    'automationtoken',
+    'cookie',
+    'proxy-authorization',
+]);
+const SECRET_KEY = /api[-_]?key|token|secret|password|passwd|authorization|credential/i;
+// Keeps logs bounded in a long demo while staying far above any test's needs.
+const MAX_RECORDS = 50_000;
+function maskHeaders(headers) {
+    const masked = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value === undefined)
+            continue;
+        const text = Array.isArray(value) ? value.join(', ') : value;
+        if (!SECRET_HEADERS.has(name)) {
+            masked[name] = text;
+        }
+        else {
+            // Keep the scheme so a test can still see *how* the client authenticated.
+            const scheme = /^(Bearer|Basic|Token)\s/i.exec(text);
+            masked[name] = scheme ? `${scheme[1]} ${request_log_MASK}` : request_log_MASK;
+        }
+    }
+    return masked;
+}
+function maskBody(value) {
+    if (Array.isArray(value))
+        return value.map(maskBody);
+    if (value !== null && typeof value === 'object') {
+        const masked = {};
+        for (const [key, item] of Object.entries(value)) {
+            masked[key] = SECRET_KEY.test(key) && item !== null ? request_log_MASK : maskBody(item);
+        }
+        return masked;
+    }
+    return value;
+}
+function queryObject(query) {
+    const result = {};
+    for (const key of new Set(query.keys())) {
+        const values = query.getAll(key);
+        result[key] = SECRET_KEY.test(key) ? request_log_MASK : values.length === 1 ? values[0] : values;
+    }
+    return result;
+}
+class RequestLog {
+    records = [];
+    add(record) {
+        this.records.push(record);
+        if (this.records.length > MAX_RECORDS)
+            this.records.shift();
+        return record;
+    }
+    clear() {
+        this.records = [];
+    }
+    list() {
+        return this.records;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/simulator/scenario-store.ts
+// The live scenario of one simulator: the global scenario plus optional per-plan overrides
+// (keyed by the vendor's plan/schedule/project id), so one server can serve several scenarios
+// at once — e.g. plan 1 passes while plan 2 fails.
+
+class ScenarioStore {
+    schema;
+    current;
+    overrides = new Map();
+    initial;
+    /** Throws a ScenarioError when `startup` is invalid. */
+    constructor(schema, startup) {
+        this.schema = schema;
+        this.initial = mergeScenario(schema, defaultScenario(schema), startup ?? {});
+        this.current = this.initial;
+    }
+    get() {
+        return this.current;
+    }
+    /** Validates and merges a patch into the global scenario; returns the new scenario. */
+    update(patch) {
+        this.current = mergeScenario(this.schema, this.current, patch);
+        return this.current;
+    }
+    /** Validates and merges a patch into the override for `key`; returns the effective scenario. */
+    updateOverride(key, patch) {
+        // Validate the patch on its own first (unknown keys, types), then the combination.
+        const validated = mergeScenario(this.schema, this.current, patch);
+        const merged = { ...this.overrides.get(key) };
+        for (const name of Object.keys(patch))
+            merged[name] = validated[name];
+        const effective = mergeScenario(this.schema, this.current, merged);
+        this.overrides.set(key, merged);
+        return effective;
+    }
+    deleteOverride(key) {
+        return this.overrides.delete(key);
+    }
+    listOverrides() {
+        return Object.fromEntries(this.overrides);
+    }
+    /** The scenario a new run of `key` gets. */
+    scenarioFor(key) {
+        const override = this.overrides.get(key);
+        if (!override)
+            return this.current;
+        try {
+            return mergeScenario(this.schema, this.current, override);
+        }
+        catch {
+            // The global scenario changed under the override (e.g. fewer tests than its `failed`):
+            // fall back to the global scenario rather than failing the vendor request.
+            return this.current;
+        }
+    }
+    /** Back to the start-up scenario, without overrides. */
+    reset() {
+        this.current = this.initial;
+        this.overrides.clear();
+        return this.current;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/simulator/serve.ts
+// Answering one request of a simulator server: the /__sim control routes, the root page, and the
+// vendor routes with the request log, fault injection and response delays around the vendor's
+// own answer. server.ts owns the listening server; this file knows no vendor.
+
+
+
+
+/** Delayed answers (latency, "slow" faults) wait here; `releaseAll()` lets them go at once. */
+class Delays {
+    waiting = new Set();
+    closed = false;
+    delay(ms) {
+        if (ms <= 0 || this.closed)
+            return Promise.resolve();
+        return new Promise((resolve) => {
+            const entry = {
+                timer: setTimeout(() => {
+                    this.waiting.delete(entry);
+                    resolve();
+                }, ms),
+                release: () => {
+                    clearTimeout(entry.timer);
+                    this.waiting.delete(entry);
+                    resolve();
+                },
+            };
+            this.waiting.add(entry);
+        });
+    }
+    /** Releases every waiting answer; later delays are skipped. */
+    releaseAll() {
+        this.closed = true;
+        for (const entry of [...this.waiting])
+            entry.release();
+    }
+}
+/** Cuts a body in half so that it no longer parses (JSON and XML alike). */
+function truncateBody(body) {
+    return body.slice(0, Math.max(1, Math.floor(body.length / 2)));
+}
+function faultResponse(fault) {
+    const headers = {};
+    if (fault.status === 429 || fault.status === 503)
+        headers['retry-after'] = '1';
+    return jsonResponse(fault.status, { error: `Simulated fault: HTTP ${fault.status}` }, headers);
+}
+/** Logs a vendor request and picks the fault it gets, if any. */
+function logRequest(state, simRequest, match, rejection) {
+    const record = state.log.add({
+        method: simRequest.method,
+        path: simRequest.path,
+        at: new Date().toISOString(),
+        query: queryObject(simRequest.query),
+        route: match.route,
+        authorized: rejection === undefined,
+        status: null,
+        fault: null,
+        headers: maskHeaders(simRequest.headers),
+        body: simRequest.body.kind === 'json' ? maskBody(simRequest.body.value) : null,
+    });
+    const fault = state.faults.pick(simRequest.method, match.route);
+    record.fault = fault ? faultLabel(fault) : null;
+    return { record, fault };
+}
+/** The vendor's answer (or its 401, or a 500 when it throws). */
+function vendorAnswer(state, simRequest, route, rejection) {
+    try {
+        return rejection ?? state.instance.handle(simRequest, route);
+    }
+    catch (error) {
+        return jsonResponse(500, { error: `simulator error: ${error.message}` });
+    }
+}
+async function serveVendor(state, request, response, simRequest) {
+    const { instance } = state;
+    const match = instance.classify(simRequest.method, simRequest.path, simRequest.query);
+    if (match.page) {
+        send(response, instance.handle(simRequest, match.route));
+        return;
+    }
+    const rejection = instance.rejectUnauthorized(simRequest, match.route);
+    const { record, fault } = logRequest(state, simRequest, match, rejection);
+    const scenario = state.store.get();
+    // Faults in front of the vendor: nothing happens on the vendor side.
+    if (fault?.kind === 'reset') {
+        record.status = 0;
+        request.socket.destroy();
+        return;
+    }
+    let answer;
+    if (fault?.kind === 'status') {
+        answer = faultResponse(fault);
+    }
+    else {
+        answer = vendorAnswer(state, simRequest, match.route, rejection);
+        // Faults behind the vendor: the vendor did its work, the answer is lost or damaged.
+        if (fault?.kind === 'reset-after') {
+            record.status = 0;
+            request.socket.destroy();
+            return;
+        }
+        if (fault?.kind === 'malformed') {
+            answer = { ...answer, status: 200, body: truncateBody(answer.body) };
+        }
+    }
+    await state.delays.delay(scenario.latencyMs + (fault?.kind === 'slow' ? scenario.slowMs : 0));
+    if (response.destroyed) {
+        record.status = 0;
+        return;
+    }
+    record.status = answer.status;
+    send(response, answer);
+}
+/** Answers one request: a body over the limit, a control route, the root page or a vendor route. */
+async function serve(state, request, response) {
+    const { definition, origin, baseUrl } = state;
+    const url = new URL(request.url ?? '/', origin);
+    const method = (request.method ?? 'GET').toUpperCase();
+    let rawBody;
+    try {
+        rawBody = await readRawBody(request, definition.maxBodyBytes);
+    }
+    catch (error) {
+        if (error instanceof BodyTooLargeError) {
+            // As real services answer; the body has been drained, and the connection is closed.
+            const body = { error: error.message, limit: error.limit };
+            send(response, jsonResponse(413, body, { connection: 'close' }));
+            return;
+        }
+        throw error;
+    }
+    const body = parseBody(rawBody);
+    const subpath = controlSubpath(url.pathname, definition.basePath);
+    if (subpath !== undefined) {
+        send(response, handleControl(state, method, subpath, body));
+        return;
+    }
+    if (url.pathname === '/' && method === 'GET') {
+        send(response, textResponse(200, `TestRelay ${definition.title} simulator\nbase URL: ${baseUrl}\ncontrol: ${origin}/__sim\n`));
+        return;
+    }
+    await serveVendor(state, request, response, {
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        headers: request.headers,
+        body,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/simulator/server.ts
+// The simulator framework: one real HTTP server per vendor on 127.0.0.1, with the request
+// log, fault injection and the /__sim control routes. Vendor behaviour comes from a
+// VendorDefinition (see vendor.ts), handed in by the caller; this file knows no vendor. How one
+// request is answered is in serve.ts.
+
+
+
+
+
+
+
+
+/** The knobs (common + vendor) and variant flags of one vendor. */
+function scenarioSchemaFor(definition) {
+    return {
+        specs: [...COMMON_KNOBS, ...definition.knobs],
+        variants: Object.keys(definition.variants),
+        crossCheck: definition.crossCheck?.bind(definition),
+    };
+}
+function urlHost(host) {
+    // A wildcard bind is reached through the loopback address.
+    if (host === '0.0.0.0' || host === '::' || host === '')
+        return '127.0.0.1';
+    return host.includes(':') ? `[${host}]` : host;
+}
+/** Listens on `port` (0: a free one) and `host`; resolves once listening. */
+function listen(server, port, host) {
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+        });
+    });
+}
+/** The definition of `options.vendor` among `vendors`, with the options checked. */
+function definitionFor(vendors, options) {
+    const found = findVendor(vendors, options.vendor);
+    if (!found) {
+        const names = vendors.map((vendor) => vendor.name).join(', ');
+        throw new Error(`unknown vendor "${options.vendor}" (simulated vendors: ${names})`);
+    }
+    if (options.apiKey !== undefined && options.apiKey.trim() === '') {
+        throw new Error('apiKey must not be empty (leave it out to accept any non-empty key)');
+    }
+    return found;
+}
+/**
+ * Starts the simulator of `options.vendor`, one of `vendors` (the registry: the framework knows
+ * no vendor itself; src/vendors/simulators.ts passes them all).
+ */
+async function startSimulator(vendors, options) {
+    const definition = definitionFor(vendors, options);
+    const store = new ScenarioStore(scenarioSchemaFor(definition), options.scenario ?? {});
+    const host = options.host ?? '127.0.0.1';
+    const server = (0,external_node_http_namespaceObject.createServer)();
+    await listen(server, options.port ?? 0, host);
+    const { port } = server.address();
+    const origin = `http://${urlHost(host)}:${port}`;
+    const baseUrl = `${origin}${definition.basePath}`;
+    const instance = definition.create({
+        origin,
+        apiKey: options.apiKey,
+        scenario: () => store.get(),
+        scenarioFor: (key) => store.scenarioFor(key),
+        now: () => Date.now(),
+    });
+    const state = {
+        vendor: definition.name,
+        baseUrl,
+        store,
+        log: new RequestLog(),
+        faults: new FaultInjector(store.get()),
+        instance,
+        definition,
+        origin,
+        delays: new Delays(),
+    };
+    server.on('request', (request, response) => {
+        response.on('error', () => undefined);
+        serve(state, request, response).catch((error) => {
+            send(response, jsonResponse(500, { error: `simulator error: ${String(error)}` }));
+        });
+    });
+    // A client that resets its own connection must not take the server down.
+    server.on('clientError', (_error, socket) => socket.destroy());
+    let closing;
+    return {
+        vendor: definition.name,
+        baseUrl,
+        close() {
+            closing ??= new Promise((resolve) => {
+                state.delays.releaseAll();
+                server.close(() => resolve());
+                server.closeAllConnections();
+            });
+            return closing;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/simulator/cli.ts
+// `testrelay simulate`: start one or all vendor simulators from the command line.
+//
+// Contract (DESIGN.md "The simulators"): when ready, print exactly one line per vendor on
+// stdout, `<vendor> <baseUrl>`, and nothing else there; stop cleanly on SIGINT/SIGTERM.
+// Bad flags exit with status 2 and a message naming the flag and the expected form.
+//
+// The arguments are read in cli-args.ts, the --help text is written in cli-usage.ts.
+
+
+
+
+
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+/**
+ * Watches for SIGINT/SIGTERM (or `signal` aborting). `stopped` resolves on the first of them;
+ * `release()` removes the listeners again.
+ */
+function watchForStop(io) {
+    const signals = io.signals ?? process;
+    let release = () => undefined;
+    const stopped = new Promise((resolve) => {
+        const stop = () => {
+            release();
+            resolve();
+        };
+        release = () => {
+            signals.off('SIGINT', stop);
+            signals.off('SIGTERM', stop);
+            io.signal?.removeEventListener('abort', stop);
+        };
+        signals.on('SIGINT', stop);
+        signals.on('SIGTERM', stop);
+        if (io.signal?.aborted)
+            stop();
+        else
+            io.signal?.addEventListener('abort', stop, { once: true });
+    });
+    return { stopped, release };
+}
+/**
+ * Runs `testrelay simulate` with the arguments after `simulate`, offering the simulators of
+ * `vendors` (the registry). Resolves with the exit status once the simulators have stopped (or
+ * at once for `--help` and usage errors).
+ */
+async function runSimulateCommand(vendors, argv, io = {}) {
+    const stdout = io.stdout ?? process.stdout;
+    const stderr = io.stderr ?? process.stderr;
+    let command;
+    try {
+        command = parseCommand(vendors, argv);
+    }
+    catch (error) {
+        if (error instanceof UsageError || error instanceof ScenarioError) {
+            stderr.write(`testrelay simulate: ${error.message}\nRun "testrelay simulate --help" for usage.\n`);
+            return EXIT_USAGE;
+        }
+        throw error;
+    }
+    if (command.help) {
+        stdout.write(simulateUsage(vendors));
+        return EXIT_OK;
+    }
+    // Listen for signals before starting, so an early Ctrl-C still shuts down cleanly.
+    const { stopped, release } = watchForStop(io);
+    const running = [];
+    try {
+        for (const [index, vendor] of command.vendors.entries()) {
+            const port = command.port === undefined || command.port === 0 ? command.port : command.port + index;
+            running.push(await startSimulator(vendors, {
+                vendor: vendor.name,
+                port,
+                host: command.host,
+                apiKey: command.apiKey,
+                scenario: command.patches.get(vendor.name),
+            }));
+        }
+    }
+    catch (error) {
+        await Promise.all(running.map((simulator) => simulator.close()));
+        const usage = error instanceof ScenarioError;
+        stderr.write(usage
+            ? `testrelay simulate: ${error.message}\nRun "testrelay simulate --help" for usage.\n`
+            : `testrelay simulate: cannot start: ${error.message}\n`);
+        release();
+        return usage ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    for (const simulator of running)
+        stdout.write(`${simulator.vendor} ${simulator.baseUrl}\n`);
+    stderr.write('testrelay simulate: ready; stop with Ctrl-C or SIGTERM\n');
+    await stopped;
+    await Promise.all(running.map((simulator) => simulator.close()));
+    return EXIT_OK;
+}
+
+;// CONCATENATED MODULE: ./src/simulator/index.ts
+// Public API of the simulator framework. It knows no vendor: each entry point takes the
+// vendor definitions to offer. Tests, the demo and `testrelay simulate` use the bound versions
+// in src/vendors/simulators.ts, which pass the registry of every simulated vendor:
+//
+//   const sim = await startSimulator({ vendor: 'testsigma', scenario: { pollsToComplete: 2 } });
+//   // … point TestRelay at sim.baseUrl, drive it with PUT `${sim.baseUrl}/__sim/scenario` …
+//   await sim.close();
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./src/simulator/sample-data.ts
 // Deterministic, realistic-looking sample data shared by the vendor simulators: test names,
 // suite and device names, durations and failure messages. Deterministic so that tests and
 // demos see the same run twice; realistic so that summaries and reports look like real ones.
+// Also where each test falls in the outcome mix the common knobs describe.
 const TEST_NAMES = [
     'Login works',
     'Login rejects a wrong password',
@@ -21114,8 +21879,71 @@ function stableHash(text) {
 function testDurationMs(name, index) {
     return 2000 + (stableHash(`${index}:${name}`) % 60_000);
 }
+/**
+ * Where test `index` falls in the scenario's outcome mix: the passing tests first, then the
+ * `failed`, `errored` and `skipped` ones. `nth` is its position within its group (e.g. to
+ * alternate two kinds of error), `size` the size of the group.
+ */
+function outcomeSlot(index, scenario) {
+    const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
+    const groups = [
+        ['passed', passing],
+        ['failed', scenario.failed],
+        ['errored', scenario.errored],
+    ];
+    let start = 0;
+    for (const [group, size] of groups) {
+        if (index < start + size)
+            return { group, nth: index - start, size };
+        start += size;
+    }
+    return { group: 'skipped', nth: index - start, size: scenario.skipped };
+}
 
-;// CONCATENATED MODULE: ./src/simulator/sofy-catalog.ts
+;// CONCATENATED MODULE: ./src/simulator/kit.ts
+// The simulator kit: everything a vendor simulator (`src/vendors/<name>/sim/`) may use from the
+// framework. A vendor sim imports this module, `node:*` and files in its own sim/ folder, and
+// nothing else (no core, no vendor client, no other vendor), so each simulator stays an
+// independent reading of its vendor's documents. __tests__/simulator/import-rules.test.ts
+// holds every sim to that.
+
+// Answers.
+
+// Deterministic sample data and randomness.
+
+
+/** The first value of a request header, trimmed; '' when it is absent. */
+function header(headers, name) {
+    const value = headers[name];
+    return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
+}
+/** A path segment decoded, or left as it is when it is not valid percent-encoding. */
+function decodeSegment(segment) {
+    try {
+        return decodeURIComponent(segment);
+    }
+    catch {
+        return segment;
+    }
+}
+/** Whether a value is a finished answer (helpers return either a value or the answer to send). */
+function isResponse(value) {
+    return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
+}
+/**
+ * Reads a `variant` string (`"self-hosted, rerun"`) against a vendor's flags, e.g.
+ * `parseVariant(text, { selfHosted: 'self-hosted', rerun: 'rerun' })` →
+ * `{ selfHosted: true, rerun: true }`. Flags the text does not name are false.
+ */
+function parseVariant(text, flags) {
+    const named = new Set(variantFlags(text));
+    const variant = {};
+    for (const [key, flag] of Object.entries(flags))
+        variant[key] = named.has(flag);
+    return variant;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/catalog.ts
 // What a Sofy account holds besides runs: the device pool per platform and the applications
 // with their builds (vendor-apis/sofy.md §3.1, §3.5). Everything is derived from fixed seeds,
 // so ids, serials and app hashes are the same on every start; uploads add builds (and apps).
@@ -21168,9 +21996,9 @@ function guidFrom(seed) {
     return (`${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-` +
         `${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`);
 }
-const sofy_catalog_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const catalog_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function isGuid(text) {
-    return sofy_catalog_GUID.test(text);
+    return catalog_GUID.test(text);
 }
 function serialOf(platform, name) {
     // Android serials are short hex strings; iOS devices are known by their UDID.
@@ -21293,7 +22121,7 @@ class Catalog {
     }
 }
 
-;// CONCATENATED MODULE: ./src/simulator/sofy-format.ts
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/format.ts
 // How the Sofy simulator writes things down: status words, status rows of both API
 // generations, the group list, discovery answers and error bodies (vendor-apis/sofy.md §3-§5).
 // Current answers use `{data, message}` and camelCase (snake_case in discovery), errors
@@ -21470,7 +22298,7 @@ function legacyErrorBody(message) {
     return { Message: message };
 }
 
-;// CONCATENATED MODULE: ./src/simulator/sofy-run.ts
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/run.ts
 // Sofy test-run groups and their state machine (vendor-apis/sofy.md §3.3, §4, §6).
 //
 // A trigger creates a group: one row per scenario × device. Its state is computed from the
@@ -21479,19 +22307,16 @@ function legacyErrorBody(message) {
 //   row    (absent) → Queued → Running → Passed | Failed | Incomplete | Not Executed | Run Stopped
 // An abort turns every row that is not final yet into Run Stopped. This file knows states
 // only; the vendor's words for them (and the UI-label and spelling variants) are in
-// sofy-format.ts.
+// format.ts.
 
-
-function parseVariant(text) {
-    const flags = new Set(variantFlags(text));
-    return {
-        legacy: flags.has('legacy'),
-        uiLabels: flags.has('ui-labels'),
-        stoppedSpelling: flags.has('stopped-spelling'),
-        unknownStatus: flags.has('unknown-status'),
-        oneDeviceAtATime: flags.has('rows-one-device-at-a-time'),
-    };
-}
+/** The `variant` flags, by the name the simulator reads each under (help: VARIANTS in index.ts). */
+const VARIANT_FLAGS = {
+    legacy: 'legacy',
+    uiLabels: 'ui-labels',
+    stoppedSpelling: 'stopped-spelling',
+    unknownStatus: 'unknown-status',
+    oneDeviceAtATime: 'rows-one-device-at-a-time',
+};
 /** The four set-up steps of a device (UI labels), before its first scenario runs. */
 const SETUP_STATES = ['settingUp', 'downloading', 'parsing', 'loading'];
 const TERMINAL = new Set([
@@ -21505,16 +22330,18 @@ function isTerminal(state) {
     return TERMINAL.has(state);
 }
 function plannedOutcome(index, scenario) {
-    const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
-    if (index < passing)
-        return 'passed';
-    if (index < passing + scenario.failed)
-        return 'failed';
-    if (index < passing + scenario.failed + scenario.errored) {
-        // Alternate the two "no trustworthy result" values so both appear.
-        return (index - passing - scenario.failed) % 2 === 0 ? 'incomplete' : 'notExecuted';
+    const slot = outcomeSlot(index, scenario);
+    switch (slot.group) {
+        case 'passed':
+            return 'passed';
+        case 'failed':
+            return 'failed';
+        case 'errored':
+            // Alternate the two "no trustworthy result" values so both appear.
+            return slot.nth % 2 === 0 ? 'incomplete' : 'notExecuted';
+        case 'skipped':
+            return 'stopped';
     }
-    return 'stopped';
 }
 /**
  * Outcomes per device: every device runs every scenario with the same mix (passing first,
@@ -21671,9 +22498,174 @@ function sameSchedule(a, b) {
     return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/wire.ts
+// How the Sofy simulator reads requests and writes its answers' texts (vendor-apis/sofy.md
+// §2-§5): the vendor's messages, query parameters and JSON properties matched case-blind (as
+// ASP.NET and JSON.NET do), ScheduledIDs, legacy JSON bodies and both generations' errors.
+
+
+
+/** The account the simulated keys belong to (named in the abort answer, never the key). */
+const SIMULATED_USER = guidFrom('sofy-simulator:user');
+/** The vendor's own texts (§2-§5); the legacy ones marked "unconfirmed" are ASP.NET defaults. */
+const MESSAGES = {
+    triggered: 'Test runs are scheduled and in queue, Login to https://devtest.sofy.ai/ for more info.',
+    triggeredShort: 'Test runs are scheduled and in queue.',
+    legacyTriggered: 'Test runs are scheduled and in queue, Login to https://portal.sofy.ai for more info.',
+    badSchedule: 'The scheduledRunGuid is either invalid or not found.',
+    abortBadSchedule: 'Scheduled run ID not found or invalid.',
+    badGroup: 'Test run ID not found or invalid.',
+    missingHeaders: 'Missing required headers.',
+    invalidKey: 'Invalid Auth Key.',
+    internal: 'Internal Server Error.',
+    invalidGuid: "Validation failed for parameter 'subscriptionAuth'. Invalid GUID.",
+    uploaded: 'Application Upload Successful.',
+    aborted: (guid) => `Scheduled run ${guid} aborted by user ${SIMULATED_USER} successfully.`,
+    nothingToAbort: (guid) => `No test runs could be aborted for scheduled run ${guid}. ` +
+        'They may have already completed or are in a non-abortable state.',
+    // Legacy errors are undocumented (unconfirmed): ASP.NET Web API's own texts.
+    legacyDenied: 'Authorization has been denied for this request.',
+    legacyInvalid: 'The request is invalid.',
+    legacyBadSchedule: 'The ScheduledID is either invalid or not found.',
+    legacyBadAppHash: 'The AppHash is either invalid or not found.',
+    badAppHash: 'The appHash is either invalid or not found.',
+};
+/** A query parameter, its name matched case-blind (ASP.NET binding); '' counts as absent. */
+function queryParam(query, name) {
+    for (const [key, value] of query) {
+        if (key.toLowerCase() === name.toLowerCase() && value.trim() !== '')
+            return value.trim();
+    }
+    return undefined;
+}
+/** A JSON property, its name matched case-blind (JSON.NET's default). */
+function property(body, name) {
+    const key = Object.keys(body).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : body[key];
+}
+function error(status, message, details) {
+    return jsonResponse(status, errorBody(message, details));
+}
+function legacyError(status, message) {
+    return jsonResponse(status, legacyErrorBody(message));
+}
+/** A ScheduledID as JSON.NET binds an int: a whole number, or a string holding one. */
+function scheduledId(value) {
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 2 ** 31 - 1) {
+        return String(value);
+    }
+    if (typeof value === 'string' && /^\s*\d{1,9}\s*$/.test(value) && Number(value) > 0) {
+        return String(Number(value));
+    }
+    return undefined;
+}
+/** The JSON object body of a legacy call, or ASP.NET's 415/400. */
+function legacyBody(request) {
+    const contentType = header(request.headers, 'content-type');
+    if (contentType !== '' && !/json/i.test(contentType)) {
+        return legacyError(415, `The request entity's media type '${contentType.split(';')[0]}' is not supported for this resource.`);
+    }
+    const body = request.body;
+    if (body.kind !== 'json' || typeof body.value !== 'object' || body.value === null) {
+        return legacyError(400, MESSAGES.legacyInvalid);
+    }
+    if (Array.isArray(body.value))
+        return legacyError(400, MESSAGES.legacyInvalid);
+    return body.value;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/current.ts
+// The Sofy simulator's current-generation API (public.sofy.ai, vendor-apis/sofy.md §3): trigger
+// a scheduled run, read a group's status and the schedule's groups, abort, and list devices.
+
+
+
+
+
+function trigger(s, request, guid, now) {
+    const scenario = s.scenarioFor(guid);
+    if (!s.exists(guid, 'guid', scenario)) {
+        return error(400, MESSAGES.badSchedule, `No scheduled run with id "${guid}".`);
+    }
+    const appHash = queryParam(request.query, 'appHash');
+    const build = appHash === undefined ? undefined : s.catalog.findBuild(appHash);
+    if (appHash !== undefined && !build) {
+        return error(400, MESSAGES.badAppHash, `No build with appHash "${appHash}".`);
+    }
+    // deviceSerials is unconfirmed (§3.2): serials from the devices endpoint pick the devices.
+    const serials = queryParam(request.query, 'deviceSerials');
+    let devices;
+    if (serials !== undefined) {
+        const pool = devicePool(scenario.platform);
+        const wanted = serials.split(',').map((serial) => serial.trim());
+        const unknown = wanted.filter((serial) => !pool.some((device) => device.serial === serial));
+        if (unknown.length > 0) {
+            return error(400, 'Invalid device serials.', `Unknown serial(s): ${unknown.join(', ')}.`);
+        }
+        devices = pool.filter((device) => wanted.includes(device.serial));
+    }
+    const group = s.createGroup(guid, 'current', scenario, now, build, devices);
+    if (scenario.triggerShape === 'testGroupsRunId') {
+        return jsonResponse(200, {
+            testGroupsRunId: String(group.id),
+            message: MESSAGES.triggeredShort,
+        });
+    }
+    return jsonResponse(200, {
+        data: [{ scheduleTestRunsGroupID: group.id }],
+        message: MESSAGES.triggered,
+    });
+}
+function current_status(s, guid, groupId, now) {
+    if (!s.exists(guid, 'guid', s.scenarioFor(guid))) {
+        return error(400, MESSAGES.badSchedule, `No scheduled run with id "${guid}".`);
+    }
+    const group = s.groups.find(guid, groupId);
+    if (!group) {
+        return error(400, MESSAGES.badGroup, `No test run group ${groupId} in scheduled run ${guid}.`);
+    }
+    s.groups.countPoll(group);
+    return jsonResponse(200, statusAnswer(group, viewGroup(group, now), s.hidden(group)));
+}
+function groupList(s, guid, now) {
+    if (!s.exists(guid, 'guid', s.scenarioFor(guid))) {
+        return error(400, MESSAGES.badSchedule, `No scheduled run with id "${guid}".`);
+    }
+    return jsonResponse(200, s.groups.ofSchedule(guid).map((group) => groupListEntry(group, viewGroup(group, now))));
+}
+/** §3.4: both outcomes are 200; without testRunGroupId every active group is aborted. */
+function abort(s, request, guid, allOfSchedule, now) {
+    if (!s.exists(guid, 'guid', s.scenarioFor(guid))) {
+        return error(400, MESSAGES.abortBadSchedule, `No scheduled run with id "${guid}".`);
+    }
+    let aborted;
+    if (allOfSchedule) {
+        const results = s.groups.ofSchedule(guid).map((group) => abortGroup(group, now, true));
+        aborted = results.includes(true);
+    }
+    else {
+        const groupId = queryParam(request.query, 'testRunGroupId') ?? '';
+        const group = s.groups.find(guid, groupId);
+        if (!group) {
+            return error(400, MESSAGES.badGroup, `No test run group ${groupId} in scheduled run ${guid}.`);
+        }
+        aborted = abortGroup(group, now, false);
+    }
+    return jsonResponse(200, {
+        message: aborted ? MESSAGES.aborted(guid) : MESSAGES.nothingToAbort(guid),
+    });
+}
+function devices(platformText) {
+    const platform = PLATFORMS.find((candidate) => candidate === platformText.toUpperCase());
+    if (!platform) {
+        return error(400, 'Invalid platform.', `Expected ANDROID or IOS, got "${platformText}".`);
+    }
+    return jsonResponse(200, devicesAnswer(devicePool(platform)));
+}
+
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/simulator/sofy-upload.ts
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/upload.ts
 // Sofy build uploads (vendor-apis/sofy.md §3.1), for both generations: the multipart body,
 // the checks in the order a server would make them, and the documented route errors.
 //
@@ -21681,6 +22673,10 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 // headers and boundaries are ASCII and survive decoding, and the file content is only hashed
 // (to spot a build uploaded twice), never interpreted.
 
+
+
+/** Real builds are tens of megabytes; the framework's 1 MiB default would refuse them. */
+const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 function dispositionParameter(disposition, name) {
     const match = new RegExp(`(?:^|;)\\s*${name}="([^"]*)"`, 'i').exec(disposition);
     if (match)
@@ -21799,74 +22795,37 @@ function uploadBuild(catalog, request) {
     const build = catalog.addBuild(app, request.buildName?.trim() || stem, contentHash);
     return { ok: true, app, build };
 }
+/** The upload routes of both generations: `upload` (current) and `legacyUpload`. */
+function upload(s, request, generation) {
+    const outcome = uploadBuild(s.catalog, {
+        contentType: header(request.headers, 'content-type'),
+        body: request.body.kind === 'none' ? '' : request.body.text,
+        buildName: generation === 'current' ? (request.query.get('userFriendlyBuildName') ?? null) : null,
+        forcedError: s.context.scenario().uploadError,
+    });
+    if (generation === 'legacy') {
+        // The legacy answer's shape is unconfirmed (§3.1): only its AppHash is known.
+        return outcome.ok
+            ? jsonResponse(200, { AppHash: outcome.build.appHash, Message: MESSAGES.uploaded })
+            : legacyError(outcome.status, outcome.message);
+    }
+    return outcome.ok
+        ? jsonResponse(200, { data: { appHash: outcome.build.appHash }, message: MESSAGES.uploaded })
+        : error(outcome.status, outcome.message, outcome.details);
+}
 
-;// CONCATENATED MODULE: ./src/simulator/sofy.ts
-// The Sofy simulator: routes, auth, request handling and error bodies for both API
-// generations on one server, told apart by path (vendor-apis/sofy.md §2-§6). Group state lives
-// in sofy-run.ts, answers are written by sofy-format.ts, uploads checked by sofy-upload.ts,
-// applications and devices come from sofy-catalog.ts.
-//
-// The base URL is the server origin; TestRelay appends the paths of either host:
-//   current (public.sofy.ai, header x-sofy-auth-key)
-//     POST /parser-microservice/build-upload[?userFriendlyBuildName=]       upload
-//     POST /scheduler-microservice/scheduled-runs/{guid}/execute[?appHash=]  trigger
-//     GET  /scheduler-microservice/scheduled-runs/{guid}/status/{groupId}    status
-//     GET  /scheduler-microservice/scheduled-runs/{guid}/test-run-groups     groups
-//     PUT  /scheduler-microservice/public/test-run/abort/{guid}?testRunGroupId=
-//                                                 abort (abortAll without testRunGroupId)
-//     GET  /application-microservice/public/applications                     applications
-//     GET  /device-microservice/public/devices/{ANDROID|IOS}                 devices
-//   legacy (api.sofy.ai, "APIKey" in the JSON body; header SubscriptionKey for the upload)
-//     POST /api/CICD/ScheduleAutomatedTestRun                                legacyTrigger
-//     POST /api/CICD/ScheduleAutomatedTestRunStatus?ScheduleTestRunsGroupID= legacyGroupStatus
-//     POST /api/CICD/ScheduleAutomatedTestRunStatus                          legacyRows
-//     POST /api/AppTests/buildUpload                                         legacyUpload
-// With the `legacy` variant the current paths answer 404, so a mis-set generation shows.
-//
-// Knob semantics: `tests` is the number of scenarios per device (rows = tests × devices), and
-// `failed`, `errored` and `skipped` count per device too. Every status read of a group counts
-// as a poll for `pollsToComplete` and `emptyPolls`: `status`, `legacyGroupStatus` and
-// `legacyRows` (a legacy client reading both per cycle polls twice); the group list does not.
-// Overrides are keyed by the schedule id exactly as the client sends it (GUID or ScheduledID).
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/knobs.ts
+// Sofy's own scenario knobs and variant flags (the common knobs are the framework's); their
+// values are typed by SofyScenario in run.ts.
 
 
-
-
-
-/** The account the simulated keys belong to (named in the abort answer, never the key). */
-const SIMULATED_USER = guidFrom('sofy-simulator:user');
-/** The vendor's own texts (§2-§5); the legacy ones marked "unconfirmed" are ASP.NET defaults. */
-const MESSAGES = {
-    triggered: 'Test runs are scheduled and in queue, Login to https://devtest.sofy.ai/ for more info.',
-    triggeredShort: 'Test runs are scheduled and in queue.',
-    legacyTriggered: 'Test runs are scheduled and in queue, Login to https://portal.sofy.ai for more info.',
-    badSchedule: 'The scheduledRunGuid is either invalid or not found.',
-    abortBadSchedule: 'Scheduled run ID not found or invalid.',
-    badGroup: 'Test run ID not found or invalid.',
-    missingHeaders: 'Missing required headers.',
-    invalidKey: 'Invalid Auth Key.',
-    internal: 'Internal Server Error.',
-    invalidGuid: "Validation failed for parameter 'subscriptionAuth'. Invalid GUID.",
-    uploaded: 'Application Upload Successful.',
-    aborted: (guid) => `Scheduled run ${guid} aborted by user ${SIMULATED_USER} successfully.`,
-    nothingToAbort: (guid) => `No test runs could be aborted for scheduled run ${guid}. ` +
-        'They may have already completed or are in a non-abortable state.',
-    // Legacy errors are undocumented (unconfirmed): ASP.NET Web API's own texts.
-    legacyDenied: 'Authorization has been denied for this request.',
-    legacyInvalid: 'The request is invalid.',
-    legacyBadSchedule: 'The ScheduledID is either invalid or not found.',
-    legacyBadAppHash: 'The AppHash is either invalid or not found.',
-    badAppHash: 'The appHash is either invalid or not found.',
-};
-/** Real builds are tens of megabytes; the framework's 1 MiB default would refuse them. */
-const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 function oneOf(values) {
     return (value) => value === null || values.includes(String(value))
         ? undefined
         : `expected one of ${values.join(', ')}`;
 }
-/** Sofy's own scenario knobs (the common ones are in scenario.ts). */
-const KNOBS = [
+/** Sofy's own scenario knobs (the common ones are the framework's). */
+const SOFY_KNOBS = [
     {
         name: 'devices',
         type: 'integer',
@@ -21935,14 +22894,92 @@ const KNOBS = [
         help: 'schedule ids (GUIDs or numeric ScheduledIDs) that do not exist; every other well-formed id does',
     },
 ];
-const VARIANTS = {
+const SOFY_VARIANTS = {
     legacy: 'only api.sofy.ai exists: the current-generation paths answer 404',
     'ui-labels': 'UI labels as statuses: Waiting for Device, Setting up Device … In Progress; In Queue, Complete with Errors, Stopped by User',
     'stopped-spelling': 'stopped rows say "Stopped" (as the docs list it) instead of "Run Stopped"',
     'unknown-status': 'rows still going show an unknown status ("Device Reconnecting") mid-run',
     'rows-one-device-at-a-time': 'devices run one after another; a device’s rows appear when its turn comes',
 };
-// Both servers match paths case-insensitively (Express and ASP.NET defaults).
+/** Checks across knobs, on the merged scenario. */
+function sofyCrossCheck(scenario) {
+    const sofy = scenario;
+    if (sofy.incompleteDevice !== null && sofy.incompleteDevice > sofy.devices) {
+        return `incompleteDevice (${sofy.incompleteDevice}) exceeds devices (${sofy.devices})`;
+    }
+    if (sofy.pollsToComplete !== null && sofy.emptyPolls >= sofy.pollsToComplete) {
+        return (`emptyPolls (${sofy.emptyPolls}) must be less than pollsToComplete ` +
+            `(${sofy.pollsToComplete}): the completing poll shows the rows`);
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/legacy.ts
+// The Sofy simulator's legacy API (api.sofy.ai, "APIKey" in the JSON body; vendor-apis/sofy.md
+// §3): trigger by ScheduledID, a group's status, and the per-run rows of the latest group.
+
+
+
+
+/** The body's ScheduledID, or the 400 for a missing or malformed one. */
+function legacySchedule(request) {
+    const body = legacyBody(request);
+    if (isResponse(body))
+        return body;
+    const id = scheduledId(property(body, 'ScheduledID'));
+    return id === undefined ? legacyError(400, MESSAGES.legacyInvalid) : { id, body };
+}
+function legacyTrigger(s, request, now) {
+    const parsed = legacySchedule(request);
+    if (isResponse(parsed))
+        return parsed;
+    const scenario = s.scenarioFor(parsed.id);
+    if (!s.exists(parsed.id, 'numeric', scenario)) {
+        return legacyError(400, MESSAGES.legacyBadSchedule);
+    }
+    const appHash = property(parsed.body, 'AppHash');
+    let build;
+    if (typeof appHash === 'string' && appHash.trim() !== '') {
+        build = s.catalog.findBuild(appHash);
+        if (!build)
+            return legacyError(400, MESSAGES.legacyBadAppHash);
+    }
+    const group = s.createGroup(parsed.id, 'legacy', scenario, now, build, undefined);
+    return jsonResponse(200, {
+        Message: MESSAGES.legacyTriggered,
+        ScheduleTestRunsGroupID: group.id,
+    });
+}
+/** With `?ScheduleTestRunsGroupID=`: that group's status; an unknown group gives `[]`. */
+function legacyGroupStatus(s, request, now) {
+    const parsed = legacySchedule(request);
+    if (isResponse(parsed))
+        return parsed;
+    const groupId = queryParam(request.query, 'ScheduleTestRunsGroupID') ?? '';
+    if (!/^\d{1,15}$/.test(groupId))
+        return legacyError(400, MESSAGES.legacyInvalid);
+    const group = s.groups.find(parsed.id, groupId);
+    if (!group)
+        return jsonResponse(200, []);
+    s.groups.countPoll(group);
+    return jsonResponse(200, legacyGroupAnswer(group, viewGroup(group, now)));
+}
+/** Without the query: per-run rows of the schedule's latest group (unconfirmed, §3.3). */
+function legacyRows(s, request, now) {
+    const parsed = legacySchedule(request);
+    if (isResponse(parsed))
+        return parsed;
+    const group = s.groups.ofSchedule(parsed.id)[0];
+    if (!group)
+        return jsonResponse(200, []);
+    s.groups.countPoll(group);
+    return jsonResponse(200, legacyRowsAnswer(group, viewGroup(group, now), s.hidden(group)));
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/routes.ts
+// The Sofy simulator's routes, both API generations on one server (vendor-apis/sofy.md §2);
+// both servers match paths case-insensitively (Express and ASP.NET defaults).
+
 const ROUTES = [
     {
         pattern: /^\/parser-microservice\/build-upload\/?$/i,
@@ -21996,51 +23033,26 @@ const ROUTES = [
     },
 ];
 const LEGACY_JSON_ROUTES = new Set(['legacyTrigger', 'legacyGroupStatus', 'legacyRows']);
-function header(headers, name) {
-    const value = headers[name];
-    return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
-}
-/** A query parameter, its name matched case-blind (ASP.NET binding); '' counts as absent. */
-function queryParam(query, name) {
-    for (const [key, value] of query) {
-        if (key.toLowerCase() === name.toLowerCase() && value.trim() !== '')
-            return value.trim();
+/** The route entry for a path (current entries vanish with the `legacy` variant). */
+function resolveRoute(path, legacyOnly) {
+    for (const entry of ROUTES) {
+        if (legacyOnly && entry.generation === 'current')
+            continue;
+        const match = entry.pattern.exec(path);
+        if (match)
+            return { entry, ids: match.slice(1).map(decodeSegment) };
     }
     return undefined;
 }
-/** A JSON property, its name matched case-blind (JSON.NET's default). */
-function property(body, name) {
-    const key = Object.keys(body).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-    return key === undefined ? undefined : body[key];
-}
-function decodeSegment(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-function isResponse(value) {
-    return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
-}
-function error(status, message, details) {
-    return jsonResponse(status, errorBody(message, details));
-}
-function legacyError(status, message) {
-    return jsonResponse(status, legacyErrorBody(message));
-}
-/** A ScheduledID as JSON.NET binds an int: a whole number, or a string holding one. */
-function scheduledId(value) {
-    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 2 ** 31 - 1) {
-        return String(value);
-    }
-    if (typeof value === 'string' && /^\s*\d{1,9}\s*$/.test(value) && Number(value) > 0) {
-        return String(Number(value));
-    }
-    return undefined;
-}
-class SofyInstance {
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/schedules.ts
+// What one Sofy simulator holds: its test-run groups and its catalog (applications, builds),
+// with the lookups the handlers of both generations share.
+
+
+
+
+class Schedules {
     context;
     groups = new GroupStore();
     catalog = new Catalog();
@@ -22050,17 +23062,88 @@ class SofyInstance {
     scenarioFor(scheduleId) {
         return this.context.scenarioFor(scheduleId);
     }
-    /** The route entry for a path (current entries vanish with the `legacy` variant). */
+    /** Whether a schedule exists: a well-formed id that `missingScheduleIds` does not list. */
+    exists(id, kind, scenario) {
+        const wellFormed = kind === 'guid' ? isGuid(id) : scheduledId(id) !== undefined;
+        return wellFormed && !scenario.missingScheduleIds.some((missing) => sameSchedule(missing, id));
+    }
+    createGroup(scheduleId, generation, scenario, now, build, devices) {
+        const platform = scenario.platform;
+        const chosen = devices ?? scheduleDevices(platform, scenario.devices);
+        return this.groups.create({
+            scheduleId,
+            generation,
+            scheduleName: scenario.scheduleName,
+            platform,
+            createdAt: now,
+            scenario,
+            variant: parseVariant(scenario.variant, VARIANT_FLAGS),
+            // Without an appHash the schedule runs the latest build of its application (§3.2).
+            build: build ?? this.catalog.latestBuild(this.catalog.scheduleApp(platform)),
+            devices: chosen,
+            scenarios: scenarioNames(scenario),
+            outcomes: planOutcomes(scenario, chosen.length),
+        });
+    }
+    /** `emptyPolls`: a fresh group's first polls find no rows (not after an abort). */
+    hidden(group) {
+        return group.abort === null && group.polls <= group.scenario.emptyPolls;
+    }
+    reset() {
+        this.groups.clear();
+        this.catalog.reset();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/sofy/sim/index.ts
+// The Sofy simulator: routes, auth and request dispatch for both API generations on one
+// server, told apart by path (vendor-apis/sofy.md §2-§6). The routes are in routes.ts, the
+// handlers in current.ts, legacy.ts and upload.ts, what they share in schedules.ts, texts and
+// request reading in wire.ts, group state in run.ts, answer shapes in format.ts, applications
+// and devices in catalog.ts, knobs and variants in knobs.ts.
+//
+// The base URL is the server origin; TestRelay appends the paths of either host:
+//   current (public.sofy.ai, header x-sofy-auth-key)
+//     POST /parser-microservice/build-upload[?userFriendlyBuildName=]       upload
+//     POST /scheduler-microservice/scheduled-runs/{guid}/execute[?appHash=]  trigger
+//     GET  /scheduler-microservice/scheduled-runs/{guid}/status/{groupId}    status
+//     GET  /scheduler-microservice/scheduled-runs/{guid}/test-run-groups     groups
+//     PUT  /scheduler-microservice/public/test-run/abort/{guid}?testRunGroupId=
+//                                                 abort (abortAll without testRunGroupId)
+//     GET  /application-microservice/public/applications                     applications
+//     GET  /device-microservice/public/devices/{ANDROID|IOS}                 devices
+//   legacy (api.sofy.ai, "APIKey" in the JSON body; header SubscriptionKey for the upload)
+//     POST /api/CICD/ScheduleAutomatedTestRun                                legacyTrigger
+//     POST /api/CICD/ScheduleAutomatedTestRunStatus?ScheduleTestRunsGroupID= legacyGroupStatus
+//     POST /api/CICD/ScheduleAutomatedTestRunStatus                          legacyRows
+//     POST /api/AppTests/buildUpload                                         legacyUpload
+// With the `legacy` variant the current paths answer 404, so a mis-set generation shows.
+//
+// Knob semantics: `tests` is the number of scenarios per device (rows = tests × devices), and
+// `failed`, `errored` and `skipped` count per device too. Every status read of a group counts
+// as a poll for `pollsToComplete` and `emptyPolls`: `status`, `legacyGroupStatus` and
+// `legacyRows` (a legacy client reading both per cycle polls twice); the group list does not.
+// Overrides are keyed by the schedule id exactly as the client sends it (GUID or ScheduledID).
+
+
+
+
+
+
+
+
+
+
+
+class SofyInstance {
+    context;
+    schedules;
+    constructor(context) {
+        this.context = context;
+        this.schedules = new Schedules(context);
+    }
     resolve(path) {
-        const legacyOnly = parseVariant(this.context.scenario().variant).legacy;
-        for (const entry of ROUTES) {
-            if (legacyOnly && entry.generation === 'current')
-                continue;
-            const match = entry.pattern.exec(path);
-            if (match)
-                return { entry, ids: match.slice(1).map(decodeSegment) };
-        }
-        return undefined;
+        return resolveRoute(path, parseVariant(this.context.scenario().variant, VARIANT_FLAGS).legacy);
     }
     classify(method, path, query) {
         const route = this.resolve(path)?.entry.methods[method];
@@ -22116,46 +23199,47 @@ class SofyInstance {
     }
     handle(request, route) {
         const now = this.context.now();
+        const s = this.schedules;
         const resolved = this.resolve(request.path);
         if (!resolved || route === 'unknown')
             return this.noRoute(request, resolved?.entry);
         const ids = resolved.ids;
         switch (route) {
             case 'upload':
-                return this.upload(request, 'current');
+                return upload(s, request, 'current');
             case 'trigger':
-                return this.trigger(request, ids[0], now);
+                return trigger(s, request, ids[0], now);
             case 'status':
-                return this.status(ids[0], ids[1], now);
+                return current_status(s, ids[0], ids[1], now);
             case 'groups':
-                return this.groupList(ids[0], now);
+                return groupList(s, ids[0], now);
             case 'abort':
             case 'abortAll':
-                return this.abort(request, ids[0], route === 'abortAll', now);
+                return abort(s, request, ids[0], route === 'abortAll', now);
             case 'applications':
-                return jsonResponse(200, applicationsAnswer(this.catalog.applications()));
+                return jsonResponse(200, applicationsAnswer(s.catalog.applications()));
             case 'devices':
-                return this.devices(ids[0]);
+                return devices(ids[0]);
             case 'legacyTrigger':
-                return this.legacyTrigger(request, now);
+                return legacyTrigger(s, request, now);
             case 'legacyGroupStatus':
-                return this.legacyGroupStatus(request, now);
+                return legacyGroupStatus(s, request, now);
             case 'legacyRows':
-                return this.legacyRows(request, now);
+                return legacyRows(s, request, now);
             case 'legacyUpload':
-                return this.upload(request, 'legacy');
+                return upload(s, request, 'legacy');
             default:
                 return this.noRoute(request, resolved.entry);
         }
     }
     reset() {
-        this.groups.clear();
-        this.catalog.reset();
+        this.schedules.reset();
     }
     noRoute(request, entry) {
         const legacyHost = entry?.generation === 'legacy' ||
             (!entry &&
-                (/^\/api\//i.test(request.path) || parseVariant(this.context.scenario().variant).legacy));
+                (/^\/api\//i.test(request.path) ||
+                    parseVariant(this.context.scenario().variant, VARIANT_FLAGS).legacy));
         if (legacyHost) {
             // ASP.NET Web API's answers for a wrong method and for an unknown path.
             return entry
@@ -22164,232 +23248,23 @@ class SofyInstance {
         }
         return error(404, 'Not Found.', `Cannot ${request.method} ${request.path}`);
     }
-    /** Whether a schedule exists: a well-formed id that `missingScheduleIds` does not list. */
-    scheduleExists(id, kind, scenario) {
-        const wellFormed = kind === 'guid' ? isGuid(id) : scheduledId(id) !== undefined;
-        return wellFormed && !scenario.missingScheduleIds.some((missing) => sameSchedule(missing, id));
-    }
-    createGroup(scheduleId, generation, scenario, now, build, devices) {
-        const platform = scenario.platform;
-        const chosen = devices ?? scheduleDevices(platform, scenario.devices);
-        return this.groups.create({
-            scheduleId,
-            generation,
-            scheduleName: scenario.scheduleName,
-            platform,
-            createdAt: now,
-            scenario,
-            variant: parseVariant(scenario.variant),
-            // Without an appHash the schedule runs the latest build of its application (§3.2).
-            build: build ?? this.catalog.latestBuild(this.catalog.scheduleApp(platform)),
-            devices: chosen,
-            scenarios: scenarioNames(scenario),
-            outcomes: planOutcomes(scenario, chosen.length),
-        });
-    }
-    trigger(request, guid, now) {
-        const scenario = this.scenarioFor(guid);
-        if (!this.scheduleExists(guid, 'guid', scenario)) {
-            return error(400, MESSAGES.badSchedule, `No scheduled run with id "${guid}".`);
-        }
-        const appHash = queryParam(request.query, 'appHash');
-        const build = appHash === undefined ? undefined : this.catalog.findBuild(appHash);
-        if (appHash !== undefined && !build) {
-            return error(400, MESSAGES.badAppHash, `No build with appHash "${appHash}".`);
-        }
-        // deviceSerials is unconfirmed (§3.2): serials from the devices endpoint pick the devices.
-        const serials = queryParam(request.query, 'deviceSerials');
-        let devices;
-        if (serials !== undefined) {
-            const pool = devicePool(scenario.platform);
-            const wanted = serials.split(',').map((serial) => serial.trim());
-            const unknown = wanted.filter((serial) => !pool.some((device) => device.serial === serial));
-            if (unknown.length > 0) {
-                return error(400, 'Invalid device serials.', `Unknown serial(s): ${unknown.join(', ')}.`);
-            }
-            devices = pool.filter((device) => wanted.includes(device.serial));
-        }
-        const group = this.createGroup(guid, 'current', scenario, now, build, devices);
-        if (scenario.triggerShape === 'testGroupsRunId') {
-            return jsonResponse(200, {
-                testGroupsRunId: String(group.id),
-                message: MESSAGES.triggeredShort,
-            });
-        }
-        return jsonResponse(200, {
-            data: [{ scheduleTestRunsGroupID: group.id }],
-            message: MESSAGES.triggered,
-        });
-    }
-    status(guid, groupId, now) {
-        if (!this.scheduleExists(guid, 'guid', this.scenarioFor(guid))) {
-            return error(400, MESSAGES.badSchedule, `No scheduled run with id "${guid}".`);
-        }
-        const group = this.groups.find(guid, groupId);
-        if (!group) {
-            return error(400, MESSAGES.badGroup, `No test run group ${groupId} in scheduled run ${guid}.`);
-        }
-        this.groups.countPoll(group);
-        return jsonResponse(200, statusAnswer(group, viewGroup(group, now), this.hidden(group)));
-    }
-    /** `emptyPolls`: a fresh group's first polls find no rows (not after an abort). */
-    hidden(group) {
-        return group.abort === null && group.polls <= group.scenario.emptyPolls;
-    }
-    groupList(guid, now) {
-        if (!this.scheduleExists(guid, 'guid', this.scenarioFor(guid))) {
-            return error(400, MESSAGES.badSchedule, `No scheduled run with id "${guid}".`);
-        }
-        return jsonResponse(200, this.groups.ofSchedule(guid).map((group) => groupListEntry(group, viewGroup(group, now))));
-    }
-    /** §3.4: both outcomes are 200; without testRunGroupId every active group is aborted. */
-    abort(request, guid, allOfSchedule, now) {
-        if (!this.scheduleExists(guid, 'guid', this.scenarioFor(guid))) {
-            return error(400, MESSAGES.abortBadSchedule, `No scheduled run with id "${guid}".`);
-        }
-        let aborted;
-        if (allOfSchedule) {
-            const results = this.groups.ofSchedule(guid).map((group) => abortGroup(group, now, true));
-            aborted = results.includes(true);
-        }
-        else {
-            const groupId = queryParam(request.query, 'testRunGroupId') ?? '';
-            const group = this.groups.find(guid, groupId);
-            if (!group) {
-                return error(400, MESSAGES.badGroup, `No test run group ${groupId} in scheduled run ${guid}.`);
-            }
-            aborted = abortGroup(group, now, false);
-        }
-        return jsonResponse(200, {
-            message: aborted ? MESSAGES.aborted(guid) : MESSAGES.nothingToAbort(guid),
-        });
-    }
-    devices(platformText) {
-        const platform = PLATFORMS.find((candidate) => candidate === platformText.toUpperCase());
-        if (!platform) {
-            return error(400, 'Invalid platform.', `Expected ANDROID or IOS, got "${platformText}".`);
-        }
-        return jsonResponse(200, devicesAnswer(devicePool(platform)));
-    }
-    upload(request, generation) {
-        const outcome = uploadBuild(this.catalog, {
-            contentType: header(request.headers, 'content-type'),
-            body: request.body.kind === 'none' ? '' : request.body.text,
-            buildName: generation === 'current' ? (request.query.get('userFriendlyBuildName') ?? null) : null,
-            forcedError: this.context.scenario().uploadError,
-        });
-        if (generation === 'legacy') {
-            // The legacy answer's shape is unconfirmed (§3.1): only its AppHash is known.
-            return outcome.ok
-                ? jsonResponse(200, { AppHash: outcome.build.appHash, Message: MESSAGES.uploaded })
-                : legacyError(outcome.status, outcome.message);
-        }
-        return outcome.ok
-            ? jsonResponse(200, { data: { appHash: outcome.build.appHash }, message: MESSAGES.uploaded })
-            : error(outcome.status, outcome.message, outcome.details);
-    }
-    /** The JSON object body of a legacy call, or ASP.NET's 415/400. */
-    legacyBody(request) {
-        const contentType = header(request.headers, 'content-type');
-        if (contentType !== '' && !/json/i.test(contentType)) {
-            return legacyError(415, `The request entity's media type '${contentType.split(';')[0]}' is not supported for this resource.`);
-        }
-        const body = request.body;
-        if (body.kind !== 'json' || typeof body.value !== 'object' || body.value === null) {
-            return legacyError(400, MESSAGES.legacyInvalid);
-        }
-        if (Array.isArray(body.value))
-            return legacyError(400, MESSAGES.legacyInvalid);
-        return body.value;
-    }
-    /** The body's ScheduledID, or the 400 for a missing or malformed one. */
-    legacySchedule(request) {
-        const body = this.legacyBody(request);
-        if (isResponse(body))
-            return body;
-        const id = scheduledId(property(body, 'ScheduledID'));
-        return id === undefined ? legacyError(400, MESSAGES.legacyInvalid) : { id, body };
-    }
-    legacyTrigger(request, now) {
-        const parsed = this.legacySchedule(request);
-        if (isResponse(parsed))
-            return parsed;
-        const scenario = this.scenarioFor(parsed.id);
-        if (!this.scheduleExists(parsed.id, 'numeric', scenario)) {
-            return legacyError(400, MESSAGES.legacyBadSchedule);
-        }
-        const appHash = property(parsed.body, 'AppHash');
-        let build;
-        if (typeof appHash === 'string' && appHash.trim() !== '') {
-            build = this.catalog.findBuild(appHash);
-            if (!build)
-                return legacyError(400, MESSAGES.legacyBadAppHash);
-        }
-        const group = this.createGroup(parsed.id, 'legacy', scenario, now, build, undefined);
-        return jsonResponse(200, {
-            Message: MESSAGES.legacyTriggered,
-            ScheduleTestRunsGroupID: group.id,
-        });
-    }
-    /** With `?ScheduleTestRunsGroupID=`: that group's status; an unknown group gives `[]`. */
-    legacyGroupStatus(request, now) {
-        const parsed = this.legacySchedule(request);
-        if (isResponse(parsed))
-            return parsed;
-        const groupId = queryParam(request.query, 'ScheduleTestRunsGroupID') ?? '';
-        if (!/^\d{1,15}$/.test(groupId))
-            return legacyError(400, MESSAGES.legacyInvalid);
-        const group = this.groups.find(parsed.id, groupId);
-        if (!group)
-            return jsonResponse(200, []);
-        this.groups.countPoll(group);
-        return jsonResponse(200, legacyGroupAnswer(group, viewGroup(group, now)));
-    }
-    /** Without the query: per-run rows of the schedule's latest group (unconfirmed, §3.3). */
-    legacyRows(request, now) {
-        const parsed = this.legacySchedule(request);
-        if (isResponse(parsed))
-            return parsed;
-        const group = this.groups.ofSchedule(parsed.id)[0];
-        if (!group)
-            return jsonResponse(200, []);
-        this.groups.countPoll(group);
-        return jsonResponse(200, legacyRowsAnswer(group, viewGroup(group, now), this.hidden(group)));
-    }
 }
 const sofySimulator = {
     name: 'sofy',
     // Both hosts' paths hang off the origin, so the printed base URL is the origin itself.
     basePath: '',
     title: 'Sofy',
-    knobs: KNOBS,
-    variants: VARIANTS,
+    knobs: SOFY_KNOBS,
+    variants: SOFY_VARIANTS,
     maxBodyBytes: MAX_UPLOAD_BYTES,
-    crossCheck(scenario) {
-        const sofy = scenario;
-        if (sofy.incompleteDevice !== null && sofy.incompleteDevice > sofy.devices) {
-            return `incompleteDevice (${sofy.incompleteDevice}) exceeds devices (${sofy.devices})`;
-        }
-        if (sofy.pollsToComplete !== null && sofy.emptyPolls >= sofy.pollsToComplete) {
-            return (`emptyPolls (${sofy.emptyPolls}) must be less than pollsToComplete ` +
-                `(${sofy.pollsToComplete}): the completing poll shows the rows`);
-        }
-        return undefined;
-    },
+    crossCheck: sofyCrossCheck,
     create: (context) => new SofyInstance(context),
 };
 
-;// CONCATENATED MODULE: external "node:perf_hooks"
-const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-;// CONCATENATED MODULE: ./src/simulator/spira-state.ts
-// State of the Spira simulator (vendor-apis/spira.md §3-§6): the seeded catalog (products, test
-// cases with steps, releases, test sets), what clients wrote (test runs, builds, attachments,
-// manual-run shells), ConcurrencyDate bookkeeping and the in-flight write tracker.
-//
-// Everything a client sends is KEPT, duplicates included, so tests can assert exactly what
-// arrived (see `keptData()`, served at `<baseUrl>/__spira/runs`).
-
-
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/model.ts
+// The Spira simulator's data model (vendor-apis/spira.md §3-§6): its scenario knobs, the
+// execution statuses and the test runs, builds and documents it stores, in Spira's field
+// names, with the status roll-up rules.
 /** `ExecutionStatusId` values (§4). */
 const STATUS = {
     failed: 1,
@@ -22402,8 +23277,193 @@ const STATUS = {
 const ARTIFACT_TEST_RUN = 5;
 const TESTER_ID = 1;
 const TEST_RUN_TYPE = { manual: 1, automated: 2 };
+/** Spira's roll-up of step statuses into the run status (failed > blocked > caution > …). */
+function rollUp(statuses) {
+    for (const status of [STATUS.failed, STATUS.blocked, STATUS.caution, STATUS.notRun]) {
+        if (statuses.includes(status))
+            return status;
+    }
+    if (statuses.length > 0 && statuses.every((status) => status === STATUS.notApplicable)) {
+        return STATUS.notApplicable;
+    }
+    return statuses.length === 0 ? STATUS.notRun : STATUS.passed;
+}
+/** KB684: creation fails when steps are all Not Run, or Not Run mixed only with Passed/N/A. */
+function onlyNotRunMix(statuses) {
+    return (statuses.includes(STATUS.notRun) &&
+        statuses.every((status) => status === STATUS.notRun || status === STATUS.passed || status === STATUS.notApplicable));
+}
+/** EndDate − StartDate in ms, or null when either is missing or does not parse. */
+function durationOf(start, end) {
+    if (start === null || end === null)
+        return null;
+    const ms = Date.parse(end) - Date.parse(start);
+    return Number.isFinite(ms) ? ms : null;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/wire.ts
+// How the Spira simulator reads requests and writes its refusals (vendor-apis/spira.md §2, §6):
+// path ids, JSON fields converted the way Json.NET converts them (integers, strings, dates),
+// the body, and the error bodies.
+
+
+const SPIRA_MESSAGES = {
+    accessDenied: 'Access Denied',
+    endpointNotFound: 'Endpoint not found.',
+    foreignKey: 'Database foreign key violation occurred',
+    arrayToRecord: "Cannot deserialize the current JSON array (e.g. [1,2,3]) into type 'RemoteAutomatedTestRun' " +
+        'because the type requires a JSON object (e.g. {"name":"value"}) to deserialize correctly.',
+    objectToArray: 'Cannot deserialize the current JSON object (e.g. {"name":"value"}) into type \'RemoteAutomatedTestRun[]\' ' +
+        'because the type requires a JSON array (e.g. [1,2,3]) to deserialize correctly.',
+    allNotRun: 'Unable to save the test run: its test steps are all Not Run, or only Not Run mixed with Passed and N/A',
+    stale: 'The artifact has been modified by another user since you retrieved it (ConcurrencyDate mismatch); reload it and try again',
+    deadlock: 'Transaction (Process ID 67) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.',
+    paging: 'The starting_row and number_of_rows parameters are required',
+};
+/** An error in the shape the simulator uses for Spira faults (the docs show none). */
+function fault(status, message) {
+    return jsonResponse(status, { Message: message });
+}
+function notFound(what, id) {
+    return fault(404, `Unable to find ${what} with id ${String(id)}`);
+}
+/** WCF's answer to a path without an operation: an HTML page. */
+function endpointNotFound() {
+    return textResponse(404, `<html><body><p>${SPIRA_MESSAGES.endpointNotFound}</p></body></html>`, 'text/html; charset=UTF-8');
+}
+/** A bare integer id from a path segment. */
+function pathId(text, what) {
+    if (/^\d{1,9}$/.test(text))
+        return Number(text);
+    return fault(400, `The ${what} id "${text}" is not an integer (ids are bare: TC:123 → 123)`);
+}
+/** An integer JSON field as Json.NET converts it; null/undefined pass as null. */
+function intField(body, name, path = name) {
+    const value = body[name];
+    if (value === undefined || value === null)
+        return null;
+    if (typeof value === 'number' && Number.isInteger(value))
+        return value;
+    if (typeof value === 'string' && /^\s*-?\d{1,9}\s*$/.test(value))
+        return Number(value);
+    return fault(400, `Could not convert ${typeof value === 'string' ? `string to integer: ${value}` : `value ${JSON.stringify(value)} to integer`}. Path '${path}'.`);
+}
+function stringField(body, name) {
+    const value = body[name];
+    if (value === undefined || value === null)
+        return null;
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+/** ISO 8601 or legacy WCF `/Date(ms±hhmm)/`, normalized to ISO; null when absent. */
+function dateField(value, path) {
+    if (value === undefined || value === null)
+        return null;
+    if (typeof value === 'string') {
+        const wcf = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/.exec(value);
+        if (wcf)
+            return new Date(Number(wcf[1])).toISOString();
+        if (/^\d{4}-\d{2}-\d{2}T/.test(value) && Number.isFinite(Date.parse(value))) {
+            return new Date(Date.parse(value)).toISOString();
+        }
+    }
+    return fault(400, `The value ${JSON.stringify(value)} is not a valid DateTime. Path '${path}'.`);
+}
+function validStatus(status) {
+    return status !== null && status >= STATUS.failed && status <= STATUS.caution;
+}
+/** Integer fields of a body (see intField), by name; the path of each is `prefix` + its name. */
+function intFields(body, names, prefix = '') {
+    const ints = {};
+    for (const name of names) {
+        const parsed = intField(body, name, `${prefix}${name}`);
+        if (isResponse(parsed))
+            return parsed;
+        ints[name] = parsed;
+    }
+    return ints;
+}
+/** The JSON body: an object (record) or an array (others), or Json.NET's 400. */
+function wire_jsonBody(request) {
+    const body = request.body;
+    if (body.kind === 'none')
+        return fault(400, 'The request body is empty');
+    if (body.kind === 'invalid') {
+        return fault(400, `The server encountered an error processing the request: ${body.error}`);
+    }
+    return body.value;
+}
+/** Runs `use` with the bare integer id of a path segment, or answers the 400 for another id. */
+function withId(text, what, use) {
+    const id = pathId(text, what);
+    return isResponse(id) ? id : use(id);
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/builds.ts
+// The Spira simulator's builds (vendor-apis/spira.md §5): create one under a release, read it
+// back. The body's ReleaseId is the one that counts, as on the real server.
+
+
+/** The RemoteBuild fields of a body, checked; or the answer that refuses it. */
+function buildFields(call, value) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return fault(400, "Cannot deserialize the JSON value into type 'RemoteBuild'");
+    }
+    const body = value;
+    const ints = intFields(body, ['ReleaseId', 'BuildStatusId', 'ProjectId']);
+    if (isResponse(ints))
+        return ints;
+    // §5: the body's ReleaseId is the one used; without it the release is "RL0".
+    const releaseId = ints.ReleaseId ?? 0;
+    if (!call.catalog.hasRelease(releaseId)) {
+        return fault(404, `associated release/sprint RL${releaseId} does not exist`);
+    }
+    if (ints.BuildStatusId !== 1 && ints.BuildStatusId !== 2) {
+        return fault(400, SPIRA_MESSAGES.foreignKey);
+    }
+    const name = stringField(body, 'Name');
+    if (name === null || name.trim() === '') {
+        return fault(400, 'Value cannot be null. Parameter name: Name');
+    }
+    return { releaseId, statusId: ints.BuildStatusId, name, body };
+}
+function createBuild(call) {
+    const pathRelease = pathId(call.params[0], 'release');
+    if (isResponse(pathRelease))
+        return pathRelease;
+    if (!call.catalog.hasRelease(pathRelease))
+        return notFound('release RL', pathRelease);
+    const value = wire_jsonBody(call.request);
+    if (isResponse(value))
+        return value;
+    const fields = buildFields(call, value);
+    if (isResponse(fields))
+        return fields;
+    const now = call.now();
+    const build = call.store.addBuild({
+        ProjectId: call.projectId,
+        ReleaseId: fields.releaseId,
+        BuildStatusId: fields.statusId,
+        Name: fields.name,
+        Description: stringField(fields.body, 'Description'),
+        CreationDate: new Date(now).toISOString(),
+        ConcurrencyDate: call.store.clock.next(now),
+        apiVersion: call.version,
+    });
+    return jsonResponse(200, build);
+}
+const BUILD_HANDLERS = {
+    createBuild,
+    build: ({ params, store, projectId }) => withId(params[1], 'build', (id) => {
+        const build = store.build(projectId, id);
+        return build ? jsonResponse(200, build) : notFound('build BL', id);
+    }),
+};
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/catalog.ts
+// The Spira simulator's seeded catalog: products, test cases with steps, releases and test
+// sets, all named by the scenario knobs.
 /** Seeded catalog lookups (ids are shared by every seeded product: a simplification). */
-class spira_state_Catalog {
+class catalog_Catalog {
     scenario;
     constructor(scenario) {
         this.scenario = scenario;
@@ -22439,22 +23499,839 @@ class spira_state_Catalog {
         }));
     }
 }
-/** Spira's roll-up of step statuses into the run status (failed > blocked > caution > …). */
-function rollUp(statuses) {
-    for (const status of [STATUS.failed, STATUS.blocked, STATUS.caution, STATUS.notRun]) {
-        if (statuses.includes(status))
-            return status;
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/documents.ts
+// The Spira simulator's documents (vendor-apis/spira.md §5): a file (base64 BinaryData) or a
+// URL, attached to artifacts such as test runs.
+
+
+
+/** The artifacts a document is attached to, checked; or the answer that refuses them. */
+function attachments(call, value) {
+    const attached = [];
+    const links = Array.isArray(value) ? value : [];
+    for (const [index, link] of links.entries()) {
+        const item = (link ?? {});
+        const ints = intFields(item, ['ArtifactId', 'ArtifactTypeId'], `AttachedArtifacts[${index}].`);
+        if (isResponse(ints))
+            return ints;
+        const { ArtifactId: id, ArtifactTypeId: type } = ints;
+        if (id === null || type === null)
+            return fault(400, SPIRA_MESSAGES.foreignKey);
+        if (type === ARTIFACT_TEST_RUN && !call.store.run(call.projectId, id))
+            return notFound('test run TR', id);
+        attached.push({ ArtifactId: id, ArtifactTypeId: type });
     }
-    if (statuses.length > 0 && statuses.every((status) => status === STATUS.notApplicable)) {
-        return STATUS.notApplicable;
+    return attached;
+}
+function documents_document(call, file) {
+    const value = wire_jsonBody(call.request);
+    if (isResponse(value))
+        return value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return fault(400, "Cannot deserialize the JSON value into type 'RemoteDocument'");
     }
-    return statuses.length === 0 ? STATUS.notRun : STATUS.passed;
+    const body = value;
+    const name = stringField(body, 'FilenameOrUrl');
+    if (name === null || name.trim() === '') {
+        return fault(400, 'Value cannot be null. Parameter name: FilenameOrUrl');
+    }
+    let size = 0;
+    if (file) {
+        const data = body.BinaryData;
+        if (typeof data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) {
+            return fault(400, 'BinaryData must be base64-encoded file content');
+        }
+        size = Buffer.from(data, 'base64').length;
+    }
+    const attached = attachments(call, body.AttachedArtifacts);
+    if (isResponse(attached))
+        return attached;
+    const stored = call.store.addDocument({
+        ProjectId: call.projectId,
+        AttachmentTypeId: file ? 1 : 2,
+        FilenameOrUrl: name,
+        Size: size,
+        AttachedArtifacts: attached,
+        UploadDate: new Date(call.now()).toISOString(),
+    });
+    return jsonResponse(200, stored);
 }
-/** KB684: creation fails when steps are all Not Run, or Not Run mixed only with Passed/N/A. */
-function onlyNotRunMix(statuses) {
-    return (statuses.includes(STATUS.notRun) &&
-        statuses.every((status) => status === STATUS.notRun || status === STATUS.passed || status === STATUS.notApplicable));
+const DOCUMENT_HANDLERS = {
+    documentFile: (call) => documents_document(call, true),
+    documentUrl: (call) => documents_document(call, false),
+};
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/routes.ts
+// The Spira simulator's REST routes (vendor-apis/spira.md §2): paths relative to
+// `<vdir>/Services/{v7_0|v6_0|v5_0}/RestService.svc`, any virtual directory prefix, the pages
+// beside them, and what a route handler is handed.
+const BASE_PATH = '/Services/v7_0/RestService.svc';
+const API_VERSIONS = ['v7_0', 'v6_0', 'v5_0'];
+const KEPT_DATA = '/__spira/runs';
+const P = '/projects/(\\d+|[^/]+)';
+const routes_ROUTES = [
+    { pattern: /^\/projects$/, methods: { GET: 'projects' } },
+    { pattern: new RegExp(`^${P}$`), methods: { GET: 'project' } },
+    { pattern: new RegExp(`^${P}/test-cases/([^/]+)$`), methods: { GET: 'testCase' } },
+    { pattern: new RegExp(`^${P}/releases/([^/]+)$`), methods: { GET: 'release' } },
+    { pattern: new RegExp(`^${P}/test-sets/([^/]+)$`), methods: { GET: 'testSet' } },
+    { pattern: new RegExp(`^${P}/test-runs/record$`), methods: { POST: 'record' } },
+    { pattern: new RegExp(`^${P}/test-runs/record-multiple$`), methods: { POST: 'recordMultiple' } },
+    { pattern: new RegExp(`^${P}/releases/([^/]+)/builds$`), methods: { POST: 'createBuild' } },
+    { pattern: new RegExp(`^${P}/releases/([^/]+)/builds/([^/]+)$`), methods: { GET: 'build' } },
+    { pattern: new RegExp(`^${P}/test-runs/create$`), methods: { POST: 'createShells' } },
+    {
+        pattern: new RegExp(`^${P}/test-runs/create/test_set/([^/]+)$`),
+        methods: { POST: 'createShellsForTestSet' },
+    },
+    { pattern: new RegExp(`^${P}/test-runs$`), methods: { GET: 'listRuns', PUT: 'saveRuns' } },
+    { pattern: new RegExp(`^${P}/test-runs/([^/]+)$`), methods: { GET: 'run' } },
+    { pattern: new RegExp(`^${P}/test-runs/([^/]+)/automated$`), methods: { GET: 'automatedRun' } },
+    { pattern: new RegExp(`^${P}/test-runs/([^/]+)/manual$`), methods: { GET: 'manualRun' } },
+    { pattern: new RegExp(`^${P}/documents/file$`), methods: { POST: 'documentFile' } },
+    { pattern: new RegExp(`^${P}/documents/url$`), methods: { POST: 'documentUrl' } },
+];
+const API_PATH = /^((?:\/[^/]+)*?)\/Services\/(v\d+_\d+)\/RestService\.svc(\/.*)?$/;
+const OPERATIONS_PAGE = /^(?:\/[^/]+)*?\/Services\/(v\d+_\d+)\/RestService\.aspx$/;
+const RUN_PAGE = /^(?:\/[^/]+)*?\/(\d+)\/TestRun\/(\d+)\.aspx$/;
+const WRITE_ROUTES = new Set([
+    'record',
+    'recordMultiple',
+    'createBuild',
+    'createShells',
+    'createShellsForTestSet',
+    'saveRuns',
+    'documentFile',
+    'documentUrl',
+]);
+/** The version and route of an API path; `entry` is undefined for an operation not served. */
+function resolveApiPath(path, versions) {
+    const match = API_PATH.exec(path);
+    if (!match)
+        return undefined;
+    const version = match[2];
+    const subpath = match[3] ?? '';
+    if (!versions.includes(version)) {
+        return { version, entry: undefined, params: [] };
+    }
+    for (const entry of routes_ROUTES) {
+        const found = entry.pattern.exec(subpath);
+        if (found)
+            return { version, entry, params: found.slice(1) };
+    }
+    return { version, entry: undefined, params: [] };
 }
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/knobs.ts
+// The Spira simulator's own scenario knobs (the common ones are the framework's); their
+// values are typed by SpiraScenario in model.ts.
+
+function idListCheck(value) {
+    return Array.isArray(value) && value.some((id) => !/^\d{1,9}$/.test(id))
+        ? 'expected bare integer ids (TC:123 → 123)'
+        : undefined;
+}
+/** Spira's own scenario knobs (the common ones are the framework's). */
+const SPIRA_KNOBS = [
+    {
+        name: 'spiraProjectIds',
+        type: 'idList',
+        default: ['1', '24'],
+        placeholder: 'ID,…',
+        help: 'existing products (projects); other ids answer 404',
+        check: idListCheck,
+    },
+    {
+        name: 'spiraTestCaseIds',
+        type: 'idList',
+        default: ['1', '2', '3', '4', '5', '283', '290', '304'],
+        placeholder: 'ID,…',
+        help: 'existing test cases, in every product; other ids answer 404',
+        check: idListCheck,
+    },
+    {
+        name: 'spiraStepsPerTestCase',
+        type: 'integer',
+        default: 2,
+        min: 0,
+        max: 50,
+        placeholder: 'N',
+        help: 'test steps of each test case (step ids are testCaseId*100+position)',
+    },
+    {
+        name: 'spiraReleaseIds',
+        type: 'idList',
+        default: ['1', '155'],
+        placeholder: 'ID,…',
+        help: 'existing releases; other ids answer 404',
+        check: idListCheck,
+    },
+    {
+        name: 'spiraTestSetIds',
+        type: 'idList',
+        default: ['1', '2'],
+        placeholder: 'ID,…',
+        help: 'existing test sets (each holds every test case, in the first release)',
+        check: idListCheck,
+    },
+    {
+        name: 'spiraUsername',
+        type: 'string',
+        default: '',
+        placeholder: 'USER',
+        help: 'the accepted user name (empty = any non-empty name); the key is --api-key, braces included',
+    },
+    {
+        name: 'spiraWriteLimit',
+        type: 'integer',
+        default: 5,
+        min: 1,
+        placeholder: 'N',
+        help: 'concurrent writes (POST/PUT) the database bears; more answer 500 deadlock. In flight = until the answer leaves, so set --latency-ms. Peak, runs, builds and counts: GET <baseUrl>/__spira/runs (no auth)',
+    },
+    {
+        name: 'spiraDeadlockProbability',
+        type: 'number',
+        default: 1,
+        min: 0,
+        max: 1,
+        placeholder: 'P',
+        help: 'chance that a write over the limit is the deadlock victim (seeded by --seed)',
+    },
+    {
+        name: 'spiraRecordMultiple',
+        type: 'boolean',
+        default: true,
+        placeholder: '',
+        help: 'serve test-runs/record-multiple; off = an older server ("Endpoint not found." 404)',
+    },
+    {
+        name: 'spiraLostWrite',
+        type: 'integer',
+        default: 0,
+        min: 0,
+        placeholder: 'N',
+        help: 'the N-th successful write (POST/PUT) is stored, then answered 504 Gateway Timeout, as by a proxy that gave up waiting (0 = none); unlike a 5xx fault, resending it records twice',
+    },
+    {
+        name: 'spiraEchoKey',
+        type: 'boolean',
+        default: false,
+        placeholder: '',
+        help: 'Access Denied answers quote the api-key received, as some gateways do (to test that clients redact it)',
+    },
+    {
+        name: 'spiraApiVersions',
+        type: 'stringList',
+        default: API_VERSIONS,
+        placeholder: 'V,…',
+        help: 'API versions served (v7_0, v6_0, v5_0); others answer 404',
+        check: (value) => Array.isArray(value) && value.some((version) => !API_VERSIONS.includes(version))
+            ? `expected versions from ${API_VERSIONS.join(', ')}`
+            : undefined,
+    },
+];
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/test-runs.ts
+// The Spira simulator's automated test runs (vendor-apis/spira.md §3, §5): record one,
+// record-multiple (all or nothing), list and read runs back. The test run steps and the
+// reference checks here serve the manual-run flow (manual.ts) too.
+
+
+
+/** StoredRun fields that are simulator bookkeeping, not Spira fields (kept data only). */
+const BOOKKEEPING = [
+    'via',
+    'apiVersion',
+    'receivedAt',
+    'durationMs',
+    'sentRunStatus',
+    'duplicateOf',
+    'updates',
+];
+/** Fields a RemoteAutomatedTestRun must carry. */
+const RUNNER_FIELDS = [
+    'TestRunFormatId',
+    'RunnerName',
+    'RunnerTestName',
+    'RunnerMessage',
+    'RunnerStackTrace',
+];
+/** Integer fields of a RemoteAutomatedTestRun. */
+const AUTOMATED_INTS = [
+    'TestRunFormatId',
+    'TestCaseId',
+    'ExecutionStatusId',
+    'ReleaseId',
+    'TestSetId',
+    'BuildId',
+    'RunnerAssertCount',
+    'AutomationHostId',
+    'AutomationEngineId',
+    'TesterId',
+];
+/** The run as the API returns it (simulator bookkeeping left out). */
+function runBody(run) {
+    const body = { ...run };
+    for (const key of BOOKKEEPING)
+        delete body[key];
+    // Spira's ActualDuration is in whole minutes.
+    body.ActualDuration = run.durationMs === null ? null : Math.round(run.durationMs / 60000);
+    return body;
+}
+/** The 404 for a test case, release, test set or build a run names that does not exist. */
+function unknownReference(call, ints) {
+    const { catalog } = call;
+    if (ints.TestCaseId === null || !catalog.hasTestCase(ints.TestCaseId)) {
+        return notFound('test case TC', ints.TestCaseId ?? 0);
+    }
+    if (ints.ReleaseId !== null && !catalog.hasRelease(ints.ReleaseId)) {
+        return notFound('release RL', ints.ReleaseId);
+    }
+    if (ints.TestSetId !== null && !catalog.hasTestSet(ints.TestSetId)) {
+        return notFound('test set TX', ints.TestSetId);
+    }
+    if (ints.BuildId !== null && !call.store.build(call.projectId, ints.BuildId)) {
+        return notFound('build BL', ints.BuildId);
+    }
+    return undefined;
+}
+/** One test run step from a request (statuses 1-6, else the foreign key error). */
+function runStep(item, index, testCaseId, path) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+        return fault(400, `Cannot deserialize ${path}[${index}]: expected a JSON object`);
+    }
+    const step = item;
+    const status = intField(step, 'ExecutionStatusId', `${path}[${index}].ExecutionStatusId`);
+    if (isResponse(status))
+        return status;
+    if (!validStatus(status))
+        return fault(400, SPIRA_MESSAGES.foreignKey);
+    const stepId = intField(step, 'TestStepId', `${path}[${index}].TestStepId`);
+    if (isResponse(stepId))
+        return stepId;
+    const position = intField(step, 'Position', `${path}[${index}].Position`);
+    if (isResponse(position))
+        return position;
+    const start = dateField(step.StartDate, `${path}[${index}].StartDate`);
+    if (isResponse(start))
+        return start;
+    const end = dateField(step.EndDate, `${path}[${index}].EndDate`);
+    if (isResponse(end))
+        return end;
+    const duration = intField(step, 'ActualDuration', `${path}[${index}].ActualDuration`);
+    if (isResponse(duration))
+        return duration;
+    return {
+        TestRunStepId: 0,
+        TestRunId: 0,
+        TestStepId: stepId,
+        TestCaseId: testCaseId,
+        ExecutionStatusId: status,
+        Position: position ?? index + 1,
+        Description: stringField(step, 'Description'),
+        ExpectedResult: stringField(step, 'ExpectedResult'),
+        SampleData: stringField(step, 'SampleData'),
+        ActualResult: stringField(step, 'ActualResult'),
+        ActualDuration: duration,
+        StartDate: start,
+        EndDate: end,
+    };
+}
+/** Test run steps from a request. */
+function runSteps(value, testCaseId, path) {
+    if (value === undefined || value === null)
+        return [];
+    if (!Array.isArray(value))
+        return fault(400, `Cannot deserialize ${path}: expected a JSON array`);
+    const steps = [];
+    for (const [index, item] of value.entries()) {
+        const step = runStep(item, index, testCaseId, path);
+        if (isResponse(step))
+            return step;
+        steps.push(step);
+    }
+    return steps;
+}
+/** Stores a run with a fresh ConcurrencyDate. */
+function storeRun(call, run) {
+    return call.store.addRun({ ...run, ConcurrencyDate: call.store.clock.next(call.now()) });
+}
+/** The run to store from a checked RemoteAutomatedTestRun. */
+function automatedFields(call, body, ints, checked) {
+    const { start, end, steps, via } = checked;
+    const testCaseId = ints.TestCaseId;
+    const now = call.now();
+    return {
+        Name: call.catalog.testCaseName(testCaseId),
+        ProjectId: call.projectId,
+        TestCaseId: testCaseId,
+        TestRunTypeId: TEST_RUN_TYPE.automated,
+        // Steps update step status but do not change the run's overall status (§3).
+        ExecutionStatusId: ints.ExecutionStatusId,
+        ReleaseId: ints.ReleaseId,
+        TestSetId: ints.TestSetId,
+        BuildId: ints.BuildId,
+        TesterId: ints.TesterId ?? TESTER_ID,
+        StartDate: start ?? new Date(now).toISOString(),
+        EndDate: end,
+        TestRunFormatId: ints.TestRunFormatId,
+        RunnerName: stringField(body, 'RunnerName'),
+        RunnerTestName: stringField(body, 'RunnerTestName'),
+        RunnerMessage: stringField(body, 'RunnerMessage'),
+        RunnerStackTrace: stringField(body, 'RunnerStackTrace'),
+        RunnerAssertCount: ints.RunnerAssertCount,
+        AutomationHostId: ints.AutomationHostId,
+        AutomationEngineId: ints.AutomationEngineId,
+        // §5: record-multiple is suspected not to apply custom properties; the simulator drops them.
+        CustomProperties: via === 'record' ? (body.CustomProperties ?? null) : null,
+        TestRunSteps: steps,
+        ConcurrencyDate: '',
+        ArtifactTypeId: ARTIFACT_TEST_RUN,
+        via,
+        apiVersion: call.version,
+        receivedAt: new Date(now).toISOString(),
+        durationMs: durationOf(start, end),
+        sentRunStatus: ints.ExecutionStatusId,
+    };
+}
+/** Checks one RemoteAutomatedTestRun and turns it into a run to store. */
+function automatedRun(call, value, via, path) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return fault(400, SPIRA_MESSAGES.arrayToRecord);
+    }
+    const body = value;
+    for (const name of RUNNER_FIELDS) {
+        if (body[name] === undefined || body[name] === null) {
+            return fault(400, `Value cannot be null. Parameter name: ${name} (${path})`);
+        }
+    }
+    const ints = intFields(body, AUTOMATED_INTS, path);
+    if (isResponse(ints))
+        return ints;
+    const unknown = unknownReference(call, ints);
+    if (unknown)
+        return unknown;
+    if (!validStatus(ints.ExecutionStatusId))
+        return fault(400, SPIRA_MESSAGES.foreignKey);
+    const start = dateField(body.StartDate, `${path}StartDate`);
+    if (isResponse(start))
+        return start;
+    const end = dateField(body.EndDate, `${path}EndDate`);
+    if (isResponse(end))
+        return end;
+    const steps = runSteps(body.TestRunSteps, ints.TestCaseId, `${path}TestRunSteps`);
+    if (isResponse(steps))
+        return steps;
+    return automatedFields(call, body, ints, { start, end, steps, via });
+}
+function record(call) {
+    const body = wire_jsonBody(call.request);
+    if (isResponse(body))
+        return body;
+    const run = automatedRun(call, body, 'record', '');
+    if (isResponse(run))
+        return run;
+    return jsonResponse(200, runBody(storeRun(call, run)));
+}
+function recordMultiple(call) {
+    const body = wire_jsonBody(call.request);
+    if (isResponse(body))
+        return body;
+    if (!Array.isArray(body))
+        return fault(400, SPIRA_MESSAGES.objectToArray);
+    const runs = [];
+    // All or nothing: every item is checked before any is stored.
+    for (const [index, item] of body.entries()) {
+        const run = automatedRun(call, item, 'record-multiple', `[${index}].`);
+        if (isResponse(run))
+            return run;
+        runs.push(run);
+    }
+    return jsonResponse(200, runs.map((run) => runBody(storeRun(call, run))));
+}
+function listRuns({ request, store, projectId }) {
+    const startText = request.query.get('starting_row') ?? request.query.get('start_row');
+    const rowsText = request.query.get('number_of_rows');
+    if (startText === null || rowsText === null)
+        return fault(406, SPIRA_MESSAGES.paging);
+    const start = Number(startText);
+    const rows = Number(rowsText);
+    if (!Number.isInteger(start) || start < 1 || !Number.isInteger(rows) || rows < 1) {
+        return fault(400, 'starting_row must be ≥ 1 and number_of_rows ≥ 1');
+    }
+    const field = request.query.get('sort_field') || 'TestRunId';
+    const descending = /^desc/i.test(request.query.get('sort_direction') ?? '');
+    const runs = store.runs.filter((run) => run.ProjectId === projectId).map((run) => runBody(run));
+    runs.sort((a, b) => {
+        const x = a[field];
+        const y = b[field];
+        const order = x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+        return descending ? -order : order;
+    });
+    return jsonResponse(200, runs.slice(start - 1, start - 1 + Math.min(rows, 500)));
+}
+/** `GET …/test-runs/{id}[/automated|/manual]`: a run of that type, or the 404. */
+function readRun({ route, params, store, projectId }) {
+    return withId(params[0], 'test run', (id) => {
+        const run = store.run(projectId, id);
+        const wantedType = route === 'automatedRun'
+            ? TEST_RUN_TYPE.automated
+            : route === 'manualRun'
+                ? TEST_RUN_TYPE.manual
+                : undefined;
+        if (!run || (wantedType !== undefined && run.TestRunTypeId !== wantedType)) {
+            return notFound('test run TR', id);
+        }
+        return jsonResponse(200, runBody(run));
+    });
+}
+const TEST_RUN_HANDLERS = {
+    record,
+    recordMultiple,
+    listRuns,
+    run: readRun,
+    automatedRun: readRun,
+    manualRun: readRun,
+};
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/manual.ts
+// The Spira simulator's manual-run flow (vendor-apis/spira.md §5, KB684): step 1 creates test
+// run shells (TestRunId 0, every step Not Run) for test cases or a test set, step 3 PUTs them
+// back populated (or updates existing runs). A new run must carry the ConcurrencyDate its
+// shell was handed; an update the run's current one.
+
+
+
+
+/** Integer fields of a RemoteManualTestRun. */
+const MANUAL_INTS = [
+    'TestRunId',
+    'TestCaseId',
+    'ExecutionStatusId',
+    'ReleaseId',
+    'TestSetId',
+    'BuildId',
+    'TesterId',
+];
+/** One shell: a manual run of the test case that is not stored until it is PUT back. */
+function shellOf(call, testCaseId, where, now) {
+    const { releaseId, testSetId } = where;
+    const concurrencyDate = call.store.clock.next(now);
+    call.store.issueShell(call.projectId, testCaseId, concurrencyDate);
+    return {
+        TestRunId: 0,
+        Name: call.catalog.testCaseName(testCaseId),
+        TestCaseId: testCaseId,
+        TestRunTypeId: TEST_RUN_TYPE.manual,
+        TesterId: TESTER_ID,
+        ExecutionStatusId: STATUS.notRun,
+        ReleaseId: releaseId,
+        TestSetId: testSetId,
+        TestSetTestCaseId: testSetId === null ? null : testSetId * 1000 + testCaseId,
+        StartDate: new Date(now).toISOString(),
+        EndDate: null,
+        BuildId: null,
+        EstimatedDuration: null,
+        ActualDuration: null,
+        TestConfigurationId: null,
+        ProjectId: call.projectId,
+        ArtifactTypeId: ARTIFACT_TEST_RUN,
+        ConcurrencyDate: concurrencyDate,
+        CustomProperties: null,
+        IsAttachments: false,
+        Tags: null,
+        TestRunSteps: call.catalog.steps(testCaseId).map((step) => ({
+            TestRunStepId: 0,
+            TestRunId: 0,
+            TestStepId: step.TestStepId,
+            TestCaseId: testCaseId,
+            ExecutionStatusId: STATUS.notRun,
+            Position: step.Position,
+            Description: `Step ${step.Position}`,
+            ExpectedResult: 'Works as expected.',
+            SampleData: null,
+            ActualResult: null,
+            ActualDuration: null,
+            StartDate: null,
+            EndDate: null,
+        })),
+    };
+}
+/** KB684 step 1: shells with TestRunId 0 and every step at Not Run (3). */
+function shells(call, testCaseIds, where) {
+    const now = call.now();
+    return jsonResponse(200, testCaseIds.map((testCaseId) => shellOf(call, testCaseId, where, now)));
+}
+/** `POST …/test-runs/create[?release_id=]` with a JSON array of test case ids. */
+function createShells(call) {
+    const releaseText = call.request.query.get('release_id');
+    let releaseId = null;
+    if (releaseText !== null && releaseText !== '') {
+        const parsed = pathId(releaseText, 'release');
+        if (isResponse(parsed))
+            return parsed;
+        if (!call.catalog.hasRelease(parsed))
+            return notFound('release RL', parsed);
+        releaseId = parsed;
+    }
+    const body = wire_jsonBody(call.request);
+    if (isResponse(body))
+        return body;
+    if (!Array.isArray(body)) {
+        return fault(400, "Cannot deserialize the current JSON object into type 'Int32[]'");
+    }
+    const ids = [];
+    for (const [index, item] of body.entries()) {
+        const id = intField({ id: item }, 'id', `[${index}]`);
+        if (isResponse(id))
+            return id;
+        if (id === null || !call.catalog.hasTestCase(id))
+            return notFound('test case TC', id ?? 0);
+        ids.push(id);
+    }
+    return shells(call, ids, { releaseId, testSetId: null });
+}
+/** A new manual run from a checked, populated shell. */
+function manualRunFields(call, run, ints, checked, now) {
+    const { start, end, steps, statuses } = checked;
+    const testCaseId = ints.TestCaseId;
+    return {
+        Name: stringField(run, 'Name') ?? call.catalog.testCaseName(testCaseId),
+        ProjectId: call.projectId,
+        TestCaseId: testCaseId,
+        TestRunTypeId: TEST_RUN_TYPE.manual,
+        ExecutionStatusId: rollUp(statuses),
+        ReleaseId: ints.ReleaseId,
+        TestSetId: ints.TestSetId,
+        BuildId: ints.BuildId,
+        TesterId: ints.TesterId ?? TESTER_ID,
+        StartDate: start,
+        EndDate: end,
+        TestRunFormatId: null,
+        RunnerName: null,
+        RunnerTestName: null,
+        RunnerMessage: null,
+        RunnerStackTrace: null,
+        RunnerAssertCount: null,
+        AutomationHostId: null,
+        AutomationEngineId: null,
+        CustomProperties: run.CustomProperties ?? null,
+        TestRunSteps: steps,
+        ConcurrencyDate: '',
+        ArtifactTypeId: ARTIFACT_TEST_RUN,
+        via: 'manual',
+        apiVersion: call.version,
+        receivedAt: new Date(now).toISOString(),
+        durationMs: durationOf(start, end),
+        sentRunStatus: ints.ExecutionStatusId,
+    };
+}
+/** Checks one item of a step-3 PUT: a new run to create, an existing run to update, or a refusal. */
+function manualItem(call, item, path, defaults) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+        return fault(400, `Cannot deserialize ${path}: expected a JSON object`);
+    }
+    const run = item;
+    const ints = intFields(run, MANUAL_INTS, path);
+    if (isResponse(ints))
+        return ints;
+    const unknown = unknownReference(call, ints);
+    if (unknown)
+        return unknown;
+    if (ints.ExecutionStatusId !== null && !validStatus(ints.ExecutionStatusId)) {
+        return fault(400, SPIRA_MESSAGES.foreignKey);
+    }
+    const steps = runSteps(run.TestRunSteps, ints.TestCaseId, `${path}TestRunSteps`);
+    if (isResponse(steps))
+        return steps;
+    const statuses = steps.map((step) => step.ExecutionStatusId);
+    if (statuses.length === 0 && ints.ExecutionStatusId !== null)
+        statuses.push(ints.ExecutionStatusId);
+    if (statuses.length === 0 || onlyNotRunMix(statuses))
+        return fault(400, SPIRA_MESSAGES.allNotRun);
+    const start = dateField(run.StartDate, `${path}StartDate`);
+    if (isResponse(start))
+        return start;
+    const end = dateField(run.EndDate, `${path}EndDate`);
+    if (isResponse(end))
+        return end;
+    const endDate = end ?? defaults.end;
+    if (ints.TestRunId !== null && ints.TestRunId !== 0) {
+        const existing = call.store.run(call.projectId, ints.TestRunId);
+        if (!existing)
+            return notFound('test run TR', ints.TestRunId);
+        if (run.ConcurrencyDate !== existing.ConcurrencyDate)
+            return fault(409, SPIRA_MESSAGES.stale);
+        return { update: { run: existing, steps, end: endDate } };
+    }
+    // A new run from a shell must send back the ConcurrencyDate the shell carried.
+    if (!call.store.shellIssued(call.projectId, ints.TestCaseId, run.ConcurrencyDate)) {
+        return fault(409, SPIRA_MESSAGES.stale);
+    }
+    const checked = { start, end: endDate, steps, statuses };
+    return { create: manualRunFields(call, run, ints, checked, defaults.now) };
+}
+function applyUpdate(call, update, now) {
+    const run = update.run;
+    run.TestRunSteps = update.steps.map((step, index) => ({
+        ...step,
+        TestRunId: run.TestRunId,
+        TestRunStepId: run.TestRunId * 1000 + index + 1,
+    }));
+    if (run.TestRunTypeId === TEST_RUN_TYPE.manual) {
+        run.ExecutionStatusId = rollUp(update.steps.map((step) => step.ExecutionStatusId));
+    }
+    if (update.end !== null)
+        run.EndDate = update.end;
+    run.durationMs = durationOf(run.StartDate, run.EndDate);
+    run.ConcurrencyDate = call.store.clock.next(now);
+    run.updates += 1;
+}
+/** KB684 step 3: PUT populated shells (TestRunId 0) or existing runs; 200 with no body. */
+function saveRuns(call) {
+    const endDateText = call.request.query.get('end_date');
+    const defaultEnd = endDateText === null || endDateText === '' ? null : dateField(endDateText, 'end_date');
+    if (isResponse(defaultEnd))
+        return defaultEnd;
+    const body = wire_jsonBody(call.request);
+    if (isResponse(body))
+        return body;
+    if (!Array.isArray(body)) {
+        return fault(400, "Cannot deserialize the current JSON object into type 'RemoteManualTestRun[]'");
+    }
+    const defaults = { end: defaultEnd, now: call.now() };
+    const creates = [];
+    const updates = [];
+    // All or nothing: every item is checked before anything is stored.
+    for (const [index, item] of body.entries()) {
+        const checked = manualItem(call, item, `[${index}].`, defaults);
+        if (isResponse(checked))
+            return checked;
+        if ('update' in checked)
+            updates.push(checked.update);
+        else
+            creates.push(checked.create);
+    }
+    for (const run of creates)
+        storeRun(call, run);
+    for (const update of updates)
+        applyUpdate(call, update, defaults.now);
+    // §2: a successful PUT answers 200 with an empty body.
+    return { status: 200, body: '' };
+}
+const MANUAL_HANDLERS = {
+    createShells,
+    createShellsForTestSet: (call) => withId(call.params[0], 'test set', (id) => call.catalog.hasTestSet(id)
+        ? shells(call, call.catalog.testCaseIds(), {
+            releaseId: call.catalog.testSetRelease(),
+            testSetId: id,
+        })
+        : notFound('test set TX', id)),
+    saveRuns,
+};
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/pages.ts
+// The Spira simulator's pages (no auth, not logged, not faulted): the test run page that test
+// run links lead to, and the list of REST operations.
+
+
+
+function statusHelp() {
+    return '1 Failed, 2 Passed, 3 Not Run, 4 N/A, 5 Blocked, 6 Caution';
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
+}
+function runPage(store, path) {
+    const [, projectText, idText] = RUN_PAGE.exec(path) ?? ['', '0', '0'];
+    const run = store.run(Number(projectText), Number(idText));
+    if (!run) {
+        return textResponse(404, `<!DOCTYPE html><html><head><title>Spira</title></head><body><h1>Test run TR:${escapeHtml(idText)} not found</h1></body></html>`, 'text/html; charset=utf-8');
+    }
+    const status = Object.entries(STATUS).find(([, value]) => value === run.ExecutionStatusId)?.[0] ?? 'unknown';
+    const rows = [
+        ['Test case', `TC:${run.TestCaseId}`],
+        ['Status', `${status} (${run.ExecutionStatusId})`],
+        ['Type', run.TestRunTypeId === TEST_RUN_TYPE.manual ? 'Manual' : 'Automated'],
+        ['Runner', run.RunnerName ?? ''],
+        ['Test name', run.RunnerTestName ?? ''],
+        ['Message', run.RunnerMessage ?? ''],
+        ['Start', run.StartDate ?? ''],
+        ['End', run.EndDate ?? '(none: the run cannot be displayed properly)'],
+    ];
+    return textResponse(200, `<!DOCTYPE html><html><head><title>TR:${run.TestRunId} - ${escapeHtml(run.Name)}</title></head><body>` +
+        `<h1>Test run TR:${run.TestRunId}: ${escapeHtml(run.Name)}</h1><table>` +
+        rows.map(([key, text]) => `<tr><th>${key}</th><td>${escapeHtml(text)}</td></tr>`).join('') +
+        `</table>${run.RunnerStackTrace ? `<pre>${escapeHtml(run.RunnerStackTrace)}</pre>` : ''}</body></html>`, 'text/html; charset=utf-8');
+}
+function operationsPage() {
+    const lines = routes_ROUTES.flatMap((entry) => Object.entries(entry.methods).map(([method, name]) => `<li>${method} ${escapeHtml(entry.pattern.source)} (${name})</li>`));
+    return textResponse(200, `<!DOCTYPE html><html><body><h1>Spira REST operations (simulator)</h1><p>Execution statuses: ${statusHelp()}</p><ul>${lines.join('')}</ul></body></html>`, 'text/html; charset=utf-8');
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/projects.ts
+// The Spira simulator's seeded reads (vendor-apis/spira.md §3): products, test cases with their
+// steps, releases and test sets, answered from the catalog.
+
+
+function projectObject(id) {
+    return { ProjectId: id, Name: `Product PR:${id}`, Active: true };
+}
+/** `GET /projects`: every seeded product. */
+function projectsAnswer(scenario) {
+    return scenario.spiraProjectIds.map((id) => projectObject(Number(id)));
+}
+function testCaseObject(catalog, projectId, id) {
+    return {
+        TestCaseId: id,
+        ProjectId: projectId,
+        Name: catalog.testCaseName(id),
+        ArtifactTypeId: 2,
+        TestSteps: catalog.steps(id).map((step) => ({
+            ...step,
+            TestCaseId: id,
+            Description: `Step ${step.Position}`,
+            ExpectedResult: 'Works as expected.',
+        })),
+    };
+}
+const PROJECT_HANDLERS = {
+    project: ({ projectId }) => jsonResponse(200, projectObject(projectId)),
+    testCase: ({ params, catalog, projectId }) => withId(params[0], 'test case', (id) => catalog.hasTestCase(id)
+        ? jsonResponse(200, testCaseObject(catalog, projectId, id))
+        : notFound('test case TC', id)),
+    release: ({ params, catalog, projectId }) => withId(params[0], 'release', (id) => catalog.hasRelease(id)
+        ? jsonResponse(200, {
+            ReleaseId: id,
+            ProjectId: projectId,
+            Name: `Release RL:${id}`,
+            VersionNumber: `1.${id}`,
+        })
+        : notFound('release RL', id)),
+    testSet: ({ params, catalog, projectId }) => withId(params[0], 'test set', (id) => catalog.hasTestSet(id)
+        ? jsonResponse(200, {
+            TestSetId: id,
+            ProjectId: projectId,
+            Name: `Test set TX:${id}`,
+            ReleaseId: catalog.testSetRelease(),
+        })
+        : notFound('test set TX', id)),
+};
+
+;// CONCATENATED MODULE: external "node:perf_hooks"
+const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/state.ts
+// State of the Spira simulator (vendor-apis/spira.md §3-§6): what clients wrote (test runs,
+// builds, attachments, manual-run shells), ConcurrencyDate bookkeeping and the in-flight write
+// tracker. The seeded catalog is in catalog.ts, the shapes in model.ts.
+//
+// Everything a client sends is KEPT, duplicates included, so tests can assert exactly what
+// arrived (see `keptData()`, served at `<baseUrl>/__spira/runs`).
+
+
+
 /** Tracks writes in flight: each holds the server from arrival until its answer leaves. */
 class WriteTracker {
     inFlight = [];
@@ -22530,12 +24407,6 @@ function sameResult(a, b) {
         a.EndDate === b.EndDate &&
         a.ReleaseId === b.ReleaseId &&
         a.TestSetId === b.TestSetId);
-}
-function durationOf(start, end) {
-    if (start === null || end === null)
-        return null;
-    const ms = Date.parse(end) - Date.parse(start);
-    return Number.isFinite(ms) ? ms : null;
 }
 class SpiraStore {
     runs = [];
@@ -22645,7 +24516,7 @@ class SpiraStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/simulator/spira.ts
+;// CONCATENATED MODULE: ./src/vendors/spira/sim/index.ts
 // The Spira (SpiraTest / SpiraTeam / SpiraPlan) simulator: a report SINK (vendor-apis/spira.md
 // §2-§6). Routes (relative to `<vdir>/Services/{v7_0|v6_0|v5_0}/RestService.svc`, any virtual
 // directory prefix; route names in brackets are those of the request log and `faultsAt`):
@@ -22672,242 +24543,34 @@ class SpiraStore {
 //   GET  <baseUrl>/__spira/runs                               everything kept (JSON, see
 //                                                             SpiraStore.keptData)
 //
+// Files: routes.ts (paths, what a handler gets), wire.ts (fields, bodies, errors), knobs.ts,
+// model.ts (statuses, stored shapes), catalog.ts (seeded products, test cases, releases, test
+// sets), state.ts (what was written, write tracking), and one file per resource: projects.ts
+// (seeded reads), test-runs.ts (record, record-multiple, reads), builds.ts, manual.ts (the
+// KB684 shell flow), documents.ts, pages.ts.
+//
 // Writes (POST/PUT) are tracked while in flight: a write holds the server until its answer
 // leaves, i.e. for the scenario's `latencyMs`. More than `spiraWriteLimit` in flight answers
-// the SQL Server deadlock 500 (with `spiraDeadlockProbability`); the peak is kept.
 
 
-const BASE_PATH = '/Services/v7_0/RestService.svc';
-const API_VERSIONS = ['v7_0', 'v6_0', 'v5_0'];
-const KEPT_DATA = '/__spira/runs';
-/** StoredRun fields that are simulator bookkeeping, not Spira fields (kept data only). */
-const BOOKKEEPING = [
-    'via',
-    'apiVersion',
-    'receivedAt',
-    'durationMs',
-    'sentRunStatus',
-    'duplicateOf',
-    'updates',
-];
-const SPIRA_MESSAGES = {
-    accessDenied: 'Access Denied',
-    endpointNotFound: 'Endpoint not found.',
-    foreignKey: 'Database foreign key violation occurred',
-    arrayToRecord: "Cannot deserialize the current JSON array (e.g. [1,2,3]) into type 'RemoteAutomatedTestRun' " +
-        'because the type requires a JSON object (e.g. {"name":"value"}) to deserialize correctly.',
-    objectToArray: 'Cannot deserialize the current JSON object (e.g. {"name":"value"}) into type \'RemoteAutomatedTestRun[]\' ' +
-        'because the type requires a JSON array (e.g. [1,2,3]) to deserialize correctly.',
-    allNotRun: 'Unable to save the test run: its test steps are all Not Run, or only Not Run mixed with Passed and N/A',
-    stale: 'The artifact has been modified by another user since you retrieved it (ConcurrencyDate mismatch); reload it and try again',
-    deadlock: 'Transaction (Process ID 67) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.',
-    paging: 'The starting_row and number_of_rows parameters are required',
+
+
+
+
+
+
+
+
+
+
+/** Every API route on a product, by route name (`projects` is answered before them). */
+const HANDLERS = {
+    ...PROJECT_HANDLERS,
+    ...TEST_RUN_HANDLERS,
+    ...BUILD_HANDLERS,
+    ...MANUAL_HANDLERS,
+    ...DOCUMENT_HANDLERS,
 };
-function statusHelp() {
-    return '1 Failed, 2 Passed, 3 Not Run, 4 N/A, 5 Blocked, 6 Caution';
-}
-function idListCheck(value) {
-    return Array.isArray(value) && value.some((id) => !/^\d{1,9}$/.test(id))
-        ? 'expected bare integer ids (TC:123 → 123)'
-        : undefined;
-}
-/** Spira's own scenario knobs (the common ones are in scenario.ts). */
-const spira_KNOBS = [
-    {
-        name: 'spiraProjectIds',
-        type: 'idList',
-        default: ['1', '24'],
-        placeholder: 'ID,…',
-        help: 'existing products (projects); other ids answer 404',
-        check: idListCheck,
-    },
-    {
-        name: 'spiraTestCaseIds',
-        type: 'idList',
-        default: ['1', '2', '3', '4', '5', '283', '290', '304'],
-        placeholder: 'ID,…',
-        help: 'existing test cases, in every product; other ids answer 404',
-        check: idListCheck,
-    },
-    {
-        name: 'spiraStepsPerTestCase',
-        type: 'integer',
-        default: 2,
-        min: 0,
-        max: 50,
-        placeholder: 'N',
-        help: 'test steps of each test case (step ids are testCaseId*100+position)',
-    },
-    {
-        name: 'spiraReleaseIds',
-        type: 'idList',
-        default: ['1', '155'],
-        placeholder: 'ID,…',
-        help: 'existing releases; other ids answer 404',
-        check: idListCheck,
-    },
-    {
-        name: 'spiraTestSetIds',
-        type: 'idList',
-        default: ['1', '2'],
-        placeholder: 'ID,…',
-        help: 'existing test sets (each holds every test case, in the first release)',
-        check: idListCheck,
-    },
-    {
-        name: 'spiraUsername',
-        type: 'string',
-        default: '',
-        placeholder: 'USER',
-        help: 'the accepted user name (empty = any non-empty name); the key is --api-key, braces included',
-    },
-    {
-        name: 'spiraWriteLimit',
-        type: 'integer',
-        default: 5,
-        min: 1,
-        placeholder: 'N',
-        help: 'concurrent writes (POST/PUT) the database bears; more answer 500 deadlock. In flight = until the answer leaves, so set --latency-ms. Peak, runs, builds and counts: GET <baseUrl>/__spira/runs (no auth)',
-    },
-    {
-        name: 'spiraDeadlockProbability',
-        type: 'number',
-        default: 1,
-        min: 0,
-        max: 1,
-        placeholder: 'P',
-        help: 'chance that a write over the limit is the deadlock victim (seeded by --seed)',
-    },
-    {
-        name: 'spiraRecordMultiple',
-        type: 'boolean',
-        default: true,
-        placeholder: '',
-        help: 'serve test-runs/record-multiple; off = an older server ("Endpoint not found." 404)',
-    },
-    {
-        name: 'spiraLostWrite',
-        type: 'integer',
-        default: 0,
-        min: 0,
-        placeholder: 'N',
-        help: 'the N-th successful write (POST/PUT) is stored, then answered 504 Gateway Timeout, as by a proxy that gave up waiting (0 = none); unlike a 5xx fault, resending it records twice',
-    },
-    {
-        name: 'spiraEchoKey',
-        type: 'boolean',
-        default: false,
-        placeholder: '',
-        help: 'Access Denied answers quote the api-key received, as some gateways do (to test that clients redact it)',
-    },
-    {
-        name: 'spiraApiVersions',
-        type: 'stringList',
-        default: API_VERSIONS,
-        placeholder: 'V,…',
-        help: 'API versions served (v7_0, v6_0, v5_0); others answer 404',
-        check: (value) => Array.isArray(value) && value.some((version) => !API_VERSIONS.includes(version))
-            ? `expected versions from ${API_VERSIONS.join(', ')}`
-            : undefined,
-    },
-];
-const P = '/projects/(\\d+|[^/]+)';
-const spira_ROUTES = [
-    { pattern: /^\/projects$/, methods: { GET: 'projects' } },
-    { pattern: new RegExp(`^${P}$`), methods: { GET: 'project' } },
-    { pattern: new RegExp(`^${P}/test-cases/([^/]+)$`), methods: { GET: 'testCase' } },
-    { pattern: new RegExp(`^${P}/releases/([^/]+)$`), methods: { GET: 'release' } },
-    { pattern: new RegExp(`^${P}/test-sets/([^/]+)$`), methods: { GET: 'testSet' } },
-    { pattern: new RegExp(`^${P}/test-runs/record$`), methods: { POST: 'record' } },
-    { pattern: new RegExp(`^${P}/test-runs/record-multiple$`), methods: { POST: 'recordMultiple' } },
-    { pattern: new RegExp(`^${P}/releases/([^/]+)/builds$`), methods: { POST: 'createBuild' } },
-    { pattern: new RegExp(`^${P}/releases/([^/]+)/builds/([^/]+)$`), methods: { GET: 'build' } },
-    { pattern: new RegExp(`^${P}/test-runs/create$`), methods: { POST: 'createShells' } },
-    {
-        pattern: new RegExp(`^${P}/test-runs/create/test_set/([^/]+)$`),
-        methods: { POST: 'createShellsForTestSet' },
-    },
-    { pattern: new RegExp(`^${P}/test-runs$`), methods: { GET: 'listRuns', PUT: 'saveRuns' } },
-    { pattern: new RegExp(`^${P}/test-runs/([^/]+)$`), methods: { GET: 'run' } },
-    { pattern: new RegExp(`^${P}/test-runs/([^/]+)/automated$`), methods: { GET: 'automatedRun' } },
-    { pattern: new RegExp(`^${P}/test-runs/([^/]+)/manual$`), methods: { GET: 'manualRun' } },
-    { pattern: new RegExp(`^${P}/documents/file$`), methods: { POST: 'documentFile' } },
-    { pattern: new RegExp(`^${P}/documents/url$`), methods: { POST: 'documentUrl' } },
-];
-const API_PATH = /^((?:\/[^/]+)*?)\/Services\/(v\d+_\d+)\/RestService\.svc(\/.*)?$/;
-const OPERATIONS_PAGE = /^(?:\/[^/]+)*?\/Services\/(v\d+_\d+)\/RestService\.aspx$/;
-const RUN_PAGE = /^(?:\/[^/]+)*?\/(\d+)\/TestRun\/(\d+)\.aspx$/;
-const WRITE_ROUTES = new Set([
-    'record',
-    'recordMultiple',
-    'createBuild',
-    'createShells',
-    'createShellsForTestSet',
-    'saveRuns',
-    'documentFile',
-    'documentUrl',
-]);
-/** An error in the shape the simulator uses for Spira faults (the docs show none). */
-function fault(status, message) {
-    return jsonResponse(status, { Message: message });
-}
-function notFound(what, id) {
-    return fault(404, `Unable to find ${what} with id ${String(id)}`);
-}
-/** WCF's answer to a path without an operation: an HTML page. */
-function endpointNotFound() {
-    return textResponse(404, `<html><body><p>${SPIRA_MESSAGES.endpointNotFound}</p></body></html>`, 'text/html; charset=UTF-8');
-}
-function spira_header(headers, name) {
-    const value = headers[name];
-    return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
-}
-function spira_isResponse(value) {
-    return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
-}
-/** A bare integer id from a path segment. */
-function pathId(text, what) {
-    if (/^\d{1,9}$/.test(text))
-        return Number(text);
-    return fault(400, `The ${what} id "${text}" is not an integer (ids are bare: TC:123 → 123)`);
-}
-/** An integer JSON field as Json.NET converts it; null/undefined pass as null. */
-function intField(body, name, path = name) {
-    const value = body[name];
-    if (value === undefined || value === null)
-        return null;
-    if (typeof value === 'number' && Number.isInteger(value))
-        return value;
-    if (typeof value === 'string' && /^\s*-?\d{1,9}\s*$/.test(value))
-        return Number(value);
-    return fault(400, `Could not convert ${typeof value === 'string' ? `string to integer: ${value}` : `value ${JSON.stringify(value)} to integer`}. Path '${path}'.`);
-}
-function stringField(body, name) {
-    const value = body[name];
-    if (value === undefined || value === null)
-        return null;
-    return typeof value === 'string' ? value : JSON.stringify(value);
-}
-/** ISO 8601 or legacy WCF `/Date(ms±hhmm)/`, normalized to ISO; null when absent. */
-function dateField(value, path) {
-    if (value === undefined || value === null)
-        return null;
-    if (typeof value === 'string') {
-        const wcf = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/.exec(value);
-        if (wcf)
-            return new Date(Number(wcf[1])).toISOString();
-        if (/^\d{4}-\d{2}-\d{2}T/.test(value) && Number.isFinite(Date.parse(value))) {
-            return new Date(Date.parse(value)).toISOString();
-        }
-    }
-    return fault(400, `The value ${JSON.stringify(value)} is not a valid DateTime. Path '${path}'.`);
-}
-function validStatus(status) {
-    return status !== null && status >= STATUS.failed && status <= STATUS.caution;
-}
 class SpiraInstance {
     context;
     store = new SpiraStore();
@@ -22919,24 +24582,8 @@ class SpiraInstance {
     scenario() {
         return this.context.scenario();
     }
-    catalog() {
-        return new spira_state_Catalog(this.scenario());
-    }
     resolve(path) {
-        const match = API_PATH.exec(path);
-        if (!match)
-            return undefined;
-        const version = match[2];
-        const subpath = match[3] ?? '';
-        if (!this.scenario().spiraApiVersions.includes(version)) {
-            return { version, entry: undefined, params: [] };
-        }
-        for (const entry of spira_ROUTES) {
-            const found = entry.pattern.exec(subpath);
-            if (found)
-                return { version, entry, params: found.slice(1) };
-        }
-        return { version, entry: undefined, params: [] };
+        return resolveApiPath(path, this.scenario().spiraApiVersions);
     }
     classify(method, path) {
         if (method === 'GET') {
@@ -22958,8 +24605,8 @@ class SpiraInstance {
         // WCF answers an unknown operation before any service code checks credentials.
         if (route === 'unknown')
             return undefined;
-        const username = spira_header(request.headers, 'username') || (request.query.get('username') ?? '');
-        const key = spira_header(request.headers, 'api-key') ||
+        const username = header(request.headers, 'username') || (request.query.get('username') ?? '');
+        const key = header(request.headers, 'api-key') ||
             (request.query.get('api-key') ?? request.query.get('api_key') ?? '').trim();
         const wantedUser = this.scenario().spiraUsername;
         const userOk = username !== '' && (wantedUser === '' || username === wantedUser);
@@ -22991,9 +24638,9 @@ class SpiraInstance {
             return jsonResponse(200, this.store.keptData(this.scenario().spiraWriteLimit));
         }
         if (route === 'runPage')
-            return this.runPage(request.path);
+            return runPage(this.store, request.path);
         if (route === 'operationsPage')
-            return this.operationsPage();
+            return operationsPage();
         const resolved = this.resolve(request.path);
         if (!resolved?.entry || route === 'unknown') {
             // An older server has no record-multiple operation at all; a known path with another
@@ -23004,90 +24651,42 @@ class SpiraInstance {
             return endpointNotFound();
         }
         if (route === 'projects')
-            return jsonResponse(200, this.projects());
+            return jsonResponse(200, projectsAnswer(this.scenario()));
         const projectId = pathId(resolved.params[0], 'project');
-        if (spira_isResponse(projectId))
+        if (isResponse(projectId))
             return projectId;
-        if (!this.catalog().hasProject(projectId))
+        const catalog = new catalog_Catalog(this.scenario());
+        if (!catalog.hasProject(projectId))
             return notFound('product PR', projectId);
-        if (WRITE_ROUTES.has(route)) {
-            const scenario = this.scenario();
-            const inFlight = this.store.writes.enter(projectId, scenario.latencyMs);
-            if (inFlight.total > scenario.spiraWriteLimit &&
-                this.store.writes.deadlocked(scenario.spiraDeadlockProbability, scenario.seed)) {
-                this.store.writes.deadlocks += 1;
-                return fault(500, SPIRA_MESSAGES.deadlock);
-            }
+        const deadlock = this.deadlock(route, projectId);
+        if (deadlock)
+            return deadlock;
+        const handler = HANDLERS[route];
+        if (!handler)
+            return endpointNotFound();
+        return handler({
+            request,
+            route,
+            projectId,
+            params: resolved.params.slice(1),
+            version: resolved.version,
+            store: this.store,
+            catalog,
+            now: () => this.context.now(),
+        });
+    }
+    /** The deadlock 500 for a write over `spiraWriteLimit` that loses, else undefined. */
+    deadlock(route, projectId) {
+        if (!WRITE_ROUTES.has(route))
+            return undefined;
+        const scenario = this.scenario();
+        const inFlight = this.store.writes.enter(projectId, scenario.latencyMs);
+        if (inFlight.total > scenario.spiraWriteLimit &&
+            this.store.writes.deadlocked(scenario.spiraDeadlockProbability, scenario.seed)) {
+            this.store.writes.deadlocks += 1;
+            return fault(500, SPIRA_MESSAGES.deadlock);
         }
-        const params = resolved.params.slice(1);
-        const version = resolved.version;
-        switch (route) {
-            case 'project':
-                return jsonResponse(200, this.project(projectId));
-            case 'testCase':
-                return this.withId(params[0], 'test case', (id) => this.catalog().hasTestCase(id)
-                    ? jsonResponse(200, this.testCase(projectId, id))
-                    : notFound('test case TC', id));
-            case 'release':
-                return this.withId(params[0], 'release', (id) => this.catalog().hasRelease(id)
-                    ? jsonResponse(200, {
-                        ReleaseId: id,
-                        ProjectId: projectId,
-                        Name: `Release RL:${id}`,
-                        VersionNumber: `1.${id}`,
-                    })
-                    : notFound('release RL', id));
-            case 'testSet':
-                return this.withId(params[0], 'test set', (id) => this.catalog().hasTestSet(id)
-                    ? jsonResponse(200, {
-                        TestSetId: id,
-                        ProjectId: projectId,
-                        Name: `Test set TX:${id}`,
-                        ReleaseId: this.catalog().testSetRelease(),
-                    })
-                    : notFound('test set TX', id));
-            case 'record':
-                return this.record(request, projectId, version);
-            case 'recordMultiple':
-                return this.recordMultiple(request, projectId, version);
-            case 'createBuild':
-                return this.createBuild(request, projectId, params[0], version);
-            case 'build':
-                return this.withId(params[1], 'build', (id) => {
-                    const build = this.store.build(projectId, id);
-                    return build ? jsonResponse(200, build) : notFound('build BL', id);
-                });
-            case 'createShells':
-                return this.createShells(request, projectId);
-            case 'createShellsForTestSet':
-                return this.withId(params[0], 'test set', (id) => this.catalog().hasTestSet(id)
-                    ? this.shells(projectId, this.catalog().testCaseIds(), this.catalog().testSetRelease(), id)
-                    : notFound('test set TX', id));
-            case 'saveRuns':
-                return this.saveRuns(request, projectId, version);
-            case 'listRuns':
-                return this.listRuns(request, projectId);
-            case 'run':
-            case 'automatedRun':
-            case 'manualRun':
-                return this.withId(params[0], 'test run', (id) => {
-                    const run = this.store.run(projectId, id);
-                    const wantedType = route === 'automatedRun'
-                        ? TEST_RUN_TYPE.automated
-                        : route === 'manualRun'
-                            ? TEST_RUN_TYPE.manual
-                            : undefined;
-                    if (!run || (wantedType !== undefined && run.TestRunTypeId !== wantedType)) {
-                        return notFound('test run TR', id);
-                    }
-                    return jsonResponse(200, this.runBody(run));
-                });
-            case 'documentFile':
-            case 'documentUrl':
-                return this.document(request, projectId, route === 'documentFile');
-            default:
-                return endpointNotFound();
-        }
+        return undefined;
     }
     reset() {
         this.store.clear();
@@ -23105,613 +24704,122 @@ class SpiraInstance {
             return fault(405, 'GET only');
         return jsonResponse(200, this.store.keptData(this.scenario().spiraWriteLimit));
     }
-    /** The run as the API returns it (simulator bookkeeping left out). */
-    runBody(run) {
-        const body = { ...run };
-        for (const key of BOOKKEEPING)
-            delete body[key];
-        // Spira's ActualDuration is in whole minutes.
-        body.ActualDuration = run.durationMs === null ? null : Math.round(run.durationMs / 60000);
-        return body;
-    }
-    withId(text, what, use) {
-        const id = pathId(text, what);
-        return spira_isResponse(id) ? id : use(id);
-    }
-    projects() {
-        return this.scenario().spiraProjectIds.map((id) => this.project(Number(id)));
-    }
-    project(id) {
-        return { ProjectId: id, Name: `Product PR:${id}`, Active: true };
-    }
-    testCase(projectId, id) {
-        return {
-            TestCaseId: id,
-            ProjectId: projectId,
-            Name: this.catalog().testCaseName(id),
-            ArtifactTypeId: 2,
-            TestSteps: this.catalog()
-                .steps(id)
-                .map((step) => ({
-                ...step,
-                TestCaseId: id,
-                Description: `Step ${step.Position}`,
-                ExpectedResult: 'Works as expected.',
-            })),
-        };
-    }
-    /** The JSON body: an object (record) or an array (others), or Json.NET's 400. */
-    jsonBody(request) {
-        const body = request.body;
-        if (body.kind === 'none')
-            return fault(400, 'The request body is empty');
-        if (body.kind === 'invalid') {
-            return fault(400, `The server encountered an error processing the request: ${body.error}`);
-        }
-        return body.value;
-    }
-    /** Checks one RemoteAutomatedTestRun and turns it into a run to store. */
-    automatedRun(value, projectId, via, version, path) {
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            return fault(400, SPIRA_MESSAGES.arrayToRecord);
-        }
-        const body = value;
-        for (const name of [
-            'TestRunFormatId',
-            'RunnerName',
-            'RunnerTestName',
-            'RunnerMessage',
-            'RunnerStackTrace',
-        ]) {
-            if (body[name] === undefined || body[name] === null) {
-                return fault(400, `Value cannot be null. Parameter name: ${name} (${path})`);
-            }
-        }
-        const ints = {};
-        for (const name of [
-            'TestRunFormatId',
-            'TestCaseId',
-            'ExecutionStatusId',
-            'ReleaseId',
-            'TestSetId',
-            'BuildId',
-            'RunnerAssertCount',
-            'AutomationHostId',
-            'AutomationEngineId',
-            'TesterId',
-        ]) {
-            const parsed = intField(body, name, `${path}${name}`);
-            if (spira_isResponse(parsed))
-                return parsed;
-            ints[name] = parsed;
-        }
-        const catalog = this.catalog();
-        if (ints.TestCaseId === null || !catalog.hasTestCase(ints.TestCaseId)) {
-            return notFound('test case TC', ints.TestCaseId ?? 0);
-        }
-        if (ints.ReleaseId !== null && !catalog.hasRelease(ints.ReleaseId)) {
-            return notFound('release RL', ints.ReleaseId);
-        }
-        if (ints.TestSetId !== null && !catalog.hasTestSet(ints.TestSetId)) {
-            return notFound('test set TX', ints.TestSetId);
-        }
-        if (ints.BuildId !== null && !this.store.build(projectId, ints.BuildId)) {
-            return notFound('build BL', ints.BuildId);
-        }
-        if (!validStatus(ints.ExecutionStatusId))
-            return fault(400, SPIRA_MESSAGES.foreignKey);
-        const start = dateField(body.StartDate, `${path}StartDate`);
-        if (spira_isResponse(start))
-            return start;
-        const end = dateField(body.EndDate, `${path}EndDate`);
-        if (spira_isResponse(end))
-            return end;
-        const steps = this.steps(body.TestRunSteps, ints.TestCaseId, `${path}TestRunSteps`);
-        if (spira_isResponse(steps))
-            return steps;
-        const now = this.context.now();
-        return {
-            Name: catalog.testCaseName(ints.TestCaseId),
-            ProjectId: projectId,
-            TestCaseId: ints.TestCaseId,
-            TestRunTypeId: TEST_RUN_TYPE.automated,
-            // Steps update step status but do not change the run's overall status (§3).
-            ExecutionStatusId: ints.ExecutionStatusId,
-            ReleaseId: ints.ReleaseId,
-            TestSetId: ints.TestSetId,
-            BuildId: ints.BuildId,
-            TesterId: ints.TesterId ?? TESTER_ID,
-            StartDate: start ?? new Date(now).toISOString(),
-            EndDate: end,
-            TestRunFormatId: ints.TestRunFormatId,
-            RunnerName: stringField(body, 'RunnerName'),
-            RunnerTestName: stringField(body, 'RunnerTestName'),
-            RunnerMessage: stringField(body, 'RunnerMessage'),
-            RunnerStackTrace: stringField(body, 'RunnerStackTrace'),
-            RunnerAssertCount: ints.RunnerAssertCount,
-            AutomationHostId: ints.AutomationHostId,
-            AutomationEngineId: ints.AutomationEngineId,
-            // §5: record-multiple is suspected not to apply custom properties; the simulator drops them.
-            CustomProperties: via === 'record' ? (body.CustomProperties ?? null) : null,
-            TestRunSteps: steps,
-            ConcurrencyDate: '',
-            ArtifactTypeId: ARTIFACT_TEST_RUN,
-            via,
-            apiVersion: version,
-            receivedAt: new Date(now).toISOString(),
-            durationMs: durationOf(start, end),
-            sentRunStatus: ints.ExecutionStatusId,
-        };
-    }
-    /** Test run steps from a request (statuses 1-6, else the foreign key error). */
-    steps(value, testCaseId, path) {
-        if (value === undefined || value === null)
-            return [];
-        if (!Array.isArray(value))
-            return fault(400, `Cannot deserialize ${path}: expected a JSON array`);
-        const steps = [];
-        for (const [index, item] of value.entries()) {
-            if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-                return fault(400, `Cannot deserialize ${path}[${index}]: expected a JSON object`);
-            }
-            const step = item;
-            const status = intField(step, 'ExecutionStatusId', `${path}[${index}].ExecutionStatusId`);
-            if (spira_isResponse(status))
-                return status;
-            if (!validStatus(status))
-                return fault(400, SPIRA_MESSAGES.foreignKey);
-            const stepId = intField(step, 'TestStepId', `${path}[${index}].TestStepId`);
-            if (spira_isResponse(stepId))
-                return stepId;
-            const position = intField(step, 'Position', `${path}[${index}].Position`);
-            if (spira_isResponse(position))
-                return position;
-            const start = dateField(step.StartDate, `${path}[${index}].StartDate`);
-            if (spira_isResponse(start))
-                return start;
-            const end = dateField(step.EndDate, `${path}[${index}].EndDate`);
-            if (spira_isResponse(end))
-                return end;
-            const duration = intField(step, 'ActualDuration', `${path}[${index}].ActualDuration`);
-            if (spira_isResponse(duration))
-                return duration;
-            steps.push({
-                TestRunStepId: 0,
-                TestRunId: 0,
-                TestStepId: stepId,
-                TestCaseId: testCaseId,
-                ExecutionStatusId: status,
-                Position: position ?? index + 1,
-                Description: stringField(step, 'Description'),
-                ExpectedResult: stringField(step, 'ExpectedResult'),
-                SampleData: stringField(step, 'SampleData'),
-                ActualResult: stringField(step, 'ActualResult'),
-                ActualDuration: duration,
-                StartDate: start,
-                EndDate: end,
-            });
-        }
-        return steps;
-    }
-    store_(run) {
-        return this.store.addRun({
-            ...run,
-            ConcurrencyDate: this.store.clock.next(this.context.now()),
-        });
-    }
-    record(request, projectId, version) {
-        const body = this.jsonBody(request);
-        if (spira_isResponse(body))
-            return body;
-        const run = this.automatedRun(body, projectId, 'record', version, '');
-        if (spira_isResponse(run))
-            return run;
-        return jsonResponse(200, this.runBody(this.store_(run)));
-    }
-    recordMultiple(request, projectId, version) {
-        const body = this.jsonBody(request);
-        if (spira_isResponse(body))
-            return body;
-        if (!Array.isArray(body))
-            return fault(400, SPIRA_MESSAGES.objectToArray);
-        const runs = [];
-        // All or nothing: every item is checked before any is stored.
-        for (const [index, item] of body.entries()) {
-            const run = this.automatedRun(item, projectId, 'record-multiple', version, `[${index}].`);
-            if (spira_isResponse(run))
-                return run;
-            runs.push(run);
-        }
-        return jsonResponse(200, runs.map((run) => this.runBody(this.store_(run))));
-    }
-    createBuild(request, projectId, releaseText, version) {
-        const pathRelease = pathId(releaseText, 'release');
-        if (spira_isResponse(pathRelease))
-            return pathRelease;
-        if (!this.catalog().hasRelease(pathRelease))
-            return notFound('release RL', pathRelease);
-        const value = this.jsonBody(request);
-        if (spira_isResponse(value))
-            return value;
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            return fault(400, "Cannot deserialize the JSON value into type 'RemoteBuild'");
-        }
-        const body = value;
-        const ints = {};
-        for (const name of ['ReleaseId', 'BuildStatusId', 'ProjectId']) {
-            const parsed = intField(body, name);
-            if (spira_isResponse(parsed))
-                return parsed;
-            ints[name] = parsed;
-        }
-        // §5: the body's ReleaseId is the one used; without it the release is "RL0".
-        const releaseId = ints.ReleaseId ?? 0;
-        if (!this.catalog().hasRelease(releaseId)) {
-            return fault(404, `associated release/sprint RL${releaseId} does not exist`);
-        }
-        if (ints.BuildStatusId !== 1 && ints.BuildStatusId !== 2) {
-            return fault(400, SPIRA_MESSAGES.foreignKey);
-        }
-        const name = stringField(body, 'Name');
-        if (name === null || name.trim() === '') {
-            return fault(400, 'Value cannot be null. Parameter name: Name');
-        }
-        const now = this.context.now();
-        const build = this.store.addBuild({
-            ProjectId: projectId,
-            ReleaseId: releaseId,
-            BuildStatusId: ints.BuildStatusId,
-            Name: name,
-            Description: stringField(body, 'Description'),
-            CreationDate: new Date(now).toISOString(),
-            ConcurrencyDate: this.store.clock.next(now),
-            apiVersion: version,
-        });
-        return jsonResponse(200, build);
-    }
-    createShells(request, projectId) {
-        const releaseText = request.query.get('release_id');
-        let releaseId = null;
-        if (releaseText !== null && releaseText !== '') {
-            const parsed = pathId(releaseText, 'release');
-            if (spira_isResponse(parsed))
-                return parsed;
-            if (!this.catalog().hasRelease(parsed))
-                return notFound('release RL', parsed);
-            releaseId = parsed;
-        }
-        const body = this.jsonBody(request);
-        if (spira_isResponse(body))
-            return body;
-        if (!Array.isArray(body)) {
-            return fault(400, "Cannot deserialize the current JSON object into type 'Int32[]'");
-        }
-        const ids = [];
-        for (const [index, item] of body.entries()) {
-            const id = intField({ id: item }, 'id', `[${index}]`);
-            if (spira_isResponse(id))
-                return id;
-            if (id === null || !this.catalog().hasTestCase(id))
-                return notFound('test case TC', id ?? 0);
-            ids.push(id);
-        }
-        return this.shells(projectId, ids, releaseId, null);
-    }
-    /** KB684 step 1: shells with TestRunId 0 and every step at Not Run (3). */
-    shells(projectId, testCaseIds, releaseId, testSetId) {
-        const now = this.context.now();
-        const catalog = this.catalog();
-        const shells = testCaseIds.map((testCaseId) => {
-            const concurrencyDate = this.store.clock.next(now);
-            this.store.issueShell(projectId, testCaseId, concurrencyDate);
-            return {
-                TestRunId: 0,
-                Name: catalog.testCaseName(testCaseId),
-                TestCaseId: testCaseId,
-                TestRunTypeId: TEST_RUN_TYPE.manual,
-                TesterId: TESTER_ID,
-                ExecutionStatusId: STATUS.notRun,
-                ReleaseId: releaseId,
-                TestSetId: testSetId,
-                TestSetTestCaseId: testSetId === null ? null : testSetId * 1000 + testCaseId,
-                StartDate: new Date(now).toISOString(),
-                EndDate: null,
-                BuildId: null,
-                EstimatedDuration: null,
-                ActualDuration: null,
-                TestConfigurationId: null,
-                ProjectId: projectId,
-                ArtifactTypeId: ARTIFACT_TEST_RUN,
-                ConcurrencyDate: concurrencyDate,
-                CustomProperties: null,
-                IsAttachments: false,
-                Tags: null,
-                TestRunSteps: catalog.steps(testCaseId).map((step) => ({
-                    TestRunStepId: 0,
-                    TestRunId: 0,
-                    TestStepId: step.TestStepId,
-                    TestCaseId: testCaseId,
-                    ExecutionStatusId: STATUS.notRun,
-                    Position: step.Position,
-                    Description: `Step ${step.Position}`,
-                    ExpectedResult: 'Works as expected.',
-                    SampleData: null,
-                    ActualResult: null,
-                    ActualDuration: null,
-                    StartDate: null,
-                    EndDate: null,
-                })),
-            };
-        });
-        return jsonResponse(200, shells);
-    }
-    /** KB684 step 3: PUT populated shells (TestRunId 0) or existing runs; 200 with no body. */
-    saveRuns(request, projectId, version) {
-        const endDateText = request.query.get('end_date');
-        const defaultEnd = endDateText === null || endDateText === '' ? null : dateField(endDateText, 'end_date');
-        if (spira_isResponse(defaultEnd))
-            return defaultEnd;
-        const body = this.jsonBody(request);
-        if (spira_isResponse(body))
-            return body;
-        if (!Array.isArray(body)) {
-            return fault(400, "Cannot deserialize the current JSON object into type 'RemoteManualTestRun[]'");
-        }
-        const catalog = this.catalog();
-        const now = this.context.now();
-        const creates = [];
-        const updates = [];
-        // All or nothing: every item is checked before anything is stored.
-        for (const [index, item] of body.entries()) {
-            const path = `[${index}].`;
-            if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-                return fault(400, `Cannot deserialize ${path}: expected a JSON object`);
-            }
-            const run = item;
-            const ints = {};
-            for (const name of [
-                'TestRunId',
-                'TestCaseId',
-                'ExecutionStatusId',
-                'ReleaseId',
-                'TestSetId',
-                'BuildId',
-                'TesterId',
-            ]) {
-                const parsed = intField(run, name, `${path}${name}`);
-                if (spira_isResponse(parsed))
-                    return parsed;
-                ints[name] = parsed;
-            }
-            if (ints.TestCaseId === null || !catalog.hasTestCase(ints.TestCaseId)) {
-                return notFound('test case TC', ints.TestCaseId ?? 0);
-            }
-            if (ints.ReleaseId !== null && !catalog.hasRelease(ints.ReleaseId))
-                return notFound('release RL', ints.ReleaseId);
-            if (ints.TestSetId !== null && !catalog.hasTestSet(ints.TestSetId))
-                return notFound('test set TX', ints.TestSetId);
-            if (ints.BuildId !== null && !this.store.build(projectId, ints.BuildId))
-                return notFound('build BL', ints.BuildId);
-            if (ints.ExecutionStatusId !== null && !validStatus(ints.ExecutionStatusId)) {
-                return fault(400, SPIRA_MESSAGES.foreignKey);
-            }
-            const steps = this.steps(run.TestRunSteps, ints.TestCaseId, `${path}TestRunSteps`);
-            if (spira_isResponse(steps))
-                return steps;
-            const statuses = steps.map((step) => step.ExecutionStatusId);
-            if (statuses.length === 0 && ints.ExecutionStatusId !== null)
-                statuses.push(ints.ExecutionStatusId);
-            if (statuses.length === 0 || onlyNotRunMix(statuses))
-                return fault(400, SPIRA_MESSAGES.allNotRun);
-            const start = dateField(run.StartDate, `${path}StartDate`);
-            if (spira_isResponse(start))
-                return start;
-            const end = dateField(run.EndDate, `${path}EndDate`);
-            if (spira_isResponse(end))
-                return end;
-            const endDate = end ?? defaultEnd;
-            if (ints.TestRunId !== null && ints.TestRunId !== 0) {
-                const existing = this.store.run(projectId, ints.TestRunId);
-                if (!existing)
-                    return notFound('test run TR', ints.TestRunId);
-                if (run.ConcurrencyDate !== existing.ConcurrencyDate)
-                    return fault(409, SPIRA_MESSAGES.stale);
-                updates.push({ run: existing, steps, end: endDate });
-                continue;
-            }
-            // A new run from a shell must send back the ConcurrencyDate the shell carried.
-            if (!this.store.shellIssued(projectId, ints.TestCaseId, run.ConcurrencyDate)) {
-                return fault(409, SPIRA_MESSAGES.stale);
-            }
-            creates.push({
-                Name: stringField(run, 'Name') ?? catalog.testCaseName(ints.TestCaseId),
-                ProjectId: projectId,
-                TestCaseId: ints.TestCaseId,
-                TestRunTypeId: TEST_RUN_TYPE.manual,
-                ExecutionStatusId: rollUp(statuses),
-                ReleaseId: ints.ReleaseId,
-                TestSetId: ints.TestSetId,
-                BuildId: ints.BuildId,
-                TesterId: ints.TesterId ?? TESTER_ID,
-                StartDate: start,
-                EndDate: endDate,
-                TestRunFormatId: null,
-                RunnerName: null,
-                RunnerTestName: null,
-                RunnerMessage: null,
-                RunnerStackTrace: null,
-                RunnerAssertCount: null,
-                AutomationHostId: null,
-                AutomationEngineId: null,
-                CustomProperties: run.CustomProperties ?? null,
-                TestRunSteps: steps,
-                ConcurrencyDate: '',
-                ArtifactTypeId: ARTIFACT_TEST_RUN,
-                via: 'manual',
-                apiVersion: version,
-                receivedAt: new Date(now).toISOString(),
-                durationMs: durationOf(start, endDate),
-                sentRunStatus: ints.ExecutionStatusId,
-            });
-        }
-        for (const run of creates)
-            this.store_(run);
-        for (const update of updates) {
-            const run = update.run;
-            run.TestRunSteps = update.steps.map((step, index) => ({
-                ...step,
-                TestRunId: run.TestRunId,
-                TestRunStepId: run.TestRunId * 1000 + index + 1,
-            }));
-            if (run.TestRunTypeId === TEST_RUN_TYPE.manual) {
-                run.ExecutionStatusId = rollUp(update.steps.map((step) => step.ExecutionStatusId));
-            }
-            if (update.end !== null)
-                run.EndDate = update.end;
-            run.durationMs = durationOf(run.StartDate, run.EndDate);
-            run.ConcurrencyDate = this.store.clock.next(now);
-            run.updates += 1;
-        }
-        // §2: a successful PUT answers 200 with an empty body.
-        return { status: 200, body: '' };
-    }
-    listRuns(request, projectId) {
-        const startText = request.query.get('starting_row') ?? request.query.get('start_row');
-        const rowsText = request.query.get('number_of_rows');
-        if (startText === null || rowsText === null)
-            return fault(406, SPIRA_MESSAGES.paging);
-        const start = Number(startText);
-        const rows = Number(rowsText);
-        if (!Number.isInteger(start) || start < 1 || !Number.isInteger(rows) || rows < 1) {
-            return fault(400, 'starting_row must be ≥ 1 and number_of_rows ≥ 1');
-        }
-        const field = request.query.get('sort_field') || 'TestRunId';
-        const descending = /^desc/i.test(request.query.get('sort_direction') ?? '');
-        const runs = this.store.runs
-            .filter((run) => run.ProjectId === projectId)
-            .map((run) => this.runBody(run));
-        runs.sort((a, b) => {
-            const x = a[field];
-            const y = b[field];
-            const order = x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
-            return descending ? -order : order;
-        });
-        return jsonResponse(200, runs.slice(start - 1, start - 1 + Math.min(rows, 500)));
-    }
-    document(request, projectId, file) {
-        const value = this.jsonBody(request);
-        if (spira_isResponse(value))
-            return value;
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            return fault(400, "Cannot deserialize the JSON value into type 'RemoteDocument'");
-        }
-        const body = value;
-        const name = stringField(body, 'FilenameOrUrl');
-        if (name === null || name.trim() === '') {
-            return fault(400, 'Value cannot be null. Parameter name: FilenameOrUrl');
-        }
-        let size = 0;
-        if (file) {
-            const data = body.BinaryData;
-            if (typeof data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) {
-                return fault(400, 'BinaryData must be base64-encoded file content');
-            }
-            size = Buffer.from(data, 'base64').length;
-        }
-        const attached = [];
-        const links = Array.isArray(body.AttachedArtifacts) ? body.AttachedArtifacts : [];
-        for (const [index, link] of links.entries()) {
-            const item = (link ?? {});
-            const id = intField(item, 'ArtifactId', `AttachedArtifacts[${index}].ArtifactId`);
-            if (spira_isResponse(id))
-                return id;
-            const type = intField(item, 'ArtifactTypeId', `AttachedArtifacts[${index}].ArtifactTypeId`);
-            if (spira_isResponse(type))
-                return type;
-            if (id === null || type === null)
-                return fault(400, SPIRA_MESSAGES.foreignKey);
-            if (type === ARTIFACT_TEST_RUN && !this.store.run(projectId, id))
-                return notFound('test run TR', id);
-            attached.push({ ArtifactId: id, ArtifactTypeId: type });
-        }
-        const document = this.store.addDocument({
-            ProjectId: projectId,
-            AttachmentTypeId: file ? 1 : 2,
-            FilenameOrUrl: name,
-            Size: size,
-            AttachedArtifacts: attached,
-            UploadDate: new Date(this.context.now()).toISOString(),
-        });
-        return jsonResponse(200, document);
-    }
-    runPage(path) {
-        const [, projectText, idText] = RUN_PAGE.exec(path) ?? ['', '0', '0'];
-        const run = this.store.run(Number(projectText), Number(idText));
-        if (!run) {
-            return textResponse(404, `<!DOCTYPE html><html><head><title>Spira</title></head><body><h1>Test run TR:${escapeHtml(idText)} not found</h1></body></html>`, 'text/html; charset=utf-8');
-        }
-        const status = Object.entries(STATUS).find(([, value]) => value === run.ExecutionStatusId)?.[0] ?? 'unknown';
-        const rows = [
-            ['Test case', `TC:${run.TestCaseId}`],
-            ['Status', `${status} (${run.ExecutionStatusId})`],
-            ['Type', run.TestRunTypeId === TEST_RUN_TYPE.manual ? 'Manual' : 'Automated'],
-            ['Runner', run.RunnerName ?? ''],
-            ['Test name', run.RunnerTestName ?? ''],
-            ['Message', run.RunnerMessage ?? ''],
-            ['Start', run.StartDate ?? ''],
-            ['End', run.EndDate ?? '(none: the run cannot be displayed properly)'],
-        ];
-        return textResponse(200, `<!DOCTYPE html><html><head><title>TR:${run.TestRunId} - ${escapeHtml(run.Name)}</title></head><body>` +
-            `<h1>Test run TR:${run.TestRunId}: ${escapeHtml(run.Name)}</h1><table>` +
-            rows.map(([key, text]) => `<tr><th>${key}</th><td>${escapeHtml(text)}</td></tr>`).join('') +
-            `</table>${run.RunnerStackTrace ? `<pre>${escapeHtml(run.RunnerStackTrace)}</pre>` : ''}</body></html>`, 'text/html; charset=utf-8');
-    }
-    operationsPage() {
-        const lines = spira_ROUTES.flatMap((entry) => Object.entries(entry.methods).map(([method, name]) => `<li>${method} ${escapeHtml(entry.pattern.source)} (${name})</li>`));
-        return textResponse(200, `<!DOCTYPE html><html><body><h1>Spira REST operations (simulator)</h1><p>Execution statuses: ${statusHelp()}</p><ul>${lines.join('')}</ul></body></html>`, 'text/html; charset=utf-8');
-    }
 }
 const spiraSimulator = {
     name: 'spira',
     basePath: BASE_PATH,
     title: 'Spira',
-    knobs: spira_KNOBS,
+    knobs: SPIRA_KNOBS,
     variants: {},
     create: (context) => new SpiraInstance(context),
 };
 
-;// CONCATENATED MODULE: ./src/simulator/squish-plan.ts
-// Squish Test Center test plans: templates, instances and their executions, and the simulated
-// workers that work them off (vendor-apis/squish-test-center.md §3-§4).
-//
-// Every test of an instance is an *execution*: open → reserved → done. Nothing runs on a timer:
-// each request first brings the instance up to date (`advance`), from the clock or — with
-// `pollsToComplete` — from the number of status polls.
-//
-// Simulated workers (Test Center–driven mode) move in *steps*. At step 0 every worker reserves
-// an open execution; at each later step a worker finishes what it holds (results are uploaded,
-// then `finished`) and reserves the next one. In time mode step k happens at
-// `startAt + k * slotMs`, where the slot is chosen so that one attempt of every execution fits
-// into `durationSeconds`; crashes and retries add steps on top. In poll mode the steps are
-// spread over the polls and the `pollsToComplete`-th poll drains all remaining work, so a test
-// knows exactly which poll sees `open == 0 && reserved == 0`.
-//
-// Client calls (reserve/heartbeat/finished/reset) act at request time on the real clock; their
-// reservations expire on it too. Interleaving with the simulated workers is approximate (within
-// one step), which is all a client can observe anyway.
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/outcomes.ts
+// What the tests of a Squish Test Center plan end with (vendor-apis/squish-test-center.md §3,
+// §5): outcomes by position, the Results API result codes, the messages and the names of tests
+// and suites in Squish's style.
 
-
-function squish_plan_parseVariant(text) {
-    const flags = new Set(variantFlags(text));
-    return {
-        finishedKey: flags.has('finished-key'),
-        bothKeys: flags.has('both-keys'),
-        executeplan200: flags.has('executeplan-200'),
-        ambiguousTitle: flags.has('ambiguous-title'),
-        stringIds: flags.has('string-ids'),
-        countPlanned: flags.has('count-planned'),
-    };
+/** Result codes of the Results API: they nest as bit masks, so a parent's result is the minimum. */
+const RESULT_CODES = {
+    FAIL: 0,
+    XPASS: 1,
+    XFAIL: 3,
+    PASS: 7,
+    SKIPPED: 15,
+    NONE: 31,
+};
+function uploadedResult(outcome) {
+    if (outcome === 'INFRASTRUCTURE')
+        return null;
+    return outcome === 'SCRIPT_ERROR' ? 'FAIL' : outcome;
 }
+/** How `errored` tests end, per `erroredAs` (`mixed` cycles through the three). */
+const ERRORED_AS = {
+    mixed: ['INFRASTRUCTURE', 'SCRIPT_ERROR', 'NONE'],
+    infrastructure: ['INFRASTRUCTURE'],
+    'script-error': ['SCRIPT_ERROR'],
+    none: ['NONE'],
+};
+/** Outcomes by position: passing (XFAIL last), failed (XPASS last), errored, skipped. */
+function outcomes_plannedOutcome(index, scenario) {
+    const slot = outcomeSlot(index, scenario);
+    switch (slot.group) {
+        case 'passed':
+            return slot.nth < slot.size - scenario.xfail ? 'PASS' : 'XFAIL';
+        case 'failed':
+            return slot.nth < slot.size - scenario.xpass ? 'FAIL' : 'XPASS';
+        case 'errored': {
+            const kinds = ERRORED_AS[scenario.erroredAs] ?? ERRORED_AS.mixed;
+            return kinds[slot.nth % kinds.length];
+        }
+        case 'skipped':
+            return 'SKIPPED';
+    }
+}
+/** The two infrastructure failures a worker reports (the first is the vendor's example). */
+const INFRASTRUCTURE_FAILURES = [
+    { message: 'Test execution failed', details: 'squishrunner not found' },
+    {
+        message: 'Test execution failed',
+        details: 'Could not connect to squishserver at 127.0.0.1:4322',
+    },
+];
+function infrastructureFailure(index) {
+    return INFRASTRUCTURE_FAILURES[index % INFRASTRUCTURE_FAILURES.length];
+}
+/** The message a non-passing test carries in its Results API events. */
+function outcomeMessage(outcome, index) {
+    switch (outcome) {
+        case 'FAIL':
+            return failureMessage(index);
+        case 'XPASS':
+            return 'Unexpected pass: the known bug SHOP-1432 no longer shows';
+        case 'XFAIL':
+            return 'Expected failure (known bug SHOP-1187): discount not applied to gift cards';
+        case 'SCRIPT_ERROR':
+            return sample_data_errorMessage(0);
+        case 'SKIPPED':
+            return 'Skipped: the feature flag "new-checkout" is off on this configuration';
+        case 'NONE':
+            return 'The test ended without executing any verification point';
+        default:
+            return 'Verification passed';
+    }
+}
+/** Squish's naming style: `Login works` → `tst_login_works`, `Smoke suite` → `suite_smoke`. */
+function snake(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_+|_+$/g, '');
+}
+function squishTestName(index, injected) {
+    return index < injected.length ? injected[index] : `tst_${snake(testName(index))}`;
+}
+function squishSuiteName(index) {
+    return `suite_${snake(suiteName(suiteIndex(index)).replace(/\s+suite\b/i, ''))}`;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/plan.ts
+// Squish Test Center test plans as the scenario describes them (vendor-apis/squish-test-center.md
+// §3-§4, §7): the scenario knobs' type, the variant flags, the templates and the capability
+// label sets. The instances triggered from them are in instances.ts, the simulated workers that
+// run them in workers.ts, what each test ends with in outcomes.ts.
+/** The `variant` flags, by the name the simulator reads each under (help: SQUISH_VARIANTS). */
+const plan_VARIANT_FLAGS = {
+    /** Status answers `finished` instead of `done` (the schema's name). */
+    finishedKey: 'finished-key',
+    /** Status answers both `done` and `finished`. */
+    bothKeys: 'both-keys',
+    /** `executeplan` answers 200 instead of 201. */
+    executeplan200: 'executeplan-200',
+    /** A lookup that matches several test plans answers 400 instead of the first match. */
+    ambiguousTitle: 'ambiguous-title',
+    /** `test_id`, server and repository ids as strings (the schema) instead of numbers. */
+    stringIds: 'string-ids',
+    /** `count` is the number of planned tests from the start, not of results received. */
+    countPlanned: 'count-planned',
+};
 const TEMPLATE_SPEC = /^\s*(\d{1,9})\s*:\s*([^:]*?)\s*:\s*(.*?)\s*$/;
 /** `"64:Shop:CI Tests master"` → a template; the title may contain colons, the project not. */
 function parseTemplate(spec) {
@@ -23768,210 +24876,14 @@ const sameText = (a, b) => a.toLowerCase() === b.toLowerCase();
 function hasLabels(labels, wanted) {
     return wanted.every((want) => labels.some((label) => sameText(label.key, want.key) && sameText(label.value, want.value)));
 }
-/** Result codes of the Results API: they nest as bit masks, so a parent's result is the minimum. */
-const RESULT_CODES = {
-    FAIL: 0,
-    XPASS: 1,
-    XFAIL: 3,
-    PASS: 7,
-    SKIPPED: 15,
-    NONE: 31,
-};
-function uploadedResult(outcome) {
-    if (outcome === 'INFRASTRUCTURE')
-        return null;
-    return outcome === 'SCRIPT_ERROR' ? 'FAIL' : outcome;
-}
-/** How `errored` tests end, per `erroredAs` (`mixed` cycles through the three). */
-const ERRORED_AS = {
-    mixed: ['INFRASTRUCTURE', 'SCRIPT_ERROR', 'NONE'],
-    infrastructure: ['INFRASTRUCTURE'],
-    'script-error': ['SCRIPT_ERROR'],
-    none: ['NONE'],
-};
-/** Outcomes by position: passing (XFAIL last), failed (XPASS last), errored, skipped. */
-function squish_plan_plannedOutcome(index, scenario) {
-    const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
-    if (index < passing - scenario.xfail)
-        return 'PASS';
-    if (index < passing)
-        return 'XFAIL';
-    if (index < passing + scenario.failed - scenario.xpass)
-        return 'FAIL';
-    if (index < passing + scenario.failed)
-        return 'XPASS';
-    if (index < passing + scenario.failed + scenario.errored) {
-        const kinds = ERRORED_AS[scenario.erroredAs] ?? ERRORED_AS.mixed;
-        return kinds[(index - passing - scenario.failed) % kinds.length];
-    }
-    return 'SKIPPED';
-}
-/** The two infrastructure failures a worker reports (the first is the vendor's example). */
-const INFRASTRUCTURE_FAILURES = [
-    { message: 'Test execution failed', details: 'squishrunner not found' },
-    {
-        message: 'Test execution failed',
-        details: 'Could not connect to squishserver at 127.0.0.1:4322',
-    },
-];
-function infrastructureFailure(index) {
-    return INFRASTRUCTURE_FAILURES[index % INFRASTRUCTURE_FAILURES.length];
-}
-/** The message a non-passing test carries in its Results API events. */
-function outcomeMessage(outcome, index) {
-    switch (outcome) {
-        case 'FAIL':
-            return failureMessage(index);
-        case 'XPASS':
-            return 'Unexpected pass: the known bug SHOP-1432 no longer shows';
-        case 'XFAIL':
-            return 'Expected failure (known bug SHOP-1187): discount not applied to gift cards';
-        case 'SCRIPT_ERROR':
-            return sample_data_errorMessage(0);
-        case 'SKIPPED':
-            return 'Skipped: the feature flag "new-checkout" is off on this configuration';
-        case 'NONE':
-            return 'The test ended without executing any verification point';
-        default:
-            return 'Verification passed';
-    }
-}
-/** Squish's naming style: `Login works` → `tst_login_works`, `Smoke suite` → `suite_smoke`. */
-function snake(text) {
-    return text
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '_')
-        .replace(/^_+|_+$/g, '');
-}
-function squishTestName(index, injected) {
-    return index < injected.length ? injected[index] : `tst_${snake(testName(index))}`;
-}
-function squishSuiteName(index) {
-    return `suite_${snake(suiteName(suiteIndex(index)).replace(/\s+suite\b/i, ''))}`;
-}
-function isPollBased(instance) {
-    return instance.scenario.pollsToComplete !== null;
-}
-/** Whether simulated workers run this instance (knob `workers`, `requireSchedule`). */
-function workerCount(scenario, plannedAt, repos) {
-    if (scenario.requireSchedule && (plannedAt === null || repos.length === 0))
-        return 0;
-    return scenario.tests === 0 ? 0 : scenario.workers;
-}
-/** How many steps up to which the workers should have progressed at `now`. */
-function targetStep(instance, now) {
-    if (instance.workers.length === 0)
-        return 0;
-    const pollsToComplete = instance.scenario.pollsToComplete;
-    if (pollsToComplete !== null) {
-        if (instance.polls >= pollsToComplete)
-            return Infinity;
-        // With a queued phase the first poll still sees every execution open.
-        const waiting = instance.scenario.queuedSeconds > 0 && pollsToComplete > 1 ? 1 : 0;
-        const polls = Math.max(0, instance.polls - waiting);
-        return Math.floor((polls * instance.plannedSteps) / (pollsToComplete - waiting));
-    }
-    if (now < instance.startAt)
-        return 0;
-    if (instance.slotMs === 0)
-        return Infinity;
-    return Math.floor((now - instance.startAt) / instance.slotMs) + 1;
-}
-function stepTime(instance, step, now) {
-    if (isPollBased(instance))
-        return now;
-    return Math.min(now, instance.startAt + step * instance.slotMs);
-}
-function reopen(execution) {
-    execution.state = 'open';
-    execution.hold = null;
-}
-/** Marks an execution done; `error` set means `finished` reported a failure. */
-function finishExecution(execution, at, error) {
-    const outcome = error === null && execution.planned !== 'INFRASTRUCTURE' ? execution.planned : null;
-    execution.state = 'done';
-    execution.hold = null;
-    execution.finish = { at, error, outcome };
-}
-function firstOpen(instance) {
-    return instance.executions.find((execution) => execution.state === 'open');
-}
-/** One step of the simulated workers: settle what is due, then pick up open executions. */
-function workerStep(instance, step, at) {
-    const crashSteps = instance.slotMs > 0
-        ? Math.max(1, Math.ceil(instance.scenario.reservationTimeoutMs / instance.slotMs))
-        : 1;
-    instance.workers.forEach((held, worker) => {
-        if (held === null)
-            return;
-        const execution = instance.executions[held];
-        const hold = execution.hold;
-        if (hold?.by !== 'worker' || hold.dueStep > step)
-            return;
-        instance.workers[worker] = null;
-        if (hold.crashed) {
-            // The worker died without heartbeats: the reservation times out, the execution reopens.
-            reopen(execution);
-        }
-        else if (execution.transient && execution.resets === 0) {
-            // `finished` with an infrastructure failure, then `reset` for a retry.
-            execution.resets += 1;
-            reopen(execution);
-        }
-        else {
-            const error = execution.planned === 'INFRASTRUCTURE' ? infrastructureFailure(execution.index) : null;
-            finishExecution(execution, at, error);
-        }
-    });
-    instance.workers.forEach((held, worker) => {
-        if (held !== null)
-            return;
-        const execution = firstOpen(instance);
-        if (!execution)
-            return;
-        const crashed = instance.crashesLeft > 0;
-        if (crashed)
-            instance.crashesLeft -= 1;
-        execution.state = 'reserved';
-        execution.attempts += 1;
-        execution.hold = { by: 'worker', worker, dueStep: step + (crashed ? crashSteps : 1), crashed };
-        instance.workers[worker] = execution.index;
-    });
-}
-/** The steps at which the busy simulated workers are due to settle what they hold. */
-function dueSteps(instance) {
-    const due = [];
-    for (const held of instance.workers) {
-        const hold = held === null ? null : instance.executions[held].hold;
-        if (hold?.by === 'worker')
-            due.push(hold.dueStep);
-    }
-    return due;
-}
-/** Brings an instance up to `now`: expired client reservations, then the simulated workers. */
-function advance(instance, now) {
-    for (const execution of instance.executions) {
-        const hold = execution.hold;
-        if (hold?.by === 'client' && hold.expiresAt <= now)
-            reopen(execution);
-    }
-    const target = targetStep(instance, now);
-    // Event by event: after a step, idle workers have taken whatever was open, so nothing happens
-    // before the next step a busy worker is due at. Work is finite (at most a crash and a retry
-    // more per execution), so this ends; the guard only keeps a bug from hanging the server.
-    for (let guard = 0; instance.stepsDone < target && guard < 100_000; guard += 1) {
-        const step = instance.stepsDone;
-        workerStep(instance, step, stepTime(instance, step, now));
-        const due = dueSteps(instance);
-        if (due.length === 0) {
-            // All idle: work that reopens later (an expired client reservation) is picked up at the
-            // next step from then on, not in the past.
-            instance.stepsDone = Number.isFinite(target) ? target : step + 1;
-            break;
-        }
-        instance.stepsDone = Math.min(Math.min(...due), target);
-    }
-}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/instances.ts
+// Squish Test Center test plan instances and their executions (vendor-apis/squish-test-center.md
+// §3-§4): their shapes, the counts the status and test plan answers show, and the store with the
+// vendor's id ranges. Every test of an instance is an *execution*: open → reserved → done.
+
+
+
 /** Counts of the executions that require every `wanted` capability (all of them when empty). */
 function statusCounts(instance, wanted) {
     const counts = { open: 0, reserved: 0, done: 0 };
@@ -24009,6 +24921,14 @@ function planCounts(instance, now) {
         counts.count = instance.executions.length;
     return counts;
 }
+// ---------------------------------------------------------------------------------------------
+// The store
+/** Whether simulated workers run this instance (knob `workers`, `requireSchedule`). */
+function workerCount(scenario, plannedAt, repos) {
+    if (scenario.requireSchedule && (plannedAt === null || repos.length === 0))
+        return 0;
+    return scenario.tests === 0 ? 0 : scenario.workers;
+}
 /** All instances of one simulator, with the vendor's id ranges (instances 105…, executions 3339…). */
 class PlanStore {
     instances = new Map();
@@ -24031,7 +24951,7 @@ class PlanStore {
                 testcase,
                 suite: squishSuiteName(index),
                 labels: labelSets.length > 0 ? labelSets[index % labelSets.length].map((l) => ({ ...l })) : [],
-                planned: squish_plan_plannedOutcome(index, scenario),
+                planned: outcomes_plannedOutcome(index, scenario),
                 transient: index < scenario.transientErrors,
                 durationMs: testDurationMs(testcase, index),
                 state: 'open',
@@ -24051,7 +24971,7 @@ class PlanStore {
         const instance = {
             ...input,
             id: this.nextInstanceId,
-            variant: squish_plan_parseVariant(scenario.variant),
+            variant: parseVariant(scenario.variant, plan_VARIANT_FLAGS),
             executions,
             workers: Array.from({ length: workers }, () => null),
             startAt,
@@ -24084,16 +25004,15 @@ class PlanStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/simulator/squish-format.ts
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/format.ts
 // How the Squish Test Center simulator writes things down: the Test Plan Response, status and
 // reservation answers, Squish servers, error bodies and the plan page. Shapes follow
 // vendor-apis/squish-test-center.md §3 and the examples of the vendor's Execution API page,
 // whose machine-written answers list their keys alphabetically; so do these.
 
 
-
 /** The documented Error Response: `{"code": 400, "message": "…"}`. */
-function squish_format_errorBody(code, message) {
+function format_errorBody(code, message) {
     return { code, message };
 }
 /** A number, or its string form with the `string-ids` variant (the schema's types). */
@@ -24249,20 +25168,71 @@ function notFoundPageHtml(id) {
     return page('Test plan not found', false, `<h1>Test plan ${escapeMarkup(id)} not found</h1>`);
 }
 
-;// CONCATENATED MODULE: ./src/simulator/squish-request.ts
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/auth.ts
+// Who may call the simulated Test Center (vendor-apis/squish-test-center.md §2): every API route
+// takes `Authorization: Token <token>` or `Basic base64(user:password)`; the Results API also
+// wants the fixed `AutomationToken` header. No 401 is documented, so the refusal uses the
+// standard Error Response.
+
+
+const AUTOMATION_TOKEN_REFUSED = 'Only known clients permitted for REST access';
+/**
+ * Why the Authorization header is refused, or undefined when it is accepted. `apiKey` undefined
+ * accepts any non-empty token; the `username`/`password` knobs left null accept any non-empty
+ * user or password.
+ */
+function authProblem(headers, apiKey, scenario) {
+    const value = header(headers, 'authorization');
+    if (value === '') {
+        return 'Authentication required: send "Authorization: Token <token>" or Basic credentials';
+    }
+    const match = /^(\S+)\s+(\S.*)$/.exec(value);
+    const scheme = match?.[1].toLowerCase();
+    const credential = match?.[2].trim() ?? '';
+    if (scheme === 'token') {
+        return apiKey === undefined || credential === apiKey ? undefined : 'Invalid access token';
+    }
+    if (scheme === 'basic') {
+        const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(credential)
+            ? Buffer.from(credential, 'base64').toString('utf8')
+            : '';
+        const colon = decoded.indexOf(':');
+        const user = colon > 0 ? decoded.slice(0, colon) : '';
+        const password = colon > 0 ? decoded.slice(colon + 1) : '';
+        const accepted = user !== '' &&
+            password !== '' &&
+            (scenario.username === null || user === scenario.username) &&
+            (scenario.password === null || password === scenario.password);
+        return accepted ? undefined : 'Invalid username or password';
+    }
+    return 'Unsupported authorization scheme: use "Token <token>" or "Basic <credentials>"';
+}
+/** The refusal of an API request (401, or error 1006 on the Results API), or undefined. */
+function refuseRequest(headers, apiKey, scenario, resultsApi) {
+    const problem = authProblem(headers, apiKey, scenario);
+    if (problem) {
+        return jsonResponse(401, format_errorBody(401, problem), {
+            'www-authenticate': 'Basic realm="Squish Test Center"',
+        });
+    }
+    if (resultsApi) {
+        // §2: without the fixed AutomationToken the server turns the client away with error 1006
+        // (the HTTP status is not documented; 403 is TestRelay's assumption).
+        const token = header(headers, 'automationtoken');
+        if (token === '' || (scenario.automationToken !== null && token !== scenario.automationToken)) {
+            return jsonResponse(403, format_errorBody(1006, AUTOMATION_TOKEN_REFUSED));
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/request.ts
 // Reading the simulated Test Center's requests: ids, JSON bodies, the `executeplan` body, lookup
 // titles, and the Error Response every refusal is written as (vendor-apis/squish-test-center.md §3).
 
 
-function squish_request_error(status, message) {
-    return jsonResponse(status, squish_format_errorBody(status, message));
-}
-function squish_request_isResponse(value) {
-    return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
-}
-function squish_request_header(headers, name) {
-    const value = headers[name];
-    return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
+function request_error(status, message) {
+    return jsonResponse(status, format_errorBody(status, message));
 }
 function numericId(text) {
     return text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : undefined;
@@ -24271,11 +25241,11 @@ function numericId(text) {
 function objectBody(request, optional) {
     const body = request.body;
     if (body.kind === 'none')
-        return optional ? {} : squish_request_error(400, 'Missing JSON payload');
+        return optional ? {} : request_error(400, 'Missing JSON payload');
     if (body.kind === 'invalid')
-        return squish_request_error(400, `Invalid JSON request format: ${body.error}`);
+        return request_error(400, `Invalid JSON request format: ${body.error}`);
     if (body.value === null || typeof body.value !== 'object' || Array.isArray(body.value)) {
-        return squish_request_error(400, 'Invalid JSON request format: expected a JSON object');
+        return request_error(400, 'Invalid JSON request format: expected a JSON object');
     }
     return body.value;
 }
@@ -24285,7 +25255,7 @@ function timeoutOf(body, fallback) {
     if (timeout === undefined || timeout === null)
         return fallback;
     if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0) {
-        return squish_request_error(400, "Invalid field 'timeout': expected a positive number of milliseconds");
+        return request_error(400, "Invalid field 'timeout': expected a positive number of milliseconds");
     }
     return timeout;
 }
@@ -24305,7 +25275,7 @@ function matchTitles(candidates, title) {
 }
 /** The parsed `executeplan` body, or the 400 to answer. */
 function parseExecutePlan(body) {
-    const invalid = (message) => squish_request_error(400, `Invalid request body: ${message}`);
+    const invalid = (message) => request_error(400, `Invalid request body: ${message}`);
     const { templateId, title, batch, time, linkedRepos } = body;
     if (typeof templateId !== 'number' || !Number.isInteger(templateId) || templateId < 0) {
         return invalid("'templateId' must be an integer");
@@ -24339,71 +25309,709 @@ function parseExecutePlan(body) {
     return { templateId, title, batch, time: time ?? null, repos };
 }
 
-;// CONCATENATED MODULE: ./src/simulator/squish-auth.ts
-// Who may call the simulated Test Center (vendor-apis/squish-test-center.md §2): every API route
-// takes `Authorization: Token <token>` or `Basic base64(user:password)`; the Results API also
-// wants the fixed `AutomationToken` header. No 401 is documented, so the refusal uses the
-// standard Error Response.
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/results-wire.ts
+// The Results API subset's paths, item shapes and query parameters (see results.ts): how the
+// simulated Test Center writes reports, test items and events, and reads filters.
 
 
 
-const AUTOMATION_TOKEN_REFUSED = 'Only known clients permitted for REST access';
-/**
- * Why the Authorization header is refused, or undefined when it is accepted. `apiKey` undefined
- * accepts any non-empty token; the `username`/`password` knobs left null accept any non-empty
- * user or password.
- */
-function authProblem(headers, apiKey, scenario) {
-    const value = squish_request_header(headers, 'authorization');
-    if (value === '') {
-        return 'Authentication required: send "Authorization: Token <token>" or Basic credentials';
-    }
-    const match = /^(\S+)\s+(\S.*)$/.exec(value);
-    const scheme = match?.[1].toLowerCase();
-    const credential = match?.[2].trim() ?? '';
-    if (scheme === 'token') {
-        return apiKey === undefined || credential === apiKey ? undefined : 'Invalid access token';
-    }
-    if (scheme === 'basic') {
-        const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(credential)
-            ? Buffer.from(credential, 'base64').toString('utf8')
-            : '';
-        const colon = decoded.indexOf(':');
-        const user = colon > 0 ? decoded.slice(0, colon) : '';
-        const password = colon > 0 ? decoded.slice(colon + 1) : '';
-        const accepted = user !== '' &&
-            password !== '' &&
-            (scenario.username === null || user === scenario.username) &&
-            (scenario.password === null || password === scenario.password);
-        return accepted ? undefined : 'Invalid username or password';
-    }
-    return 'Unsupported authorization scheme: use "Token <token>" or "Basic <credentials>"';
+const RESULTS_BASE = '/api/v1';
+/** Path (below RESULTS_BASE) → route name in the request log, and whether `batch0` is needed. */
+const RESULTS_ROUTES = {
+    '/batches': { route: 'batches', needsBatch: false },
+    '/reports': { route: 'reports', needsBatch: true },
+    '/tests': { route: 'tests', needsBatch: true },
+    '/events': { route: 'events', needsBatch: true },
+};
+const TEST_TYPES = [
+    'testsuite',
+    'testcase',
+    'feature',
+    'model-based-test',
+    'scenario',
+    'scenariooutline',
+    'row',
+    'step',
+    'section',
+    'execution',
+];
+const EVENT_TYPES = [
+    'ATTACHMENT',
+    'ENDVIDEO',
+    'ERROR',
+    'FAIL',
+    'FATAL',
+    'LOG',
+    'PASS',
+    'STARTVIDEO',
+    'WARNING',
+    'XFAIL',
+    'XPASS',
+];
+function isResultsPath(path) {
+    return path === RESULTS_BASE || path.startsWith(`${RESULTS_BASE}/`);
 }
-/** The refusal of an API request (401, or error 1006 on the Results API), or undefined. */
-function refuseRequest(headers, apiKey, scenario, resultsApi) {
-    const problem = authProblem(headers, apiKey, scenario);
-    if (problem) {
-        return jsonResponse(401, squish_format_errorBody(401, problem), {
-            'www-authenticate': 'Basic realm="Squish Test Center"',
-        });
+function classifyResults(method, path) {
+    const entry = RESULTS_ROUTES[path.slice(RESULTS_BASE.length)];
+    return { route: entry && method === 'GET' ? entry.route : 'unknown' };
+}
+const RESULT_NAMES = new Map(Object.entries(RESULT_CODES).map(([name, code]) => [code, name]));
+const EVENT_OF = {
+    PASS: 'PASS',
+    XFAIL: 'XFAIL',
+    FAIL: 'FAIL',
+    XPASS: 'XPASS',
+    SKIPPED: 'LOG',
+    NONE: 'WARNING',
+    SCRIPT_ERROR: 'ERROR',
+    INFRASTRUCTURE: 'ERROR',
+};
+function resultFields(code) {
+    return { result: code, result_name: RESULT_NAMES.get(code) ?? 'NONE' };
+}
+function labelKey(labels) {
+    return labels
+        .map((label) => `${label.key}=${label.value}`)
+        .sort()
+        .join('&');
+}
+function reportObject(report) {
+    return {
+        duration: report.duration,
+        id: report.id,
+        labels: report.labels.map((label) => ({ key: label.key, value: label.value })),
+        ...resultFields(report.result),
+        started: report.started,
+        tests: report.tests,
+    };
+}
+function testObject(node) {
+    return {
+        duration: node.duration,
+        id: node.id,
+        name: node.name,
+        parent: node.parent,
+        report: node.report,
+        ...resultFields(node.result),
+        started: node.started,
+        typename: node.typename,
+    };
+}
+function eventObject(node) {
+    return {
+        detail: node.detail,
+        id: node.id,
+        location: node.location,
+        message: node.message,
+        test: node.test,
+        time: node.time,
+        type: node.type,
+    };
+}
+function badRequest(message) {
+    return jsonResponse(400, format_errorBody(400, message));
+}
+function missing(name) {
+    return badRequest(`Missing required query parameter '${name}'`);
+}
+/** A comma-separated filter whose values must come from `known`; undefined when absent. */
+function listParam(request, name, known) {
+    const raw = request.query.get(name);
+    if (raw === null || raw.trim() === '')
+        return undefined;
+    const values = raw.split(',').map((value) => value.trim());
+    const unknown = values.filter((value) => !known.includes(value));
+    if (unknown.length > 0) {
+        return `Invalid value '${unknown[0]}' for '${name}' (expected one of: ${known.join(', ')})`;
     }
-    if (resultsApi) {
-        // §2: without the fixed AutomationToken the server turns the client away with error 1006
-        // (the HTTP status is not documented; 403 is TestRelay's assumption).
-        const token = squish_request_header(headers, 'automationtoken');
-        if (token === '' || (scenario.automationToken !== null && token !== scenario.automationToken)) {
-            return jsonResponse(403, squish_format_errorBody(1006, AUTOMATION_TOKEN_REFUSED));
+    return values;
+}
+function idParam(request, name) {
+    const raw = request.query.get(name);
+    if (raw === null || raw.trim() === '')
+        return undefined;
+    return /^\d{1,15}$/.test(raw.trim())
+        ? Number(raw.trim())
+        : `Invalid value '${raw}' for '${name}'`;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/results.ts
+// A subset of Squish Test Center's Test Results API (`/api/v1`, vendor-apis/squish-test-center.md
+// §5): enough for a client to list the tests of a batch with result codes, names, suites,
+// durations and failure messages.
+//
+// The vendor documents the concepts (Batch → Report → Tests → Events, `project0`/`batch0`,
+// result codes, type names) but the individual paths are unconfirmed, so they all live in
+// RESULTS_ROUTES below and nowhere else. TestRelay's client should keep them behind one
+// adapter too. The paths chosen here:
+//
+//   GET /api/v1/batches?project0=P                        batches of a project
+//   GET /api/v1/reports?project0=P&batch0=B               reports (one per label set)
+//   GET /api/v1/tests?project0=P&batch0=B[&typename=testsuite,testcase][&report=ID]
+//                                                         test items, flat, with `parent`
+//   GET /api/v1/events?project0=P&batch0=B[&test=ID][&type=FAIL,ERROR]
+//                                                         events (the failure messages)
+//
+// Only uploaded results appear: a result arrives `resultLagSeconds` after its execution is
+// finished, and an execution finished with an infrastructure failure uploads nothing.
+// Paths, item shapes and filters are in results-wire.ts.
+
+
+
+
+
+function getOrAdd(map, key, make) {
+    let value = map.get(key);
+    if (value === undefined) {
+        value = make();
+        map.set(key, value);
+    }
+    return value;
+}
+/** The Results API over the simulator's test plan instances. */
+class ResultsApi {
+    // Ids are handed out once, on first sight, so they stay stable while a batch grows.
+    ids = new Map();
+    counters = { report: 7001, node: 90001, event: 600001 };
+    idFor(kind, key) {
+        const full = `${kind}:${key}`;
+        let id = this.ids.get(full);
+        if (id === undefined) {
+            id = this.counters[kind];
+            this.counters[kind] += 1;
+            this.ids.set(full, id);
+        }
+        return id;
+    }
+    reset() {
+        this.ids.clear();
+        this.counters.report = 7001;
+        this.counters.node = 90001;
+        this.counters.event = 600001;
+    }
+    /**
+     * Answers a Results API route. `instances` must already be advanced to `now`; `projects` are
+     * the project names the server knows (templates and instances).
+     */
+    handle(request, route, instances, projects, now) {
+        const entry = RESULTS_ROUTES[request.path.slice(RESULTS_BASE.length)];
+        if (!entry)
+            return jsonResponse(404, format_errorBody(404, `No such endpoint: ${request.path}`));
+        if (route === 'unknown') {
+            return jsonResponse(405, format_errorBody(405, `Method ${request.method} not allowed`), {
+                allow: 'GET',
+            });
+        }
+        const project = request.query.get('project0') ?? '';
+        if (project === '')
+            return missing('project0');
+        if (!projects.has(project)) {
+            return jsonResponse(404, format_errorBody(404, `Project '${project}' not found`));
+        }
+        const inProject = instances.filter((instance) => instance.template.project === project);
+        if (!entry.needsBatch)
+            return jsonResponse(200, { batches: this.batches(inProject, now) });
+        const batch = request.query.get('batch0') ?? '';
+        if (batch === '')
+            return missing('batch0');
+        const inBatch = inProject.filter((instance) => instance.batch === batch);
+        if (inBatch.length === 0) {
+            return jsonResponse(404, format_errorBody(404, `Batch '${batch}' not found in project '${project}'`));
+        }
+        const tree = this.tree(inBatch, now);
+        switch (route) {
+            case 'reports':
+                return jsonResponse(200, { reports: tree.reports.map(reportObject) });
+            case 'tests':
+                return this.tests(request, tree.tests);
+            default:
+                return this.events(request, tree.events);
         }
     }
-    return undefined;
+    batches(instances, now) {
+        const names = [...new Set(instances.map((instance) => instance.batch))];
+        return names.map((name) => {
+            const members = instances.filter((instance) => instance.batch === name);
+            const tree = this.tree(members, now);
+            const cases = tree.tests.filter((node) => node.typename === 'testcase');
+            return {
+                created: Math.min(...members.map((instance) => instance.createdAt)),
+                name,
+                reports: tree.reports.length,
+                ...resultFields(Math.min(RESULT_CODES.NONE, ...cases.map((node) => node.result))),
+                tests: cases.length,
+            };
+        });
+    }
+    /** Batch → Report (per label set) → testsuite → testcase, plus one event per test case. */
+    tree(instances, now) {
+        const executions = instances
+            .flatMap((instance) => visibleResults(instance, now))
+            .sort((a, b) => a.finish.at - b.finish.at || a.id - b.id);
+        const tree = { reports: new Map(), tests: new Map(), events: [] };
+        const batchKey = `${instances[0]?.template.project}\n${instances[0]?.batch}`;
+        for (const execution of executions)
+            this.addToTree(tree, batchKey, execution);
+        return {
+            reports: [...tree.reports.values()],
+            tests: [...tree.tests.values()],
+            events: tree.events,
+        };
+    }
+    /** One finished execution's report, suite, test case and event. */
+    addToTree(tree, batchKey, execution) {
+        const outcome = execution.finish.outcome;
+        const code = RESULT_CODES[uploadedResult(outcome) ?? 'NONE'];
+        const started = execution.finish.at - execution.durationMs;
+        const reportId = this.idFor('report', `${batchKey}\n${labelKey(execution.labels)}`);
+        const report = getOrAdd(tree.reports, reportId, () => ({
+            id: reportId,
+            labels: execution.labels,
+            result: code,
+            duration: 0,
+            started,
+            tests: 0,
+        }));
+        const suiteId = this.idFor('node', `suite:${reportId}:${execution.suite}`);
+        const suite = getOrAdd(tree.tests, suiteId, () => ({
+            id: suiteId,
+            typename: 'testsuite',
+            name: execution.suite,
+            parent: null,
+            report: reportId,
+            result: code,
+            duration: 0,
+            started,
+        }));
+        const caseId = this.idFor('node', `case:${execution.id}`);
+        tree.tests.set(caseId, {
+            id: caseId,
+            typename: 'testcase',
+            name: execution.testcase,
+            parent: suiteId,
+            report: reportId,
+            result: code,
+            duration: execution.durationMs,
+            started,
+        });
+        // Result codes nest as bit masks (0 ⊂ 1 ⊂ 3 ⊂ 7 ⊂ 15 ⊂ 31): a parent gets the minimum.
+        for (const parent of [suite, report]) {
+            parent.result = Math.min(parent.result, code);
+            parent.duration += execution.durationMs;
+            parent.started = Math.min(parent.started, started);
+        }
+        report.tests += 1;
+        tree.events.push(this.eventOf(execution, caseId, started));
+    }
+    /** The event a test case carries: its verdict, message and where in the script. */
+    eventOf(execution, caseId, started) {
+        const outcome = execution.finish.outcome;
+        const line = 12 + (stableHash(execution.testcase) % 80);
+        return {
+            id: this.idFor('event', `${execution.id}`),
+            test: caseId,
+            type: EVENT_OF[outcome],
+            message: outcome === 'SCRIPT_ERROR' ? 'Script Error' : outcomeMessage(outcome, execution.index),
+            detail: outcome === 'SCRIPT_ERROR' ? outcomeMessage(outcome, execution.index) : '',
+            location: `${execution.suite}/${execution.testcase}/test.py:${line}`,
+            time: started + Math.floor(execution.durationMs * 0.8),
+        };
+    }
+    tests(request, nodes) {
+        const typenames = listParam(request, 'typename', TEST_TYPES);
+        if (typeof typenames === 'string')
+            return badRequest(typenames);
+        const report = idParam(request, 'report');
+        if (typeof report === 'string')
+            return badRequest(report);
+        const selected = nodes.filter((node) => (typenames === undefined || typenames.includes(node.typename)) &&
+            (report === undefined || node.report === report));
+        return jsonResponse(200, { tests: selected.map(testObject) });
+    }
+    events(request, nodes) {
+        const types = listParam(request, 'type', EVENT_TYPES);
+        if (typeof types === 'string')
+            return badRequest(types);
+        const test = idParam(request, 'test');
+        if (typeof test === 'string')
+            return badRequest(test);
+        const selected = nodes.filter((node) => (types === undefined || types.includes(node.type)) &&
+            (test === undefined || node.test === test));
+        return jsonResponse(200, { events: selected.map(eventObject) });
+    }
 }
 
-;// CONCATENATED MODULE: ./src/simulator/squish-knobs.ts
-// Squish Test Center's scenario knobs and variant flags (vendor-apis/squish-test-center.md §7,
-// "Knobs" and "Response variants"). The common knobs are in scenario.ts; the model these drive
-// is in squish-plan.ts.
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/servers.ts
+// The registered Squish servers of the simulated Test Center (`/execution/v1/squishservers`).
+//
+// A server's `testset` (the execution it is allocated to) is not stored here: it is derived
+// from the reservations that hold the server, so an expired or finished reservation frees its
+// server without anyone having to remember to do so.
 
-/** Squish Test Center's own scenario knobs (the common ones are in scenario.ts). */
+
+
+
+/** The two servers of the vendor's `GET /squishservers` example. */
+function defaultServers() {
+    return [
+        {
+            id: 1,
+            enabled: true,
+            host: '127.0.0.1',
+            port: '4322',
+            labels: [
+                { key: 'OS', value: 'Linux' },
+                { key: 'browser', value: 'chrome' },
+            ],
+        },
+        {
+            id: 2,
+            enabled: false,
+            host: '192.168.1.100',
+            port: '4323',
+            labels: [
+                { key: 'OS', value: 'Windows' },
+                { key: 'browser', value: 'firefox' },
+            ],
+        },
+    ];
+}
+/** Labels from a JSON body: `[{"key": "OS", "value": "Linux"}, …]`. */
+function parseLabels(value) {
+    if (!Array.isArray(value))
+        return undefined;
+    const labels = [];
+    for (const item of value) {
+        if (item === null || typeof item !== 'object')
+            return undefined;
+        const { key, value: labelValue } = item;
+        if (typeof key !== 'string' || key.trim() === '' || typeof labelValue !== 'string') {
+            return undefined;
+        }
+        labels.push({ key, value: labelValue });
+    }
+    return labels;
+}
+/**
+ * The fields of a POST (`partial` false: `port`, `enabled` and `labels` required) or PATCH
+ * body, or the problem to answer 400 with. A numeric port is taken and kept as a string.
+ */
+function parseServerFields(body, partial) {
+    const fields = {};
+    if (body.port !== undefined) {
+        const port = body.port;
+        const text = typeof port === 'number' && Number.isInteger(port) ? String(port) : port;
+        if (typeof text !== 'string' || !/^\d{1,5}$/.test(text.trim())) {
+            return "Invalid field 'port': expected a port number as a string";
+        }
+        fields.port = text.trim();
+    }
+    else if (!partial) {
+        return "Missing required field 'port'";
+    }
+    if (body.enabled !== undefined) {
+        if (typeof body.enabled !== 'boolean')
+            return "Invalid field 'enabled': expected true or false";
+        fields.enabled = body.enabled;
+    }
+    else if (!partial) {
+        return "Missing required field 'enabled'";
+    }
+    if (body.host !== undefined) {
+        if (typeof body.host !== 'string')
+            return "Invalid field 'host': expected a string";
+        fields.host = body.host;
+    }
+    if (body.labels !== undefined) {
+        const labels = parseLabels(body.labels);
+        if (!labels)
+            return 'Invalid field \'labels\': expected [{"key": …, "value": …}]';
+        fields.labels = labels;
+    }
+    else if (!partial) {
+        return "Missing required field 'labels'";
+    }
+    return fields;
+}
+class ServerRegistry {
+    servers = defaultServers();
+    nextId = 3;
+    list() {
+        return this.servers;
+    }
+    get(id) {
+        return this.servers.find((server) => server.id === id);
+    }
+    add(fields) {
+        const server = {
+            id: this.nextId,
+            enabled: fields.enabled ?? true,
+            // No host given: the address Test Center saw the request from (always local here).
+            host: fields.host ?? '127.0.0.1',
+            port: fields.port ?? '4322',
+            labels: fields.labels ?? [],
+        };
+        this.nextId += 1;
+        this.servers.push(server);
+        return server;
+    }
+    update(id, fields) {
+        const server = this.get(id);
+        if (server)
+            Object.assign(server, fields);
+        return server;
+    }
+    remove(id) {
+        const before = this.servers.length;
+        this.servers = this.servers.filter((server) => server.id !== id);
+        return this.servers.length < before;
+    }
+    reset() {
+        this.servers = defaultServers();
+        this.nextId = 3;
+    }
+}
+/** The Squish server routes: list, add, update and remove servers. */
+function serverRoute(c, request, route, idText, now) {
+    const variant = parseVariant(c.scenario().variant, plan_VARIANT_FLAGS);
+    c.advanceAll(now);
+    const allocated = c.allocations();
+    if (route === 'servers') {
+        return jsonResponse(200, c.servers.list().map((server) => serverObject(server, allocated.get(server.id), variant)));
+    }
+    let id;
+    if (route !== 'addServer') {
+        id = numericId(idText);
+        if (id === undefined || !c.servers.get(id))
+            return request_error(400, `Invalid server ID: ${idText}`);
+        if (route === 'removeServer') {
+            c.servers.remove(id);
+            return jsonResponse(200, { status: 'Server removed' });
+        }
+    }
+    const body = objectBody(request, false);
+    if (isResponse(body))
+        return body;
+    const fields = parseServerFields(body, route === 'updateServer');
+    if (typeof fields === 'string')
+        return request_error(400, fields);
+    const server = id === undefined ? c.servers.add(fields) : c.servers.update(id, fields);
+    return jsonResponse(200, serverObject(server, allocated.get(server.id), variant));
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/workers.ts
+// The simulated workers of Squish Test Center (vendor-apis/squish-test-center.md §3-§4).
+//
+// Every test of an instance is an *execution*: open → reserved → done. Nothing runs on a timer:
+// each request first brings the instance up to date (`advance`), from the clock or — with
+// `pollsToComplete` — from the number of status polls.
+//
+// Simulated workers (Test Center–driven mode) move in *steps*. At step 0 every worker reserves
+// an open execution; at each later step a worker finishes what it holds (results are uploaded,
+// then `finished`) and reserves the next one. In time mode step k happens at
+// `startAt + k * slotMs`, where the slot is chosen so that one attempt of every execution fits
+// into `durationSeconds`; crashes and retries add steps on top. In poll mode the steps are
+// spread over the polls and the `pollsToComplete`-th poll drains all remaining work, so a test
+// knows exactly which poll sees `open == 0 && reserved == 0`.
+//
+// Client calls (reserve/heartbeat/finished/reset) act at request time on the real clock; their
+// reservations expire on it too. Interleaving with the simulated workers is approximate (within
+// one step), which is all a client can observe anyway.
+
+function isPollBased(instance) {
+    return instance.scenario.pollsToComplete !== null;
+}
+/** How many steps up to which the workers should have progressed at `now`. */
+function targetStep(instance, now) {
+    if (instance.workers.length === 0)
+        return 0;
+    const pollsToComplete = instance.scenario.pollsToComplete;
+    if (pollsToComplete !== null) {
+        if (instance.polls >= pollsToComplete)
+            return Infinity;
+        // With a queued phase the first poll still sees every execution open.
+        const waiting = instance.scenario.queuedSeconds > 0 && pollsToComplete > 1 ? 1 : 0;
+        const polls = Math.max(0, instance.polls - waiting);
+        return Math.floor((polls * instance.plannedSteps) / (pollsToComplete - waiting));
+    }
+    if (now < instance.startAt)
+        return 0;
+    if (instance.slotMs === 0)
+        return Infinity;
+    return Math.floor((now - instance.startAt) / instance.slotMs) + 1;
+}
+function stepTime(instance, step, now) {
+    if (isPollBased(instance))
+        return now;
+    return Math.min(now, instance.startAt + step * instance.slotMs);
+}
+function reopen(execution) {
+    execution.state = 'open';
+    execution.hold = null;
+}
+/** Marks an execution done; `error` set means `finished` reported a failure. */
+function finishExecution(execution, at, error) {
+    const outcome = error === null && execution.planned !== 'INFRASTRUCTURE' ? execution.planned : null;
+    execution.state = 'done';
+    execution.hold = null;
+    execution.finish = { at, error, outcome };
+}
+function firstOpen(instance) {
+    return instance.executions.find((execution) => execution.state === 'open');
+}
+/** One step of the simulated workers: settle what is due, then pick up open executions. */
+function workerStep(instance, step, at) {
+    const crashSteps = instance.slotMs > 0
+        ? Math.max(1, Math.ceil(instance.scenario.reservationTimeoutMs / instance.slotMs))
+        : 1;
+    instance.workers.forEach((held, worker) => {
+        if (held === null)
+            return;
+        const execution = instance.executions[held];
+        const hold = execution.hold;
+        if (hold?.by !== 'worker' || hold.dueStep > step)
+            return;
+        instance.workers[worker] = null;
+        if (hold.crashed) {
+            // The worker died without heartbeats: the reservation times out, the execution reopens.
+            reopen(execution);
+        }
+        else if (execution.transient && execution.resets === 0) {
+            // `finished` with an infrastructure failure, then `reset` for a retry.
+            execution.resets += 1;
+            reopen(execution);
+        }
+        else {
+            const error = execution.planned === 'INFRASTRUCTURE' ? infrastructureFailure(execution.index) : null;
+            finishExecution(execution, at, error);
+        }
+    });
+    instance.workers.forEach((held, worker) => {
+        if (held !== null)
+            return;
+        const execution = firstOpen(instance);
+        if (!execution)
+            return;
+        const crashed = instance.crashesLeft > 0;
+        if (crashed)
+            instance.crashesLeft -= 1;
+        execution.state = 'reserved';
+        execution.attempts += 1;
+        execution.hold = { by: 'worker', worker, dueStep: step + (crashed ? crashSteps : 1), crashed };
+        instance.workers[worker] = execution.index;
+    });
+}
+/** The steps at which the busy simulated workers are due to settle what they hold. */
+function dueSteps(instance) {
+    const due = [];
+    for (const held of instance.workers) {
+        const hold = held === null ? null : instance.executions[held].hold;
+        if (hold?.by === 'worker')
+            due.push(hold.dueStep);
+    }
+    return due;
+}
+/** Brings an instance up to `now`: expired client reservations, then the simulated workers. */
+function advance(instance, now) {
+    for (const execution of instance.executions) {
+        const hold = execution.hold;
+        if (hold?.by === 'client' && hold.expiresAt <= now)
+            reopen(execution);
+    }
+    const target = targetStep(instance, now);
+    // Event by event: after a step, idle workers have taken whatever was open, so nothing happens
+    // before the next step a busy worker is due at. Work is finite (at most a crash and a retry
+    // more per execution), so this ends; the guard only keeps a bug from hanging the server.
+    for (let guard = 0; instance.stepsDone < target && guard < 100_000; guard += 1) {
+        const step = instance.stepsDone;
+        workerStep(instance, step, stepTime(instance, step, now));
+        const due = dueSteps(instance);
+        if (due.length === 0) {
+            // All idle: work that reopens later (an expired client reservation) is picked up at the
+            // next step from then on, not in the past.
+            instance.stepsDone = Number.isFinite(target) ? target : step + 1;
+            break;
+        }
+        instance.stepsDone = Math.min(Math.min(...due), target);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/center.ts
+// What one simulated Test Center holds: test plan instances, Squish servers and the Results API
+// ids, with the lookups its handlers share (vendor-apis/squish-test-center.md §3-§5).
+
+
+
+
+
+
+class TestCenter {
+    context;
+    plans = new PlanStore();
+    servers = new ServerRegistry();
+    results = new ResultsApi();
+    constructor(context) {
+        this.context = context;
+    }
+    scenario() {
+        return this.context.scenario();
+    }
+    templates() {
+        return parseTemplates(this.scenario().templates);
+    }
+    /** An instance by path id, or the 400 for anything else (templates included). */
+    instanceFor(idText) {
+        const id = numericId(idText);
+        const instance = id === undefined ? undefined : this.plans.get(id);
+        return instance ?? request_error(400, `Invalid test plan ID: ${idText}`);
+    }
+    /** An execution and its instance by path id, brought up to date, or the 400 for an unknown id. */
+    executionFor(idText, now) {
+        const id = numericId(idText);
+        const found = id === undefined ? undefined : this.plans.findExecution(id);
+        if (!found)
+            return request_error(400, `Invalid execution ID: ${idText}`);
+        advance(found.instance, now);
+        return found;
+    }
+    /** Server id → the execution it is allocated to, from the live client reservations. */
+    allocations() {
+        const allocated = new Map();
+        for (const instance of this.plans.all()) {
+            for (const execution of instance.executions) {
+                const hold = execution.hold;
+                if (hold?.by === 'client' && hold.serverId !== null)
+                    allocated.set(hold.serverId, execution.id);
+            }
+        }
+        return allocated;
+    }
+    advanceAll(now) {
+        const instances = this.plans.all();
+        for (const instance of instances)
+            advance(instance, now);
+        return instances;
+    }
+    projects() {
+        return new Set([
+            ...this.templates().map((template) => template.project),
+            ...this.plans.all().map((instance) => instance.template.project),
+        ]);
+    }
+    reset() {
+        this.plans.clear();
+        this.servers.reset();
+        this.results.reset();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/knobs.ts
+// Squish Test Center's scenario knobs and variant flags (vendor-apis/squish-test-center.md §7,
+// "Knobs" and "Response variants"). The common knobs are the framework's; the model these drive
+// is in plan.ts.
+
+
+/** Squish Test Center's own scenario knobs (the common ones are the framework's). */
 const SQUISH_KNOBS = [
     {
         name: 'templates',
@@ -24559,483 +26167,16 @@ function squishCrossCheck(scenario) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/simulator/squish-results.ts
-// A subset of Squish Test Center's Test Results API (`/api/v1`, vendor-apis/squish-test-center.md
-// §5): enough for a client to list the tests of a batch with result codes, names, suites,
-// durations and failure messages.
-//
-// The vendor documents the concepts (Batch → Report → Tests → Events, `project0`/`batch0`,
-// result codes, type names) but the individual paths are unconfirmed, so they all live in
-// RESULTS_ROUTES below and nowhere else. TestRelay's client should keep them behind one
-// adapter too. The paths chosen here:
-//
-//   GET /api/v1/batches?project0=P                        batches of a project
-//   GET /api/v1/reports?project0=P&batch0=B               reports (one per label set)
-//   GET /api/v1/tests?project0=P&batch0=B[&typename=testsuite,testcase][&report=ID]
-//                                                         test items, flat, with `parent`
-//   GET /api/v1/events?project0=P&batch0=B[&test=ID][&type=FAIL,ERROR]
-//                                                         events (the failure messages)
-//
-// Only uploaded results appear: a result arrives `resultLagSeconds` after its execution is
-// finished, and an execution finished with an infrastructure failure uploads nothing.
-
-
-
-
-const RESULTS_BASE = '/api/v1';
-/** Path (below RESULTS_BASE) → route name in the request log, and whether `batch0` is needed. */
-const RESULTS_ROUTES = {
-    '/batches': { route: 'batches', needsBatch: false },
-    '/reports': { route: 'reports', needsBatch: true },
-    '/tests': { route: 'tests', needsBatch: true },
-    '/events': { route: 'events', needsBatch: true },
-};
-const TEST_TYPES = [
-    'testsuite',
-    'testcase',
-    'feature',
-    'model-based-test',
-    'scenario',
-    'scenariooutline',
-    'row',
-    'step',
-    'section',
-    'execution',
-];
-const EVENT_TYPES = [
-    'ATTACHMENT',
-    'ENDVIDEO',
-    'ERROR',
-    'FAIL',
-    'FATAL',
-    'LOG',
-    'PASS',
-    'STARTVIDEO',
-    'WARNING',
-    'XFAIL',
-    'XPASS',
-];
-function isResultsPath(path) {
-    return path === RESULTS_BASE || path.startsWith(`${RESULTS_BASE}/`);
-}
-function classifyResults(method, path) {
-    const entry = RESULTS_ROUTES[path.slice(RESULTS_BASE.length)];
-    return { route: entry && method === 'GET' ? entry.route : 'unknown' };
-}
-const RESULT_NAMES = new Map(Object.entries(RESULT_CODES).map(([name, code]) => [code, name]));
-const EVENT_OF = {
-    PASS: 'PASS',
-    XFAIL: 'XFAIL',
-    FAIL: 'FAIL',
-    XPASS: 'XPASS',
-    SKIPPED: 'LOG',
-    NONE: 'WARNING',
-    SCRIPT_ERROR: 'ERROR',
-    INFRASTRUCTURE: 'ERROR',
-};
-function resultFields(code) {
-    return { result: code, result_name: RESULT_NAMES.get(code) ?? 'NONE' };
-}
-function labelKey(labels) {
-    return labels
-        .map((label) => `${label.key}=${label.value}`)
-        .sort()
-        .join('&');
-}
-/** The Results API over the simulator's test plan instances. */
-class ResultsApi {
-    // Ids are handed out once, on first sight, so they stay stable while a batch grows.
-    ids = new Map();
-    counters = { report: 7001, node: 90001, event: 600001 };
-    idFor(kind, key) {
-        const full = `${kind}:${key}`;
-        let id = this.ids.get(full);
-        if (id === undefined) {
-            id = this.counters[kind];
-            this.counters[kind] += 1;
-            this.ids.set(full, id);
-        }
-        return id;
-    }
-    reset() {
-        this.ids.clear();
-        this.counters.report = 7001;
-        this.counters.node = 90001;
-        this.counters.event = 600001;
-    }
-    /**
-     * Answers a Results API route. `instances` must already be advanced to `now`; `projects` are
-     * the project names the server knows (templates and instances).
-     */
-    handle(request, route, instances, projects, now) {
-        const entry = RESULTS_ROUTES[request.path.slice(RESULTS_BASE.length)];
-        if (!entry)
-            return jsonResponse(404, squish_format_errorBody(404, `No such endpoint: ${request.path}`));
-        if (route === 'unknown') {
-            return jsonResponse(405, squish_format_errorBody(405, `Method ${request.method} not allowed`), {
-                allow: 'GET',
-            });
-        }
-        const project = request.query.get('project0') ?? '';
-        if (project === '')
-            return missing('project0');
-        if (!projects.has(project)) {
-            return jsonResponse(404, squish_format_errorBody(404, `Project '${project}' not found`));
-        }
-        const inProject = instances.filter((instance) => instance.template.project === project);
-        if (!entry.needsBatch)
-            return jsonResponse(200, { batches: this.batches(inProject, now) });
-        const batch = request.query.get('batch0') ?? '';
-        if (batch === '')
-            return missing('batch0');
-        const inBatch = inProject.filter((instance) => instance.batch === batch);
-        if (inBatch.length === 0) {
-            return jsonResponse(404, squish_format_errorBody(404, `Batch '${batch}' not found in project '${project}'`));
-        }
-        const tree = this.tree(inBatch, now);
-        switch (route) {
-            case 'reports':
-                return jsonResponse(200, { reports: tree.reports.map(reportObject) });
-            case 'tests':
-                return this.tests(request, tree.tests);
-            default:
-                return this.events(request, tree.events);
-        }
-    }
-    batches(instances, now) {
-        const names = [...new Set(instances.map((instance) => instance.batch))];
-        return names.map((name) => {
-            const members = instances.filter((instance) => instance.batch === name);
-            const tree = this.tree(members, now);
-            const cases = tree.tests.filter((node) => node.typename === 'testcase');
-            return {
-                created: Math.min(...members.map((instance) => instance.createdAt)),
-                name,
-                reports: tree.reports.length,
-                ...resultFields(Math.min(RESULT_CODES.NONE, ...cases.map((node) => node.result))),
-                tests: cases.length,
-            };
-        });
-    }
-    /** Batch → Report (per label set) → testsuite → testcase, plus one event per test case. */
-    tree(instances, now) {
-        const executions = instances
-            .flatMap((instance) => visibleResults(instance, now))
-            .sort((a, b) => a.finish.at - b.finish.at || a.id - b.id);
-        const reports = new Map();
-        const tests = new Map();
-        const events = [];
-        const batchKey = `${instances[0]?.template.project}\n${instances[0]?.batch}`;
-        for (const execution of executions) {
-            const outcome = execution.finish.outcome;
-            const code = RESULT_CODES[uploadedResult(outcome) ?? 'NONE'];
-            const started = execution.finish.at - execution.durationMs;
-            const reportId = this.idFor('report', `${batchKey}\n${labelKey(execution.labels)}`);
-            let report = reports.get(reportId);
-            if (!report) {
-                report = {
-                    id: reportId,
-                    labels: execution.labels,
-                    result: code,
-                    duration: 0,
-                    started,
-                    tests: 0,
-                };
-                reports.set(reportId, report);
-            }
-            const suiteId = this.idFor('node', `suite:${reportId}:${execution.suite}`);
-            let suite = tests.get(suiteId);
-            if (!suite) {
-                suite = {
-                    id: suiteId,
-                    typename: 'testsuite',
-                    name: execution.suite,
-                    parent: null,
-                    report: reportId,
-                    result: code,
-                    duration: 0,
-                    started,
-                };
-                tests.set(suiteId, suite);
-            }
-            const caseId = this.idFor('node', `case:${execution.id}`);
-            tests.set(caseId, {
-                id: caseId,
-                typename: 'testcase',
-                name: execution.testcase,
-                parent: suiteId,
-                report: reportId,
-                result: code,
-                duration: execution.durationMs,
-                started,
-            });
-            // Result codes nest as bit masks (0 ⊂ 1 ⊂ 3 ⊂ 7 ⊂ 15 ⊂ 31): a parent gets the minimum.
-            for (const parent of [suite, report]) {
-                parent.result = Math.min(parent.result, code);
-                parent.duration += execution.durationMs;
-                parent.started = Math.min(parent.started, started);
-            }
-            report.tests += 1;
-            const line = 12 + (stableHash(execution.testcase) % 80);
-            events.push({
-                id: this.idFor('event', `${execution.id}`),
-                test: caseId,
-                type: EVENT_OF[outcome],
-                message: outcome === 'SCRIPT_ERROR' ? 'Script Error' : outcomeMessage(outcome, execution.index),
-                detail: outcome === 'SCRIPT_ERROR' ? outcomeMessage(outcome, execution.index) : '',
-                location: `${execution.suite}/${execution.testcase}/test.py:${line}`,
-                time: started + Math.floor(execution.durationMs * 0.8),
-            });
-        }
-        return { reports: [...reports.values()], tests: [...tests.values()], events };
-    }
-    tests(request, nodes) {
-        const typenames = listParam(request, 'typename', TEST_TYPES);
-        if (typeof typenames === 'string')
-            return badRequest(typenames);
-        const report = idParam(request, 'report');
-        if (typeof report === 'string')
-            return badRequest(report);
-        const selected = nodes.filter((node) => (typenames === undefined || typenames.includes(node.typename)) &&
-            (report === undefined || node.report === report));
-        return jsonResponse(200, { tests: selected.map(testObject) });
-    }
-    events(request, nodes) {
-        const types = listParam(request, 'type', EVENT_TYPES);
-        if (typeof types === 'string')
-            return badRequest(types);
-        const test = idParam(request, 'test');
-        if (typeof test === 'string')
-            return badRequest(test);
-        const selected = nodes.filter((node) => (types === undefined || types.includes(node.type)) &&
-            (test === undefined || node.test === test));
-        return jsonResponse(200, { events: selected.map(eventObject) });
-    }
-}
-function reportObject(report) {
-    return {
-        duration: report.duration,
-        id: report.id,
-        labels: report.labels.map((label) => ({ key: label.key, value: label.value })),
-        ...resultFields(report.result),
-        started: report.started,
-        tests: report.tests,
-    };
-}
-function testObject(node) {
-    return {
-        duration: node.duration,
-        id: node.id,
-        name: node.name,
-        parent: node.parent,
-        report: node.report,
-        ...resultFields(node.result),
-        started: node.started,
-        typename: node.typename,
-    };
-}
-function eventObject(node) {
-    return {
-        detail: node.detail,
-        id: node.id,
-        location: node.location,
-        message: node.message,
-        test: node.test,
-        time: node.time,
-        type: node.type,
-    };
-}
-function badRequest(message) {
-    return jsonResponse(400, squish_format_errorBody(400, message));
-}
-function missing(name) {
-    return badRequest(`Missing required query parameter '${name}'`);
-}
-/** A comma-separated filter whose values must come from `known`; undefined when absent. */
-function listParam(request, name, known) {
-    const raw = request.query.get(name);
-    if (raw === null || raw.trim() === '')
-        return undefined;
-    const values = raw.split(',').map((value) => value.trim());
-    const unknown = values.filter((value) => !known.includes(value));
-    if (unknown.length > 0) {
-        return `Invalid value '${unknown[0]}' for '${name}' (expected one of: ${known.join(', ')})`;
-    }
-    return values;
-}
-function idParam(request, name) {
-    const raw = request.query.get(name);
-    if (raw === null || raw.trim() === '')
-        return undefined;
-    return /^\d{1,15}$/.test(raw.trim())
-        ? Number(raw.trim())
-        : `Invalid value '${raw}' for '${name}'`;
-}
-
-;// CONCATENATED MODULE: ./src/simulator/squish-servers.ts
-// The registered Squish servers of the simulated Test Center (`/execution/v1/squishservers`).
-//
-// A server's `testset` (the execution it is allocated to) is not stored here: it is derived
-// from the reservations that hold the server, so an expired or finished reservation frees its
-// server without anyone having to remember to do so.
-/** The two servers of the vendor's `GET /squishservers` example. */
-function defaultServers() {
-    return [
-        {
-            id: 1,
-            enabled: true,
-            host: '127.0.0.1',
-            port: '4322',
-            labels: [
-                { key: 'OS', value: 'Linux' },
-                { key: 'browser', value: 'chrome' },
-            ],
-        },
-        {
-            id: 2,
-            enabled: false,
-            host: '192.168.1.100',
-            port: '4323',
-            labels: [
-                { key: 'OS', value: 'Windows' },
-                { key: 'browser', value: 'firefox' },
-            ],
-        },
-    ];
-}
-/** Labels from a JSON body: `[{"key": "OS", "value": "Linux"}, …]`. */
-function parseLabels(value) {
-    if (!Array.isArray(value))
-        return undefined;
-    const labels = [];
-    for (const item of value) {
-        if (item === null || typeof item !== 'object')
-            return undefined;
-        const { key, value: labelValue } = item;
-        if (typeof key !== 'string' || key.trim() === '' || typeof labelValue !== 'string') {
-            return undefined;
-        }
-        labels.push({ key, value: labelValue });
-    }
-    return labels;
-}
-/**
- * The fields of a POST (`partial` false: `port`, `enabled` and `labels` required) or PATCH
- * body, or the problem to answer 400 with. A numeric port is taken and kept as a string.
- */
-function parseServerFields(body, partial) {
-    const fields = {};
-    if (body.port !== undefined) {
-        const port = body.port;
-        const text = typeof port === 'number' && Number.isInteger(port) ? String(port) : port;
-        if (typeof text !== 'string' || !/^\d{1,5}$/.test(text.trim())) {
-            return "Invalid field 'port': expected a port number as a string";
-        }
-        fields.port = text.trim();
-    }
-    else if (!partial) {
-        return "Missing required field 'port'";
-    }
-    if (body.enabled !== undefined) {
-        if (typeof body.enabled !== 'boolean')
-            return "Invalid field 'enabled': expected true or false";
-        fields.enabled = body.enabled;
-    }
-    else if (!partial) {
-        return "Missing required field 'enabled'";
-    }
-    if (body.host !== undefined) {
-        if (typeof body.host !== 'string')
-            return "Invalid field 'host': expected a string";
-        fields.host = body.host;
-    }
-    if (body.labels !== undefined) {
-        const labels = parseLabels(body.labels);
-        if (!labels)
-            return 'Invalid field \'labels\': expected [{"key": …, "value": …}]';
-        fields.labels = labels;
-    }
-    else if (!partial) {
-        return "Missing required field 'labels'";
-    }
-    return fields;
-}
-class ServerRegistry {
-    servers = defaultServers();
-    nextId = 3;
-    list() {
-        return this.servers;
-    }
-    get(id) {
-        return this.servers.find((server) => server.id === id);
-    }
-    add(fields) {
-        const server = {
-            id: this.nextId,
-            enabled: fields.enabled ?? true,
-            // No host given: the address Test Center saw the request from (always local here).
-            host: fields.host ?? '127.0.0.1',
-            port: fields.port ?? '4322',
-            labels: fields.labels ?? [],
-        };
-        this.nextId += 1;
-        this.servers.push(server);
-        return server;
-    }
-    update(id, fields) {
-        const server = this.get(id);
-        if (server)
-            Object.assign(server, fields);
-        return server;
-    }
-    remove(id) {
-        const before = this.servers.length;
-        this.servers = this.servers.filter((server) => server.id !== id);
-        return this.servers.length < before;
-    }
-    reset() {
-        this.servers = defaultServers();
-        this.nextId = 3;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/simulator/squish.ts
-// The Squish Test Center simulator: routes, auth and request handling of the Execution API,
-// the Results API subset and the plan page (vendor-apis/squish-test-center.md §2-§7). The
-// execution model lives in squish-plan.ts, answer shapes in squish-format.ts, the Results API
-// in squish-results.ts, the Squish server registry in squish-servers.ts, knobs and variants in
-// squish-knobs.ts, credentials in squish-auth.ts and request parsing in squish-request.ts.
-//
-// The printed base URL is the server origin; clients append the API prefixes themselves:
-//   GET    /execution/v1/testplans?project=&title=&type=    lookup     (one object, not a list)
-//   GET    /execution/v1/testplans/{id}                     plan       (400 for unknown ids)
-//   POST   /execution/v1/executeplan                        trigger    (201)
-//   GET    /execution/v1/status/{id}[?<key>=<value>…]       poll
-//   POST   /execution/v1/reserve/{id}                       reserve    (failures are 200)
-//   POST   /execution/v1/heartbeat/{executionId}            heartbeat
-//   POST   /execution/v1/finished/{executionId}             finished
-//   POST   /execution/v1/reset/{executionId}                reset
-//   GET    /execution/v1/squishservers                      servers
-//   POST   /execution/v1/squishservers                      addServer
-//   PATCH  /execution/v1/squishservers/{id}                 updateServer
-//   DELETE /execution/v1/squishservers/{id}                 removeServer
-//   GET    /api/v1/{batches,reports,tests,events}           see squish-results.ts
-//   GET    /testplans/{id}                                  the plan page (no auth, not logged)
-// The second column is the route name in the request log and in `faultsAt`.
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/routes.ts
+// Squish Test Center's Execution API routes (vendor-apis/squish-test-center.md §3) and the
+// pages beside them; the Results API routes are in results-wire.ts.
 
 const EXECUTION_BASE = '/execution/v1';
 const PLAN_PAGE = /^\/testplans\/([^/]+)$/;
 // Test Center's documented web address for a project (squishrunner's report generator links
 // there); TestRelay's run links point at it.
 const PROJECT_PAGE = /^\/project\/([^/]+)$/;
-const squish_ROUTES = [
+const sim_routes_ROUTES = [
     { pattern: /^\/testplans$/, methods: { GET: 'lookup' } },
     { pattern: /^\/testplans\/([^/]+)$/, methods: { GET: 'plan' } },
     { pattern: /^\/executeplan$/, methods: { POST: 'trigger' } },
@@ -25050,49 +26191,330 @@ const squish_ROUTES = [
         methods: { PATCH: 'updateServer', DELETE: 'removeServer' },
     },
 ];
-/** A path segment decoded, or left as it is when it is not valid percent-encoding. */
-function safeDecode(segment) {
-    try {
-        return decodeURIComponent(segment);
-    }
-    catch {
-        return segment;
-    }
-}
 function isExecutionPath(path) {
     return path === EXECUTION_BASE || path.startsWith(`${EXECUTION_BASE}/`);
 }
+/** The route entry and path id of an Execution API path. */
 function resolve(path) {
     if (!isExecutionPath(path))
         return undefined;
     const subpath = path.slice(EXECUTION_BASE.length);
-    for (const entry of squish_ROUTES) {
+    for (const entry of sim_routes_ROUTES) {
         const match = entry.pattern.exec(subpath);
         if (match)
-            return { entry, id: match[1] === undefined ? undefined : safeDecode(match[1]) };
+            return { entry, id: match[1] === undefined ? undefined : decodeSegment(match[1]) };
     }
     return undefined;
 }
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/pages.ts
+// Squish Test Center's pages (no auth, not logged): a test plan (template or instance) and a
+// project's plan executions, where TestRelay's run links point.
+
+
+
+
+
+function pages_page(c, path, now) {
+    const project = PROJECT_PAGE.exec(path)?.[1];
+    if (project !== undefined)
+        return projectPage(c, decodeURIComponent(project));
+    const idText = PLAN_PAGE.exec(path)?.[1] ?? '';
+    const id = numericId(idText);
+    const instance = id === undefined ? undefined : c.plans.get(id);
+    const html = 'text/html; charset=utf-8';
+    if (instance) {
+        advance(instance, now);
+        return textResponse(200, instancePageHtml(instance, now), html);
+    }
+    const template = c.templates().find((candidate) => candidate.id === id);
+    if (template)
+        return textResponse(200, templatePageHtml(template), html);
+    return textResponse(404, notFoundPageHtml(idText), html);
+}
+function projectPage(c, project) {
+    const instances = c.plans
+        .all()
+        .filter((instance) => instance.template.project === project)
+        .reverse();
+    return textResponse(200, projectPageHtml(project, instances), 'text/html; charset=utf-8');
+}
+/** A project's page: its plan executions, newest first, each linking to its own page. */
+function projectPageHtml(project, instances) {
+    const rows = instances
+        .map((instance) => `<li><a href="/testplans/${instance.id}">${escapeMarkup(instance.title)}</a> (${instance.id})</li>`)
+        .join('');
+    return `<!doctype html><html><head><title>${escapeMarkup(project)} · Squish Test Center (simulated)</title></head><body><h1>${escapeMarkup(project)}</h1><ul>${rows || '<li>No plan executions yet.</li>'}</ul></body></html>`;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/reservations.ts
+// Squish Test Center's execution routes for clients that run tests themselves
+// (vendor-apis/squish-test-center.md §3-§4): reserve an execution (and a Squish server),
+// heartbeat, finished, and reset a failed execution for a retry.
+
+
+
+
+
+
+function reserve(c, request, idText, now) {
+    const instance = c.instanceFor(idText);
+    if (isResponse(instance))
+        return instance;
+    const body = objectBody(request, false);
+    if (isResponse(body))
+        return body;
+    if (body.capabilities === undefined)
+        return request_error(400, "Missing required field 'capabilities'");
+    const wanted = parseLabels(body.capabilities);
+    if (!wanted)
+        return request_error(400, 'Invalid field \'capabilities\': expected [{"key": …, "value": …}]');
+    const timeout = timeoutOf(body, instance.scenario.reservationTimeoutMs);
+    if (isResponse(timeout))
+        return timeout;
+    const allocate = body.allocate_server ?? false;
+    if (typeof allocate !== 'boolean') {
+        return request_error(400, "Invalid field 'allocate_server': expected true or false");
+    }
+    // Server allocations span all instances, so bring them all up to date.
+    c.advanceAll(now);
+    const execution = instance.executions.find((candidate) => candidate.state === 'open' && hasLabels(candidate.labels, wanted));
+    // §3: a failed reservation is still HTTP 200; only `status` says so.
+    if (!execution)
+        return jsonResponse(200, { status: RESERVATION.noExecutions });
+    let server;
+    if (allocate) {
+        const allocated = c.allocations();
+        server = c.servers
+            .list()
+            .find((candidate) => candidate.enabled && !allocated.has(candidate.id) && hasLabels(candidate.labels, wanted));
+        if (!server)
+            return jsonResponse(200, { status: RESERVATION.noServers });
+    }
+    execution.state = 'reserved';
+    execution.attempts += 1;
+    execution.hold = { by: 'client', expiresAt: now + timeout, serverId: server?.id ?? null };
+    const serverAnswer = server ? serverObject(server, execution.id, instance.variant) : undefined;
+    return jsonResponse(200, reservationObject(instance, execution, serverAnswer));
+}
+/** The 400 for an execution the client does not hold, or undefined when it holds it. */
+function notHeld(execution) {
+    if (execution.state === 'done')
+        return request_error(400, `Execution ${execution.id} is already finished`);
+    if (execution.state === 'open')
+        return request_error(400, `Execution ${execution.id} is not reserved`);
+    if (execution.hold?.by === 'worker') {
+        return request_error(400, `Execution ${execution.id} is being run by Test Center`);
+    }
+    return undefined;
+}
+function heartbeat(c, request, idText, now) {
+    const found = c.executionFor(idText, now);
+    if (isResponse(found))
+        return found;
+    const { instance, execution } = found;
+    const body = objectBody(request, true);
+    if (isResponse(body))
+        return body;
+    const timeout = timeoutOf(body, instance.scenario.reservationTimeoutMs);
+    if (isResponse(timeout))
+        return timeout;
+    const refused = notHeld(execution);
+    if (refused)
+        return refused;
+    if (execution.hold?.by === 'client')
+        execution.hold.expiresAt = now + timeout;
+    return jsonResponse(200, { status: 'Heartbeat received' });
+}
+function finished(c, request, idText, now) {
+    const found = c.executionFor(idText, now);
+    if (isResponse(found))
+        return found;
+    const { execution } = found;
+    const body = objectBody(request, true);
+    if (isResponse(body))
+        return body;
+    const { message, details } = body;
+    for (const [name, value] of [
+        ['message', message],
+        ['details', details],
+    ]) {
+        if (value !== undefined && value !== null && typeof value !== 'string') {
+            return request_error(400, `Invalid field '${name}': expected a string`);
+        }
+    }
+    const refused = notHeld(execution);
+    if (refused)
+        return refused;
+    // §3: empty message and details mean success; anything else is an infrastructure failure.
+    const failed = Boolean(message) || Boolean(details);
+    finishExecution(execution, now, failed ? { message: message ?? '', details: details ?? '' } : null);
+    return jsonResponse(200, { status: 'Execution marked as finished' });
+}
+function resetExecution(c, idText, now) {
+    const found = c.executionFor(idText, now);
+    if (isResponse(found))
+        return found;
+    const { execution } = found;
+    // `reset` is a retry of a failed execution, not a cancel (§4).
+    if (execution.state !== 'done' || execution.finish?.error === null) {
+        return request_error(400, `Execution ${execution.id} has not failed; only failed executions can be reset`);
+    }
+    execution.state = 'open';
+    execution.finish = null;
+    execution.resets += 1;
+    return jsonResponse(200, { status: 'Execution reset' });
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/testplans.ts
+// Squish Test Center's test plan routes (vendor-apis/squish-test-center.md §3-§4): look a plan
+// up by title, read one, trigger a template (`executeplan`) and poll an instance's status.
+
+
+
+
+
+
+function lookup(c, request, now) {
+    for (const name of ['project', 'title', 'type']) {
+        if ((request.query.get(name) ?? '').trim() === '') {
+            return request_error(400, `Missing required query parameter '${name}'`);
+        }
+    }
+    const project = request.query.get('project');
+    const title = request.query.get('title');
+    const type = request.query.get('type').trim();
+    if (type !== 'template' && type !== 'instance') {
+        return request_error(400, `Invalid value for 'type': expected "template" or "instance", got "${type}"`);
+    }
+    const variant = parseVariant(c.scenario().variant, plan_VARIANT_FLAGS);
+    const candidates = type === 'template'
+        ? c.templates().map((template) => ({
+            id: template.id,
+            project: template.project,
+            title: template.title,
+            answer: () => templateObject(template, variant, now),
+        }))
+        : c.plans.all().map((instance) => ({
+            id: instance.id,
+            project: instance.template.project,
+            title: instance.title,
+            answer: () => {
+                advance(instance, now);
+                return instanceObject(instance, now);
+            },
+        }));
+    const matches = matchTitles(candidates.filter((candidate) => candidate.project === project), title);
+    if (matches.length === 0) {
+        return request_error(404, `Test plan ${type} '${title}' not found in project '${project}'`);
+    }
+    // The docs are silent on several matches. A lookup that returns one object most likely
+    // takes the first row (the lowest id); the variant makes the server refuse instead.
+    if (matches.length > 1 && variant.ambiguousTitle) {
+        return request_error(400, `More than one test plan ${type} matches title '${title}' in project '${project}' ` +
+            `(ids ${matches.map((match) => match.id).join(', ')})`);
+    }
+    return jsonResponse(200, matches[0].answer());
+}
+function plan(c, idText, now) {
+    const id = numericId(idText);
+    const instance = id === undefined ? undefined : c.plans.get(id);
+    if (instance) {
+        advance(instance, now);
+        return jsonResponse(200, instanceObject(instance, now));
+    }
+    const template = c.templates().find((candidate) => candidate.id === id);
+    if (template) {
+        return jsonResponse(200, templateObject(template, parseVariant(c.scenario().variant, plan_VARIANT_FLAGS), now));
+    }
+    // §6: an unknown plan id is a 400, never a 404.
+    return request_error(400, `Invalid test plan ID: ${idText}`);
+}
+function testplans_trigger(c, request, now) {
+    const body = objectBody(request, false);
+    if (isResponse(body))
+        return body;
+    const parsed = parseExecutePlan(body);
+    if (isResponse(parsed))
+        return parsed;
+    const templates = c.templates();
+    const template = templates.find((candidate) => candidate.id === parsed.templateId);
+    if (!template) {
+        return request_error(400, `Invalid request body: no test plan template with id ${parsed.templateId}`);
+    }
+    const instance = c.plans.create({
+        template,
+        title: parsed.title,
+        batch: parsed.batch,
+        plannedAt: parsed.time,
+        repos: parsed.repos,
+        scenario: c.context.scenarioFor(String(template.id)),
+        createdAt: now,
+    }, new Set(templates.map((candidate) => candidate.id)));
+    return jsonResponse(instance.variant.executeplan200 ? 200 : 201, instanceObject(instance, now, true));
+}
+function poll(c, request, idText, now) {
+    const instance = c.instanceFor(idText);
+    if (isResponse(instance))
+        return instance;
+    instance.polls += 1;
+    advance(instance, now);
+    // Every query parameter is a capability; they narrow the counts (§4: poll without them).
+    const wanted = [...request.query.entries()].map(([key, value]) => ({ key, value }));
+    return jsonResponse(200, statusObject(statusCounts(instance, wanted), instance.variant));
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/sim/index.ts
+// The Squish Test Center simulator: routes, auth and request dispatch of the Execution API,
+// the Results API subset and the pages (vendor-apis/squish-test-center.md §2-§7). The routes
+// are in routes.ts, the handlers in testplans.ts, reservations.ts, servers.ts, results.ts and
+// pages.ts, what they share in center.ts. The model: plan.ts (scenario, templates,
+// capabilities), instances.ts, workers.ts, outcomes.ts; answer shapes in format.ts, knobs and
+// variants in knobs.ts, credentials in auth.ts and request parsing in request.ts.
+//
+// The printed base URL is the server origin; clients append the API prefixes themselves:
+//   GET    /execution/v1/testplans?project=&title=&type=    lookup     (one object, not a list)
+//   GET    /execution/v1/testplans/{id}                     plan       (400 for unknown ids)
+//   POST   /execution/v1/executeplan                        trigger    (201)
+//   GET    /execution/v1/status/{id}[?<key>=<value>…]       poll
+//   POST   /execution/v1/reserve/{id}                       reserve    (failures are 200)
+//   POST   /execution/v1/heartbeat/{executionId}            heartbeat
+//   POST   /execution/v1/finished/{executionId}             finished
+//   POST   /execution/v1/reset/{executionId}                reset
+//   GET    /execution/v1/squishservers                      servers
+//   POST   /execution/v1/squishservers                      addServer
+//   PATCH  /execution/v1/squishservers/{id}                 updateServer
+//   DELETE /execution/v1/squishservers/{id}                 removeServer
+//   GET    /api/v1/{batches,reports,tests,events}           see results.ts
+//   GET    /testplans/{id}                                  the plan page (no auth, not logged)
+// The second column is the route name in the request log and in `faultsAt`.
+
+
+
+
+
+
+
+
+
+
+
+
 class SquishInstance {
     context;
-    plans = new PlanStore();
-    servers = new ServerRegistry();
-    results = new ResultsApi();
+    center;
     constructor(context) {
         this.context = context;
-    }
-    scenario() {
-        return this.context.scenario();
-    }
-    templates() {
-        return parseTemplates(this.scenario().templates);
+        this.center = new TestCenter(context);
     }
     classify(method, path) {
         if (method === 'GET' && (PLAN_PAGE.test(path) || PROJECT_PAGE.test(path))) {
             return { route: 'page', page: true };
         }
         if (isResultsPath(path)) {
-            return this.scenario().resultsApi ? classifyResults(method, path) : { route: 'unknown' };
+            return this.center.scenario().resultsApi
+                ? classifyResults(method, path)
+                : { route: 'unknown' };
         }
         return { route: resolve(path)?.entry.methods[method] ?? 'unknown' };
     }
@@ -25101,359 +26523,54 @@ class SquishInstance {
         if (route === 'page' || (!results && !isExecutionPath(request.path)))
             return undefined;
         // A server without the Results API answers its plain 404 whoever asks.
-        if (results && !this.scenario().resultsApi)
+        if (results && !this.center.scenario().resultsApi)
             return undefined;
-        return refuseRequest(request.headers, this.context.apiKey, this.scenario(), results);
+        return refuseRequest(request.headers, this.context.apiKey, this.center.scenario(), results);
     }
     handle(request, route) {
         const now = this.context.now();
+        const c = this.center;
         if (route === 'page')
-            return this.page(request.path, now);
+            return pages_page(c, request.path, now);
         if (isResultsPath(request.path)) {
-            if (!this.scenario().resultsApi)
-                return squish_request_error(404, `Not Found: ${request.path}`);
-            return this.results.handle(request, route, this.advanceAll(now), this.projects(), now);
+            if (!this.center.scenario().resultsApi)
+                return request_error(404, `Not Found: ${request.path}`);
+            return c.results.handle(request, route, c.advanceAll(now), c.projects(), now);
         }
         const resolved = resolve(request.path);
         if (!resolved)
-            return squish_request_error(404, `Not Found: ${request.path}`);
+            return request_error(404, `Not Found: ${request.path}`);
         if (route === 'unknown') {
             const allowed = Object.keys(resolved.entry.methods).join(', ');
-            return jsonResponse(405, squish_format_errorBody(405, `Method ${request.method} not allowed`), {
+            return jsonResponse(405, format_errorBody(405, `Method ${request.method} not allowed`), {
                 allow: allowed,
             });
         }
         const id = resolved.id;
         switch (route) {
             case 'lookup':
-                return this.lookup(request, now);
+                return lookup(c, request, now);
             case 'plan':
-                return this.plan(id, now);
+                return plan(c, id, now);
             case 'trigger':
-                return this.trigger(request, now);
+                return testplans_trigger(c, request, now);
             case 'poll':
-                return this.poll(request, id, now);
+                return poll(c, request, id, now);
             case 'reserve':
-                return this.reserve(request, id, now);
+                return reserve(c, request, id, now);
             case 'heartbeat':
-                return this.heartbeat(request, id, now);
+                return heartbeat(c, request, id, now);
             case 'finished':
-                return this.finished(request, id, now);
+                return finished(c, request, id, now);
             case 'reset':
-                return this.resetExecution(id, now);
+                return resetExecution(c, id, now);
             default:
-                return this.serverRoute(request, route, id, now);
+                return serverRoute(c, request, route, id, now);
         }
     }
     reset() {
-        this.plans.clear();
-        this.servers.reset();
-        this.results.reset();
+        this.center.reset();
     }
-    // -------------------------------------------------------------------------------------------
-    // Test plans
-    lookup(request, now) {
-        for (const name of ['project', 'title', 'type']) {
-            if ((request.query.get(name) ?? '').trim() === '') {
-                return squish_request_error(400, `Missing required query parameter '${name}'`);
-            }
-        }
-        const project = request.query.get('project');
-        const title = request.query.get('title');
-        const type = request.query.get('type').trim();
-        if (type !== 'template' && type !== 'instance') {
-            return squish_request_error(400, `Invalid value for 'type': expected "template" or "instance", got "${type}"`);
-        }
-        const variant = squish_plan_parseVariant(this.scenario().variant);
-        const candidates = type === 'template'
-            ? this.templates().map((template) => ({
-                id: template.id,
-                project: template.project,
-                title: template.title,
-                answer: () => templateObject(template, variant, now),
-            }))
-            : this.plans.all().map((instance) => ({
-                id: instance.id,
-                project: instance.template.project,
-                title: instance.title,
-                answer: () => {
-                    advance(instance, now);
-                    return instanceObject(instance, now);
-                },
-            }));
-        const matches = matchTitles(candidates.filter((candidate) => candidate.project === project), title);
-        if (matches.length === 0) {
-            return squish_request_error(404, `Test plan ${type} '${title}' not found in project '${project}'`);
-        }
-        // The docs are silent on several matches. A lookup that returns one object most likely
-        // takes the first row (the lowest id); the variant makes the server refuse instead.
-        if (matches.length > 1 && variant.ambiguousTitle) {
-            return squish_request_error(400, `More than one test plan ${type} matches title '${title}' in project '${project}' ` +
-                `(ids ${matches.map((match) => match.id).join(', ')})`);
-        }
-        return jsonResponse(200, matches[0].answer());
-    }
-    plan(idText, now) {
-        const id = numericId(idText);
-        const instance = id === undefined ? undefined : this.plans.get(id);
-        if (instance) {
-            advance(instance, now);
-            return jsonResponse(200, instanceObject(instance, now));
-        }
-        const template = this.templates().find((candidate) => candidate.id === id);
-        if (template) {
-            return jsonResponse(200, templateObject(template, squish_plan_parseVariant(this.scenario().variant), now));
-        }
-        // §6: an unknown plan id is a 400, never a 404.
-        return squish_request_error(400, `Invalid test plan ID: ${idText}`);
-    }
-    trigger(request, now) {
-        const body = objectBody(request, false);
-        if (squish_request_isResponse(body))
-            return body;
-        const parsed = parseExecutePlan(body);
-        if (squish_request_isResponse(parsed))
-            return parsed;
-        const templates = this.templates();
-        const template = templates.find((candidate) => candidate.id === parsed.templateId);
-        if (!template) {
-            return squish_request_error(400, `Invalid request body: no test plan template with id ${parsed.templateId}`);
-        }
-        const instance = this.plans.create({
-            template,
-            title: parsed.title,
-            batch: parsed.batch,
-            plannedAt: parsed.time,
-            repos: parsed.repos,
-            scenario: this.context.scenarioFor(String(template.id)),
-            createdAt: now,
-        }, new Set(templates.map((candidate) => candidate.id)));
-        return jsonResponse(instance.variant.executeplan200 ? 200 : 201, instanceObject(instance, now, true));
-    }
-    /** An instance by path id, or the 400 for anything else (templates included). */
-    instanceFor(idText) {
-        const id = numericId(idText);
-        const instance = id === undefined ? undefined : this.plans.get(id);
-        return instance ?? squish_request_error(400, `Invalid test plan ID: ${idText}`);
-    }
-    poll(request, idText, now) {
-        const instance = this.instanceFor(idText);
-        if (squish_request_isResponse(instance))
-            return instance;
-        instance.polls += 1;
-        advance(instance, now);
-        // Every query parameter is a capability; they narrow the counts (§4: poll without them).
-        const wanted = [...request.query.entries()].map(([key, value]) => ({ key, value }));
-        return jsonResponse(200, statusObject(statusCounts(instance, wanted), instance.variant));
-    }
-    // -------------------------------------------------------------------------------------------
-    // Executions
-    reserve(request, idText, now) {
-        const instance = this.instanceFor(idText);
-        if (squish_request_isResponse(instance))
-            return instance;
-        const body = objectBody(request, false);
-        if (squish_request_isResponse(body))
-            return body;
-        if (body.capabilities === undefined)
-            return squish_request_error(400, "Missing required field 'capabilities'");
-        const wanted = parseLabels(body.capabilities);
-        if (!wanted)
-            return squish_request_error(400, 'Invalid field \'capabilities\': expected [{"key": …, "value": …}]');
-        const timeout = timeoutOf(body, instance.scenario.reservationTimeoutMs);
-        if (squish_request_isResponse(timeout))
-            return timeout;
-        const allocate = body.allocate_server ?? false;
-        if (typeof allocate !== 'boolean') {
-            return squish_request_error(400, "Invalid field 'allocate_server': expected true or false");
-        }
-        // Server allocations span all instances, so bring them all up to date.
-        this.advanceAll(now);
-        const execution = instance.executions.find((candidate) => candidate.state === 'open' && hasLabels(candidate.labels, wanted));
-        // §3: a failed reservation is still HTTP 200; only `status` says so.
-        if (!execution)
-            return jsonResponse(200, { status: RESERVATION.noExecutions });
-        let server;
-        if (allocate) {
-            const allocated = this.allocations();
-            server = this.servers
-                .list()
-                .find((candidate) => candidate.enabled &&
-                !allocated.has(candidate.id) &&
-                hasLabels(candidate.labels, wanted));
-            if (!server)
-                return jsonResponse(200, { status: RESERVATION.noServers });
-        }
-        execution.state = 'reserved';
-        execution.attempts += 1;
-        execution.hold = { by: 'client', expiresAt: now + timeout, serverId: server?.id ?? null };
-        const serverAnswer = server ? serverObject(server, execution.id, instance.variant) : undefined;
-        return jsonResponse(200, reservationObject(instance, execution, serverAnswer));
-    }
-    /** An execution and its instance by path id, brought up to date, or the 400 for an unknown id. */
-    executionFor(idText, now) {
-        const id = numericId(idText);
-        const found = id === undefined ? undefined : this.plans.findExecution(id);
-        if (!found)
-            return squish_request_error(400, `Invalid execution ID: ${idText}`);
-        advance(found.instance, now);
-        return found;
-    }
-    /** The 400 for an execution the client does not hold, or undefined when it holds it. */
-    notHeld(execution) {
-        if (execution.state === 'done')
-            return squish_request_error(400, `Execution ${execution.id} is already finished`);
-        if (execution.state === 'open')
-            return squish_request_error(400, `Execution ${execution.id} is not reserved`);
-        if (execution.hold?.by === 'worker') {
-            return squish_request_error(400, `Execution ${execution.id} is being run by Test Center`);
-        }
-        return undefined;
-    }
-    heartbeat(request, idText, now) {
-        const found = this.executionFor(idText, now);
-        if (squish_request_isResponse(found))
-            return found;
-        const { instance, execution } = found;
-        const body = objectBody(request, true);
-        if (squish_request_isResponse(body))
-            return body;
-        const timeout = timeoutOf(body, instance.scenario.reservationTimeoutMs);
-        if (squish_request_isResponse(timeout))
-            return timeout;
-        const refused = this.notHeld(execution);
-        if (refused)
-            return refused;
-        if (execution.hold?.by === 'client')
-            execution.hold.expiresAt = now + timeout;
-        return jsonResponse(200, { status: 'Heartbeat received' });
-    }
-    finished(request, idText, now) {
-        const found = this.executionFor(idText, now);
-        if (squish_request_isResponse(found))
-            return found;
-        const { execution } = found;
-        const body = objectBody(request, true);
-        if (squish_request_isResponse(body))
-            return body;
-        const { message, details } = body;
-        for (const [name, value] of [
-            ['message', message],
-            ['details', details],
-        ]) {
-            if (value !== undefined && value !== null && typeof value !== 'string') {
-                return squish_request_error(400, `Invalid field '${name}': expected a string`);
-            }
-        }
-        const refused = this.notHeld(execution);
-        if (refused)
-            return refused;
-        // §3: empty message and details mean success; anything else is an infrastructure failure.
-        const failed = Boolean(message) || Boolean(details);
-        finishExecution(execution, now, failed ? { message: message ?? '', details: details ?? '' } : null);
-        return jsonResponse(200, { status: 'Execution marked as finished' });
-    }
-    resetExecution(idText, now) {
-        const found = this.executionFor(idText, now);
-        if (squish_request_isResponse(found))
-            return found;
-        const { execution } = found;
-        // `reset` is a retry of a failed execution, not a cancel (§4).
-        if (execution.state !== 'done' || execution.finish?.error === null) {
-            return squish_request_error(400, `Execution ${execution.id} has not failed; only failed executions can be reset`);
-        }
-        execution.state = 'open';
-        execution.finish = null;
-        execution.resets += 1;
-        return jsonResponse(200, { status: 'Execution reset' });
-    }
-    // -------------------------------------------------------------------------------------------
-    // Squish servers
-    /** Server id → the execution it is allocated to, from the live client reservations. */
-    allocations() {
-        const allocated = new Map();
-        for (const instance of this.plans.all()) {
-            for (const execution of instance.executions) {
-                const hold = execution.hold;
-                if (hold?.by === 'client' && hold.serverId !== null)
-                    allocated.set(hold.serverId, execution.id);
-            }
-        }
-        return allocated;
-    }
-    serverRoute(request, route, idText, now) {
-        const variant = squish_plan_parseVariant(this.scenario().variant);
-        this.advanceAll(now);
-        const allocated = this.allocations();
-        if (route === 'servers') {
-            return jsonResponse(200, this.servers
-                .list()
-                .map((server) => serverObject(server, allocated.get(server.id), variant)));
-        }
-        let id;
-        if (route !== 'addServer') {
-            id = numericId(idText);
-            if (id === undefined || !this.servers.get(id))
-                return squish_request_error(400, `Invalid server ID: ${idText}`);
-            if (route === 'removeServer') {
-                this.servers.remove(id);
-                return jsonResponse(200, { status: 'Server removed' });
-            }
-        }
-        const body = objectBody(request, false);
-        if (squish_request_isResponse(body))
-            return body;
-        const fields = parseServerFields(body, route === 'updateServer');
-        if (typeof fields === 'string')
-            return squish_request_error(400, fields);
-        const server = id === undefined ? this.servers.add(fields) : this.servers.update(id, fields);
-        return jsonResponse(200, serverObject(server, allocated.get(server.id), variant));
-    }
-    // -------------------------------------------------------------------------------------------
-    // Results API and page
-    advanceAll(now) {
-        const instances = this.plans.all();
-        for (const instance of instances)
-            advance(instance, now);
-        return instances;
-    }
-    projects() {
-        return new Set([
-            ...this.templates().map((template) => template.project),
-            ...this.plans.all().map((instance) => instance.template.project),
-        ]);
-    }
-    page(path, now) {
-        const project = PROJECT_PAGE.exec(path)?.[1];
-        if (project !== undefined)
-            return this.projectPage(decodeURIComponent(project));
-        const idText = PLAN_PAGE.exec(path)?.[1] ?? '';
-        const id = numericId(idText);
-        const instance = id === undefined ? undefined : this.plans.get(id);
-        const html = 'text/html; charset=utf-8';
-        if (instance) {
-            advance(instance, now);
-            return textResponse(200, instancePageHtml(instance, now), html);
-        }
-        const template = this.templates().find((candidate) => candidate.id === id);
-        if (template)
-            return textResponse(200, templatePageHtml(template), html);
-        return textResponse(404, notFoundPageHtml(idText), html);
-    }
-    projectPage(project) {
-        const instances = this.plans
-            .all()
-            .filter((instance) => instance.template.project === project)
-            .reverse();
-        return textResponse(200, projectPageHtml(project, instances), 'text/html; charset=utf-8');
-    }
-}
-/** A project's page: its plan executions, newest first, each linking to its own page. */
-function projectPageHtml(project, instances) {
-    const rows = instances
-        .map((instance) => `<li><a href="/testplans/${instance.id}">${escapeMarkup(instance.title)}</a> (${instance.id})</li>`)
-        .join('');
-    return `<!doctype html><html><head><title>${escapeMarkup(project)} · Squish Test Center (simulated)</title></head><body><h1>${escapeMarkup(project)}</h1><ul>${rows || '<li>No plan executions yet.</li>'}</ul></body></html>`;
 }
 const squishSimulator = {
     name: 'squish',
@@ -25465,283 +26582,10 @@ const squishSimulator = {
     create: (context) => new SquishInstance(context),
 };
 
-;// CONCATENATED MODULE: ./src/simulator/testomatio-run.ts
-// Run state of the Testomat.io simulator (vendor-apis/testomatio.md §3-§6): the runs TestRelay
-// creates or attaches to, every test result they received (kept in arrival order, duplicates
-// marked), matching by Testomat.io test id or title, and the run status machine
-// `created` → `running` → `finished`.
-//
-// Everything here is kept so a test can assert on exactly what arrived; the shape is served by
-// `GET /__testomatio/runs` (see testomatio.ts).
-const TEST_STATUSES = ['passed', 'failed', 'skipped'];
-const STATUS_EVENTS = [
-    'pass',
-    'fail',
-    'finish',
-    'pass_parallel',
-    'fail_parallel',
-    'finish_parallel',
-];
-/** `@Ta0b0c0d0`, `Ta0b0c0d0` and `a0b0c0d0` all name test `@Ta0b0c0d0`. */
-function normalizeTestId(value) {
-    const match = /^(?:@?T)?(\w{8})$/.exec(value.trim());
-    return match ? `@T${match[1]}` : null;
-}
-function testomatio_run_text(value) {
-    return typeof value === 'string' ? value : null;
-}
-class RunStore {
-    runs = new Map();
-    nextId = 1;
-    /** Tests received across all runs (drives `dropRate` and `limitAfterTests`). */
-    testsReceived = 0;
-    testsKept = 0;
-    createdTests = 0;
-    clear() {
-        this.runs.clear();
-        this.nextId = 1;
-        this.testsReceived = 0;
-        this.testsKept = 0;
-        this.createdTests = 0;
-    }
-    get(uid) {
-        return this.runs.get(uid);
-    }
-    list() {
-        return [...this.runs.values()];
-    }
-    /** Tests counted against the plan's reporting limit (added, updated or created). */
-    keptCount() {
-        return this.testsKept;
-    }
-    /** An open shared run with this title, which a `shared_run: true` create joins. */
-    openSharedRun(title) {
-        return this.list().find((run) => run.sharedRun && run.status !== 'finished' && run.title === title);
-    }
-    create(body, origin, project, now) {
-        const uid = (0xa0b1c2d3 + this.nextId++ * 0x1f3).toString(16).slice(-8);
-        const created = { ...body };
-        delete created.api_key;
-        const run = {
-            uid,
-            url: `${origin}/projects/${project}/runs/${uid}`,
-            publicUrl: `${origin}/report/${uid}`,
-            createdAt: new Date(now).toISOString(),
-            created,
-            title: testomatio_run_text(body.title),
-            env: testomatio_run_text(body.env),
-            tags: Array.isArray(body.tags) ? body.tags.map(String) : [],
-            groupTitle: testomatio_run_text(body.group_title),
-            parallel: body.parallel === true,
-            sharedRun: body.shared_run === true,
-            status: 'created',
-            result: null,
-            finishedAt: null,
-            duration: null,
-            reportedCounts: {},
-            parallelParts: [],
-            joins: 0,
-            updates: [],
-            received: [],
-            results: new Map(),
-        };
-        this.runs.set(uid, run);
-        return run;
-    }
-    /**
-     * Records one test. `create` is the request's wish to create unmatched tests. Returns the
-     * received entry (its `outcome` says what the server did).
-     */
-    addTest(run, data, via, batchIndex, create, scenario) {
-        this.testsReceived += 1;
-        const rid = testomatio_run_text(data.rid);
-        const testId = testomatio_run_text(data.test_id);
-        const title = testomatio_run_text(data.title);
-        const suiteTitle = testomatio_run_text(data.suite_title);
-        const entry = {
-            seq: run.received.length + 1,
-            via,
-            batchIndex,
-            rid,
-            testId,
-            matchedTestId: null,
-            title,
-            suiteTitle,
-            status: data.status,
-            runTime: typeof data.run_time === 'number' ? data.run_time : null,
-            message: testomatio_run_text(data.message),
-            stack: testomatio_run_text(data.stack),
-            overwrite: data.overwrite === true,
-            outcome: 'added',
-            retry: false,
-            duplicateOf: this.duplicateOf(run, data),
-            data: { ...data },
-        };
-        run.received.push(entry);
-        if (run.status === 'created')
-            run.status = 'running';
-        if (this.dropThis(scenario.dropRate)) {
-            entry.outcome = 'dropped';
-            return entry;
-        }
-        const matched = this.match(testId, title, scenario);
-        if (matched === undefined) {
-            if (!(create || data.create === true || scenario.createUnmatched)) {
-                entry.outcome = 'unmatched';
-                return entry;
-            }
-            this.createdTests += 1;
-            entry.outcome = 'created';
-            entry.matchedTestId =
-                (testId === null ? null : normalizeTestId(testId)) ??
-                    `@T${(0xc0de0000 + this.createdTests).toString(16).slice(-8)}`;
-        }
-        else {
-            entry.matchedTestId = matched;
-        }
-        this.testsKept += 1;
-        const key = rid ?? `#${entry.seq}`;
-        const previous = run.results.get(key);
-        if (previous && entry.outcome === 'added') {
-            entry.outcome = 'updated';
-            entry.retry = !entry.overwrite;
-        }
-        run.results.set(key, entry);
-        return entry;
-    }
-    /** Applies a `status_event` (or none: attach/update only). */
-    applyEvent(run, event, body, now) {
-        for (const name of ['tests_count', 'passed_count', 'failed_count', 'skipped_count']) {
-            if (typeof body[name] === 'number')
-                run.reportedCounts[name] = body[name];
-        }
-        if (event === null)
-            return;
-        if (event.endsWith('_parallel')) {
-            run.parallelParts.push(event);
-            if (run.status === 'created')
-                run.status = 'running';
-            return;
-        }
-        run.status = 'finished';
-        run.finishedAt = new Date(now).toISOString();
-        if (typeof body.duration === 'number')
-            run.duration = body.duration;
-        if (event === 'pass')
-            run.result = 'passed';
-        else if (event === 'fail')
-            run.result = 'failed';
-        else
-            run.result = this.computedResult(run);
-    }
-    /** `finish`: failed when a held result failed or a parallel part failed, else passed. */
-    computedResult(run) {
-        const failed = [...run.results.values()].some((test) => test.status === 'failed') ||
-            run.parallelParts.includes('fail_parallel');
-        return failed ? 'failed' : 'passed';
-    }
-    /** The project test a result matches, or undefined (see the `matching` knob). */
-    match(testId, title, scenario) {
-        if (testId !== null && testId.trim() !== '') {
-            const id = normalizeTestId(testId);
-            if (id === null)
-                return undefined;
-            const known = scenario.knownTestIds.map((item) => normalizeTestId(item) ?? item);
-            return known.length === 0 || known.includes(id) ? id : undefined;
-        }
-        if (scenario.matching !== 'title' || title === null || title.trim() === '')
-            return undefined;
-        if (scenario.knownTitles.length > 0 && !scenario.knownTitles.includes(title))
-            return undefined;
-        return `@T${Buffer.from(title).toString('hex').padEnd(8, '0').slice(0, 8)}`;
-    }
-    duplicateOf(run, data) {
-        const rid = testomatio_run_text(data.rid);
-        const same = run.received.find((earlier) => rid !== null
-            ? earlier.rid === rid
-            : earlier.rid === null &&
-                earlier.testId === testomatio_run_text(data.test_id) &&
-                earlier.title === testomatio_run_text(data.title) &&
-                earlier.suiteTitle === testomatio_run_text(data.suite_title) &&
-                earlier.status === data.status &&
-                earlier.runTime === (typeof data.run_time === 'number' ? data.run_time : null) &&
-                earlier.message === testomatio_run_text(data.message));
-        return same?.seq ?? null;
-    }
-    /** Drops exactly ⌊n·rate⌋ of the first n tests, spread evenly (deterministic). */
-    dropThis(rate) {
-        const n = this.testsReceived;
-        return Math.floor(n * rate) > Math.floor((n - 1) * rate);
-    }
-}
-/** The kept-data view of one run (`GET /__testomatio/runs`). */
-function runView(run) {
-    const count = (outcome) => run.received.filter((test) => test.outcome === outcome).length;
-    const held = [...run.results.values()];
-    return {
-        uid: run.uid,
-        url: run.url,
-        publicUrl: run.publicUrl,
-        createdAt: run.createdAt,
-        created: run.created,
-        title: run.title,
-        env: run.env,
-        tags: run.tags,
-        groupTitle: run.groupTitle,
-        parallel: run.parallel,
-        sharedRun: run.sharedRun,
-        status: run.status,
-        result: run.result,
-        finishedAt: run.finishedAt,
-        duration: run.duration,
-        reportedCounts: run.reportedCounts,
-        parallelParts: run.parallelParts,
-        joins: run.joins,
-        updates: run.updates,
-        counts: {
-            received: run.received.length,
-            added: count('added'),
-            updated: count('updated'),
-            created: count('created'),
-            unmatched: count('unmatched'),
-            dropped: count('dropped'),
-            duplicates: run.received.filter((test) => test.duplicateOf !== null).length,
-            retries: run.received.filter((test) => test.retry).length,
-            held: held.length,
-            passed: held.filter((test) => test.status === 'passed').length,
-            failed: held.filter((test) => test.status === 'failed').length,
-            skipped: held.filter((test) => test.status === 'skipped').length,
-        },
-        received: run.received,
-        tests: held,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/simulator/testomatio.ts
-// The Testomat.io simulator (vendor-apis/testomatio.md §3-§6): a report sink. The base URL is
-// the server origin (like TESTOMATIO_URL, `https://app.testomat.io`).
-//
-//   createRun   POST /api/reporter                    create a run (or join an open shared run)
-//   addTests    POST /api/reporter/{uid}/testrun      one TestData, or {"tests":[…],"batch_index":n}
-//   updateRun   PUT  /api/reporter/{uid}              attach (no status_event), update, finish
-//   testGrep    GET  /api/test_grep?type=&id=         {"tests":[…]} (the known test ids)
-//   page        GET  /projects/{project}/runs/{uid}   run page (run `url`; HTML, no auth, not logged)
-//               GET  /report/{uid}                    public report page (`public_url`)
-//   kept data   GET  /__testomatio/runs[/{uid}]       every run with every received test (below)
-//
-// The token (`tstmt_…`) is read from the JSON body's `api_key`, else from `?api_key=`.
-// Kept data: `GET /__testomatio/runs` answers {"runs":[RunView, …]} in creation order, and
-// `/__testomatio/runs/{uid}` one RunView (testomatio-run.ts `runView`): the create body,
-// status (`created`|`running`|`finished`), result, duration, reported counts, parallel parts,
-// every PUT, `received` (every TestData in arrival order with its outcome and `duplicateOf`),
-// `tests` (the results the server holds, one per rid) and counts. It lives outside /__sim
-// because the framework owns that prefix; it is cleared by POST /__sim/reset.
-
-
-
-const INVALID_TOKEN = 'Project API Token is invalid';
-const ADDED = 'Test run added';
-const testomatio_KNOBS = [
+;// CONCATENATED MODULE: ./src/vendors/testomatio/sim/knobs.ts
+// Testomat.io's own scenario knobs and variant flags (the common knobs are the framework's);
+// their values are typed by TestomatioScenario in run.ts.
+const TESTOMATIO_KNOBS = [
     {
         name: 'rejectKey',
         type: 'boolean',
@@ -25861,17 +26705,92 @@ const testomatio_KNOBS = [
         check: (value) => typeof value === 'string' && /^[\w-]+$/.test(value) ? undefined : 'expected [A-Za-z0-9_-]+',
     },
 ];
-const testomatio_VARIANTS = {
+const TESTOMATIO_VARIANTS = {
     'public-url': 'createRun answers with public_url as well',
     artifacts: 'createRun answers with artifacts (storage credentials for file upload)',
 };
+/** The `variant` flags, by the name the simulator reads each under (help: TESTOMATIO_VARIANTS). */
+const knobs_VARIANT_FLAGS = { publicUrl: 'public-url', artifacts: 'artifacts' };
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/sim/model.ts
+// The Testomat.io simulator's data model (vendor-apis/testomatio.md §3-§6): its scenario knobs'
+// type, the runs TestRelay creates or attaches to and every test result they received, and the
+// kept-data view of a run (`GET /__testomatio/runs`).
+const TEST_STATUSES = ['passed', 'failed', 'skipped'];
+const STATUS_EVENTS = [
+    'pass',
+    'fail',
+    'finish',
+    'pass_parallel',
+    'fail_parallel',
+    'finish_parallel',
+];
+/** `@Ta0b0c0d0`, `Ta0b0c0d0` and `a0b0c0d0` all name test `@Ta0b0c0d0`. */
+function normalizeTestId(value) {
+    const match = /^(?:@?T)?(\w{8})$/.exec(value.trim());
+    return match ? `@T${match[1]}` : null;
+}
+/** A string field of a body, or null. */
+function model_text(value) {
+    return typeof value === 'string' ? value : null;
+}
+/** The kept-data view of one run (`GET /__testomatio/runs`). */
+function runView(run) {
+    const count = (outcome) => run.received.filter((test) => test.outcome === outcome).length;
+    const held = [...run.results.values()];
+    return {
+        uid: run.uid,
+        url: run.url,
+        publicUrl: run.publicUrl,
+        createdAt: run.createdAt,
+        created: run.created,
+        title: run.title,
+        env: run.env,
+        tags: run.tags,
+        groupTitle: run.groupTitle,
+        parallel: run.parallel,
+        sharedRun: run.sharedRun,
+        status: run.status,
+        result: run.result,
+        finishedAt: run.finishedAt,
+        duration: run.duration,
+        reportedCounts: run.reportedCounts,
+        parallelParts: run.parallelParts,
+        joins: run.joins,
+        updates: run.updates,
+        counts: {
+            received: run.received.length,
+            added: count('added'),
+            updated: count('updated'),
+            created: count('created'),
+            unmatched: count('unmatched'),
+            dropped: count('dropped'),
+            duplicates: run.received.filter((test) => test.duplicateOf !== null).length,
+            retries: run.received.filter((test) => test.retry).length,
+            held: held.length,
+            passed: held.filter((test) => test.status === 'passed').length,
+            failed: held.filter((test) => test.status === 'failed').length,
+            skipped: held.filter((test) => test.status === 'skipped').length,
+        },
+        received: run.received,
+        tests: held,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/sim/wire.ts
+// How the Testomat.io simulator reads reporter requests (vendor-apis/testomatio.md §3-§4): the
+// routes, the checks of a TestData and of a create body, and its `{"message"}` answers.
+
+
+const INVALID_TOKEN = 'Project API Token is invalid';
+const ADDED = 'Test run added';
 const API_ROUTES = [
     { pattern: /^\/api\/reporter$/, methods: { POST: 'createRun' } },
     { pattern: /^\/api\/reporter\/([^/]+)\/testrun$/, methods: { POST: 'addTests' } },
     { pattern: /^\/api\/reporter\/([^/]+)$/, methods: { PUT: 'updateRun' } },
     { pattern: /^\/api\/test_grep$/, methods: { GET: 'testGrep' } },
 ];
-const testomatio_RUN_PAGE = /^\/(?:projects\/[^/]+\/runs|report)\/([^/]+)$/;
+const wire_RUN_PAGE = /^\/(?:projects\/[^/]+\/runs|report)\/([^/]+)$/;
 const KEPT = /^\/__testomatio\/runs(?:\/([^/]+))?\/?$/;
 function message(status, text) {
     return jsonResponse(status, { message: text });
@@ -25922,6 +26841,261 @@ function createProblem(body) {
     }
     return undefined;
 }
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/sim/pages.ts
+// The Testomat.io simulator's pages (no auth, not logged): the run page a run's `url` and
+// `public_url` lead to, and the kept data of every run (`/__testomatio/runs[/{uid}]`, also
+// served as `GET /__sim/runs[/{uid}]`).
+
+
+
+/** Every run's view (`uid` undefined) or one run's, or the 404 for an unknown uid. */
+function keptData(runs, uid) {
+    if (uid === undefined)
+        return jsonResponse(200, { runs: runs.list().map(runView) });
+    const run = runs.get(uid);
+    return run ? jsonResponse(200, runView(run)) : message(404, `Run ${uid} not found`);
+}
+/** The run page of the run `uid`. */
+function pages_runPage(runs, uid) {
+    const run = runs.get(uid);
+    if (!run)
+        return textResponse(404, '<!doctype html><title>Not found</title>', 'text/html');
+    const escape = (value) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+    const view = runView(run);
+    const counts = view.counts;
+    const rows = [...run.results.values()]
+        .map((test) => `<tr><td>${escape(test.matchedTestId ?? '')}</td><td>${escape(test.title ?? '')}</td>` +
+        `<td>${test.status}</td><td>${test.runTime ?? ''}</td></tr>`)
+        .join('');
+    const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escape(run.title ?? run.uid)}` +
+        ` – Testomat.io (simulated)</title></head><body><h1>${escape(run.title ?? run.uid)}</h1>` +
+        `<p>Run ${run.uid}: ${run.status}${run.result ? ` (${run.result})` : ''}; ` +
+        `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped</p>` +
+        `<table><tr><th>Id</th><th>Title</th><th>Status</th><th>run_time</th></tr>${rows}</table>` +
+        `</body></html>`;
+    return textResponse(200, html, 'text/html; charset=utf-8');
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/sim/run.ts
+// Run state of the Testomat.io simulator (vendor-apis/testomatio.md §3-§6): the runs TestRelay
+// creates or attaches to, every test result they received (kept in arrival order, duplicates
+// marked), matching by Testomat.io test id or title, and the run status machine
+// `created` → `running` → `finished`.
+//
+// Everything here is kept so a test can assert on exactly what arrived; the shape is served by
+// `GET /__testomatio/runs` (runView in model.ts).
+
+class RunStore {
+    runs = new Map();
+    nextId = 1;
+    /** Tests received across all runs (drives `dropRate` and `limitAfterTests`). */
+    testsReceived = 0;
+    testsKept = 0;
+    createdTests = 0;
+    clear() {
+        this.runs.clear();
+        this.nextId = 1;
+        this.testsReceived = 0;
+        this.testsKept = 0;
+        this.createdTests = 0;
+    }
+    get(uid) {
+        return this.runs.get(uid);
+    }
+    list() {
+        return [...this.runs.values()];
+    }
+    /** Tests counted against the plan's reporting limit (added, updated or created). */
+    keptCount() {
+        return this.testsKept;
+    }
+    /** An open shared run with this title, which a `shared_run: true` create joins. */
+    openSharedRun(title) {
+        return this.list().find((run) => run.sharedRun && run.status !== 'finished' && run.title === title);
+    }
+    create(body, origin, project, now) {
+        const uid = (0xa0b1c2d3 + this.nextId++ * 0x1f3).toString(16).slice(-8);
+        const created = { ...body };
+        delete created.api_key;
+        const run = {
+            uid,
+            url: `${origin}/projects/${project}/runs/${uid}`,
+            publicUrl: `${origin}/report/${uid}`,
+            createdAt: new Date(now).toISOString(),
+            created,
+            title: model_text(body.title),
+            env: model_text(body.env),
+            tags: Array.isArray(body.tags) ? body.tags.map(String) : [],
+            groupTitle: model_text(body.group_title),
+            parallel: body.parallel === true,
+            sharedRun: body.shared_run === true,
+            status: 'created',
+            result: null,
+            finishedAt: null,
+            duration: null,
+            reportedCounts: {},
+            parallelParts: [],
+            joins: 0,
+            updates: [],
+            received: [],
+            results: new Map(),
+        };
+        this.runs.set(uid, run);
+        return run;
+    }
+    /**
+     * Records one test. `create` is the request's wish to create unmatched tests. Returns the
+     * received entry (its `outcome` says what the server did).
+     */
+    addTest(run, data, via, batchIndex, create, scenario) {
+        this.testsReceived += 1;
+        const entry = this.receivedEntry(run, data, via, batchIndex);
+        run.received.push(entry);
+        if (run.status === 'created')
+            run.status = 'running';
+        if (this.dropThis(scenario.dropRate)) {
+            entry.outcome = 'dropped';
+            return entry;
+        }
+        const matched = this.match(entry.testId, entry.title, scenario);
+        if (matched === undefined) {
+            if (!(create || data.create === true || scenario.createUnmatched)) {
+                entry.outcome = 'unmatched';
+                return entry;
+            }
+            this.createdTests += 1;
+            entry.outcome = 'created';
+            entry.matchedTestId =
+                (entry.testId === null ? null : normalizeTestId(entry.testId)) ??
+                    `@T${(0xc0de0000 + this.createdTests).toString(16).slice(-8)}`;
+        }
+        else {
+            entry.matchedTestId = matched;
+        }
+        this.testsKept += 1;
+        const key = entry.rid ?? `#${entry.seq}`;
+        const previous = run.results.get(key);
+        if (previous && entry.outcome === 'added') {
+            entry.outcome = 'updated';
+            entry.retry = !entry.overwrite;
+        }
+        run.results.set(key, entry);
+        return entry;
+    }
+    /** A received TestData as the run keeps it, before the server decides what to do with it. */
+    receivedEntry(run, data, via, batchIndex) {
+        return {
+            seq: run.received.length + 1,
+            via,
+            batchIndex,
+            rid: model_text(data.rid),
+            testId: model_text(data.test_id),
+            matchedTestId: null,
+            title: model_text(data.title),
+            suiteTitle: model_text(data.suite_title),
+            status: data.status,
+            runTime: typeof data.run_time === 'number' ? data.run_time : null,
+            message: model_text(data.message),
+            stack: model_text(data.stack),
+            overwrite: data.overwrite === true,
+            outcome: 'added',
+            retry: false,
+            duplicateOf: this.duplicateOf(run, data),
+            data: { ...data },
+        };
+    }
+    /** Applies a `status_event` (or none: attach/update only). */
+    applyEvent(run, event, body, now) {
+        for (const name of ['tests_count', 'passed_count', 'failed_count', 'skipped_count']) {
+            if (typeof body[name] === 'number')
+                run.reportedCounts[name] = body[name];
+        }
+        if (event === null)
+            return;
+        if (event.endsWith('_parallel')) {
+            run.parallelParts.push(event);
+            if (run.status === 'created')
+                run.status = 'running';
+            return;
+        }
+        run.status = 'finished';
+        run.finishedAt = new Date(now).toISOString();
+        if (typeof body.duration === 'number')
+            run.duration = body.duration;
+        if (event === 'pass')
+            run.result = 'passed';
+        else if (event === 'fail')
+            run.result = 'failed';
+        else
+            run.result = this.computedResult(run);
+    }
+    /** `finish`: failed when a held result failed or a parallel part failed, else passed. */
+    computedResult(run) {
+        const failed = [...run.results.values()].some((test) => test.status === 'failed') ||
+            run.parallelParts.includes('fail_parallel');
+        return failed ? 'failed' : 'passed';
+    }
+    /** The project test a result matches, or undefined (see the `matching` knob). */
+    match(testId, title, scenario) {
+        if (testId !== null && testId.trim() !== '') {
+            const id = normalizeTestId(testId);
+            if (id === null)
+                return undefined;
+            const known = scenario.knownTestIds.map((item) => normalizeTestId(item) ?? item);
+            return known.length === 0 || known.includes(id) ? id : undefined;
+        }
+        if (scenario.matching !== 'title' || title === null || title.trim() === '')
+            return undefined;
+        if (scenario.knownTitles.length > 0 && !scenario.knownTitles.includes(title))
+            return undefined;
+        return `@T${Buffer.from(title).toString('hex').padEnd(8, '0').slice(0, 8)}`;
+    }
+    duplicateOf(run, data) {
+        const rid = model_text(data.rid);
+        const same = run.received.find((earlier) => rid !== null
+            ? earlier.rid === rid
+            : earlier.rid === null &&
+                earlier.testId === model_text(data.test_id) &&
+                earlier.title === model_text(data.title) &&
+                earlier.suiteTitle === model_text(data.suite_title) &&
+                earlier.status === data.status &&
+                earlier.runTime === (typeof data.run_time === 'number' ? data.run_time : null) &&
+                earlier.message === model_text(data.message));
+        return same?.seq ?? null;
+    }
+    /** Drops exactly ⌊n·rate⌋ of the first n tests, spread evenly (deterministic). */
+    dropThis(rate) {
+        const n = this.testsReceived;
+        return Math.floor(n * rate) > Math.floor((n - 1) * rate);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/sim/index.ts
+// The Testomat.io simulator (vendor-apis/testomatio.md §3-§6): a report sink. The base URL is
+// the server origin (like TESTOMATIO_URL, `https://app.testomat.io`).
+//
+//   createRun   POST /api/reporter                    create a run (or join an open shared run)
+//   addTests    POST /api/reporter/{uid}/testrun      one TestData, or {"tests":[…],"batch_index":n}
+//   updateRun   PUT  /api/reporter/{uid}              attach (no status_event), update, finish
+//   testGrep    GET  /api/test_grep?type=&id=         {"tests":[…]} (the known test ids)
+//   page        GET  /projects/{project}/runs/{uid}   run page (run `url`; HTML, no auth, not logged)
+//               GET  /report/{uid}                    public report page (`public_url`)
+//   kept data   GET  /__testomatio/runs[/{uid}]       every run with every received test (below)
+//
+// The token (`tstmt_…`) is read from the JSON body's `api_key`, else from `?api_key=`.
+// Kept data: `GET /__testomatio/runs` answers {"runs":[RunView, …]} in creation order, and
+// `/__testomatio/runs/{uid}` one RunView (model.ts `runView`): the create body,
+// status (`created`|`running`|`finished`), result, duration, reported counts, parallel parts,
+// every PUT, `received` (every TestData in arrival order with its outcome and `duplicateOf`),
+// `tests` (the results the server holds, one per rid) and counts. It lives outside /__sim
+// because the framework owns that prefix; it is cleared by POST /__sim/reset.
+
+
+
+
+
+
 class TestomatioInstance {
     context;
     runs = new RunStore();
@@ -25941,7 +27115,7 @@ class TestomatioInstance {
         return { known: false };
     }
     classify(method, path) {
-        if (testomatio_RUN_PAGE.test(path) || KEPT.test(path))
+        if (wire_RUN_PAGE.test(path) || KEPT.test(path))
             return { route: 'page', page: true };
         for (const entry of API_ROUTES) {
             if (entry.pattern.test(path))
@@ -25998,10 +27172,7 @@ class TestomatioInstance {
         const match = /^\/runs(?:\/([^/]+))?\/?$/.exec(subpath);
         if (method !== 'GET' || !match)
             return undefined;
-        if (match[1] === undefined)
-            return jsonResponse(200, { runs: this.runs.list().map(runView) });
-        const run = this.runs.get(match[1]);
-        return run ? jsonResponse(200, runView(run)) : message(404, `Run ${match[1]} not found`);
+        return keptData(this.runs, match[1]);
     }
     limitReached() {
         const scenario = this.scenario();
@@ -26022,12 +27193,12 @@ class TestomatioInstance {
         if (run)
             run.joins += 1;
         run ??= this.runs.create(body, this.context.origin, scenario.projectSlug, this.context.now());
-        const flags = variantFlags(scenario.variant);
+        const variant = parseVariant(scenario.variant, knobs_VARIANT_FLAGS);
         const answer = { uid: run.uid, url: run.url };
-        if (flags.includes('public-url') || body.access_event === 'publish') {
+        if (variant.publicUrl || body.access_event === 'publish') {
             answer.public_url = run.publicUrl;
         }
-        if (flags.includes('artifacts')) {
+        if (variant.artifacts) {
             answer.artifacts = {
                 ACCESS_KEY_ID: 'SIMULATED',
                 SECRET_ACCESS_KEY: 'SIMULATED',
@@ -26131,63 +27302,36 @@ class TestomatioInstance {
         if (request.method !== 'GET')
             return message(405, `${request.method} is not supported here`);
         const kept = KEPT.exec(request.path);
-        if (kept) {
-            if (kept[1] === undefined)
-                return jsonResponse(200, { runs: this.runs.list().map(runView) });
-            const run = this.runs.get(kept[1]);
-            return run ? jsonResponse(200, runView(run)) : message(404, `Run ${kept[1]} not found`);
-        }
-        const uid = testomatio_RUN_PAGE.exec(request.path)?.[1] ?? '';
-        const run = this.runs.get(uid);
-        if (!run)
-            return textResponse(404, '<!doctype html><title>Not found</title>', 'text/html');
-        const escape = (value) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-        const view = runView(run);
-        const counts = view.counts;
-        const rows = [...run.results.values()]
-            .map((test) => `<tr><td>${escape(test.matchedTestId ?? '')}</td><td>${escape(test.title ?? '')}</td>` +
-            `<td>${test.status}</td><td>${test.runTime ?? ''}</td></tr>`)
-            .join('');
-        const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escape(run.title ?? run.uid)}` +
-            ` – Testomat.io (simulated)</title></head><body><h1>${escape(run.title ?? run.uid)}</h1>` +
-            `<p>Run ${run.uid}: ${run.status}${run.result ? ` (${run.result})` : ''}; ` +
-            `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped</p>` +
-            `<table><tr><th>Id</th><th>Title</th><th>Status</th><th>run_time</th></tr>${rows}</table>` +
-            `</body></html>`;
-        return textResponse(200, html, 'text/html; charset=utf-8');
+        if (kept)
+            return keptData(this.runs, kept[1]);
+        return pages_runPage(this.runs, wire_RUN_PAGE.exec(request.path)?.[1] ?? '');
     }
 }
 const testomatioSimulator = {
     name: 'testomatio',
     basePath: '',
     title: 'Testomat.io',
-    knobs: testomatio_KNOBS,
-    variants: testomatio_VARIANTS,
+    knobs: TESTOMATIO_KNOBS,
+    variants: TESTOMATIO_VARIANTS,
     create: (context) => new TestomatioInstance(context),
 };
 
-;// CONCATENATED MODULE: ./src/simulator/testsigma-run.ts
-// Testsigma runs ("test plan results") and their state machine (vendor-apis/testsigma.md §3-§4).
-//
-// A run's state is computed from the clock or from how often it was polled, never by timers:
-//   STATUS_CREATED (result QUEUED) → [STATUS_QUEUED → STATUS_PRE_FLIGHT] → STATUS_IN_PROGRESS
-//   (counts grow) → STATUS_COMPLETED with the final result.
-// A stop from any non-terminal state gives STATUS_COMPLETED / STOPPED.
-
-
-function testsigma_run_parseVariant(text) {
-    const flags = new Set(variantFlags(text));
-    return {
-        selfHosted: flags.has('self-hosted'),
-        docsSpelling: flags.has('docs-spelling'),
-        nullCounts: flags.has('null-counts'),
-        unknownStatus: flags.has('unknown-status'),
-        controlChars: flags.has('control-chars'),
-        rerun: flags.has('rerun'),
-        queuedPhases: flags.has('queued-phases'),
-    };
-}
-const testsigma_run_STATUS = {
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/model.ts
+// The Testsigma simulator's data model (vendor-apis/testsigma.md §3-§4): its scenario knobs'
+// type, the variant flags, the statuses and the vendor's texts, and the shapes of a run and of
+// how it is seen at one moment. Planning is in plan.ts, the state machine in run.ts, the runs
+// of a server in store.ts.
+/** The `variant` flags, by the name the simulator reads each under (help: VARIANTS in index.ts). */
+const model_VARIANT_FLAGS = {
+    selfHosted: 'self-hosted',
+    docsSpelling: 'docs-spelling',
+    nullCounts: 'null-counts',
+    unknownStatus: 'unknown-status',
+    controlChars: 'control-chars',
+    rerun: 'rerun',
+    queuedPhases: 'queued-phases',
+};
+const model_STATUS = {
     created: 'STATUS_CREATED',
     queued: 'STATUS_QUEUED',
     preFlight: 'STATUS_PRE_FLIGHT',
@@ -26197,7 +27341,7 @@ const testsigma_run_STATUS = {
     unknown: 'STATUS_WAITING_FOR_DEVICE',
 };
 /** The vendor's own texts (open-source server, AutomatorMessages). */
-const testsigma_run_MESSAGES = {
+const model_MESSAGES = {
     created: 'Test Plan execution is initiated and waiting to be queued',
     queued: 'Test plan is queued',
     preFlight: 'Test plan is moved to pre flight status',
@@ -26213,344 +27357,18 @@ const testsigma_run_MESSAGES = {
     agentInactive: 'Agent is out of Sync. Please restart Agent',
 };
 const STATUS_MESSAGES = {
-    [testsigma_run_STATUS.created]: testsigma_run_MESSAGES.created,
-    [testsigma_run_STATUS.queued]: testsigma_run_MESSAGES.queued,
-    [testsigma_run_STATUS.preFlight]: testsigma_run_MESSAGES.preFlight,
-    [testsigma_run_STATUS.inProgress]: testsigma_run_MESSAGES.inProgress,
-    [testsigma_run_STATUS.unknown]: testsigma_run_MESSAGES.unknown,
+    [model_STATUS.created]: model_MESSAGES.created,
+    [model_STATUS.queued]: model_MESSAGES.queued,
+    [model_STATUS.preFlight]: model_MESSAGES.preFlight,
+    [model_STATUS.inProgress]: model_MESSAGES.inProgress,
+    [model_STATUS.unknown]: model_MESSAGES.unknown,
 };
-const CONTROL_CHARACTERS = '\u0007\u001b[31m\u000b\u0001';
-function plannedResult(index, scenario) {
-    const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
-    if (index < passing)
-        return 'SUCCESS';
-    if (index < passing + scenario.failed)
-        return 'FAILURE';
-    if (index < passing + scenario.failed + scenario.errored) {
-        // Alternate the two "no trustworthy result" values so both appear.
-        return (index - passing - scenario.failed) % 2 === 0 ? 'ABORTED' : 'NOT_EXECUTED';
-    }
-    return 'STOPPED';
-}
-function plannedMessage(result, index, variant) {
-    switch (result) {
-        case 'SUCCESS':
-            return 'Test case executed successfully';
-        case 'FAILURE': {
-            const message = failureMessage(index);
-            // Raw control characters, as seen in real failure messages (variant `control-chars`).
-            return variant.controlChars ? `${message}${CONTROL_CHARACTERS} at step 3` : message;
-        }
-        case 'ABORTED':
-            return variant.controlChars ? `${sample_data_errorMessage(0)}${CONTROL_CHARACTERS}` : sample_data_errorMessage(0);
-        case 'NOT_EXECUTED':
-            return sample_data_errorMessage(1);
-        default:
-            return testsigma_run_MESSAGES.planStopped;
-    }
-}
-/**
- * The tests of a run: outcomes by position (passing first, then failed, errored, skipped),
- * machines in contiguous, balanced chunks, suites of four.
- */
-function planTests(scenario, variant) {
-    const tests = [];
-    for (let index = 0; index < scenario.tests; index += 1) {
-        const name = testName(index, scenario.testNames);
-        const result = plannedResult(index, scenario);
-        const machineIndex = Math.floor((index * scenario.machines) / scenario.tests);
-        const ran = result !== 'NOT_EXECUTED' && result !== 'STOPPED';
-        tests.push({
-            index,
-            name,
-            suiteIndex: suiteIndex(index),
-            suiteName: suiteName(suiteIndex(index)),
-            machineIndex,
-            machineName: deviceName(machineIndex),
-            result,
-            durationMs: ran ? testDurationMs(name, index) : null,
-            message: plannedMessage(result, index, variant),
-        });
-    }
-    return tests;
-}
-/** The run's verdict when it completes on its own. */
-function finalResultOf(scenario) {
-    if (scenario.result !== null)
-        return scenario.result;
-    if (scenario.tests === 0)
-        return 'NOT_EXECUTED';
-    if (scenario.failed > 0)
-        return 'FAILURE';
-    if (scenario.errored > 0)
-        return 'ABORTED';
-    return 'SUCCESS';
-}
-function testsigma_run_isPollBased(run) {
-    return run.scenario.pollsToComplete !== null;
-}
-function phaseOf(run, now) {
-    if (run.stop || run.failedToStart !== null)
-        return { kind: 'done' };
-    const { scenario, variant } = run;
-    const pollsToComplete = scenario.pollsToComplete;
-    if (pollsToComplete !== null) {
-        const polls = run.polls;
-        if (polls >= pollsToComplete)
-            return { kind: 'done' };
-        // Statuses shown one poll each before the run starts.
-        const waiting = [
-            ...(scenario.queuedSeconds > 0 ? [testsigma_run_STATUS.created] : []),
-            ...(variant.queuedPhases ? [testsigma_run_STATUS.queued, testsigma_run_STATUS.preFlight] : []),
-        ];
-        const runningPolls = Math.max(1, pollsToComplete - waiting.length);
-        const fraction = Math.min(1, Math.max(0, polls - waiting.length) / runningPolls);
-        if (variant.unknownStatus && pollsToComplete >= 2 && polls === pollsToComplete - 1) {
-            return { kind: 'running', fraction, status: testsigma_run_STATUS.unknown };
-        }
-        if (polls === 0 && waiting.length > 0)
-            return { kind: 'waiting', status: waiting[0] };
-        if (polls > 0 && polls <= waiting.length)
-            return { kind: 'waiting', status: waiting[polls - 1] };
-        return { kind: 'running', fraction, status: testsigma_run_STATUS.inProgress };
-    }
-    const elapsed = now - run.createdAt;
-    const queuedMs = scenario.queuedSeconds * 1000;
-    const durationMs = scenario.durationSeconds * 1000;
-    if (elapsed >= queuedMs + durationMs)
-        return { kind: 'done' };
-    if (elapsed < queuedMs) {
-        const waiting = variant.queuedPhases
-            ? [testsigma_run_STATUS.created, testsigma_run_STATUS.queued, testsigma_run_STATUS.preFlight]
-            : [testsigma_run_STATUS.created];
-        return { kind: 'waiting', status: waiting[Math.floor((elapsed / queuedMs) * waiting.length)] };
-    }
-    const fraction = (elapsed - queuedMs) / durationMs;
-    const unknown = variant.unknownStatus && fraction >= 0.4 && fraction < 0.6;
-    return { kind: 'running', fraction, status: unknown ? testsigma_run_STATUS.unknown : testsigma_run_STATUS.inProgress };
-}
-/** When the run became (or becomes) terminal, or null while it is still going. */
-function completionTime(run, now) {
-    if (run.stop)
-        return run.stop.at;
-    if (run.failedToStart !== null)
-        return run.createdAt;
-    if (testsigma_run_isPollBased(run))
-        return run.completedAt;
-    if (phaseOf(run, now).kind !== 'done')
-        return null;
-    return run.createdAt + (run.scenario.queuedSeconds + run.scenario.durationSeconds) * 1000;
-}
-function countResults(results, started) {
-    const count = (value) => results.filter((result) => result === value).length;
-    if (!started) {
-        return { total: 0, passed: 0, failed: 0, aborted: 0, stopped: 0, notExecuted: 0, queued: 0 };
-    }
-    return {
-        total: results.length,
-        passed: count('SUCCESS'),
-        failed: count('FAILURE'),
-        aborted: count('ABORTED'),
-        stopped: count('STOPPED'),
-        notExecuted: count('NOT_EXECUTED'),
-        queued: count('QUEUED'),
-    };
-}
-function naturalMessage(result) {
-    if (result === 'SUCCESS' || result === 'PASSED')
-        return testsigma_run_MESSAGES.completed;
-    if (result === 'STOPPED')
-        return testsigma_run_MESSAGES.planStopped;
-    return testsigma_run_MESSAGES.failed;
-}
-/** The run as the API shows it at `now`. */
-function viewRun(run, now) {
-    const total = run.tests.length;
-    const phase = phaseOf(run, now);
-    const planned = run.tests.map((test) => test.result);
-    if (phase.kind !== 'done') {
-        const done = phase.kind === 'running' ? Math.min(total - 1, Math.floor(phase.fraction * total)) : 0;
-        const results = planned.map((result, index) => (index < done ? result : 'QUEUED'));
-        return {
-            status: phase.status,
-            result: 'QUEUED',
-            message: STATUS_MESSAGES[phase.status],
-            terminal: false,
-            endTime: null,
-            duration: null,
-            done: Math.max(0, done),
-            counts: countResults(results, phase.kind === 'running'),
-            testResults: results,
-        };
-    }
-    const endTime = completionTime(run, now) ?? now;
-    const base = {
-        status: testsigma_run_STATUS.completed,
-        terminal: true,
-        endTime,
-        duration: endTime - run.createdAt,
-    };
-    if (run.failedToStart !== null) {
-        const results = planned.map(() => 'STOPPED');
-        return {
-            ...base,
-            result: 'STOPPED',
-            message: run.failedToStart,
-            done: 0,
-            counts: countResults(results, true),
-            testResults: results,
-        };
-    }
-    if (run.stop) {
-        const stopDone = run.stop.done;
-        const results = planned.map((result, index) => (index < stopDone ? result : 'STOPPED'));
-        return {
-            ...base,
-            result: 'STOPPED',
-            message: run.stop.message,
-            done: stopDone,
-            counts: countResults(results, true),
-            testResults: results,
-        };
-    }
-    return {
-        ...base,
-        result: run.finalResult,
-        message: naturalMessage(run.finalResult),
-        done: total,
-        counts: countResults(planned, true),
-        testResults: planned,
-    };
-}
-/** The answer to a trigger: always the freshly created run. */
-function createdView(run) {
-    return {
-        status: testsigma_run_STATUS.created,
-        result: 'QUEUED',
-        message: testsigma_run_MESSAGES.created,
-        terminal: false,
-        endTime: null,
-        duration: null,
-        done: 0,
-        counts: countResults([], false),
-        testResults: run.tests.map(() => 'QUEUED'),
-    };
-}
-/** Stops a non-terminal run; returns the view with the stale counts the vendor answers with. */
-function stopRun(run, now) {
-    const before = viewRun(run, now);
-    run.stop = { at: now, done: before.done, message: testsigma_run_MESSAGES.userStopped };
-    return { ...viewRun(run, now), counts: before.counts };
-}
-/** All runs of one simulator, with increasing ids. */
-class testsigma_run_RunStore {
-    runs = new Map();
-    nextId = 1001;
-    create(fields) {
-        const run = {
-            ...fields,
-            id: this.nextId,
-            polls: 0,
-            completedAt: null,
-            stop: null,
-            failedToStart: null,
-            childId: null,
-        };
-        this.nextId += 1;
-        this.runs.set(run.id, run);
-        return run;
-    }
-    get(id) {
-        return this.runs.get(id);
-    }
-    /** A non-terminal run of the plan, if any (the self-hosted server allows one at a time). */
-    activeRunOf(planKey, now) {
-        return [...this.runs.values()].find((run) => run.planKey === planKey && !viewRun(run, now).terminal);
-    }
-    active(now) {
-        return [...this.runs.values()].filter((run) => !viewRun(run, now).terminal);
-    }
-    /** Counts a status poll (the parent's polls also advance a running re-run child). */
-    countPoll(run, now) {
-        const child = run.childId !== null ? this.runs.get(run.childId) : undefined;
-        run.polls += 1;
-        if (child)
-            child.polls += 1;
-        if (testsigma_run_isPollBased(run) &&
-            run.completedAt === null &&
-            run.polls >= (run.scenario.pollsToComplete ?? 0)) {
-            run.completedAt = now;
-        }
-        this.startRerunIfDue(run, now);
-    }
-    /**
-     * Variant `rerun`: a first attempt that ends neither SUCCESS nor STOPPED starts one child
-     * run that re-runs the non-passing tests, and they pass.
-     */
-    startRerunIfDue(run, now) {
-        if (!run.variant.rerun || run.parentId !== null || run.childId !== null)
-            return undefined;
-        if (run.stop || run.failedToStart !== null)
-            return undefined;
-        const completedAt = completionTime(run, now);
-        if (completedAt === null)
-            return undefined;
-        if (['SUCCESS', 'PASSED', 'STOPPED'].includes(run.finalResult))
-            return undefined;
-        const retried = run.tests.filter((test) => test.result !== 'SUCCESS');
-        const tests = (retried.length > 0 ? retried : run.tests).map((test, index) => ({
-            ...test,
-            index,
-            result: 'SUCCESS',
-            durationMs: testDurationMs(test.name, test.index + 1),
-            message: 'Test case executed successfully',
-        }));
-        const child = this.create({
-            planKey: run.planKey,
-            planIdValue: run.planIdValue,
-            planName: run.planName,
-            flavour: run.flavour,
-            buildNo: run.buildNo,
-            environmentId: run.environmentId,
-            createdAt: completedAt,
-            scenario: {
-                ...run.scenario,
-                result: null,
-                tests: tests.length,
-                failed: 0,
-                errored: 0,
-                skipped: 0,
-            },
-            variant: run.variant,
-            tests,
-            finalResult: 'SUCCESS',
-            parentId: run.id,
-        });
-        run.childId = child.id;
-        return child;
-    }
-    child(run) {
-        return run.childId !== null ? this.runs.get(run.childId) : undefined;
-    }
-    /** Looks a run up, first bringing time-driven follow-ups (a due re-run child) up to date. */
-    lookup(id, now) {
-        const run = this.runs.get(id);
-        if (run)
-            this.startRerunIfDue(run, now);
-        return run;
-    }
-    clear() {
-        this.runs.clear();
-        this.nextId = 1001;
-    }
-}
 
-;// CONCATENATED MODULE: ./src/simulator/testsigma-format.ts
-// How the Testsigma simulator writes things down: run objects (cloud camelCase and self-hosted
-// snake_case), error bodies, the JUnit report, per-test results and the run page.
-// Shapes follow vendor-apis/testsigma.md §3 and the open-source server's DTOs.
-
-
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/format.ts
+// How the Testsigma simulator writes runs down (vendor-apis/testsigma.md §3 and the
+// open-source server's DTOs): run objects (cloud camelCase and self-hosted snake_case), the
+// result spelling and error bodies. Per-test results are in results.ts, the JUnit report in
+// junit.ts, the run page in page.ts.
 
 /** `docs-spelling`: the result names the docs' prose uses instead of the JSON examples' ones. */
 function spell(result, variant) {
@@ -26625,7 +27443,7 @@ function selfHostedRunObject(snapshot, now) {
     const counts = snapshot.counts ?? view.counts;
     const variant = run.variant;
     const count = (value) => countValue(value, view, variant);
-    const running = view.status === testsigma_run_STATUS.inProgress || view.status === testsigma_run_STATUS.unknown;
+    const running = view.status === model_STATUS.inProgress || view.status === model_STATUS.unknown;
     return {
         id: run.id,
         dry_test_plan: null,
@@ -26661,6 +27479,13 @@ function selfHostedRunObject(snapshot, now) {
 function runObject(snapshot, flavour, now) {
     return flavour === 'cloud' ? cloudRunObject(snapshot) : selfHostedRunObject(snapshot, now);
 }
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/results.ts
+// The Testsigma simulator's per-test views (vendor-apis/testsigma.md §3.4): each test as it
+// stands in a run, the exact test_case_results object, and the paged results list that carries
+// the messages.
+
+
 /** Each test as it stands in `view` (pending tests are QUEUED, tests cut by a stop STOPPED). */
 function testRows(run, view) {
     return run.tests.map((test, index) => {
@@ -26729,7 +27554,7 @@ function testCaseResultPage(run, view, page, size) {
         suiteId: ids.suite(row),
         suiteResultId: ids.suiteResult(run, row),
         result: spell(row.result, run.variant),
-        status: row.result === 'QUEUED' ? testsigma_run_STATUS.created : testsigma_run_STATUS.completed,
+        status: row.result === 'QUEUED' ? model_STATUS.created : model_STATUS.completed,
         message: row.message,
         duration: row.durationMs,
     }));
@@ -26751,8 +27576,12 @@ function testCaseResultPage(run, view, page, size) {
 function unescapeControlCharacters(json) {
     return json.replace(/(?<!\\)((?:\\\\)*)\\u00([01][0-9a-f])/g, (_match, slashes, hex) => `${slashes}${String.fromCharCode(parseInt(hex, 16))}`);
 }
-// ---------------------------------------------------------------------------------------------
-// JUnit (§3.3), as the server's JunitReportService + JAXB write it
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/junit.ts
+// The Testsigma simulator's JUnit report (vendor-apis/testsigma.md §3.3), as the server's
+// JunitReportService + JAXB write it.
+
+
 // Raw control characters pass through escapeMarkup, as they do on the real server.
 function escapeXmlText(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -26804,59 +27633,12 @@ function junitXml(run, view, origin) {
     lines.push('</testsuites>', '');
     return lines.join('\n');
 }
-// ---------------------------------------------------------------------------------------------
-// The run page (`/ui/td/runs/{id}`), where printed run URLs lead
-function runPageHtml(run, view, id) {
-    const head = (title, refresh) => `<!doctype html><html><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title>` +
-        (refresh ? '<meta http-equiv="refresh" content="2">' : '') +
-        '<style>body{font:15px system-ui,sans-serif;margin:2rem;color:#222}' +
-        'td,th{padding:.2rem .8rem;text-align:left}th{color:#666;font-weight:normal}' +
-        '.SUCCESS,.PASSED{color:#1a7f37}.FAILURE,.FAILED,.ABORTED,.NOT_EXECUTED{color:#cf222e}' +
-        '.STOPPED,.QUEUED{color:#9a6700}</style></head><body>';
-    if (!run || !view) {
-        return `${head('Run not found', false)}<h1>Run ${escapeMarkup(id)} not found</h1></body></html>`;
-    }
-    const result = spell(view.result, run.variant);
-    const rows = testRows(run, view)
-        .map((row) => `<tr><td>${escapeMarkup(row.name)}</td><td>${escapeMarkup(row.machineName)}</td>` +
-        `<td class="${escapeMarkup(row.result)}">${escapeMarkup(row.result)}</td></tr>`)
-        .join('');
-    return (`${head(`Run ${run.id} · ${run.planName}`, !view.terminal)}` +
-        `<p>Testsigma simulator</p><h1>${escapeMarkup(run.planName)} · run ${run.id}</h1>` +
-        `<table><tr><th>Status</th><td>${escapeMarkup(view.status)}</td></tr>` +
-        `<tr><th>Result</th><td class="${escapeMarkup(result)}">${escapeMarkup(result)}</td></tr>` +
-        `<tr><th>Message</th><td>${escapeMarkup(view.message)}</td></tr>` +
-        `<tr><th>Passed / failed / total</th><td>${view.counts.passed} / ${view.counts.failed} / ${view.counts.total}</td></tr>` +
-        `<tr><th>Build</th><td>${escapeMarkup(run.buildNo ?? '—')}</td></tr></table>` +
-        `<h2>Tests</h2><table><tr><th>Test</th><th>Machine</th><th>Result</th></tr>${rows}</table>` +
-        '</body></html>');
-}
 
-;// CONCATENATED MODULE: ./src/simulator/testsigma.ts
-// The Testsigma simulator: routes, auth, request handling and error bodies for both API
-// flavours (vendor-apis/testsigma.md §2-§7). Run state lives in testsigma-run.ts; the shapes
-// of what is written back live in testsigma-format.ts.
-//
-// Both path families are always served, so a client can use either:
-//   cloud        POST /api/v1/execution_results            trigger (body `executionId`)
-//                GET  /api/v1/execution_results/{id}       poll
-//                PUT  /api/v1/execution_results/{id}       stop, body {"result":"STOPPED"}
-//                PUT  /api/v1/execution_results            stop (documented form, `canStopAll`)
-//                GET  /api/v1/execution_results/{id}/test_case_results
-//                GET  /api/v1/test_case_results?executionResultId={id}&page=&size=
-//   self-hosted  POST /api/v1/test_plan_results            trigger (body `testPlanId`)
-//                GET  /api/v1/test_plan_results/{id}       poll (snake_case)
-//                PUT  /api/v1/test_plan_results/{id}       stop
-//   both         GET  /api/v1/reports/junit/{id}           JUnit (plain text until complete)
-//   page         GET  /ui/td/runs/{id}                     run page (where run URLs point)
-// With the `self-hosted` variant the cloud paths answer 404, so a mis-set flavour shows.
-
-
-
-const testsigma_BASE_PATH = '/api/v1';
-const JUNIT_NOT_READY = 'Report generation failed, Test plan run is not completed';
-/** Testsigma's own scenario knobs (the common ones are in scenario.ts). */
-const testsigma_KNOBS = [
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/knobs.ts
+// Testsigma's own scenario knobs and variant flags (the common knobs are the framework's);
+// their values are typed by TestsigmaScenario in model.ts.
+/** Testsigma's own scenario knobs (the common ones are the framework's). */
+const TESTSIGMA_KNOBS = [
     {
         name: 'machines',
         type: 'integer',
@@ -26932,7 +27714,7 @@ const testsigma_KNOBS = [
         help: 'self-hosted: API access is switched off (401 "API disabled…")',
     },
 ];
-const testsigma_VARIANTS = {
+const TESTSIGMA_VARIANTS = {
     'self-hosted': 'open-source server: cloud paths answer 404, 401 bodies are bare strings, parallel runs rejected',
     'docs-spelling': 'results PASSED/FAILED instead of SUCCESS/FAILURE',
     'null-counts': 'counts are null instead of 0 until known',
@@ -26941,7 +27723,43 @@ const testsigma_VARIANTS = {
     rerun: 'automatic re-run child; consolidatedStatus/consolidatedResult lag the first attempt',
     'queued-phases': 'STATUS_QUEUED and STATUS_PRE_FLIGHT appear before STATUS_IN_PROGRESS',
 };
-const testsigma_ROUTES = [
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/page.ts
+// The run page (`/ui/td/runs/{id}`), where the Testsigma simulator's printed run URLs lead.
+
+
+
+function runPageHtml(run, view, id) {
+    const head = (title, refresh) => `<!doctype html><html><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title>` +
+        (refresh ? '<meta http-equiv="refresh" content="2">' : '') +
+        '<style>body{font:15px system-ui,sans-serif;margin:2rem;color:#222}' +
+        'td,th{padding:.2rem .8rem;text-align:left}th{color:#666;font-weight:normal}' +
+        '.SUCCESS,.PASSED{color:#1a7f37}.FAILURE,.FAILED,.ABORTED,.NOT_EXECUTED{color:#cf222e}' +
+        '.STOPPED,.QUEUED{color:#9a6700}</style></head><body>';
+    if (!run || !view) {
+        return `${head('Run not found', false)}<h1>Run ${escapeMarkup(id)} not found</h1></body></html>`;
+    }
+    const result = spell(view.result, run.variant);
+    const rows = testRows(run, view)
+        .map((row) => `<tr><td>${escapeMarkup(row.name)}</td><td>${escapeMarkup(row.machineName)}</td>` +
+        `<td class="${escapeMarkup(row.result)}">${escapeMarkup(row.result)}</td></tr>`)
+        .join('');
+    return (`${head(`Run ${run.id} · ${run.planName}`, !view.terminal)}` +
+        `<p>Testsigma simulator</p><h1>${escapeMarkup(run.planName)} · run ${run.id}</h1>` +
+        `<table><tr><th>Status</th><td>${escapeMarkup(view.status)}</td></tr>` +
+        `<tr><th>Result</th><td class="${escapeMarkup(result)}">${escapeMarkup(result)}</td></tr>` +
+        `<tr><th>Message</th><td>${escapeMarkup(view.message)}</td></tr>` +
+        `<tr><th>Passed / failed / total</th><td>${view.counts.passed} / ${view.counts.failed} / ${view.counts.total}</td></tr>` +
+        `<tr><th>Build</th><td>${escapeMarkup(run.buildNo ?? '—')}</td></tr></table>` +
+        `<h2>Tests</h2><table><tr><th>Test</th><th>Machine</th><th>Result</th></tr>${rows}</table>` +
+        '</body></html>');
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/routes.ts
+// The Testsigma simulator's routes, both API flavours (vendor-apis/testsigma.md §2): both path
+// families are always served, except that the `self-hosted` variant drops the cloud ones.
+const routes_BASE_PATH = '/api/v1';
+const testsigma_sim_routes_ROUTES = [
     { pattern: /^\/execution_results$/, family: 'cloud', methods: { POST: 'trigger', PUT: 'stop' } },
     {
         pattern: /^\/execution_results\/([^/]+)$/,
@@ -26962,27 +27780,214 @@ const testsigma_ROUTES = [
     },
     { pattern: /^\/reports\/junit\/([^/]+)$/, family: 'shared', methods: { GET: 'junit' } },
 ];
-const testsigma_RUN_PAGE = /^\/ui\/td\/runs\/([^/]+)$/;
-function testsigma_error(status, message) {
+const routes_RUN_PAGE = /^\/ui\/td\/runs\/([^/]+)$/;
+/** The route entry for an API path (cloud entries vanish with the `self-hosted` variant). */
+function routes_resolveRoute(path, selfHostedOnly) {
+    if (!path.startsWith(`${routes_BASE_PATH}/`))
+        return undefined;
+    const subpath = path.slice(routes_BASE_PATH.length);
+    for (const entry of testsigma_sim_routes_ROUTES) {
+        if (selfHostedOnly && entry.family === 'cloud')
+            continue;
+        const match = entry.pattern.exec(subpath);
+        if (match)
+            return { entry, id: match[1] };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/run.ts
+// Testsigma runs ("test plan results") and their state machine (vendor-apis/testsigma.md §3-§4).
+//
+// A run's state is computed from the clock or from how often it was polled, never by timers:
+//   STATUS_CREATED (result QUEUED) → [STATUS_QUEUED → STATUS_PRE_FLIGHT] → STATUS_IN_PROGRESS
+//   (counts grow) → STATUS_COMPLETED with the final result.
+// A stop from any non-terminal state gives STATUS_COMPLETED / STOPPED.
+
+function run_isPollBased(run) {
+    return run.scenario.pollsToComplete !== null;
+}
+function phaseOf(run, now) {
+    if (run.stop || run.failedToStart !== null)
+        return { kind: 'done' };
+    const { scenario, variant } = run;
+    const pollsToComplete = scenario.pollsToComplete;
+    if (pollsToComplete !== null) {
+        const polls = run.polls;
+        if (polls >= pollsToComplete)
+            return { kind: 'done' };
+        // Statuses shown one poll each before the run starts.
+        const waiting = [
+            ...(scenario.queuedSeconds > 0 ? [model_STATUS.created] : []),
+            ...(variant.queuedPhases ? [model_STATUS.queued, model_STATUS.preFlight] : []),
+        ];
+        const runningPolls = Math.max(1, pollsToComplete - waiting.length);
+        const fraction = Math.min(1, Math.max(0, polls - waiting.length) / runningPolls);
+        if (variant.unknownStatus && pollsToComplete >= 2 && polls === pollsToComplete - 1) {
+            return { kind: 'running', fraction, status: model_STATUS.unknown };
+        }
+        if (polls === 0 && waiting.length > 0)
+            return { kind: 'waiting', status: waiting[0] };
+        if (polls > 0 && polls <= waiting.length)
+            return { kind: 'waiting', status: waiting[polls - 1] };
+        return { kind: 'running', fraction, status: model_STATUS.inProgress };
+    }
+    const elapsed = now - run.createdAt;
+    const queuedMs = scenario.queuedSeconds * 1000;
+    const durationMs = scenario.durationSeconds * 1000;
+    if (elapsed >= queuedMs + durationMs)
+        return { kind: 'done' };
+    if (elapsed < queuedMs) {
+        const waiting = variant.queuedPhases
+            ? [model_STATUS.created, model_STATUS.queued, model_STATUS.preFlight]
+            : [model_STATUS.created];
+        return { kind: 'waiting', status: waiting[Math.floor((elapsed / queuedMs) * waiting.length)] };
+    }
+    const fraction = (elapsed - queuedMs) / durationMs;
+    const unknown = variant.unknownStatus && fraction >= 0.4 && fraction < 0.6;
+    return { kind: 'running', fraction, status: unknown ? model_STATUS.unknown : model_STATUS.inProgress };
+}
+/** When the run became (or becomes) terminal, or null while it is still going. */
+function completionTime(run, now) {
+    if (run.stop)
+        return run.stop.at;
+    if (run.failedToStart !== null)
+        return run.createdAt;
+    if (run_isPollBased(run))
+        return run.completedAt;
+    if (phaseOf(run, now).kind !== 'done')
+        return null;
+    return run.createdAt + (run.scenario.queuedSeconds + run.scenario.durationSeconds) * 1000;
+}
+function countResults(results, started) {
+    const count = (value) => results.filter((result) => result === value).length;
+    if (!started) {
+        return { total: 0, passed: 0, failed: 0, aborted: 0, stopped: 0, notExecuted: 0, queued: 0 };
+    }
+    return {
+        total: results.length,
+        passed: count('SUCCESS'),
+        failed: count('FAILURE'),
+        aborted: count('ABORTED'),
+        stopped: count('STOPPED'),
+        notExecuted: count('NOT_EXECUTED'),
+        queued: count('QUEUED'),
+    };
+}
+function naturalMessage(result) {
+    if (result === 'SUCCESS' || result === 'PASSED')
+        return model_MESSAGES.completed;
+    if (result === 'STOPPED')
+        return model_MESSAGES.planStopped;
+    return model_MESSAGES.failed;
+}
+/** The run as the API shows it at `now`. */
+function viewRun(run, now) {
+    const total = run.tests.length;
+    const phase = phaseOf(run, now);
+    const planned = run.tests.map((test) => test.result);
+    if (phase.kind !== 'done') {
+        const done = phase.kind === 'running' ? Math.min(total - 1, Math.floor(phase.fraction * total)) : 0;
+        const results = planned.map((result, index) => (index < done ? result : 'QUEUED'));
+        return {
+            status: phase.status,
+            result: 'QUEUED',
+            message: STATUS_MESSAGES[phase.status],
+            terminal: false,
+            endTime: null,
+            duration: null,
+            done: Math.max(0, done),
+            counts: countResults(results, phase.kind === 'running'),
+            testResults: results,
+        };
+    }
+    return terminalView(run, now, planned);
+}
+/** A run that is over: completed on its own, stopped, or failed to start. */
+function terminalView(run, now, planned) {
+    const total = run.tests.length;
+    const endTime = completionTime(run, now) ?? now;
+    const base = {
+        status: model_STATUS.completed,
+        terminal: true,
+        endTime,
+        duration: endTime - run.createdAt,
+    };
+    if (run.failedToStart !== null) {
+        const results = planned.map(() => 'STOPPED');
+        return {
+            ...base,
+            result: 'STOPPED',
+            message: run.failedToStart,
+            done: 0,
+            counts: countResults(results, true),
+            testResults: results,
+        };
+    }
+    if (run.stop) {
+        const stopDone = run.stop.done;
+        const results = planned.map((result, index) => (index < stopDone ? result : 'STOPPED'));
+        return {
+            ...base,
+            result: 'STOPPED',
+            message: run.stop.message,
+            done: stopDone,
+            counts: countResults(results, true),
+            testResults: results,
+        };
+    }
+    return {
+        ...base,
+        result: run.finalResult,
+        message: naturalMessage(run.finalResult),
+        done: total,
+        counts: countResults(planned, true),
+        testResults: planned,
+    };
+}
+/** The answer to a trigger: always the freshly created run. */
+function createdView(run) {
+    return {
+        status: model_STATUS.created,
+        result: 'QUEUED',
+        message: model_MESSAGES.created,
+        terminal: false,
+        endTime: null,
+        duration: null,
+        done: 0,
+        counts: countResults([], false),
+        testResults: run.tests.map(() => 'QUEUED'),
+    };
+}
+/** Stops a non-terminal run; returns the view with the stale counts the vendor answers with. */
+function stopRun(run, now) {
+    const before = viewRun(run, now);
+    run.stop = { at: now, done: before.done, message: model_MESSAGES.userStopped };
+    return { ...viewRun(run, now), counts: before.counts };
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/wire.ts
+// How the Testsigma simulator reads requests and writes its refusals, the way the Spring server
+// does (vendor-apis/testsigma.md §5): ids as Longs, JSON bodies, the build number, and the
+// error bodies of both flavours.
+
+
+function wire_error(status, message) {
     return jsonResponse(status, apiErrorBody(message));
 }
 /** The self-hosted auth filter writes a bare string with a JSON content type. */
 function bareString(status, text) {
     return { status, headers: { 'content-type': 'application/json' }, body: text };
 }
-function testsigma_header(headers, name) {
-    const value = headers[name];
-    return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
-}
 function bearerToken(headers) {
-    const value = testsigma_header(headers, 'authorization');
+    const value = header(headers, 'authorization');
     return value.startsWith('Bearer ') ? value.slice('Bearer '.length).trim() : '';
 }
 /** A path id as Spring would convert it to a Long. */
-function testsigma_pathId(text) {
+function wire_pathId(text) {
     if (/^\d{1,15}$/.test(text))
         return Number(text);
-    return testsigma_error(400, `Failed to convert value of type 'java.lang.String' to required type 'java.lang.Long'; ` +
+    return wire_error(400, `Failed to convert value of type 'java.lang.String' to required type 'java.lang.Long'; ` +
         `nested exception is java.lang.NumberFormatException: For input string: "${text}"`);
 }
 /** A plan id from a JSON body (number or numeric string), as its string key. */
@@ -26994,26 +27999,23 @@ function bodyId(value) {
     return undefined;
 }
 function parseError(detail) {
-    return testsigma_error(400, `JSON parse error: ${detail}`);
+    return wire_error(400, `JSON parse error: ${detail}`);
 }
 /** The JSON object body of a trigger or stop, or the 400/415 the server would answer. */
-function testsigma_objectBody(request) {
-    const contentType = testsigma_header(request.headers, 'content-type');
+function wire_objectBody(request) {
+    const contentType = header(request.headers, 'content-type');
     if (contentType !== '' && !/json/i.test(contentType)) {
-        return testsigma_error(415, `Content type '${contentType}' not supported`);
+        return wire_error(415, `Content type '${contentType}' not supported`);
     }
     const body = request.body;
     if (body.kind === 'none')
-        return testsigma_error(400, 'Required request body is missing');
+        return wire_error(400, 'Required request body is missing');
     if (body.kind === 'invalid')
         return parseError(body.error);
     if (body.value === null || typeof body.value !== 'object' || Array.isArray(body.value)) {
         return parseError('Cannot deserialize the request from a non-object JSON value');
     }
     return body.value;
-}
-function testsigma_isResponse(value) {
-    return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
 }
 /** `buildNo` as a string; an unquoted number keeps its exact digits from the raw body. */
 function buildNumber(value, rawBody) {
@@ -27027,32 +28029,380 @@ function buildNumber(value, rawBody) {
     }
     return parseError('Cannot deserialize value of type `java.lang.String` for "buildNo"');
 }
+/** Runs `use` with the run a path id names, or answers the 400/404 the server would. */
+function withRun(runs, idText, now, use) {
+    const id = wire_pathId(idText);
+    if (isResponse(id))
+        return id;
+    const run = runs.lookup(id, now);
+    if (!run)
+        return wire_error(404, `Resource not found for id: ${id}`);
+    return use(run);
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/stops.ts
+// Stopping Testsigma runs (vendor-apis/testsigma.md §3.5): one run by id (both flavours), or
+// the documented cloud form that stops every active run of a plan.
+
+
+
+
+/** `PUT …/{id}` with {"result":"STOPPED"}. */
+function stopOne(runs, request, idText, flavour, now) {
+    const body = wire_objectBody(request);
+    if (isResponse(body))
+        return body;
+    return withRun(runs, idText, now, (run) => {
+        // Only {"result":"STOPPED"} stops; other updates leave the run as it is.
+        if (body.result !== 'STOPPED') {
+            return jsonResponse(200, runObject(runs.snapshot(run, now), flavour, now));
+        }
+        if (viewRun(run, now).terminal) {
+            return wire_error(500, `No Queued executions for test plan - ${run.planName}`);
+        }
+        const view = stopRun(run, now);
+        // §3.5: the stop answer carries the counts from before the stop (stale).
+        return jsonResponse(200, runObject({ run, view }, flavour, now));
+    });
+}
+/** The documented cloud form: `PUT /execution_results` with `canStopAll` (default true). */
+function stopAll(runs, context, request, now) {
+    const body = wire_objectBody(request);
+    if (isResponse(body))
+        return body;
+    if (body.result !== 'STOPPED')
+        return wire_error(400, 'Only {"result":"STOPPED"} is supported here');
+    const planKey = body.executionId === undefined ? undefined : bodyId(body.executionId);
+    let targets = runs.active(now).filter((run) => planKey === undefined || run.planKey === planKey);
+    if (body.canStopAll === false)
+        targets = targets.slice(-1);
+    if (targets.length === 0) {
+        const planName = context.scenarioFor(planKey ?? '').planName;
+        return wire_error(500, `No Queued executions for test plan - ${planName}`);
+    }
+    const answers = targets.map((run) => ({ run, view: stopRun(run, now) }));
+    return jsonResponse(200, runObject(answers[answers.length - 1], 'cloud', now));
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/store.ts
+// All Testsigma runs of one simulator, with increasing ids, and the automatic re-run child of
+// the `rerun` variant (vendor-apis/testsigma.md §3-§4).
+
+
+/** All runs of one simulator, with increasing ids. */
+class store_RunStore {
+    runs = new Map();
+    nextId = 1001;
+    create(fields) {
+        const run = {
+            ...fields,
+            id: this.nextId,
+            polls: 0,
+            completedAt: null,
+            stop: null,
+            failedToStart: null,
+            childId: null,
+        };
+        this.nextId += 1;
+        this.runs.set(run.id, run);
+        return run;
+    }
+    get(id) {
+        return this.runs.get(id);
+    }
+    /** A non-terminal run of the plan, if any (the self-hosted server allows one at a time). */
+    activeRunOf(planKey, now) {
+        return [...this.runs.values()].find((run) => run.planKey === planKey && !viewRun(run, now).terminal);
+    }
+    active(now) {
+        return [...this.runs.values()].filter((run) => !viewRun(run, now).terminal);
+    }
+    /** Counts a status poll (the parent's polls also advance a running re-run child). */
+    countPoll(run, now) {
+        const child = run.childId !== null ? this.runs.get(run.childId) : undefined;
+        run.polls += 1;
+        if (child)
+            child.polls += 1;
+        if (run_isPollBased(run) &&
+            run.completedAt === null &&
+            run.polls >= (run.scenario.pollsToComplete ?? 0)) {
+            run.completedAt = now;
+        }
+        this.startRerunIfDue(run, now);
+    }
+    /**
+     * Variant `rerun`: a first attempt that ends neither SUCCESS nor STOPPED starts one child
+     * run that re-runs the non-passing tests, and they pass.
+     */
+    startRerunIfDue(run, now) {
+        if (!run.variant.rerun || run.parentId !== null || run.childId !== null)
+            return undefined;
+        if (run.stop || run.failedToStart !== null)
+            return undefined;
+        const completedAt = completionTime(run, now);
+        if (completedAt === null)
+            return undefined;
+        if (['SUCCESS', 'PASSED', 'STOPPED'].includes(run.finalResult))
+            return undefined;
+        const retried = run.tests.filter((test) => test.result !== 'SUCCESS');
+        const tests = (retried.length > 0 ? retried : run.tests).map((test, index) => ({
+            ...test,
+            index,
+            result: 'SUCCESS',
+            durationMs: testDurationMs(test.name, test.index + 1),
+            message: 'Test case executed successfully',
+        }));
+        const child = this.create({
+            planKey: run.planKey,
+            planIdValue: run.planIdValue,
+            planName: run.planName,
+            flavour: run.flavour,
+            buildNo: run.buildNo,
+            environmentId: run.environmentId,
+            createdAt: completedAt,
+            scenario: {
+                ...run.scenario,
+                result: null,
+                tests: tests.length,
+                failed: 0,
+                errored: 0,
+                skipped: 0,
+            },
+            variant: run.variant,
+            tests,
+            finalResult: 'SUCCESS',
+            parentId: run.id,
+        });
+        run.childId = child.id;
+        return child;
+    }
+    /** The run and its re-run child as seen at `now`, for a run object. */
+    snapshot(run, now) {
+        const child = this.child(run);
+        return {
+            run,
+            view: viewRun(run, now),
+            child: child ? { run: child, view: viewRun(child, now) } : undefined,
+        };
+    }
+    child(run) {
+        return run.childId !== null ? this.runs.get(run.childId) : undefined;
+    }
+    /** Looks a run up, first bringing time-driven follow-ups (a due re-run child) up to date. */
+    lookup(id, now) {
+        const run = this.runs.get(id);
+        if (run)
+            this.startRerunIfDue(run, now);
+        return run;
+    }
+    clear() {
+        this.runs.clear();
+        this.nextId = 1001;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/plan.ts
+// What a Testsigma run will do (vendor-apis/testsigma.md §3-§4): its tests, with outcomes,
+// machines, suites, durations and messages, and its final verdict.
+
+
+const CONTROL_CHARACTERS = '\u0007\u001b[31m\u000b\u0001';
+function plannedResult(index, scenario) {
+    const slot = outcomeSlot(index, scenario);
+    switch (slot.group) {
+        case 'passed':
+            return 'SUCCESS';
+        case 'failed':
+            return 'FAILURE';
+        case 'errored':
+            // Alternate the two "no trustworthy result" values so both appear.
+            return slot.nth % 2 === 0 ? 'ABORTED' : 'NOT_EXECUTED';
+        case 'skipped':
+            return 'STOPPED';
+    }
+}
+function plannedMessage(result, index, variant) {
+    switch (result) {
+        case 'SUCCESS':
+            return 'Test case executed successfully';
+        case 'FAILURE': {
+            const message = failureMessage(index);
+            // Raw control characters, as seen in real failure messages (variant `control-chars`).
+            return variant.controlChars ? `${message}${CONTROL_CHARACTERS} at step 3` : message;
+        }
+        case 'ABORTED':
+            return variant.controlChars ? `${sample_data_errorMessage(0)}${CONTROL_CHARACTERS}` : sample_data_errorMessage(0);
+        case 'NOT_EXECUTED':
+            return sample_data_errorMessage(1);
+        default:
+            return model_MESSAGES.planStopped;
+    }
+}
+/**
+ * The tests of a run: outcomes by position (passing first, then failed, errored, skipped),
+ * machines in contiguous, balanced chunks, suites of four.
+ */
+function planTests(scenario, variant) {
+    const tests = [];
+    for (let index = 0; index < scenario.tests; index += 1) {
+        const name = testName(index, scenario.testNames);
+        const result = plannedResult(index, scenario);
+        const machineIndex = Math.floor((index * scenario.machines) / scenario.tests);
+        const ran = result !== 'NOT_EXECUTED' && result !== 'STOPPED';
+        tests.push({
+            index,
+            name,
+            suiteIndex: suiteIndex(index),
+            suiteName: suiteName(suiteIndex(index)),
+            machineIndex,
+            machineName: deviceName(machineIndex),
+            result,
+            durationMs: ran ? testDurationMs(name, index) : null,
+            message: plannedMessage(result, index, variant),
+        });
+    }
+    return tests;
+}
+/** The run's verdict when it completes on its own. */
+function finalResultOf(scenario) {
+    if (scenario.result !== null)
+        return scenario.result;
+    if (scenario.tests === 0)
+        return 'NOT_EXECUTED';
+    if (scenario.failed > 0)
+        return 'FAILURE';
+    if (scenario.errored > 0)
+        return 'ABORTED';
+    return 'SUCCESS';
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/triggers.ts
+// Triggering a Testsigma test plan (vendor-apis/testsigma.md §3.1, §5): the body checks in the
+// order the server makes them, the parallel-run rule, and the run it creates.
+
+
+
+
+
+
+/** The trigger body's fields, or the 400/415/500 the server answers to it. */
+function triggerFields(request, flavour) {
+    const body = wire_objectBody(request);
+    if (isResponse(body))
+        return body;
+    const field = flavour === 'cloud' ? 'executionId' : 'testPlanId';
+    const rawPlanId = body[field];
+    // The server looks the plan up by a null id and fails with a 500 (§5).
+    if (rawPlanId === undefined || rawPlanId === null)
+        return wire_error(500, 'The given id must not be null!');
+    const planKey = bodyId(rawPlanId);
+    if (planKey === undefined) {
+        return parseError(`Cannot deserialize value of type \`java.lang.Long\` from ${JSON.stringify(rawPlanId)} for "${field}"`);
+    }
+    const buildNo = buildNumber(body.buildNo, request.body.kind === 'json' ? request.body.text : '');
+    if (isResponse(buildNo))
+        return buildNo;
+    const runtimeData = body.runtimeData;
+    if (runtimeData !== undefined &&
+        runtimeData !== null &&
+        (typeof runtimeData !== 'object' || Array.isArray(runtimeData))) {
+        return parseError('Cannot deserialize value of type `java.util.Map` for "runtimeData"');
+    }
+    const environmentId = body.environmentId === undefined || body.environmentId === null
+        ? null
+        : bodyId(body.environmentId);
+    if (environmentId === undefined) {
+        return parseError('Cannot deserialize value of type `java.lang.Long` for "environmentId"');
+    }
+    return { planKey, buildNo, environmentId };
+}
+/** `POST /execution_results` (cloud, `executionId`) or `/test_plan_results` (`testPlanId`). */
+function triggers_trigger(runs, context, request, flavour, now) {
+    const fields = triggerFields(request, flavour);
+    if (isResponse(fields))
+        return fields;
+    const { planKey, buildNo, environmentId } = fields;
+    const scenario = context.scenarioFor(planKey);
+    const variant = parseVariant(scenario.variant, model_VARIANT_FLAGS);
+    if (scenario.missingPlanIds.includes(planKey)) {
+        return wire_error(404, `Resource not found for id: ${planKey}`);
+    }
+    const rejectParallel = scenario.rejectParallel ?? variant.selfHosted;
+    if (rejectParallel && runs.activeRunOf(planKey, now)) {
+        return wire_error(500, model_MESSAGES.alreadyRunning);
+    }
+    const run = runs.create({
+        planKey,
+        planIdValue: Number(planKey),
+        planName: scenario.planName,
+        flavour,
+        buildNo,
+        environmentId: environmentId === null ? null : Number(environmentId),
+        createdAt: now,
+        scenario,
+        variant,
+        tests: planTests(scenario, variant),
+        finalResult: finalResultOf(scenario),
+        parentId: null,
+    });
+    if (scenario.triggerFailsAfterCreate) {
+        // §5: the run exists (COMPLETED/STOPPED, the error as its message), the answer is a 500.
+        run.failedToStart = model_MESSAGES.agentInactive;
+        return wire_error(500, model_MESSAGES.agentInactive);
+    }
+    return jsonResponse(200, runObject({ run, view: createdView(run), forTrigger: true }, flavour, now));
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/sim/index.ts
+// The Testsigma simulator: routes, auth and request dispatch for both API flavours
+// (vendor-apis/testsigma.md §2-§7), and the read routes (poll, results, JUnit, run page). The
+// routes are in routes.ts, triggers in triggers.ts, stops in stops.ts, request reading and
+// error bodies in wire.ts. The model: model.ts, plan.ts (a run's tests), run.ts (the state
+// machine), store.ts; what is written back: format.ts (run objects), results.ts, junit.ts,
+// page.ts. Knobs and variants are in knobs.ts.
+//
+// Both path families are always served, so a client can use either:
+//   cloud        POST /api/v1/execution_results            trigger (body `executionId`)
+//                GET  /api/v1/execution_results/{id}       poll
+//                PUT  /api/v1/execution_results/{id}       stop, body {"result":"STOPPED"}
+//                PUT  /api/v1/execution_results            stop (documented form, `canStopAll`)
+//                GET  /api/v1/execution_results/{id}/test_case_results
+//                GET  /api/v1/test_case_results?executionResultId={id}&page=&size=
+//   self-hosted  POST /api/v1/test_plan_results            trigger (body `testPlanId`)
+//                GET  /api/v1/test_plan_results/{id}       poll (snake_case)
+//                PUT  /api/v1/test_plan_results/{id}       stop
+//   both         GET  /api/v1/reports/junit/{id}           JUnit (plain text until complete)
+//   page         GET  /ui/td/runs/{id}                     run page (where run URLs point)
+// With the `self-hosted` variant the cloud paths answer 404, so a mis-set flavour shows.
+
+
+
+
+
+
+
+
+
+
+
+
+
+const JUNIT_NOT_READY = 'Report generation failed, Test plan run is not completed';
 class TestsigmaInstance {
     context;
-    runs = new testsigma_run_RunStore();
+    runs = new store_RunStore();
     constructor(context) {
         this.context = context;
     }
     selfHostedOnly() {
-        return testsigma_run_parseVariant(this.context.scenario().variant).selfHosted;
+        return parseVariant(this.context.scenario().variant, model_VARIANT_FLAGS).selfHosted;
     }
     /** The route entry for an API path (cloud entries vanish with the `self-hosted` variant). */
     resolve(path) {
-        if (!path.startsWith(`${testsigma_BASE_PATH}/`))
-            return undefined;
-        const subpath = path.slice(testsigma_BASE_PATH.length);
-        const selfHostedOnly = this.selfHostedOnly();
-        for (const entry of testsigma_ROUTES) {
-            if (selfHostedOnly && entry.family === 'cloud')
-                continue;
-            const match = entry.pattern.exec(subpath);
-            if (match)
-                return { entry, id: match[1] };
-        }
-        return undefined;
+        return routes_resolveRoute(path, this.selfHostedOnly());
     }
     classify(method, path) {
-        if (method === 'GET' && testsigma_RUN_PAGE.test(path))
+        if (method === 'GET' && routes_RUN_PAGE.test(path))
             return { route: 'ui', page: true };
         const resolved = this.resolve(path);
         return { route: resolved?.entry.methods[method] ?? 'unknown' };
@@ -27063,7 +28413,7 @@ class TestsigmaInstance {
             return 'self-hosted';
         const resolved = this.resolve(path);
         if (!resolved) {
-            return path.startsWith(`${testsigma_BASE_PATH}/test_plan_results`) ? 'self-hosted' : 'cloud';
+            return path.startsWith(`${routes_BASE_PATH}/test_plan_results`) ? 'self-hosted' : 'cloud';
         }
         if (resolved.entry.family !== 'shared')
             return resolved.entry.family;
@@ -27073,13 +28423,13 @@ class TestsigmaInstance {
     }
     rejectUnauthorized(request, route) {
         if (route === 'ui' ||
-            !(request.path === testsigma_BASE_PATH || request.path.startsWith(`${testsigma_BASE_PATH}/`))) {
+            !(request.path === routes_BASE_PATH || request.path.startsWith(`${routes_BASE_PATH}/`))) {
             return undefined;
         }
         const accepted = (key) => key !== '' && (this.context.apiKey === undefined || key === this.context.apiKey);
         if (this.flavourOf(request.path) === 'self-hosted') {
             // APIAuthenticationFilter: X-TS-API-KEY first, then "Bearer <key>".
-            const key = testsigma_header(request.headers, 'x-ts-api-key') || bearerToken(request.headers);
+            const key = header(request.headers, 'x-ts-api-key') || bearerToken(request.headers);
             if (key === '')
                 return bareString(401, 'No API Key Found In Request Headers');
             if (this.context.scenario().apiDisabled) {
@@ -27090,9 +28440,9 @@ class TestsigmaInstance {
         // The cloud's 401 body is undocumented; a small error object in the server's usual shape.
         const key = bearerToken(request.headers);
         if (key === '') {
-            return testsigma_error(401, 'Full authentication is required: send "Authorization: Bearer <API key>"');
+            return wire_error(401, 'Full authentication is required: send "Authorization: Bearer <API key>"');
         }
-        return accepted(key) ? undefined : testsigma_error(401, 'Invalid API key');
+        return accepted(key) ? undefined : wire_error(401, 'Invalid API key');
     }
     handle(request, route) {
         const now = this.context.now();
@@ -27104,22 +28454,22 @@ class TestsigmaInstance {
         const flavour = this.flavourOf(request.path);
         switch (route) {
             case 'trigger':
-                return this.trigger(request, flavour, now);
+                return triggers_trigger(this.runs, this.context, request, flavour, now);
             case 'poll':
-                return this.withRun(resolved.id, now, (run) => {
+                return withRun(this.runs, resolved.id, now, (run) => {
                     this.runs.countPoll(run, now);
-                    return jsonResponse(200, runObject(this.snapshot(run, now), flavour, now));
+                    return jsonResponse(200, runObject(this.runs.snapshot(run, now), flavour, now));
                 });
             case 'stop':
                 return resolved.id === undefined
-                    ? this.stopAll(request, now)
-                    : this.stopOne(request, resolved.id, flavour, now);
+                    ? stopAll(this.runs, this.context, request, now)
+                    : stopOne(this.runs, request, resolved.id, flavour, now);
             case 'testCaseResults':
-                return this.withRun(resolved.id, now, (run) => jsonResponse(200, testCaseResultsObject(run, viewRun(run, now))));
+                return withRun(this.runs, resolved.id, now, (run) => jsonResponse(200, testCaseResultsObject(run, viewRun(run, now))));
             case 'testCaseResultList':
                 return this.testCaseResultList(request, now);
             case 'junit':
-                return this.withRun(resolved.id, now, (run) => this.junit(run, now));
+                return withRun(this.runs, resolved.id, now, (run) => this.junit(run, now));
             default:
                 return this.noRoute(request, resolved.entry);
         }
@@ -27127,124 +28477,12 @@ class TestsigmaInstance {
     reset() {
         this.runs.clear();
     }
-    snapshot(run, now) {
-        const child = this.runs.child(run);
-        return {
-            run,
-            view: viewRun(run, now),
-            child: child ? { run: child, view: viewRun(child, now) } : undefined,
-        };
-    }
-    withRun(idText, now, use) {
-        const id = testsigma_pathId(idText);
-        if (testsigma_isResponse(id))
-            return id;
-        const run = this.runs.lookup(id, now);
-        if (!run)
-            return testsigma_error(404, `Resource not found for id: ${id}`);
-        return use(run);
-    }
     noRoute(request, entry) {
         if (entry) {
             const allowed = Object.keys(entry.methods);
             return jsonResponse(405, apiErrorBody(`${request.method} method is not supported for this request. Supported methods are ${allowed.join(' ')} `), { allow: allowed.join(', ') });
         }
-        return testsigma_error(404, `No handler found for ${request.method} ${request.path}`);
-    }
-    trigger(request, flavour, now) {
-        const body = testsigma_objectBody(request);
-        if (testsigma_isResponse(body))
-            return body;
-        const field = flavour === 'cloud' ? 'executionId' : 'testPlanId';
-        const rawPlanId = body[field];
-        // The server looks the plan up by a null id and fails with a 500 (§5).
-        if (rawPlanId === undefined || rawPlanId === null)
-            return testsigma_error(500, 'The given id must not be null!');
-        const planKey = bodyId(rawPlanId);
-        if (planKey === undefined) {
-            return parseError(`Cannot deserialize value of type \`java.lang.Long\` from ${JSON.stringify(rawPlanId)} for "${field}"`);
-        }
-        const buildNo = buildNumber(body.buildNo, request.body.kind === 'json' ? request.body.text : '');
-        if (testsigma_isResponse(buildNo))
-            return buildNo;
-        const runtimeData = body.runtimeData;
-        if (runtimeData !== undefined &&
-            runtimeData !== null &&
-            (typeof runtimeData !== 'object' || Array.isArray(runtimeData))) {
-            return parseError('Cannot deserialize value of type `java.util.Map` for "runtimeData"');
-        }
-        const environmentId = body.environmentId === undefined || body.environmentId === null
-            ? null
-            : bodyId(body.environmentId);
-        if (environmentId === undefined) {
-            return parseError('Cannot deserialize value of type `java.lang.Long` for "environmentId"');
-        }
-        const scenario = this.context.scenarioFor(planKey);
-        const variant = testsigma_run_parseVariant(scenario.variant);
-        if (scenario.missingPlanIds.includes(planKey)) {
-            return testsigma_error(404, `Resource not found for id: ${planKey}`);
-        }
-        const rejectParallel = scenario.rejectParallel ?? variant.selfHosted;
-        if (rejectParallel && this.runs.activeRunOf(planKey, now)) {
-            return testsigma_error(500, testsigma_run_MESSAGES.alreadyRunning);
-        }
-        const run = this.runs.create({
-            planKey,
-            planIdValue: Number(planKey),
-            planName: scenario.planName,
-            flavour,
-            buildNo,
-            environmentId: environmentId === null ? null : Number(environmentId),
-            createdAt: now,
-            scenario,
-            variant,
-            tests: planTests(scenario, variant),
-            finalResult: finalResultOf(scenario),
-            parentId: null,
-        });
-        if (scenario.triggerFailsAfterCreate) {
-            // §5: the run exists (COMPLETED/STOPPED, the error as its message), the answer is a 500.
-            run.failedToStart = testsigma_run_MESSAGES.agentInactive;
-            return testsigma_error(500, testsigma_run_MESSAGES.agentInactive);
-        }
-        return jsonResponse(200, runObject({ run, view: createdView(run), forTrigger: true }, flavour, now));
-    }
-    stopOne(request, idText, flavour, now) {
-        const body = testsigma_objectBody(request);
-        if (testsigma_isResponse(body))
-            return body;
-        return this.withRun(idText, now, (run) => {
-            // Only {"result":"STOPPED"} stops; other updates leave the run as it is.
-            if (body.result !== 'STOPPED') {
-                return jsonResponse(200, runObject(this.snapshot(run, now), flavour, now));
-            }
-            if (viewRun(run, now).terminal) {
-                return testsigma_error(500, `No Queued executions for test plan - ${run.planName}`);
-            }
-            const view = stopRun(run, now);
-            // §3.5: the stop answer carries the counts from before the stop (stale).
-            return jsonResponse(200, runObject({ run, view }, flavour, now));
-        });
-    }
-    /** The documented cloud form: `PUT /execution_results` with `canStopAll` (default true). */
-    stopAll(request, now) {
-        const body = testsigma_objectBody(request);
-        if (testsigma_isResponse(body))
-            return body;
-        if (body.result !== 'STOPPED')
-            return testsigma_error(400, 'Only {"result":"STOPPED"} is supported here');
-        const planKey = body.executionId === undefined ? undefined : bodyId(body.executionId);
-        let targets = this.runs
-            .active(now)
-            .filter((run) => planKey === undefined || run.planKey === planKey);
-        if (body.canStopAll === false)
-            targets = targets.slice(-1);
-        if (targets.length === 0) {
-            const planName = this.context.scenarioFor(planKey ?? '').planName;
-            return testsigma_error(500, `No Queued executions for test plan - ${planName}`);
-        }
-        const answers = targets.map((run) => ({ run, view: stopRun(run, now) }));
-        return jsonResponse(200, runObject(answers[answers.length - 1], 'cloud', now));
+        return wire_error(404, `No handler found for ${request.method} ${request.path}`);
     }
     junit(run, now) {
         const completedAt = completionTime(run, now);
@@ -27257,673 +28495,41 @@ class TestsigmaInstance {
     testCaseResultList(request, now) {
         const idText = request.query.get('executionResultId');
         if (idText === null) {
-            return testsigma_error(400, "Required request parameter 'executionResultId' is not present");
+            return wire_error(400, "Required request parameter 'executionResultId' is not present");
         }
-        const id = testsigma_pathId(idText);
-        if (testsigma_isResponse(id))
+        const id = wire_pathId(idText);
+        if (isResponse(id))
             return id;
         const page = Number(request.query.get('page') ?? '0');
         const size = Number(request.query.get('size') ?? '20');
         if (!Number.isInteger(page) || page < 0 || !Number.isInteger(size) || size < 1 || size > 2000) {
-            return testsigma_error(400, 'page must be an integer ≥ 0 and size an integer from 1 to 2000');
+            return wire_error(400, 'page must be an integer ≥ 0 and size an integer from 1 to 2000');
         }
         const run = this.runs.lookup(id, now);
         const body = testCaseResultPage(run, run ? viewRun(run, now) : undefined, page, size);
         return { status: 200, headers: { 'content-type': 'application/json' }, body };
     }
     runPage(path, now) {
-        const idText = testsigma_RUN_PAGE.exec(path)?.[1] ?? '';
+        const idText = routes_RUN_PAGE.exec(path)?.[1] ?? '';
         const run = /^\d{1,15}$/.test(idText) ? this.runs.lookup(Number(idText), now) : undefined;
         return textResponse(run ? 200 : 404, runPageHtml(run, run ? viewRun(run, now) : undefined, idText), 'text/html; charset=utf-8');
     }
 }
 const testsigmaSimulator = {
     name: 'testsigma',
-    basePath: testsigma_BASE_PATH,
+    basePath: routes_BASE_PATH,
     title: 'Testsigma',
-    knobs: testsigma_KNOBS,
-    variants: testsigma_VARIANTS,
+    knobs: TESTSIGMA_KNOBS,
+    variants: TESTSIGMA_VARIANTS,
     create: (context) => new TestsigmaInstance(context),
 };
 
-;// CONCATENATED MODULE: ./src/simulator/registry.ts
-// The simulated vendors. Adding one (e.g. Sofy, Squish Test Center) means writing
-// `src/simulator/<vendor>.ts` that exports a VendorDefinition and listing it here.
-
-
-
-
-
-const VENDORS = [
-    testsigmaSimulator,
-    sofySimulator,
-    squishSimulator,
-    testomatioSimulator,
-    spiraSimulator,
-];
-/** Names accepted by `startSimulator({ vendor })` and `testrelay simulate --vendor`. */
-const SIMULATED_VENDORS = VENDORS.map((vendor) => vendor.name);
-function findVendor(name) {
-    const wanted = name.trim().toLowerCase();
-    return VENDORS.find((vendor) => vendor.name === wanted);
-}
-function allVendors() {
-    return VENDORS;
-}
-
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-;// CONCATENATED MODULE: ./src/simulator/request-log.ts
-// The record of every vendor-route request, served by `GET /__sim/requests` so tests can count
-// triggers, polls and stops and assert on payloads. Secrets never reach it: auth headers and
-// any key/token/password-looking body field are masked.
-const request_log_MASK = '***';
-const SECRET_HEADERS = new Set([
-    'authorization',
-    'x-ts-api-key',
-    'x-api-key',
-    'api-key',
-    'x-sofy-auth-key',
-    'subscriptionkey',
-    'automationtoken',
-    'cookie',
-    'proxy-authorization',
-]);
-const SECRET_KEY = /api[-_]?key|token|secret|password|passwd|authorization|credential/i;
-// Keeps logs bounded in a long demo while staying far above any test's needs.
-const MAX_RECORDS = 50_000;
-function maskHeaders(headers) {
-    const masked = {};
-    for (const [name, value] of Object.entries(headers)) {
-        if (value === undefined)
-            continue;
-        const text = Array.isArray(value) ? value.join(', ') : value;
-        if (!SECRET_HEADERS.has(name)) {
-            masked[name] = text;
-        }
-        else {
-            // Keep the scheme so a test can still see *how* the client authenticated.
-            const scheme = /^(Bearer|Basic|Token)\s/i.exec(text);
-            masked[name] = scheme ? `${scheme[1]} ${request_log_MASK}` : request_log_MASK;
-        }
-    }
-    return masked;
-}
-function maskBody(value) {
-    if (Array.isArray(value))
-        return value.map(maskBody);
-    if (value !== null && typeof value === 'object') {
-        const masked = {};
-        for (const [key, item] of Object.entries(value)) {
-            masked[key] = SECRET_KEY.test(key) && item !== null ? request_log_MASK : maskBody(item);
-        }
-        return masked;
-    }
-    return value;
-}
-function queryObject(query) {
-    const result = {};
-    for (const key of new Set(query.keys())) {
-        const values = query.getAll(key);
-        result[key] = SECRET_KEY.test(key) ? request_log_MASK : values.length === 1 ? values[0] : values;
-    }
-    return result;
-}
-class RequestLog {
-    records = [];
-    add(record) {
-        this.records.push(record);
-        if (this.records.length > MAX_RECORDS)
-            this.records.shift();
-        return record;
-    }
-    clear() {
-        this.records = [];
-    }
-    list() {
-        return this.records;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/simulator/scenario-store.ts
-// The live scenario of one simulator: the global scenario plus optional per-plan overrides
-// (keyed by the vendor's plan/schedule/project id), so one server can serve several scenarios
-// at once — e.g. plan 1 passes while plan 2 fails.
-
-class ScenarioStore {
-    schema;
-    current;
-    overrides = new Map();
-    initial;
-    /** Throws a ScenarioError when `startup` is invalid. */
-    constructor(schema, startup) {
-        this.schema = schema;
-        this.initial = mergeScenario(schema, defaultScenario(schema), startup ?? {});
-        this.current = this.initial;
-    }
-    get() {
-        return this.current;
-    }
-    /** Validates and merges a patch into the global scenario; returns the new scenario. */
-    update(patch) {
-        this.current = mergeScenario(this.schema, this.current, patch);
-        return this.current;
-    }
-    /** Validates and merges a patch into the override for `key`; returns the effective scenario. */
-    updateOverride(key, patch) {
-        // Validate the patch on its own first (unknown keys, types), then the combination.
-        const validated = mergeScenario(this.schema, this.current, patch);
-        const merged = { ...this.overrides.get(key) };
-        for (const name of Object.keys(patch))
-            merged[name] = validated[name];
-        const effective = mergeScenario(this.schema, this.current, merged);
-        this.overrides.set(key, merged);
-        return effective;
-    }
-    deleteOverride(key) {
-        return this.overrides.delete(key);
-    }
-    listOverrides() {
-        return Object.fromEntries(this.overrides);
-    }
-    /** The scenario a new run of `key` gets. */
-    scenarioFor(key) {
-        const override = this.overrides.get(key);
-        if (!override)
-            return this.current;
-        try {
-            return mergeScenario(this.schema, this.current, override);
-        }
-        catch {
-            // The global scenario changed under the override (e.g. fewer tests than its `failed`):
-            // fall back to the global scenario rather than failing the vendor request.
-            return this.current;
-        }
-    }
-    /** Back to the start-up scenario, without overrides. */
-    reset() {
-        this.current = this.initial;
-        this.overrides.clear();
-        return this.current;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/simulator/server.ts
-// The simulator framework: one real HTTP server per vendor on 127.0.0.1, with the request
-// log, fault injection and the /__sim control routes. Vendor behaviour comes from a
-// VendorDefinition (see vendor.ts); this file knows no vendor.
-
-
-
-
-
-
-
-
-/** The knobs (common + vendor) and variant flags of one vendor. */
-function scenarioSchemaFor(definition) {
-    return {
-        specs: [...COMMON_KNOBS, ...definition.knobs],
-        variants: Object.keys(definition.variants),
-        crossCheck: definition.crossCheck?.bind(definition),
-    };
-}
-function urlHost(host) {
-    // A wildcard bind is reached through the loopback address.
-    if (host === '0.0.0.0' || host === '::' || host === '')
-        return '127.0.0.1';
-    return host.includes(':') ? `[${host}]` : host;
-}
-/** Cuts a body in half so that it no longer parses (JSON and XML alike). */
-function truncateBody(body) {
-    return body.slice(0, Math.max(1, Math.floor(body.length / 2)));
-}
-function faultResponse(fault) {
-    const headers = {};
-    if (fault.status === 429 || fault.status === 503)
-        headers['retry-after'] = '1';
-    return jsonResponse(fault.status, { error: `Simulated fault: HTTP ${fault.status}` }, headers);
-}
-async function startSimulator(options) {
-    const found = findVendor(options.vendor);
-    if (!found) {
-        throw new Error(`unknown vendor "${options.vendor}" (simulated vendors: ${SIMULATED_VENDORS.join(', ')})`);
-    }
-    const definition = found;
-    if (options.apiKey !== undefined && options.apiKey.trim() === '') {
-        throw new Error('apiKey must not be empty (leave it out to accept any non-empty key)');
-    }
-    const store = new ScenarioStore(scenarioSchemaFor(definition), options.scenario ?? {});
-    const host = options.host ?? '127.0.0.1';
-    const server = (0,external_node_http_namespaceObject.createServer)();
-    await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port ?? 0, host, () => {
-            server.off('error', reject);
-            resolve();
-        });
-    });
-    const { port } = server.address();
-    const origin = `http://${urlHost(host)}:${port}`;
-    const baseUrl = `${origin}${definition.basePath}`;
-    const log = new RequestLog();
-    const faults = new FaultInjector(store.get());
-    const instance = definition.create({
-        origin,
-        apiKey: options.apiKey,
-        scenario: () => store.get(),
-        scenarioFor: (key) => store.scenarioFor(key),
-        now: () => Date.now(),
-    });
-    const control = { vendor: definition.name, baseUrl, store, log, faults, instance };
-    // Delayed answers (latency, "slow" faults) wait here; close() releases them at once.
-    const waiting = new Set();
-    let closed = false;
-    const delay = (ms) => ms <= 0 || closed
-        ? Promise.resolve()
-        : new Promise((resolve) => {
-            const entry = {
-                timer: setTimeout(() => {
-                    waiting.delete(entry);
-                    resolve();
-                }, ms),
-                release: () => {
-                    clearTimeout(entry.timer);
-                    waiting.delete(entry);
-                    resolve();
-                },
-            };
-            waiting.add(entry);
-        });
-    async function serveVendor(request, response, simRequest) {
-        const method = simRequest.method;
-        const match = instance.classify(method, simRequest.path, simRequest.query);
-        if (match.page) {
-            send(response, instance.handle(simRequest, match.route));
-            return;
-        }
-        const rejection = instance.rejectUnauthorized(simRequest, match.route);
-        const record = log.add({
-            method,
-            path: simRequest.path,
-            at: new Date().toISOString(),
-            query: queryObject(simRequest.query),
-            route: match.route,
-            authorized: rejection === undefined,
-            status: null,
-            fault: null,
-            headers: maskHeaders(simRequest.headers),
-            body: simRequest.body.kind === 'json' ? maskBody(simRequest.body.value) : null,
-        });
-        const fault = faults.pick(method, match.route);
-        record.fault = fault ? faultLabel(fault) : null;
-        const scenario = store.get();
-        // Faults in front of the vendor: nothing happens on the vendor side.
-        if (fault?.kind === 'reset') {
-            record.status = 0;
-            request.socket.destroy();
-            return;
-        }
-        let answer;
-        if (fault?.kind === 'status') {
-            answer = faultResponse(fault);
-        }
-        else {
-            try {
-                answer = rejection ?? instance.handle(simRequest, match.route);
-            }
-            catch (error) {
-                answer = jsonResponse(500, { error: `simulator error: ${error.message}` });
-            }
-            // Faults behind the vendor: the vendor did its work, the answer is lost or damaged.
-            if (fault?.kind === 'reset-after') {
-                record.status = 0;
-                request.socket.destroy();
-                return;
-            }
-            if (fault?.kind === 'malformed') {
-                answer = { ...answer, status: 200, body: truncateBody(answer.body) };
-            }
-        }
-        await delay(scenario.latencyMs + (fault?.kind === 'slow' ? scenario.slowMs : 0));
-        if (response.destroyed) {
-            record.status = 0;
-            return;
-        }
-        record.status = answer.status;
-        send(response, answer);
-    }
-    async function serve(request, response) {
-        const url = new URL(request.url ?? '/', origin);
-        const method = (request.method ?? 'GET').toUpperCase();
-        let rawBody;
-        try {
-            rawBody = await readRawBody(request, definition.maxBodyBytes);
-        }
-        catch (error) {
-            if (error instanceof BodyTooLargeError) {
-                send(response, jsonResponse(413, { error: error.message }));
-                return;
-            }
-            throw error;
-        }
-        const body = parseBody(rawBody);
-        const subpath = controlSubpath(url.pathname, definition.basePath);
-        if (subpath !== undefined) {
-            send(response, handleControl(control, method, subpath, body));
-            return;
-        }
-        if (url.pathname === '/' && method === 'GET') {
-            send(response, textResponse(200, `TestRelay ${definition.title} simulator\nbase URL: ${baseUrl}\ncontrol: ${origin}/__sim\n`));
-            return;
-        }
-        await serveVendor(request, response, {
-            method,
-            path: url.pathname,
-            query: url.searchParams,
-            headers: request.headers,
-            body,
-        });
-    }
-    server.on('request', (request, response) => {
-        response.on('error', () => undefined);
-        serve(request, response).catch((error) => {
-            send(response, jsonResponse(500, { error: `simulator error: ${String(error)}` }));
-        });
-    });
-    // A client that resets its own connection must not take the server down.
-    server.on('clientError', (_error, socket) => socket.destroy());
-    let closing;
-    return {
-        vendor: definition.name,
-        baseUrl,
-        close() {
-            closing ??= new Promise((resolve) => {
-                closed = true;
-                for (const entry of [...waiting])
-                    entry.release();
-                server.close(() => resolve());
-                server.closeAllConnections();
-            });
-            return closing;
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/simulator/cli.ts
-// `testrelay simulate`: start one or all vendor simulators from the command line.
+;// CONCATENATED MODULE: ./src/vendors/simulators.ts
+// The simulator registry: one line per simulated vendor. Adding one means writing
+// `src/vendors/<name>/sim/` (its index.ts exports a VendorDefinition) and listing it here.
 //
-// Contract (DESIGN.md "The simulators"): when ready, print exactly one line per vendor on
-// stdout, `<vendor> <baseUrl>`, and nothing else there; stop cleanly on SIGINT/SIGTERM.
-// Bad flags exit with status 2 and a message naming the flag and the expected form.
-
-
-
-
-
-const EXIT_OK = 0;
-const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
-class UsageError extends Error {
-}
-const GENERAL_OPTIONS = [
-    { flag: 'vendor', value: 'NAME', help: 'vendor to simulate, or "all" (required)' },
-    {
-        flag: 'port',
-        value: 'N',
-        help: 'port to listen on (with "all": N, N+1, …); default: a free port',
-    },
-    { flag: 'host', value: 'HOST', help: 'interface to bind (default 127.0.0.1)' },
-    { flag: 'api-key', value: 'KEY', help: 'the accepted API key (default: any non-empty key)' },
-];
-/** Every knob once (common first), with the vendors that declare each vendor knob. */
-function knobCatalog() {
-    const specs = [...COMMON_KNOBS];
-    const owners = new Map();
-    for (const vendor of allVendors()) {
-        for (const spec of vendor.knobs) {
-            if (!owners.has(spec.name)) {
-                owners.set(spec.name, new Set());
-                specs.push(spec);
-            }
-            owners.get(spec.name).add(vendor.name);
-        }
-    }
-    return { specs, owners };
-}
-function formatDefault(spec) {
-    const value = spec.default;
-    if (value === null || value === '' || (Array.isArray(value) && value.length === 0))
-        return '';
-    return ` (default ${Array.isArray(value) ? value.join(',') : String(value)})`;
-}
-function optionLine(left, help) {
-    return `  ${left.padEnd(34)} ${help}`;
-}
-function knobLine(spec) {
-    const flag = knobFlag(spec.name);
-    const left = spec.type === 'boolean' ? `--[no-]${flag}` : `--${flag} ${spec.placeholder}`;
-    return optionLine(left, `${spec.help}${formatDefault(spec)}`);
-}
-function simulateUsage() {
-    const lines = [
-        'Usage: testrelay simulate --vendor <name|all> [options]',
-        '',
-        "Runs local HTTP servers on 127.0.0.1 that behave like the vendors' APIs (paths, auth,",
-        'payloads, run states over time, quirks and errors), for tests, demos and pipeline checks.',
-        'When ready it prints one line per vendor on stdout: "<vendor> <baseUrl>". Pass that base',
-        'URL to TestRelay as the vendor base URL. Stops on SIGINT (Ctrl-C) or SIGTERM.',
-        '',
-        'Options:',
-        ...GENERAL_OPTIONS.map((option) => optionLine(`--${option.flag} ${option.value}`, option.help)),
-        optionLine('-h, --help', 'show this help'),
-        '',
-        'Scenario, all vendors (also settable as JSON with PUT <baseUrl>/__sim/scenario, camelCase):',
-        ...COMMON_KNOBS.map(knobLine),
-    ];
-    for (const vendor of allVendors()) {
-        lines.push('', `Scenario, ${vendor.title} only:`, ...vendor.knobs.map(knobLine));
-        lines.push('', `${vendor.title} variants (--variant FLAG,FLAG):`);
-        for (const [flag, help] of Object.entries(vendor.variants))
-            lines.push(optionLine(flag, help));
-    }
-    lines.push('', 'Control endpoints (no auth; at the server root and under <baseUrl>):', ...CONTROL_ENDPOINTS.map((line) => `  ${line}`), '', 'Example:', '  testrelay simulate --vendor testsigma --tests 20 --failed 3 --duration-seconds 30', '');
-    return lines.join('\n');
-}
-function parsePort(raw, vendorCount) {
-    if (raw === undefined)
-        return undefined;
-    const port = /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-    if (!(port >= 0 && port + (port === 0 ? 0 : vendorCount - 1) <= 65535)) {
-        throw new UsageError(`--port: expected a port number from 0 to 65535, got "${raw}"`);
-    }
-    return port;
-}
-function parseCommand(argv) {
-    const { specs, owners } = knobCatalog();
-    const options = {
-        help: { type: 'boolean', short: 'h' },
-    };
-    for (const option of GENERAL_OPTIONS)
-        options[option.flag] = { type: 'string' };
-    for (const spec of specs) {
-        const flag = knobFlag(spec.name);
-        if (spec.type === 'boolean') {
-            options[flag] = { type: 'boolean' };
-            options[`no-${flag}`] = { type: 'boolean' };
-        }
-        else {
-            options[flag] = { type: 'string' };
-        }
-    }
-    let values;
-    try {
-        ({ values } = (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, strict: true, allowPositionals: false }));
-    }
-    catch (error) {
-        throw new UsageError(error.message);
-    }
-    const empty = {
-        help: true,
-        vendors: [],
-        port: undefined,
-        host: undefined,
-        apiKey: undefined,
-        patches: new Map(),
-    };
-    if (values.help)
-        return empty;
-    const vendorName = typeof values.vendor === 'string' ? values.vendor.trim().toLowerCase() : '';
-    const known = [...allVendors().map((vendor) => vendor.name), 'all'].join(', ');
-    if (vendorName === '')
-        throw new UsageError(`--vendor is required (one of: ${known})`);
-    const vendors = vendorName === 'all'
-        ? [...allVendors()]
-        : [findVendor(vendorName)].filter((v) => v !== undefined);
-    if (vendors.length === 0) {
-        throw new UsageError(`--vendor: unknown vendor "${values.vendor}" (expected one of: ${known})`);
-    }
-    const host = typeof values.host === 'string' ? values.host.trim() : undefined;
-    if (host === '')
-        throw new UsageError('--host: expected a host name or IP address');
-    const apiKey = typeof values['api-key'] === 'string' ? values['api-key'] : undefined;
-    if (apiKey !== undefined && apiKey.trim() === '') {
-        throw new UsageError('--api-key: expected a non-empty key');
-    }
-    const common = {};
-    const perVendor = new Map(vendors.map((v) => [v.name, {}]));
-    for (const spec of specs) {
-        const flag = knobFlag(spec.name);
-        let raw = values[flag];
-        if (spec.type === 'boolean') {
-            const negated = values[`no-${flag}`];
-            if (raw && negated)
-                throw new UsageError(`--${flag} and --no-${flag} contradict each other`);
-            raw = raw ? true : negated ? false : undefined;
-        }
-        if (raw === undefined)
-            continue;
-        const value = parseKnobFlag(spec, raw, `--${flag}`);
-        const owner = owners.get(spec.name);
-        if (!owner) {
-            common[spec.name] = value;
-            continue;
-        }
-        const targets = vendors.filter((vendor) => owner.has(vendor.name));
-        if (targets.length === 0) {
-            throw new UsageError(`--${flag}: not a knob of ${vendors.map((v) => v.name).join(', ')}`);
-        }
-        for (const vendor of targets)
-            perVendor.get(vendor.name)[spec.name] = value;
-    }
-    // With several vendors, each gets the variant flags it knows.
-    if (typeof common.variant === 'string') {
-        const flags = variantFlags(common.variant);
-        for (const flag of flags) {
-            if (!vendors.some((vendor) => flag in vendor.variants)) {
-                const knownFlags = vendors.flatMap((vendor) => Object.keys(vendor.variants)).join(', ');
-                throw new UsageError(`--variant: unknown flag "${flag}" (known: ${knownFlags})`);
-            }
-        }
-        for (const vendor of vendors) {
-            perVendor.get(vendor.name).variant = flags
-                .filter((flag) => flag in vendor.variants)
-                .join(',');
-        }
-        delete common.variant;
-    }
-    const patches = new Map(vendors.map((vendor) => [vendor.name, { ...common, ...perVendor.get(vendor.name) }]));
-    return {
-        help: false,
-        vendors,
-        port: parsePort(typeof values.port === 'string' ? values.port : undefined, vendors.length),
-        host,
-        apiKey,
-        patches,
-    };
-}
-/**
- * Watches for SIGINT/SIGTERM (or `signal` aborting). `stopped` resolves on the first of them;
- * `release()` removes the listeners again.
- */
-function watchForStop(io) {
-    const signals = io.signals ?? process;
-    let release = () => undefined;
-    const stopped = new Promise((resolve) => {
-        const stop = () => {
-            release();
-            resolve();
-        };
-        release = () => {
-            signals.off('SIGINT', stop);
-            signals.off('SIGTERM', stop);
-            io.signal?.removeEventListener('abort', stop);
-        };
-        signals.on('SIGINT', stop);
-        signals.on('SIGTERM', stop);
-        if (io.signal?.aborted)
-            stop();
-        else
-            io.signal?.addEventListener('abort', stop, { once: true });
-    });
-    return { stopped, release };
-}
-/**
- * Runs `testrelay simulate` with the arguments after `simulate`. Resolves with the exit
- * status once the simulators have stopped (or at once for `--help` and usage errors).
- */
-async function runSimulateCommand(argv, io = {}) {
-    const stdout = io.stdout ?? process.stdout;
-    const stderr = io.stderr ?? process.stderr;
-    let command;
-    try {
-        command = parseCommand(argv);
-    }
-    catch (error) {
-        if (error instanceof UsageError || error instanceof ScenarioError) {
-            stderr.write(`testrelay simulate: ${error.message}\nRun "testrelay simulate --help" for usage.\n`);
-            return EXIT_USAGE;
-        }
-        throw error;
-    }
-    if (command.help) {
-        stdout.write(simulateUsage());
-        return EXIT_OK;
-    }
-    // Listen for signals before starting, so an early Ctrl-C still shuts down cleanly.
-    const { stopped, release } = watchForStop(io);
-    const running = [];
-    try {
-        for (const [index, vendor] of command.vendors.entries()) {
-            const port = command.port === undefined || command.port === 0 ? command.port : command.port + index;
-            running.push(await startSimulator({
-                vendor: vendor.name,
-                port,
-                host: command.host,
-                apiKey: command.apiKey,
-                scenario: command.patches.get(vendor.name),
-            }));
-        }
-    }
-    catch (error) {
-        await Promise.all(running.map((simulator) => simulator.close()));
-        const usage = error instanceof ScenarioError;
-        stderr.write(usage
-            ? `testrelay simulate: ${error.message}\nRun "testrelay simulate --help" for usage.\n`
-            : `testrelay simulate: cannot start: ${error.message}\n`);
-        release();
-        return usage ? EXIT_USAGE : EXIT_FAILURE;
-    }
-    for (const simulator of running)
-        stdout.write(`${simulator.vendor} ${simulator.baseUrl}\n`);
-    stderr.write('testrelay simulate: ready; stop with Ctrl-C or SIGTERM\n');
-    await stopped;
-    await Promise.all(running.map((simulator) => simulator.close()));
-    return EXIT_OK;
-}
-
-;// CONCATENATED MODULE: ./src/simulator/index.ts
-// Public API of the vendor simulators (`testrelay simulate`, tests, demo, benchmarks).
+// The simulator framework (src/simulator/) knows no vendor; the functions below hand it this
+// list. Only the `simulate` command and tests (plus the demo and benchmarks) import this file:
 //
 //   const sim = await startSimulator({ vendor: 'testsigma', scenario: { pollsToComplete: 2 } });
 //   // … point TestRelay at sim.baseUrl, drive it with PUT `${sim.baseUrl}/__sim/scenario` …
@@ -27932,6 +28538,29 @@ async function runSimulateCommand(argv, io = {}) {
 
 
 
+
+
+const SIMULATORS = [
+    testsigmaSimulator,
+    sofySimulator,
+    squishSimulator,
+    testomatioSimulator,
+    spiraSimulator,
+];
+/** Names accepted by `startSimulator({ vendor })` and `testrelay simulate --vendor`. */
+const SIMULATED_VENDORS = SIMULATORS.map((vendor) => vendor.name);
+/** Starts one vendor's simulator (`options.vendor`, a name from SIMULATED_VENDORS). */
+function simulators_startSimulator(options) {
+    return startSimulatorWith(SIMULATORS, options);
+}
+/** `testrelay simulate` with the arguments after `simulate`; resolves with the exit status. */
+function simulators_runSimulateCommand(argv, io) {
+    return runSimulateCommand(SIMULATORS, argv, io);
+}
+/** The `testrelay simulate --help` text. */
+function simulators_simulateUsage() {
+    return simulateUsageOf(SIMULATORS);
+}
 
 
 ;// CONCATENATED MODULE: ./src/core/input-table.ts
@@ -41039,7 +41668,7 @@ function runMessage(mapped) {
     const message = cleanText(mapped.testCase.message ?? '').trim();
     return message === '' ? statusInWords(mapped.testCase) : truncate(message, MAX_MESSAGE_CHARS);
 }
-function automatedRun(mapped, statuses, times, targets) {
+function payload_automatedRun(mapped, statuses, times, targets) {
     const testCase = mapped.testCase;
     const failed = testCase.status === 'failed' || testCase.status === 'error';
     const run = {
@@ -41443,7 +42072,7 @@ class SpiraSink {
         const manual = mapping.mapped.filter((mapped) => isManual(mapped, spira.statuses));
         const automated = mapping.mapped
             .filter((mapped) => !isManual(mapped, spira.statuses))
-            .map((mapped) => automatedRun(mapped, spira.statuses, times.get(mapped), targets));
+            .map((mapped) => payload_automatedRun(mapped, spira.statuses, times.get(mapped), targets));
         // Every chunk is started at once; the shared limiter lets three writes out at a time.
         await Promise.all([
             ...batchesOf(automated, (run) => run, MAX_WRITE_BYTES, CHUNK_SIZE).map((runs) => this.sendAutomated(runs, progress, options, true)),
@@ -46323,7 +46952,7 @@ async function main(argv) {
         return EXIT.ok;
     }
     if (name === 'simulate')
-        return runSimulateCommand(rest);
+        return simulators_runSimulateCommand(rest);
     if (!isCommand(name)) {
         process.stderr.write(`error: unknown command "${name}". Commands: run, report, cancel, simulate.\n`);
         return EXIT.usage;

@@ -5,7 +5,7 @@ import { EXIT, TerminalAgent } from '../ci/terminal.js';
 import { type CommandName, envName, flagName } from '../core/inputs.js';
 import { errorMessage } from '../core/text.js';
 import { VERSION } from '../core/version.js';
-import { runSimulateCommand } from '../simulator/index.js';
+import { runSimulateCommand } from '../vendors/simulators.js';
 import { INPUTS } from '../vendors/registry.js';
 import { type CliOption, parseArgs, UsageError } from './cli-args.js';
 import { runInCi } from './run-in-ci.js';

@@ -76,6 +76,40 @@ function methodNotAllowed(method: string, allowed: string): SimResponse {
   );
 }
 
+/** `PUT` / `DELETE /__sim/scenario/overrides/{key}`: the override of one plan id. */
+function overrideRoute(
+  state: ControlState,
+  method: string,
+  key: string,
+  body: RequestBody,
+): SimResponse {
+  if (method === 'DELETE') {
+    state.store.deleteOverride(key);
+    return { status: 204, body: '' };
+  }
+  if (method !== 'PUT') return methodNotAllowed(method, 'PUT, DELETE');
+  const patch = jsonBody(body);
+  const knobs = patch !== null && typeof patch === 'object' ? Object.keys(patch) : [];
+  const serverWide = knobs.filter((knob) => SERVER_WIDE_KNOBS.includes(knob));
+  if (serverWide.length > 0) {
+    throw new ScenarioError(
+      `${serverWide.join(', ')}: server-wide knob(s); set them with PUT /__sim/scenario`,
+    );
+  }
+  return jsonResponse(200, state.store.updateOverride(key, patch));
+}
+
+/** `POST /__sim/reset`: the start-up scenario, fresh faults, an empty log, no runs. */
+function resetAll(state: ControlState): Scenario {
+  const scenario = state.store.reset();
+  state.faults.configure(scenario);
+  state.faults.reseed(scenario.seed);
+  state.faults.resetCounters();
+  state.log.clear();
+  state.instance.reset();
+  return scenario;
+}
+
 export function handleControl(
   state: ControlState,
   method: string,
@@ -104,23 +138,7 @@ export function handleControl(
       return jsonResponse(200, state.store.listOverrides());
     }
     const override = /^\/scenario\/overrides\/([^/]+)$/.exec(subpath);
-    if (override) {
-      const key = decodeURIComponent(override[1]);
-      if (method === 'DELETE') {
-        state.store.deleteOverride(key);
-        return { status: 204, body: '' };
-      }
-      if (method !== 'PUT') return methodNotAllowed(method, 'PUT, DELETE');
-      const patch = jsonBody(body);
-      const knobs = patch !== null && typeof patch === 'object' ? Object.keys(patch) : [];
-      const serverWide = knobs.filter((knob) => SERVER_WIDE_KNOBS.includes(knob));
-      if (serverWide.length > 0) {
-        throw new ScenarioError(
-          `${serverWide.join(', ')}: server-wide knob(s); set them with PUT /__sim/scenario`,
-        );
-      }
-      return jsonResponse(200, state.store.updateOverride(key, patch));
-    }
+    if (override) return overrideRoute(state, method, decodeURIComponent(override[1]), body);
     if (subpath === '/requests') {
       if (method === 'GET') return jsonResponse(200, state.log.list());
       if (method !== 'DELETE') return methodNotAllowed(method, 'GET, DELETE');
@@ -129,13 +147,7 @@ export function handleControl(
     }
     if (subpath === '/reset') {
       if (method !== 'POST') return methodNotAllowed(method, 'POST');
-      const scenario = state.store.reset();
-      state.faults.configure(scenario);
-      state.faults.reseed(scenario.seed);
-      state.faults.resetCounters();
-      state.log.clear();
-      state.instance.reset();
-      return jsonResponse(200, scenario);
+      return jsonResponse(200, resetAll(state));
     }
     const vendorAnswer = state.instance.control?.(method, subpath);
     if (vendorAnswer) return vendorAnswer;

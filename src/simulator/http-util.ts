@@ -6,8 +6,18 @@ import type { RequestBody, SimResponse } from './vendor.js';
 /** Default body limit: no JSON request TestRelay sends comes close (uploads raise it). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export class BodyTooLargeError extends Error {}
+/** A request body over the limit; it was read to its end (and dropped), so a 413 can be sent. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super('request body too large');
+  }
+}
 
+/**
+ * Reads a request body. One over `maxBytes` is still read to its end, but dropped, before a
+ * BodyTooLargeError: a client that sends its whole body before it reads the answer then gets
+ * the 413 instead of a reset connection.
+ */
 export async function readRawBody(
   request: IncomingMessage,
   maxBytes: number = MAX_BODY_BYTES,
@@ -17,9 +27,10 @@ export async function readRawBody(
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > maxBytes) throw new BodyTooLargeError('request body too large');
-    chunks.push(buffer);
+    if (size <= maxBytes) chunks.push(buffer);
+    else chunks.length = 0;
   }
+  if (size > maxBytes) throw new BodyTooLargeError(maxBytes);
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -1,4 +1,6 @@
-// Public API of the vendor simulators (`testrelay simulate`, tests, demo, benchmarks).
+// Public API of the simulator framework. It knows no vendor: each entry point takes the
+// vendor definitions to offer. Tests, the demo and `testrelay simulate` use the bound versions
+// in src/vendors/simulators.ts, which pass the registry of every simulated vendor:
 //
 //   const sim = await startSimulator({ vendor: 'testsigma', scenario: { pollsToComplete: 2 } });
 //   // … point TestRelay at sim.baseUrl, drive it with PUT `${sim.baseUrl}/__sim/scenario` …
@@ -7,9 +9,10 @@
 export { runSimulateCommand, simulateUsage } from './cli.js';
 export type { SignalSource, SimulateCommandIo } from './cli.js';
 export { CONTROL_ENDPOINTS } from './control.js';
-export { SIMULATED_VENDORS } from './registry.js';
 export type { RequestRecord } from './request-log.js';
-export { COMMON_KNOBS, ScenarioError } from './scenario.js';
+export { COMMON_KNOBS } from './common-knobs.js';
+export { ScenarioError } from './scenario.js';
 export type { KnobSpec, KnobValue, Scenario } from './scenario.js';
 export { startSimulator } from './server.js';
 export type { RunningSimulator, SimulatorOptions } from './server.js';
+export type { VendorDefinition } from './vendor.js';

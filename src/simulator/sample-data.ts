@@ -1,6 +1,9 @@
 // Deterministic, realistic-looking sample data shared by the vendor simulators: test names,
 // suite and device names, durations and failure messages. Deterministic so that tests and
 // demos see the same run twice; realistic so that summaries and reports look like real ones.
+// Also where each test falls in the outcome mix the common knobs describe.
+
+import type { Scenario } from './scenario.js';
 
 const TEST_NAMES = [
   'Login works',
@@ -110,4 +113,30 @@ export function stableHash(text: string): number {
 /** A plausible test duration in ms (2–62 s) that depends only on the name and position. */
 export function testDurationMs(name: string, index: number): number {
   return 2000 + (stableHash(`${index}:${name}`) % 60_000);
+}
+
+/** The groups the common knobs split a run's tests into, in this order by position. */
+export type OutcomeGroup = 'passed' | 'failed' | 'errored' | 'skipped';
+
+/**
+ * Where test `index` falls in the scenario's outcome mix: the passing tests first, then the
+ * `failed`, `errored` and `skipped` ones. `nth` is its position within its group (e.g. to
+ * alternate two kinds of error), `size` the size of the group.
+ */
+export function outcomeSlot(
+  index: number,
+  scenario: Scenario,
+): { group: OutcomeGroup; nth: number; size: number } {
+  const passing = scenario.tests - scenario.failed - scenario.errored - scenario.skipped;
+  const groups: ReadonlyArray<readonly [OutcomeGroup, number]> = [
+    ['passed', passing],
+    ['failed', scenario.failed],
+    ['errored', scenario.errored],
+  ];
+  let start = 0;
+  for (const [group, size] of groups) {
+    if (index < start + size) return { group, nth: index - start, size };
+    start += size;
+  }
+  return { group: 'skipped', nth: index - start, size: scenario.skipped };
 }

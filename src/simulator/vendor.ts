@@ -2,7 +2,8 @@
 //
 // The framework owns HTTP, the request log, faults, the scenario store and the /__sim control
 // routes; a vendor module only names its routes, checks credentials and answers requests. A
-// new vendor is one file exporting a VendorDefinition, registered in registry.ts.
+// new vendor is a `src/vendors/<name>/sim/` folder whose index.ts exports a VendorDefinition,
+// listed in src/vendors/simulators.ts (the framework is handed that list; it names no vendor).
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { KnobSpec, Scenario } from './scenario.js';
@@ -88,4 +89,13 @@ export interface VendorDefinition {
   /** Checks across knobs (e.g. a vendor knob that depends on `tests`). */
   crossCheck?(scenario: Scenario): string | undefined;
   create(context: VendorContext): VendorInstance;
+}
+
+/** The vendor called `name` (case and surrounding blanks ignored), if `vendors` has it. */
+export function findVendor(
+  vendors: readonly VendorDefinition[],
+  name: string,
+): VendorDefinition | undefined {
+  const wanted = name.trim().toLowerCase();
+  return vendors.find((vendor) => vendor.name === wanted);
 }

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { relay } from '../../../src/core/relay/index.js';
 import { Redactor } from '../../../src/core/redact.js';
-import { startSimulator } from '../../../src/simulator/index.js';
+import { startSimulator } from '../../../src/vendors/simulators.js';
 import { createSource, INPUTS, MODULES, readSettings } from '../../../src/vendors/registry.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { RecordingAgent } from '../../helpers/recording-agent.js';

@@ -13,7 +13,7 @@ import type { RunResult, TestCase, TestSuite } from '../../../src/core/result.js
 import type { CiContext, Settings } from '../../../src/core/settings.js';
 import type { SinkReport } from '../../../src/core/sink.js';
 import { renderSummary } from '../../../src/core/summary.js';
-import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from '../../../src/vendors/simulators.js';
 import { createSinks, readSettings } from '../../../src/vendors/registry.js';
 import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS } from '../../../src/vendors/spira/payload.js';
 import { FakeClock } from '../../helpers/fake-clock.js';

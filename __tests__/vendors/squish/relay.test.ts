@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { abortError, type Clock } from '../../../src/core/clock.js';
 import { relay } from '../../../src/core/relay/index.js';
-import { type RequestRecord, startSimulator } from '../../../src/simulator/index.js';
+import { type RequestRecord, startSimulator } from '../../../src/vendors/simulators.js';
 import { INPUTS, MODULES } from '../../../src/vendors/registry.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { RecordingAgent } from '../../helpers/recording-agent.js';

@@ -7,7 +7,7 @@ import { Redactor } from '../../../src/core/redact.js';
 import type { RunResult, TestCase } from '../../../src/core/result.js';
 import type { CiContext } from '../../../src/core/settings.js';
 import type { SinkReport } from '../../../src/core/sink.js';
-import { startSimulator } from '../../../src/simulator/index.js';
+import { startSimulator } from '../../../src/vendors/simulators.js';
 import { createSinks, MODULES, readSettings } from '../../../src/vendors/registry.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { SimulatorHandle } from '../../helpers/simulator.js';
