@@ -28704,6 +28704,13 @@ class Inputs {
             this.problem(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
         return match;
     }
+    /** One of the options the input table lists for a `choice` input. */
+    choice(name) {
+        const options = this.specs.get(name)?.options;
+        if (!options)
+            throw new Error(`internal: input ${name} lists no options`);
+        return this.oneOf(name, options);
+    }
     /** Non-empty lines, trimmed; lines starting with # are comments. */
     lines(name) {
         return this.text(name)
@@ -28805,7 +28812,7 @@ function readSettings(modules, table, read, ci) {
         // Each vendor has its own default (a device queue alone can take hours).
         timeoutMs: inputs.duration('timeout', 1000, MAX_TIMEOUT_MS, 'a duration between 1s and 72h such as 30m, 90s or 1h30m', { fallback: source?.defaultTimeout ?? FALLBACK_TIMEOUT }) ?? 0,
         pollInterval: readPollInterval(inputs),
-        onTimeout: inputs.oneOf('onTimeout', ['fail', 'neutral']) ?? 'fail',
+        onTimeout: inputs.choice('onTimeout') === 'neutral' ? 'neutral' : 'fail',
         cancelOnTimeout: inputs.bool('cancelOnTimeout'),
         failOnTestFailure: inputs.bool('failOnTestFailure'),
         failOnEmpty: inputs.bool('failOnEmpty'),

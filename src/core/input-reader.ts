@@ -69,6 +69,13 @@ export class Inputs {
     return match;
   }
 
+  /** One of the options the input table lists for a `choice` input. */
+  choice(name: string): string | undefined {
+    const options = this.specs.get(name)?.options;
+    if (!options) throw new Error(`internal: input ${name} lists no options`);
+    return this.oneOf(name, options);
+  }
+
   /** Non-empty lines, trimmed; lines starting with # are comments. */
   lines(name: string): string[] {
     return this.text(name)

@@ -104,7 +104,7 @@ export function readSettings(
         { fallback: source?.defaultTimeout ?? FALLBACK_TIMEOUT },
       ) ?? 0,
     pollInterval: readPollInterval(inputs),
-    onTimeout: inputs.oneOf('onTimeout', ['fail', 'neutral'] as const) ?? 'fail',
+    onTimeout: inputs.choice('onTimeout') === 'neutral' ? 'neutral' : 'fail',
     cancelOnTimeout: inputs.bool('cancelOnTimeout'),
     failOnTestFailure: inputs.bool('failOnTestFailure'),
     failOnEmpty: inputs.bool('failOnEmpty'),
