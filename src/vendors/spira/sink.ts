@@ -14,7 +14,8 @@ import type { Redactor } from '../../core/redact.js';
 import { allCases, caseLabel, type RunResult } from '../../core/result.js';
 import type { Settings } from '../../core/settings.js';
 import type { SpiraSettings } from './settings.js';
-import type { Sink, SinkReport } from '../../core/sink.js';
+import { type Sink, type SinkReport, sinkReport } from '../../core/sink.js';
+import { plural, sentence } from '../../core/text.js';
 import type { SpiraApi, WriteOptions } from './api.js';
 import { classifyWriteError, SpiraWriteError, WriteStopped } from './errors.js';
 import { isManual, latestEnd, populateShells } from './manual.js';
@@ -481,15 +482,7 @@ export class SpiraSink implements Sink {
     message: string,
     extra: { sent?: number; unmatched?: string[]; buildId?: number; anyRecorded?: boolean } = {},
   ): SinkReport {
-    const report: SinkReport = {
-      sink: this.name,
-      displayName: DISPLAY_NAME,
-      status,
-      message,
-      total,
-      sent: extra.sent ?? 0,
-      unmatched: extra.unmatched ?? [],
-    };
+    const report = sinkReport(this, status, message, total, extra);
     const url = this.own.url;
     if (extra.buildId !== undefined) {
       report.url = buildPageUrl(url, this.projectId, extra.buildId);
@@ -522,14 +515,4 @@ function noMatchMessage(count: number, failOnNoMatch: boolean): string {
     `TC:123 in the test names, or a spira.testCaseId JUnit property` +
     (failOnNoMatch ? '; or set failOnNoMatch: false to let the step pass without reporting.' : '.')
   );
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** Ends the text with a period unless it already ends a sentence. */
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }

@@ -5,6 +5,8 @@
 import { isAbortError } from '../../core/clock.js';
 import { VendorHttpError } from '../../core/http.js';
 import { oneLine } from '../../core/untrusted-text.js';
+import { messageInJsonBody } from '../../core/wire.js';
+import { plural } from '../../core/text.js';
 
 /**
  * An explained failure: `message` is what the report says. `standalone` when it needs no
@@ -42,7 +44,7 @@ export function authMessage(status: number, body: string): string {
 
 export function limitMessage(status: number, body: string, sent: number): string {
   return (
-    `Testomat.io's reporting limit of your plan was reached after ${sent} result${sent === 1 ? '' : 's'} ` +
+    `Testomat.io's reporting limit of your plan was reached after ${plural(sent, 'result')} ` +
     `(${httpSaid(status, body)}).`
   );
 }
@@ -77,16 +79,7 @@ export function unmatchedInAnswer<T extends { test_id?: string; title: string }>
 
 /** The `message` of a JSON error body, else the body itself. */
 function messageOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    if (parsed && typeof parsed === 'object' && 'message' in parsed) {
-      const value = (parsed as { message: unknown }).message;
-      if (typeof value === 'string') return value;
-    }
-  } catch {
-    // not JSON: read the text as it is
-  }
-  return body;
+  return messageInJsonBody(body) ?? body;
 }
 
 /** Whether describeError() says all there is (see TestomatioFailure.standalone). */

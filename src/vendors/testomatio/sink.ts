@@ -11,7 +11,8 @@ import type { Redactor } from '../../core/redact.js';
 import type { Settings } from '../../core/settings.js';
 import type { TestomatioSettings } from './settings.js';
 import { caseLabel, type RunResult } from '../../core/result.js';
-import type { Sink, SinkReport } from '../../core/sink.js';
+import { type Sink, type SinkReport, sinkReport } from '../../core/sink.js';
+import { plural, sentence } from '../../core/text.js';
 import { oneLine } from '../../core/untrusted-text.js';
 import type { TestomatioApi } from './api.js';
 import {
@@ -378,17 +379,12 @@ export class TestomatioSink implements Sink {
     run?: OpenRun,
     progress?: Progress,
   ): SinkReport {
-    const report: SinkReport = {
-      sink: this.name,
-      displayName: DISPLAY_NAME,
-      status,
-      message,
-      total,
-      sent: progress?.sent ?? 0,
+    const report = sinkReport(this, status, message, total, {
+      sent: progress?.sent,
       unmatched: [...(progress?.unmatched ?? [])]
         .sort((a, b) => a.index - b.index)
         .map((entry) => caseLabel(entry.testCase)),
-    };
+    });
     if (run) {
       report.id = run.uid;
       if (run.url) report.url = run.url;
@@ -462,14 +458,4 @@ function successMessage(
 /** Testomat.io refused every test it was sent, by name (none unknown). */
 function matchedNone(progress: Progress): boolean {
   return progress.sent === 0 && progress.unconfirmed === 0 && progress.refused > 0;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** Ends the text with a period unless it already ends a sentence. */
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
