@@ -4,7 +4,8 @@ import { createHttpClient } from '../../core/http.js';
 import { defineSource } from '../../core/module.js';
 import { TESTSIGMA_INPUTS, TESTSIGMA_NOTES } from './inputs.js';
 import { readTestsigmaSettings, type TestsigmaSettings } from './settings.js';
-import { testsigmaAuthHeaders, testsigmaBaseUrl, TestsigmaSource } from './source.js';
+import { testsigmaAuthHeaders, testsigmaBaseUrl } from './connection.js';
+import { TestsigmaSource } from './source.js';
 
 export type { TestsigmaSettings } from './settings.js';
 
