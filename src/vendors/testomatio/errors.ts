@@ -102,3 +102,14 @@ export function describeError(error: unknown, sent: number): string {
   if (isAbortError(error)) return 'the request was cancelled';
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Attaching to testomatioRunId: an unknown run says which input to check; anything else as it was. */
+export function attachFailure(error: unknown, runId: string): unknown {
+  if (error instanceof VendorHttpError && error.status === 404) {
+    return new TestomatioFailure(
+      `Testomat.io has no run "${runId}" (${httpSaid(404, error.body)}): check testomatioRunId ` +
+        '(the run id Testomat.io passes as `run`), or leave it empty to create a run.',
+    );
+  }
+  return error;
+}
