@@ -20321,6 +20321,11 @@ function list(items, conjunction) {
         return items.join('');
     return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }
+/** Ends the text with a period unless it already ends a sentence (or a quote or parenthesis). */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -28801,7 +28806,25 @@ function readSettings(modules, table, read, ci) {
     if (source && junitFiles.length > 0) {
         inputs.problem('junitFiles', `not used with vendor ${source.name}: the results come from the vendor run`);
     }
-    const settings = {
+    const settings = readCommon(inputs, mode, source, junitFiles, sinks, ci);
+    if (source)
+        settings.vendorSettings = source.readSettings(inputs, settings);
+    // A close-only job has nothing for the other sinks: only the closer is active then.
+    const active = mode === 'close' && closer ? [closer] : sinks;
+    for (const sink of modules.sinks) {
+        const own = sink.readSettings(inputs, settings, active.includes(sink));
+        if (sinks.includes(sink))
+            settings.sinkSettings[sink.name] = own;
+    }
+    if (mode === 'close' && closer)
+        checkCloseOnly(settings, closer, inputs);
+    if (inputs.problems.length > 0)
+        throw new SettingsError(inputs.problems);
+    return settings;
+}
+/** The common inputs, read and checked; the modules' own settings are added after. */
+function readCommon(inputs, mode, source, junitFiles, sinks, ci) {
+    return {
         mode,
         vendor: source?.name,
         baseUrl: inputs.httpUrl('baseUrl', { example: 'https://api.example.com' }),
@@ -28827,20 +28850,6 @@ function readSettings(modules, table, read, ci) {
         ci,
         sinkSettings: {},
     };
-    if (source)
-        settings.vendorSettings = source.readSettings(inputs, settings);
-    // A close-only job has nothing for the other sinks: only the closer is active then.
-    const active = mode === 'close' && closer ? [closer] : sinks;
-    for (const sink of modules.sinks) {
-        const own = sink.readSettings(inputs, settings, active.includes(sink));
-        if (sinks.includes(sink))
-            settings.sinkSettings[sink.name] = own;
-    }
-    if (mode === 'close' && closer)
-        checkCloseOnly(settings, closer, inputs);
-    if (inputs.problems.length > 0)
-        throw new SettingsError(inputs.problems);
-    return settings;
 }
 function readVendor(inputs, modules) {
     const name = inputs.oneOf('vendor', modules.sources.map((source) => source.name));
@@ -28929,10 +28938,72 @@ function ciRunName(ci) {
     return `${ci.workflow ?? 'CI'}${ci.runNumber ? ` #${ci.runNumber}` : ''}`;
 }
 
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+// Time as a dependency, so the wait loop and retries can be tested without real waiting.
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortError(signal));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortError(signal));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+function abortError(signal) {
+    const reason = signal.reason;
+    if (reason instanceof Error)
+        return reason;
+    const error = new Error('The operation was aborted');
+    error.name = 'AbortError';
+    return error;
+}
+function isAbortError(error) {
+    return error instanceof Error && (error.name === 'AbortError' || error.name === 'CanceledError');
+}
+/**
+ * A signal that aborts `delayMs` after `signal` does: a call that may start something remote
+ * (a trigger, a run to report into) gets a moment to answer when the job is cancelled, so
+ * what it started is known and can be stopped or closed instead of left behind.
+ */
+function delayedAbort(signal, delayMs) {
+    const controller = new AbortController();
+    const later = () => setTimeout(() => controller.abort(signal.reason), delayMs).unref();
+    if (signal.aborted)
+        later();
+    else
+        signal.addEventListener('abort', later, { once: true });
+    return controller.signal;
+}
+/** Settles like `promise`, or rejects with an AbortError as soon as `signal` aborts. */
+function abortable(promise, signal) {
+    if (!signal)
+        return promise;
+    if (signal.aborted)
+        return Promise.reject(abortError(signal));
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(abortError(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 ;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/bind.js
@@ -39245,71 +39316,10 @@ function omit(obj, ...keys) {
     return ret;
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/core/clock.ts
-// Time as a dependency, so the wait loop and retries can be tested without real waiting.
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortError(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortError(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-function abortError(signal) {
-    const reason = signal.reason;
-    if (reason instanceof Error)
-        return reason;
-    const error = new Error('The operation was aborted');
-    error.name = 'AbortError';
-    return error;
-}
-function isAbortError(error) {
-    return error instanceof Error && (error.name === 'AbortError' || error.name === 'CanceledError');
-}
-/**
- * A signal that aborts `delayMs` after `signal` does: a call that may start something remote
- * (a trigger, a run to report into) gets a moment to answer when the job is cancelled, so
- * what it started is known and can be stopped or closed instead of left behind.
- */
-function delayedAbort(signal, delayMs) {
-    const controller = new AbortController();
-    const later = () => setTimeout(() => controller.abort(signal.reason), delayMs).unref();
-    if (signal.aborted)
-        later();
-    else
-        signal.addEventListener('abort', later, { once: true });
-    return controller.signal;
-}
-/** Settles like `promise`, or rejects with an AbortError as soon as `signal` aborts. */
-function abortable(promise, signal) {
-    if (!signal)
-        return promise;
-    if (signal.aborted)
-        return Promise.reject(abortError(signal));
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(abortError(signal));
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then((value) => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error);
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/core/http.ts
-// The one HTTP client factory every vendor uses: timeouts, proxy, extra CAs, retries
-// with backoff and jitter, and redaction of every error that leaves this module.
+;// CONCATENATED MODULE: ./src/core/http-agents.ts
+// The connections under the HTTP client: one axios instance per vendor with keep-alive
+// agents, a connect timeout Node's agents lack, extra CA certificates, and HTTPS_PROXY /
+// NO_PROXY through a tunnelling agent that checks the vendor's certificate too.
 
 
 
@@ -39317,143 +39327,6 @@ function abortable(promise, signal) {
 
 
 
-
-
-/** Every failure that leaves the HTTP layer: message already redacted. */
-class VendorHttpError extends Error {
-    status;
-    body;
-    retryable;
-    constructor(message, status, 
-    /** Redacted response body (possibly truncated), for callers that classify errors. */
-    body, retryable) {
-        super(message);
-        this.status = status;
-        this.body = body;
-        this.retryable = retryable;
-        this.name = 'VendorHttpError';
-    }
-}
-// Network errors where the request never left this machine: safe to retry even a trigger.
-const NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ECONNECTTIMEOUT',
-]);
-// Network errors after which the vendor may or may not have processed the request.
-const MAYBE_SENT_CODES = new Set([
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'ECONNABORTED',
-    'EPIPE',
-    'ERR_BAD_RESPONSE',
-]);
-const MAX_BODY_IN_MESSAGE = 500;
-const MAX_RETRY_AFTER_MS = 120_000;
-function createHttpClient(options) {
-    const clock = options.clock ?? systemClock;
-    const random = options.random ?? Math.random;
-    const maxAttempts = options.maxAttempts ?? 4;
-    const baseUrl = options.baseUrl.replace(/\/+$/, '');
-    const instance = createAxios(options, baseUrl);
-    const redact = (text) => options.redactor.redact(text);
-    async function request(req) {
-        const label = `${options.vendor} ${req.method} ${redact(req.path)}`;
-        for (let attempt = 1;; attempt++) {
-            let failure;
-            try {
-                const response = await instance.request({
-                    method: req.method,
-                    url: req.path,
-                    data: req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
-                    params: req.query,
-                    headers: {
-                        Accept: req.accept ?? 'application/json',
-                        ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-                        ...req.headers,
-                    },
-                    // Uploads can be large builds.
-                    ...(req.form ? { maxBodyLength: Infinity, maxContentLength: Infinity } : {}),
-                    signal: req.signal,
-                });
-                const result = toResponse(response);
-                if (result.status >= 300 && result.status < 400)
-                    throw redirectError(label, result, redact);
-                if (result.status < 400 || req.acceptStatuses?.includes(result.status))
-                    return result;
-                failure = {
-                    error: statusError(label, result, redact),
-                    retryAfterMs: parseRetryAfter(result.headers['retry-after'], clock.now()),
-                    // 429 means the vendor refused the request unprocessed; any other status may not.
-                    mayHaveReachedVendor: result.status !== 429,
-                };
-            }
-            catch (error) {
-                if (error instanceof VendorHttpError || isAbortError(error) || req.signal?.aborted)
-                    throw error;
-                const code = error.code ?? '';
-                failure = {
-                    error: new VendorHttpError(`${label} failed: ${redact(describeNetworkError(error))}`, undefined, '', NOT_SENT_CODES.has(code) || MAYBE_SENT_CODES.has(code)),
-                    mayHaveReachedVendor: !NOT_SENT_CODES.has(code),
-                };
-            }
-            const canRetry = failure.error.retryable &&
-                attempt < maxAttempts &&
-                (req.idempotent || !failure.mayHaveReachedVendor);
-            if (!canRetry) {
-                if (!req.idempotent && failure.mayHaveReachedVendor && failure.error.retryable) {
-                    failure.error.message +=
-                        ' (not retried: the vendor may have received it, and a second request could start a second run)';
-                }
-                throw failure.error;
-            }
-            const backoff = Math.min(15_000, 1000 * 2 ** (attempt - 1)) * (0.5 + random() / 2);
-            const delay = Math.max(backoff, failure.retryAfterMs ?? 0);
-            // Info, not a warning: retries are routine, and CI warnings are a scarce, capped resource.
-            options.logger.info(`${failure.error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`);
-            await clock.sleep(delay, req.signal);
-        }
-    }
-    async function json(req) {
-        const response = await request(req);
-        try {
-            return JSON.parse(response.text);
-        }
-        catch {
-            throw new VendorHttpError(`${options.vendor} ${req.method} ${redact(req.path)}: expected JSON, got ${describeBody(redact(response.text))}`, response.status, redact(response.text).slice(0, MAX_BODY_IN_MESSAGE), 
-            // A truncated answer to a read is worth another try (the wait loop polls again);
-            // to a trigger it is not, since the run may have started.
-            req.idempotent);
-        }
-    }
-    async function download(path, file, signal) {
-        const label = `${options.vendor} GET ${redact(path)}`;
-        let response;
-        try {
-            response = await instance.request({
-                method: 'GET',
-                url: path,
-                responseType: 'stream',
-                maxContentLength: Infinity,
-                signal,
-            });
-        }
-        catch (error) {
-            if (isAbortError(error) || signal?.aborted)
-                throw error;
-            throw new VendorHttpError(`${label} failed: ${redact(describeNetworkError(error))}`, undefined, '', false);
-        }
-        if (response.status >= 300) {
-            response.data.destroy();
-            throw new VendorHttpError(`${label}: HTTP ${response.status}`, response.status, '', false);
-        }
-        await (0,promises_namespaceObject.pipeline)(response.data, external_node_fs_namespaceObject.createWriteStream(file), { signal });
-    }
-    return { request, json, download, url: (path) => `${baseUrl}${path}` };
-}
 function createAxios(options, baseUrl) {
     const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     const readTimeoutMs = options.readTimeoutMs ?? 60_000;
@@ -39513,18 +39386,6 @@ class VendorProxyAgent extends HttpsProxyAgent {
         });
     }
 }
-function redirectError(label, response, redact) {
-    let target = 'another address';
-    try {
-        const location = new URL(response.headers.location ?? '', 'http://unknown');
-        target = `${location.origin}${location.pathname}`;
-    }
-    catch {
-        // keep the generic wording
-    }
-    return new VendorHttpError(`${label}: HTTP ${response.status} redirect to ${redact(target)}. TestRelay does not follow redirects ` +
-        '(the API key would go with it): set baseUrl to the address the server redirects to.', response.status, '', false);
-}
 function readCa(path) {
     try {
         return external_node_fs_namespaceObject.readFileSync(path, 'utf8');
@@ -39560,17 +39421,38 @@ function withConnectTimeout(agent, ms, event) {
     };
     return agent;
 }
-function toResponse(response) {
-    const headers = {};
-    for (const [key, value] of Object.entries(response.headers ?? {})) {
-        if (value !== undefined && value !== null)
-            headers[key.toLowerCase()] = String(value);
+
+;// CONCATENATED MODULE: ./src/core/http-errors.ts
+// The errors that leave the HTTP layer: one class, VendorHttpError, with the status and the
+// (redacted, truncated) body callers classify by, and a message that names the vendor, the
+// call and what came back. Text from outside (bodies, locations) is redacted before it goes in.
+const MAX_BODY_IN_MESSAGE = 500;
+/** Every failure that leaves the HTTP layer: message already redacted. */
+class VendorHttpError extends Error {
+    status;
+    body;
+    retryable;
+    constructor(message, status, 
+    /** Redacted response body (possibly truncated), for callers that classify errors. */
+    body, retryable) {
+        super(message);
+        this.status = status;
+        this.body = body;
+        this.retryable = retryable;
+        this.name = 'VendorHttpError';
     }
-    return {
-        status: response.status,
-        text: typeof response.data === 'string' ? response.data : '',
-        headers,
-    };
+}
+function redirectError(label, response, redact) {
+    let target = 'another address';
+    try {
+        const location = new URL(response.headers.location ?? '', 'http://unknown');
+        target = `${location.origin}${location.pathname}`;
+    }
+    catch {
+        // keep the generic wording
+    }
+    return new VendorHttpError(`${label}: HTTP ${response.status} redirect to ${redact(target)}. TestRelay does not follow redirects ` +
+        '(the API key would go with it): set baseUrl to the address the server redirects to.', response.status, '', false);
 }
 function statusError(label, response, redact) {
     const body = redact(response.text).slice(0, MAX_BODY_IN_MESSAGE);
@@ -39589,6 +39471,174 @@ function describeNetworkError(error) {
     const code = err.code && err.code !== 'ERR_NETWORK' ? `${err.code}: ` : '';
     return `${code}${err.message ?? String(error)}`;
 }
+/** A 2xx whose body is not the JSON the caller asked for. */
+function notJsonError(label, response, redact, retryable) {
+    return new VendorHttpError(`${label}: expected JSON, got ${describeBody(redact(response.text))}`, response.status, redact(response.text).slice(0, MAX_BODY_IN_MESSAGE), retryable);
+}
+
+;// CONCATENATED MODULE: ./src/core/http.ts
+// The one HTTP client factory every vendor uses: timeouts, proxy, extra CAs (the connections
+// are built in http-agents.ts), retries with backoff and jitter, and redaction of every error
+// that leaves this module.
+
+
+
+
+
+
+// Network errors where the request never left this machine: safe to retry even a trigger.
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ECONNECTTIMEOUT',
+]);
+// Network errors after which the vendor may or may not have processed the request.
+const MAYBE_SENT_CODES = new Set([
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'ECONNABORTED',
+    'EPIPE',
+    'ERR_BAD_RESPONSE',
+]);
+const MAX_RETRY_AFTER_MS = 120_000;
+function createHttpClient(options) {
+    const baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const client = {
+        options,
+        instance: createAxios(options, baseUrl),
+        clock: options.clock ?? systemClock,
+        random: options.random ?? Math.random,
+        maxAttempts: options.maxAttempts ?? 4,
+        redact: (text) => options.redactor.redact(text),
+    };
+    return {
+        request: (req) => request(client, req),
+        json: (req) => http_json(client, req),
+        download: (path, file, signal) => download(client, path, file, signal),
+        url: (path) => `${baseUrl}${path}`,
+    };
+}
+async function request(client, req) {
+    const { options, maxAttempts } = client;
+    const label = `${options.vendor} ${req.method} ${client.redact(req.path)}`;
+    for (let attempt = 1;; attempt++) {
+        const outcome = await attemptOnce(client, req, label);
+        if ('response' in outcome)
+            return outcome.response;
+        const { failure } = outcome;
+        const canRetry = failure.error.retryable &&
+            attempt < maxAttempts &&
+            (req.idempotent || !failure.mayHaveReachedVendor);
+        if (!canRetry) {
+            if (!req.idempotent && failure.mayHaveReachedVendor && failure.error.retryable) {
+                failure.error.message +=
+                    ' (not retried: the vendor may have received it, and a second request could start a second run)';
+            }
+            throw failure.error;
+        }
+        const backoff = Math.min(15_000, 1000 * 2 ** (attempt - 1)) * (0.5 + client.random() / 2);
+        const delay = Math.max(backoff, failure.retryAfterMs ?? 0);
+        // Info, not a warning: retries are routine, and CI warnings are a scarce, capped resource.
+        options.logger.info(`${failure.error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`);
+        await client.clock.sleep(delay, req.signal);
+    }
+}
+/** One try: the response, or a failure the retry loop decides about; aborts are thrown. */
+async function attemptOnce(client, req, label) {
+    const { redact } = client;
+    try {
+        const response = await client.instance.request({
+            method: req.method,
+            url: req.path,
+            data: req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
+            params: req.query,
+            headers: {
+                Accept: req.accept ?? 'application/json',
+                ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+                ...req.headers,
+            },
+            // Uploads can be large builds.
+            ...(req.form ? { maxBodyLength: Infinity, maxContentLength: Infinity } : {}),
+            signal: req.signal,
+        });
+        const result = toResponse(response);
+        if (result.status >= 300 && result.status < 400)
+            throw redirectError(label, result, redact);
+        if (result.status < 400 || req.acceptStatuses?.includes(result.status)) {
+            return { response: result };
+        }
+        return {
+            failure: {
+                error: statusError(label, result, redact),
+                retryAfterMs: parseRetryAfter(result.headers['retry-after'], client.clock.now()),
+                // 429 means the vendor refused the request unprocessed; any other status may not.
+                mayHaveReachedVendor: result.status !== 429,
+            },
+        };
+    }
+    catch (error) {
+        if (error instanceof VendorHttpError || isAbortError(error) || req.signal?.aborted)
+            throw error;
+        const code = error.code ?? '';
+        return {
+            failure: {
+                error: new VendorHttpError(`${label} failed: ${redact(describeNetworkError(error))}`, undefined, '', NOT_SENT_CODES.has(code) || MAYBE_SENT_CODES.has(code)),
+                mayHaveReachedVendor: !NOT_SENT_CODES.has(code),
+            },
+        };
+    }
+}
+async function http_json(client, req) {
+    const response = await request(client, req);
+    const { redact } = client;
+    try {
+        return JSON.parse(response.text);
+    }
+    catch {
+        const label = `${client.options.vendor} ${req.method} ${redact(req.path)}`;
+        // A truncated answer to a read is worth another try (the wait loop polls again);
+        // to a trigger it is not, since the run may have started.
+        throw notJsonError(label, response, redact, req.idempotent);
+    }
+}
+async function download(client, path, file, signal) {
+    const label = `${client.options.vendor} GET ${client.redact(path)}`;
+    let response;
+    try {
+        response = await client.instance.request({
+            method: 'GET',
+            url: path,
+            responseType: 'stream',
+            maxContentLength: Infinity,
+            signal,
+        });
+    }
+    catch (error) {
+        if (isAbortError(error) || signal?.aborted)
+            throw error;
+        throw new VendorHttpError(`${label} failed: ${client.redact(describeNetworkError(error))}`, undefined, '', false);
+    }
+    if (response.status >= 300) {
+        response.data.destroy();
+        throw new VendorHttpError(`${label}: HTTP ${response.status}`, response.status, '', false);
+    }
+    await (0,promises_namespaceObject.pipeline)(response.data, external_node_fs_namespaceObject.createWriteStream(file), { signal });
+}
+function toResponse(response) {
+    const headers = {};
+    for (const [key, value] of Object.entries(response.headers ?? {})) {
+        if (value !== undefined && value !== null)
+            headers[key.toLowerCase()] = String(value);
+    }
+    return {
+        status: response.status,
+        text: typeof response.data === 'string' ? response.data : '',
+        headers,
+    };
+}
 /** Retry-After as seconds or an HTTP date, capped; undefined when absent or unreadable. */
 function parseRetryAfter(value, now) {
     if (!value)
@@ -39605,6 +39655,19 @@ function parseRetryAfter(value, now) {
 // TestRelay — its inputs, how they are read and checked, its defaults and outputs, and the
 // factory of its Source or Sink. src/vendors/registry.ts lists the modules; core only ever
 // sees them through these interfaces, so it names no vendor.
+/**
+ * The HTTP client options every module passes the same way: the job's logger and redactor,
+ * the extra CA certificates and the test seams. Only the vendor name, URL and headers differ.
+ */
+function commonClientOptions(settings, deps) {
+    return {
+        redactor: deps.redactor,
+        logger: deps.logger,
+        caCertPath: settings.caCertPath,
+        clock: deps.clock,
+        random: deps.random,
+    };
+}
 /**
  * Keeps a module's own settings type inside the module: the registry stores them as
  * `unknown`, and this is the one place they are handed back typed.
@@ -39645,14 +39708,69 @@ function closingSink(modules, settings) {
     return module;
 }
 
+;// CONCATENATED MODULE: ./src/core/wire.ts
+// Reading what vendors answer, leniently: their JSON says ids as numbers or strings, counts as
+// numbers, strings or null, and their error bodies may or may not be JSON. These helpers read
+// one value without ever throwing; each vendor's wire.ts decides what a missing value means.
+/** True for a JSON object (not null, not an array). */
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A scalar as text (12 → "12", true → "true"); undefined for null, objects and arrays. */
+function wire_text(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value === 'object')
+        return undefined;
+    return String(value);
+}
+/** Like text(), trimmed; undefined for blank text too. */
+function nonBlank(value) {
+    return wire_text(value)?.trim() || undefined;
+}
+/** A finite number, also from a numeric string ("12"); undefined for anything else ("", true, null). */
+function num(value) {
+    if (value === undefined || value === null || value === '' || typeof value === 'boolean') {
+        return undefined;
+    }
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+}
+/** The text as JSON, or undefined when it is not JSON (an empty body, an HTML page). */
+function parseJsonOrUndefined(body) {
+    try {
+        return JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The first of `fields` that holds a string in a JSON object; undefined otherwise. */
+function wire_stringField(value, fields) {
+    if (!isJsonObject(value))
+        return undefined;
+    for (const field of fields) {
+        const found = value[field];
+        if (typeof found === 'string')
+            return found;
+    }
+    return undefined;
+}
+/**
+ * The vendor's own words in a JSON error body such as `{"code": 400, "message": "…"}`: the
+ * first of `fields` that holds a string. Undefined when the body is not a JSON object or names
+ * none of them; each vendor then falls back to the body its own way.
+ */
+function messageInJsonBody(body, fields = ['message']) {
+    return wire_stringField(parseJsonOrUndefined(body), fields);
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/sofy/wire.ts
 // Sofy's answers as they arrive, read defensively (vendor-apis/sofy.md §3, §5). The current
 // API (public.sofy.ai) wraps results in {data, message} with camelCase fields; the legacy one
 // (api.sofy.ai) answers PascalCase with arrays at the top level. Both are read by the same
 // functions: field names match case-blind, unknown fields are ignored, ids stay strings.
-function wire_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+
 /** A field by any of its names, exact spelling first, then case-blind. */
 function field(object, ...names) {
     for (const name of names)
@@ -39665,13 +39783,6 @@ function field(object, ...names) {
     }
     return undefined;
 }
-function wire_text(value) {
-    if (typeof value === 'string')
-        return value.trim() || undefined;
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
-    return undefined;
-}
 // Every spelling of the group id a trigger answer is known to use (§3.2): current
 // `data[0].scheduleTestRunsGroupID`, the unconfirmed `testGroupsRunId`, legacy
 // `ScheduleTestRunsGroupID` (the same name, case-blind).
@@ -39680,9 +39791,9 @@ const GROUP_ID_FIELDS = ['scheduleTestRunsGroupID', 'testGroupsRunId', 'testRunG
 function groupIdOfTrigger(raw) {
     if (Array.isArray(raw))
         return groupIdOfTrigger(raw[0]);
-    if (!wire_isObject(raw))
+    if (!isJsonObject(raw))
         return undefined;
-    const id = wire_text(field(raw, ...GROUP_ID_FIELDS));
+    const id = nonBlank(field(raw, ...GROUP_ID_FIELDS));
     if (id)
         return id;
     const data = field(raw, 'data');
@@ -39690,7 +39801,7 @@ function groupIdOfTrigger(raw) {
 }
 /** The message of a success answer (current `message`, legacy `Message`). */
 function messageOf(raw) {
-    return wire_isObject(raw) ? wire_text(field(raw, 'message')) : undefined;
+    return isJsonObject(raw) ? nonBlank(field(raw, 'message')) : undefined;
 }
 /**
  * Rows of a status answer: current `{data: [...]}`, legacy a bare array. Null or missing
@@ -39698,28 +39809,28 @@ function messageOf(raw) {
  */
 function rowsOf(raw) {
     let list = raw;
-    if (wire_isObject(raw))
+    if (isJsonObject(raw))
         list = field(raw, 'data') ?? [];
     if (!Array.isArray(list)) {
         throw new Error('Sofy answered the status request with something that is not a list of runs');
     }
-    return list.filter(wire_isObject).map(rowOf);
+    return list.filter(isJsonObject).map(rowOf);
 }
 function rowOf(item) {
-    const manufacturer = wire_text(field(item, 'manufacturer'));
-    const model = wire_text(field(item, 'model'));
+    const manufacturer = nonBlank(field(item, 'manufacturer'));
+    const model = nonBlank(field(item, 'model'));
     return {
-        scenario: wire_text(field(item, 'scenarioName', 'scenario')) ?? '(unnamed scenario)',
+        scenario: nonBlank(field(item, 'scenarioName', 'scenario')) ?? '(unnamed scenario)',
         // The current rows name the device; the legacy ones give manufacturer and model only.
-        device: wire_text(field(item, 'device', 'deviceName')) ??
+        device: nonBlank(field(item, 'device', 'deviceName')) ??
             deviceLabel(manufacturer, model) ??
             'Unknown device',
-        status: wire_text(field(item, 'status', 'statusValue')) ?? '',
-        schedule: wire_text(field(item, 'scheduledRunName', 'scheduled_Name', 'scheduledName')),
-        groupId: wire_text(field(item, 'testRunGroupId', 'scheduleTestRunsGroupID')),
-        scheduledAt: wire_text(field(item, 'scheduledAt')),
-        build: wire_text(field(item, 'build')) ??
-            wire_buildLabel(wire_text(field(item, 'version')), wire_text(field(item, 'codeName')), wire_text(field(item, 'buildNumber'))),
+        status: nonBlank(field(item, 'status', 'statusValue')) ?? '',
+        schedule: nonBlank(field(item, 'scheduledRunName', 'scheduled_Name', 'scheduledName')),
+        groupId: nonBlank(field(item, 'testRunGroupId', 'scheduleTestRunsGroupID')),
+        scheduledAt: nonBlank(field(item, 'scheduledAt')),
+        build: nonBlank(field(item, 'build')) ??
+            wire_buildLabel(nonBlank(field(item, 'version')), nonBlank(field(item, 'codeName')), nonBlank(field(item, 'buildNumber'))),
         manufacturer,
         model,
     };
@@ -39746,39 +39857,39 @@ function wire_buildLabel(version, codeName, number) {
  */
 function groupStatusOf(raw, groupId) {
     let list = raw;
-    if (wire_isObject(raw))
+    if (isJsonObject(raw))
         list = field(raw, 'data') ?? [raw];
     if (!Array.isArray(list))
         return undefined;
-    const entries = list.filter(wire_isObject);
-    const idOf = (entry) => wire_text(field(entry, 'scheduleTestRunsGroupID', 'testRunGroupId', 'testGroupsRunId'));
+    const entries = list.filter(isJsonObject);
+    const idOf = (entry) => nonBlank(field(entry, 'scheduleTestRunsGroupID', 'testRunGroupId', 'testGroupsRunId'));
     const match = entries.find((entry) => idOf(entry) === groupId) ??
         // A single entry without any id answers for the group that was asked about.
         (entries.length === 1 && idOf(entries[0]) === undefined ? entries[0] : undefined);
     return match
-        ? (wire_text(field(match, 'scheduleTestRunsGroupStatus', 'status')) ?? undefined)
+        ? (nonBlank(field(match, 'scheduleTestRunsGroupStatus', 'status')) ?? undefined)
         : undefined;
 }
 /** The app hash in an upload answer: current `data.appHash`, legacy `AppHash`. */
 function wire_appHashOf(raw) {
-    if (!wire_isObject(raw))
+    if (!isJsonObject(raw))
         return undefined;
-    const direct = wire_text(field(raw, 'appHash'));
+    const direct = nonBlank(field(raw, 'appHash'));
     if (direct)
         return direct;
     const data = field(raw, 'data');
-    return wire_isObject(data) ? wire_text(field(data, 'appHash')) : undefined;
+    return isJsonObject(data) ? nonBlank(field(data, 'appHash')) : undefined;
 }
 /** Device name → OS version from the devices endpoint (§3.5); names seen twice are dropped. */
 function osVersionsOf(raw) {
     const versions = new Map();
     const ambiguous = new Set();
-    const list = wire_isObject(raw) ? field(raw, 'data') : raw;
+    const list = isJsonObject(raw) ? field(raw, 'data') : raw;
     if (!Array.isArray(list))
         return versions;
-    for (const item of list.filter(wire_isObject)) {
-        const name = wire_text(field(item, 'device_name', 'deviceName'));
-        const os = wire_text(field(item, 'os_version', 'osVersion'));
+    for (const item of list.filter(isJsonObject)) {
+        const name = nonBlank(field(item, 'device_name', 'deviceName'));
+        const os = nonBlank(field(item, 'os_version', 'osVersion'));
         if (!name || !os)
             continue;
         const known = versions.get(name);
@@ -39795,22 +39906,18 @@ function osVersionsOf(raw) {
  * legacy `{"Message"}`, or the text itself when it is not JSON.
  */
 function errorMessageOf(body) {
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
+    const parsed = parseJsonOrUndefined(body);
+    if (parsed === undefined)
         return body.replace(/\s+/g, ' ').trim().slice(0, 300);
-    }
-    if (!wire_isObject(parsed))
+    if (!isJsonObject(parsed))
         return '';
     const error = field(parsed, 'error');
-    if (wire_isObject(error)) {
-        const message = wire_text(field(error, 'message'));
-        const details = wire_text(field(error, 'details'));
+    if (isJsonObject(error)) {
+        const message = nonBlank(field(error, 'message'));
+        const details = nonBlank(field(error, 'details'));
         return [message, details].filter(Boolean).join(' ');
     }
-    return wire_text(error) ?? wire_text(field(parsed, 'message')) ?? '';
+    return nonBlank(error) ?? nonBlank(field(parsed, 'message')) ?? '';
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/sofy/api.ts
@@ -40993,6 +41100,7 @@ function createSofySource(settings, own, deps) {
 
 
 
+
 class SpiraWriteError extends Error {
     kind;
     said;
@@ -41079,20 +41187,13 @@ function httpSaid(status, body) {
 }
 /** Spira's JSON errors carry `Message`; WCF's pages are HTML: their text is what counts. */
 function errors_messageOf(body) {
-    try {
-        const parsed = JSON.parse(body);
-        if (parsed && typeof parsed === 'object') {
-            const record = parsed;
-            const value = record.Message ?? record.message ?? record.error;
-            if (typeof value === 'string')
-                return value;
-        }
-        if (typeof parsed === 'string')
-            return parsed;
-    }
-    catch {
-        // not JSON
-    }
+    const parsed = parseJsonOrUndefined(body);
+    const said = wire_stringField(parsed, ['Message', 'message', 'error']);
+    if (said !== undefined)
+        return said;
+    // A bare JSON string is a message too.
+    if (typeof parsed === 'string')
+        return parsed;
     return isHtml(body) ? body.replace(/<[^>]*>/g, ' ') : body;
 }
 function isHtml(body) {
@@ -41111,6 +41212,7 @@ function clientText(message) {
 // sent `idempotent: false`: the HTTP client then retries only what never reached Spira (and
 // 429). The one answer that is retried here is SQL Server's deadlock 500: Spira rolled that
 // write back, so sending it again cannot record anything twice. All writes share one Limiter.
+
 
 
 /** Attempts in all for a write Spira keeps answering with a deadlock. */
@@ -41132,7 +41234,7 @@ class SpiraApi {
     /** Creates the build and returns its BuildId. */
     async createBuild(releaseId, body, options) {
         const response = await this.write({ method: 'POST', path: `${this.project}/releases/${releaseId}/builds`, body }, options);
-        const build = parseJson(response.text);
+        const build = parseJsonOrUndefined(response.text);
         const id = build?.BuildId;
         if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) {
             throw new SpiraWriteError('badAnswer', `Spira answered the new build without a BuildId (HTTP ${response.status})`, true, response.status);
@@ -41155,7 +41257,7 @@ class SpiraApi {
             query: releaseId === undefined ? undefined : { release_id: releaseId },
             body: testCaseIds,
         }, options);
-        const shells = parseJson(response.text);
+        const shells = parseJsonOrUndefined(response.text);
         if (!Array.isArray(shells)) {
             throw new SpiraWriteError('badAnswer', `Spira answered the manual-run shells with something other than a list (HTTP ${response.status})`, false, response.status);
         }
@@ -41211,14 +41313,6 @@ class SpiraApi {
                 }
             }
         }
-    }
-}
-function parseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
     }
 }
 
@@ -41531,6 +41625,26 @@ function caseLabel(testCase) {
     return testCase.classname ? `${testCase.classname} › ${testCase.name}` : testCase.name;
 }
 
+;// CONCATENATED MODULE: ./src/core/sink.ts
+// What the relay needs from a test-management system that receives results (a "sink").
+// One implementation per system, in src/vendors/<name>/; only there are its URLs, payloads
+// and enums known. A sink reads the neutral RunResult and never changes it.
+/**
+ * A report with the fields every sink fills the same way: nothing sent and nothing unmatched
+ * unless `delivered` says otherwise. The url and id are the sink's to add.
+ */
+function sinkReport(sink, status, message, total, delivered = {}) {
+    return {
+        sink: sink.name,
+        displayName: sink.displayName,
+        status,
+        message,
+        total,
+        sent: delivered.sent ?? 0,
+        unmatched: delivered.unmatched ?? [],
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/spira/mapping.ts
 // Which Spira test case each test records into, decided before any request so that a run
 // with nothing to map never sends anything.
@@ -41813,6 +41927,118 @@ function latestEnd(runs) {
     return new Date(ends.length > 0 ? Math.max(...ends) : Date.now()).toISOString();
 }
 
+;// CONCATENATED MODULE: ./src/vendors/spira/messages.ts
+// The sentences the Spira sink writes into the log and its report (job summary, step
+// failure): what was recorded, what maps to nothing, and for each kind of failure what Spira
+// said and what to check. Tests assert them word for word.
+
+
+
+const NO_RESULTS = 'No test results to report; nothing was sent to Spira.';
+/** The net under deliver(): a failure it did not expect, in Spira's words. */
+function unexpectedFailure(said) {
+    return `Reporting to Spira failed: ${sentence(said)}`;
+}
+function badPropertiesWarning(cases) {
+    return (`Spira: ${plural(cases.length, 'test')} ${cases.length === 1 ? 'has' : 'have'} ` +
+        `a test case property (spira.testCaseId, spiraTestCaseId, spira or TestCaseId) that is not an id ` +
+        `(expected 123 or TC:123), e.g. ${caseLabel(cases[0])}; the other mapping rules were used.`);
+}
+/** One line for all the tests whose own id won over a `manual` mapping line (mapping.ts). */
+function manualOverriddenLine(cases) {
+    const first = cases[0];
+    const from = first.source === 'name' ? 'its TC: token' : 'its test case property';
+    const example = `${caseLabel(first.testCase)} (test case ${first.testCaseId}, from ${from})`;
+    return cases.length === 1
+        ? `Spira: ${example} has its own test case id, which wins over its spiraMapping line ` +
+            'saying manual: it is recorded as an automated run.'
+        : `Spira: ${cases.length} tests have their own test case id, which wins over their ` +
+            `spiraMapping lines saying manual: they are recorded as automated runs, e.g. ${example}.`;
+}
+function noMatchMessage(count, failOnNoMatch) {
+    const none = count === 1
+        ? 'The test maps to no Spira test case, so nothing was sent.'
+        : `None of the ${count} tests maps to a Spira test case, so nothing was sent.`;
+    return (`${none} Map tests with spiraMapping lines ("classname.name = 123"), a "default = 123" line, ` +
+        `TC:123 in the test names, or a spira.testCaseId JUnit property` +
+        (failOnNoMatch ? '; or set failOnNoMatch: false to let the step pass without reporting.' : '.'));
+}
+function buildCreated(buildId, name, releaseId) {
+    return `Spira: created build ${buildId} "${name}" under release ${releaseId}.`;
+}
+/** "cancelled", or "stopped: out of time" when the relay's time budget for the sink ran out. */
+function stoppedBy(signal) {
+    // By name: the reason is a DOMException, which may come from another realm than Error.
+    const reason = signal.reason;
+    return reason?.name === 'TimeoutError' ? 'stopped: it ran out of time' : 'cancelled';
+}
+/** What went wrong, in Spira's words plus what to check. */
+function reasonOf(where, error, context, stopped, buildId) {
+    const { spira } = where;
+    const ids = idsInvolved(where, context, buildId);
+    switch (error.kind) {
+        case 'auth':
+            return (`Spira refused the API key of spiraUsername "${spira.username ?? ''}" (${error.said}): check spiraApiKey ` +
+                "(the user's RSS token from My Profile, with its curly braces) and that RSS/API access is enabled for that user.");
+        case 'notFound': {
+            const checks = context.testCaseIds.length > 0
+                ? 'spiraMapping (the test case ids), spiraProjectId, spiraReleaseId and spiraTestSetId'
+                : 'spiraProjectId and spiraReleaseId';
+            return `Spira found no such artifact while ${context.action} ${ids}; it said ${error.said}. Check ${checks}.`;
+        }
+        case 'noOperation':
+            return (`Spira has no such operation at ${spira.url}${SERVICE_PATH} (${context.action}); it said ${error.said}. ` +
+                'Check spiraUrl (on-premise with its virtual directory, e.g. https://host/Spira).');
+        case 'deadlock':
+            return `Spira's database kept choosing the write as deadlock victim while ${context.action} ${ids}; it said ${error.said}.`;
+        case 'unreachable':
+            return `Could not connect to Spira while ${context.action}: ${sentence(error.said)}`;
+        case 'uncertain':
+            return `Spira failed while ${context.action} ${ids} (${error.said}); ${context.inDoubt}.`;
+        case 'cancelled':
+            return `Reporting to Spira was ${stopped} while ${context.action}.`;
+        case 'badAnswer':
+            return sentence(error.said);
+        case 'refused':
+            return `Spira refused ${context.action} ${ids}; it said ${sentence(error.said)}`;
+    }
+}
+/** "for test cases 1, 999 in product 24 (release 155, test set 2, build 7)". */
+function idsInvolved(where, context, buildId) {
+    const { spira } = where;
+    const unique = [...new Set(context.testCaseIds)];
+    const shown = unique.slice(0, 10).join(', ') + (unique.length > 10 ? ` and ${unique.length - 10} more` : '');
+    const runs = unique.length > 0;
+    const cases = runs ? `for ${unique.length === 1 ? 'test case' : 'test cases'} ${shown} ` : '';
+    const extra = [
+        spira.releaseId !== undefined ? `release ${spira.releaseId}` : '',
+        runs && spira.testSetId !== undefined ? `test set ${spira.testSetId}` : '',
+        runs && buildId !== undefined ? `build ${buildId}` : '',
+    ].filter(Boolean);
+    return `${cases}in product ${where.projectId}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
+}
+/** How far a failed report got, and which runs may or may not be in Spira. */
+function progressSentence(progress) {
+    const recorded = progress.recorded === 0
+        ? `No test run was recorded (of ${progress.planned})`
+        : `${progress.recorded} of ${plural(progress.planned, 'test run')} ${progress.recorded === 1 ? 'was' : 'were'} recorded`;
+    const build = progress.buildId !== undefined ? ` in build ${progress.buildId}` : '';
+    if (progress.inDoubt === 0)
+        return `${recorded}${build}.`;
+    return (`${recorded}${build}; the last ${plural(progress.inDoubt, 'run')} sent may or may not have been recorded ` +
+        '(check the test runs in Spira before reporting again).');
+}
+function successMessage(where, progress, unmatched) {
+    const { spira } = where;
+    const manual = progress.manualRecorded > 0 ? ` (${progress.manualRecorded} as manual runs)` : '';
+    const release = spira.releaseId !== undefined ? `, release ${spira.releaseId}` : '';
+    const build = progress.buildId !== undefined ? ` (build ${progress.buildId})` : '';
+    const missing = unmatched === 0
+        ? ''
+        : `; ${plural(unmatched, 'test')} ${unmatched === 1 ? 'maps' : 'map'} to no test case`;
+    return `Recorded ${plural(progress.recorded, 'test run')}${manual} in Spira product ${where.projectId}${release}${build}${missing}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/spira/pool.ts
 // Bounded concurrency for Spira writes. Spira's database deadlocks under parallel writes
 // (vendor-apis/spira.md §5: Inflectra recommends 3-5 concurrent posts), so every write of a
@@ -41895,6 +42121,178 @@ function chunksOf(items, size) {
     return chunks;
 }
 
+;// CONCATENATED MODULE: ./src/vendors/spira/recording.ts
+// What recording a report's test runs shares across its writes (build, automated chunks,
+// manual shells): how far it got, what each write was about, how large a write may be, and
+// the rule that the first failure stops every write not yet sent.
+
+/** Runs per record-multiple request, and test cases per manual-run shell request. */
+const CHUNK_SIZE = 25;
+/**
+ * Bytes of runs per write (record-multiple, and the PUT of manual runs): with messages and
+ * stack traces cut (payload.ts) a chunk of 25 usually fits, but non-ASCII text takes up to 3
+ * bytes a character. 500 KiB of runs plus the array's brackets and commas keeps every body
+ * under 512 KiB, half the 1 MiB that servers and proxies commonly take.
+ */
+const MAX_WRITE_BYTES = 500 * 1024;
+/** What a lost answer means for a write of runs (it is never sent again). */
+const RUNS_IN_DOUBT = 'not sent again, so that no run is recorded twice';
+function startProgress(planned) {
+    return { planned, recorded: 0, manualRecorded: 0, inDoubt: 0, single: false };
+}
+/** Keeps the first failure (it stops the writes not yet sent) and counts runs in doubt. */
+function noteFailure(progress, error, context, runs) {
+    if (error instanceof WriteStopped)
+        return;
+    const failure = classifyWriteError(error, true);
+    if (failure.mayHaveBeenWritten)
+        progress.inDoubt += runs;
+    // A cancelled write is only a consequence when something else failed first.
+    if (!progress.failure ||
+        (progress.failure.error.kind === 'cancelled' && failure.kind !== 'cancelled')) {
+        progress.failure = { error: failure, context };
+    }
+}
+function testCaseIdsOf(runs) {
+    return runs.map((run) => run.TestCaseId);
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/record-automated.ts
+// Recording automated test runs: a chunk at a time with test-runs/record-multiple, or run by
+// run with test-runs/record on servers that lack record-multiple. Nothing is sent twice, with
+// one exception: a chunk refused whole as too large (413) was not read as runs at all, so it
+// is sent again once, as two halves.
+
+
+
+/**
+ * Records one chunk with record-multiple (or run by run once the server has none).
+ * `mayHalve`: a chunk refused as too large (413) is sent again once as two halves, each
+ * sent once; the halves never split again.
+ */
+async function recordAutomated(recording, runs, mayHalve) {
+    if (!recording.progress.single) {
+        const failure = await record_automated_recordMultiple(recording, runs);
+        if (failure === undefined)
+            return;
+        if (mayHalve && isTooLarge(failure) && runs.length > 1) {
+            await sendHalves(recording, runs, failure);
+            return;
+        }
+        if (!(failure instanceof SpiraWriteError) || failure.kind !== 'noOperation') {
+            const context = {
+                action: 'recording test runs',
+                testCaseIds: testCaseIdsOf(runs),
+                inDoubt: RUNS_IN_DOUBT,
+            };
+            noteFailure(recording.progress, failure, context, runs.length);
+            return;
+        }
+        // An older server without record-multiple: nothing of this chunk was recorded.
+        switchToSingle(recording, failure);
+    }
+    await Promise.all(runs.map((run) => recordOne(recording, run)));
+}
+/** Undefined when the chunk was recorded; else why not. */
+async function record_automated_recordMultiple(recording, runs) {
+    try {
+        await recording.api.recordMultiple(runs, recording.options);
+        recording.progress.recorded += runs.length;
+        recording.logger.debug(`Spira: recorded ${plural(runs.length, 'test run')} (record-multiple).`);
+        return undefined;
+    }
+    catch (error) {
+        return error instanceof WriteStopped ? error : classifyWriteError(error, true);
+    }
+}
+/**
+ * 413 is a refusal of the whole body before any of it was read as runs: nothing of the chunk
+ * was stored, so sending its halves cannot record a run twice.
+ */
+function isTooLarge(failure) {
+    return (failure instanceof SpiraWriteError && failure.status === 413 && !failure.mayHaveBeenWritten);
+}
+async function sendHalves(recording, runs, failure) {
+    const half = Math.ceil(runs.length / 2);
+    recording.logger.info(`Spira: a chunk of ${plural(runs.length, 'test run')} was too large for the server (${failure.said}); ` +
+        `sending it again as two chunks of ${half} and ${runs.length - half}.`);
+    await Promise.all([runs.slice(0, half), runs.slice(half)].map((part) => recordAutomated(recording, part, false)));
+}
+function switchToSingle(recording, failure) {
+    if (recording.progress.single)
+        return;
+    recording.progress.single = true;
+    recording.logger.info(`Spira: this server has no test-runs/record-multiple (${failure.said}); recording one run per request instead.`);
+}
+async function recordOne(recording, run) {
+    try {
+        await recording.api.record(run, recording.options);
+        recording.progress.recorded += 1;
+    }
+    catch (error) {
+        const context = {
+            action: 'recording a test run',
+            testCaseIds: [run.TestCaseId],
+            inDoubt: RUNS_IN_DOUBT,
+        };
+        noteFailure(recording.progress, error, context, 1);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vendors/spira/record-manual.ts
+// Recording manual test runs, the KB684 way (manual.ts fills the shells): ask Spira for one
+// shell per test case, fill them in, and PUT them. A shell is not a stored run, so a failed
+// shell request recorded nothing whatever happened to it; only the PUT stores runs.
+
+
+
+
+/** Records one chunk of manual tests: their shells, then the filled shells in size-bound PUTs. */
+async function recordManual(recording, chunk, manual) {
+    const testCaseIds = chunk.map((mapped) => mapped.testCaseId);
+    let runs;
+    try {
+        const { api, options } = recording;
+        const shells = await api.createShells(testCaseIds, manual.targets.releaseId, options);
+        runs = populateShells(shells, chunk, manual.statuses, manual.times, manual.targets);
+    }
+    catch (error) {
+        // Whatever happened to this request, nothing was recorded.
+        const failure = error instanceof WriteStopped ? error : classifyWriteError(error, true);
+        const settled = failure instanceof SpiraWriteError
+            ? new SpiraWriteError(failure.kind, failure.said, false, failure.status)
+            : failure;
+        const context = {
+            action: 'creating manual-run shells',
+            testCaseIds,
+            inDoubt: 'not sent again',
+        };
+        noteFailure(recording.progress, settled, context, chunk.length);
+        return;
+    }
+    // Each step carries the message as its ActualResult, so a chunk of shells can be far
+    // larger than its automated runs would be: the PUT is cut by size too (each part is
+    // saved on its own; a shell is only stored by the PUT that carries it).
+    const parts = batchesOf(runs, (run) => run, MAX_WRITE_BYTES, CHUNK_SIZE);
+    await Promise.all(parts.map((part) => saveManual(recording, part)));
+}
+async function saveManual(recording, runs) {
+    const { progress } = recording;
+    try {
+        await recording.api.saveManualRuns(runs, latestEnd(runs), recording.options);
+        progress.recorded += runs.length;
+        progress.manualRecorded += runs.length;
+    }
+    catch (error) {
+        const context = {
+            action: 'saving manual test runs',
+            testCaseIds: testCaseIdsOf(runs),
+            inDoubt: RUNS_IN_DOUBT,
+        };
+        noteFailure(progress, error, context, runs.length);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/spira/timing.ts
 // StartDate and EndDate of each recorded run. Spira shows them and computes the run's
 // duration from them, and a manual run without an EndDate cannot be opened (KB684).
@@ -41960,11 +42358,16 @@ function offsetInSuite(mapped, cache) {
 ;// CONCATENATED MODULE: ./src/vendors/spira/sink.ts
 // Spira as a TestRelay report sink (vendor-apis/spira.md): map the tests to test cases before
 // any request, create the optional build, then record one test run per mapped test —
-// automated runs with record-multiple in chunks bounded by count and by size (record one by
-// one on servers without it), and the KB684 manual-run flow for tests whose mapping line says
-// `manual`. At most three writes are in flight at once (§5), and nothing is ever sent twice: a
-// write whose answer was lost is not retried, and the report says it may or may not have been
-// recorded. The one resend is of a chunk refused whole as too large (413), in two halves.
+// automated runs with record-multiple in chunks bounded by count and by size
+// (record-automated.ts), and the KB684 manual-run flow for tests whose mapping line says
+// `manual` (record-manual.ts). At most three writes are in flight at once (§5), and nothing is
+// ever sent twice: a write whose answer was lost is not retried, and the report says it may
+// or may not have been recorded. The sentences of the report are in messages.ts.
+
+
+
+
+
 
 
 
@@ -41976,16 +42379,6 @@ function offsetInSuite(mapped, cache) {
 
 
 const DISPLAY_NAME = 'Spira';
-/** Runs per record-multiple request, and test cases per manual-run shell request. */
-const CHUNK_SIZE = 25;
-/**
- * Bytes of runs per write (record-multiple, and the PUT of manual runs): with messages and
- * stack traces cut (payload.ts) a chunk of 25 usually fits, but non-ASCII text takes up to 3
- * bytes a character. 500 KiB of runs plus the array's brackets and commas keeps every body
- * under 512 KiB, half the 1 MiB that servers and proxies commonly take.
- */
-const MAX_WRITE_BYTES = 500 * 1024;
-const RUNS_IN_DOUBT = 'not sent again, so that no run is recorded twice';
 class SpiraSink {
     settings;
     own;
@@ -42008,6 +42401,9 @@ class SpiraSink {
     get projectId() {
         return this.own.projectId ?? 0;
     }
+    get where() {
+        return { spira: this.own, projectId: this.projectId };
+    }
     async report(result, signal) {
         let report;
         try {
@@ -42016,283 +42412,108 @@ class SpiraSink {
         catch (error) {
             // deliver() explains every failure it expects; this is the net for the rest.
             const failure = classifyWriteError(error, false);
-            report = this.reportOf('failed', allCases(result).length, `Reporting to Spira failed: ${sentence(failure.said)}`);
+            report = this.reportOf('failed', allCases(result).length, unexpectedFailure(failure.said));
         }
         return { ...report, message: this.redactor.redact(report.message) };
     }
     async deliver(result, signal) {
-        const spira = this.own;
         const total = allCases(result).length;
-        if (total === 0) {
-            return this.reportOf('skipped', 0, 'No test results to report; nothing was sent to Spira.');
-        }
+        if (total === 0)
+            return this.reportOf('skipped', 0, NO_RESULTS);
         // Mapping comes first: with nothing mapped, not a single request may be sent.
-        const mapping = mapCases(result, spira.mapping);
+        const mapping = mapCases(result, this.own.mapping);
+        this.logMappingNotes(mapping);
         const unmatched = mapping.unmatched.map(caseLabel);
-        if (mapping.badProperties.length > 0) {
-            this.logger.warn(`Spira: ${sink_plural(mapping.badProperties.length, 'test')} ${mapping.badProperties.length === 1 ? 'has' : 'have'} ` +
-                `a test case property (spira.testCaseId, spiraTestCaseId, spira or TestCaseId) that is not an id ` +
-                `(expected 123 or TC:123), e.g. ${caseLabel(mapping.badProperties[0])}; the other mapping rules were used.`);
-        }
-        if (mapping.manualOverridden.length > 0)
-            this.logManualOverridden(mapping.manualOverridden);
         if (mapping.mapped.length === 0) {
-            const status = this.settings.failOnNoMatch ? 'failed' : 'skipped';
-            return this.reportOf(status, total, noMatchMessage(total, this.settings.failOnNoMatch), {
-                unmatched,
-            });
+            const { failOnNoMatch } = this.settings;
+            const message = noMatchMessage(total, failOnNoMatch);
+            return this.reportOf(failOnNoMatch ? 'failed' : 'skipped', total, message, { unmatched });
         }
-        const progress = {
-            planned: mapping.mapped.length,
-            recorded: 0,
-            manualRecorded: 0,
-            inDoubt: 0,
-            single: false,
-        };
+        const progress = startProgress(mapping.mapped.length);
         const options = {
             signal,
             // One per report: a deadlock lowers it for the rest of this report only.
             limiter: new Limiter(this.maxConcurrentWrites),
             stopped: () => progress.failure !== undefined || signal.aborted,
         };
-        if (spira.buildName && spira.releaseId !== undefined) {
-            const context = {
-                action: `creating build "${spira.buildName}"`,
-                testCaseIds: [],
-                inDoubt: 'the build may or may not have been created (not sent again, so that there are not two)',
-            };
-            try {
-                progress.buildId = await this.api.createBuild(spira.releaseId, buildRequest(this.projectId, spira.releaseId, spira.buildName, result, this.settings.ci), options);
-                this.logger.info(`Spira: created build ${progress.buildId} "${spira.buildName}" under release ${spira.releaseId}.`);
-            }
-            catch (error) {
-                progress.failure = { error: classifyWriteError(error, true), context };
-                return this.failedReport(total, progress, unmatched, signal);
-            }
-        }
-        const targets = {
-            releaseId: spira.releaseId,
-            testSetId: spira.testSetId,
-            buildId: progress.buildId,
-        };
-        const times = runTimes(mapping.mapped, this.clock.now());
-        const manual = mapping.mapped.filter((mapped) => isManual(mapped, spira.statuses));
-        const automated = mapping.mapped
-            .filter((mapped) => !isManual(mapped, spira.statuses))
-            .map((mapped) => payload_automatedRun(mapped, spira.statuses, times.get(mapped), targets));
-        // Every chunk is started at once; the shared limiter lets three writes out at a time.
-        await Promise.all([
-            ...batchesOf(automated, (run) => run, MAX_WRITE_BYTES, CHUNK_SIZE).map((runs) => this.sendAutomated(runs, progress, options, true)),
-            ...chunksOf(manual, CHUNK_SIZE).map((chunk) => this.sendManual(chunk, times, targets, progress, options)),
-        ]);
+        const recording = { api: this.api, logger: this.logger, options, progress };
+        const built = await this.createBuild(recording, result);
+        if (built)
+            await this.recordRuns(recording, mapping);
         // Every run must have been recorded: a write skipped after a cancel leaves no failure behind.
         if (progress.failure || progress.recorded < progress.planned) {
             return this.failedReport(total, progress, unmatched, signal);
         }
-        return this.reportOf('reported', total, this.successMessage(progress, mapping.unmatched.length), {
+        const message = successMessage(this.where, progress, mapping.unmatched.length);
+        return this.reportOf('reported', total, message, {
             sent: progress.recorded,
             unmatched,
             buildId: progress.buildId,
         });
     }
+    /** Warnings about the mapping that do not stop reporting. */
+    logMappingNotes(mapping) {
+        if (mapping.badProperties.length > 0) {
+            this.logger.warn(badPropertiesWarning(mapping.badProperties));
+        }
+        if (mapping.manualOverridden.length > 0) {
+            this.logger.info(manualOverriddenLine(mapping.manualOverridden));
+        }
+    }
     /**
-     * Records one chunk with record-multiple (or run by run once the server has none).
-     * `mayHalve`: a chunk refused as too large (413) is sent again once as two halves, each
-     * sent once; the halves never split again.
+     * The build the runs go into, when spiraBuildName and spiraReleaseId are set. False when
+     * creating it failed (the failure is in the progress): no run is recorded then.
      */
-    async sendAutomated(runs, progress, options, mayHalve) {
-        if (!progress.single) {
-            try {
-                await this.api.recordMultiple(runs, options);
-                progress.recorded += runs.length;
-                this.logger.debug(`Spira: recorded ${sink_plural(runs.length, 'test run')} (record-multiple).`);
-                return;
-            }
-            catch (error) {
-                const failure = error instanceof WriteStopped ? error : classifyWriteError(error, true);
-                // 413 is a refusal of the whole body before any of it was read as runs: nothing of
-                // this chunk was stored, so sending its halves cannot record a run twice.
-                if (mayHalve &&
-                    runs.length > 1 &&
-                    failure instanceof SpiraWriteError &&
-                    failure.status === 413 &&
-                    !failure.mayHaveBeenWritten) {
-                    const half = Math.ceil(runs.length / 2);
-                    this.logger.info(`Spira: a chunk of ${sink_plural(runs.length, 'test run')} was too large for the server (${failure.said}); ` +
-                        `sending it again as two chunks of ${half} and ${runs.length - half}.`);
-                    await Promise.all([runs.slice(0, half), runs.slice(half)].map((part) => this.sendAutomated(part, progress, options, false)));
-                    return;
-                }
-                if (!(failure instanceof SpiraWriteError) || failure.kind !== 'noOperation') {
-                    this.fail(failure, { action: 'recording test runs', testCaseIds: sink_ids(runs), inDoubt: RUNS_IN_DOUBT }, runs.length, progress);
-                    return;
-                }
-                // An older server without record-multiple: nothing of this chunk was recorded.
-                if (!progress.single) {
-                    progress.single = true;
-                    this.logger.info(`Spira: this server has no test-runs/record-multiple (${failure.said}); recording one run per request instead.`);
-                }
-            }
-        }
-        await Promise.all(runs.map(async (run) => {
-            try {
-                await this.api.record(run, options);
-                progress.recorded += 1;
-            }
-            catch (error) {
-                this.fail(error, {
-                    action: 'recording a test run',
-                    testCaseIds: [run.TestCaseId],
-                    inDoubt: RUNS_IN_DOUBT,
-                }, 1, progress);
-            }
-        }));
-    }
-    async sendManual(chunk, times, targets, progress, options) {
-        const testCaseIds = chunk.map((mapped) => mapped.testCaseId);
-        let runs;
+    async createBuild(recording, result) {
+        const spira = this.own;
+        if (!spira.buildName || spira.releaseId === undefined)
+            return true;
+        const { progress } = recording;
+        const body = buildRequest(this.projectId, spira.releaseId, spira.buildName, result, this.settings.ci);
         try {
-            const shells = await this.api.createShells(testCaseIds, targets.releaseId, options);
-            runs = populateShells(shells, chunk, this.own.statuses, times, targets);
+            progress.buildId = await this.api.createBuild(spira.releaseId, body, recording.options);
+            this.logger.info(buildCreated(progress.buildId, spira.buildName, spira.releaseId));
+            return true;
         }
         catch (error) {
-            // A shell is not a stored run: whatever happened to this request, nothing was recorded.
-            const failure = error instanceof WriteStopped ? error : classifyWriteError(error, true);
-            const settled = failure instanceof SpiraWriteError
-                ? new SpiraWriteError(failure.kind, failure.said, false, failure.status)
-                : failure;
-            this.fail(settled, { action: 'creating manual-run shells', testCaseIds, inDoubt: 'not sent again' }, chunk.length, progress);
-            return;
-        }
-        // Each step carries the message as its ActualResult, so a chunk of shells can be far
-        // larger than its automated runs would be: the PUT is cut by size too (each part is
-        // saved on its own; a shell is only stored by the PUT that carries it).
-        const parts = batchesOf(runs, (run) => run, MAX_WRITE_BYTES, CHUNK_SIZE);
-        await Promise.all(parts.map((part) => this.saveManual(part, progress, options)));
-    }
-    async saveManual(runs, progress, options) {
-        try {
-            await this.api.saveManualRuns(runs, latestEnd(runs), options);
-            progress.recorded += runs.length;
-            progress.manualRecorded += runs.length;
-        }
-        catch (error) {
-            this.fail(error, { action: 'saving manual test runs', testCaseIds: sink_ids(runs), inDoubt: RUNS_IN_DOUBT }, runs.length, progress);
+            const context = {
+                action: `creating build "${spira.buildName}"`,
+                testCaseIds: [],
+                inDoubt: 'the build may or may not have been created (not sent again, so that there are not two)',
+            };
+            progress.failure = { error: classifyWriteError(error, true), context };
+            return false;
         }
     }
-    /** One line for all the tests whose own id won over a `manual` mapping line (mapping.ts). */
-    logManualOverridden(cases) {
-        const first = cases[0];
-        const from = first.source === 'name' ? 'its TC: token' : 'its test case property';
-        const example = `${caseLabel(first.testCase)} (test case ${first.testCaseId}, from ${from})`;
-        this.logger.info(cases.length === 1
-            ? `Spira: ${example} has its own test case id, which wins over its spiraMapping line ` +
-                'saying manual: it is recorded as an automated run.'
-            : `Spira: ${cases.length} tests have their own test case id, which wins over their ` +
-                `spiraMapping lines saying manual: they are recorded as automated runs, e.g. ${example}.`);
-    }
-    /** Keeps the first failure (it stops the writes not yet sent) and counts runs in doubt. */
-    fail(error, context, runs, progress) {
-        if (error instanceof WriteStopped)
-            return;
-        const failure = classifyWriteError(error, true);
-        if (failure.mayHaveBeenWritten)
-            progress.inDoubt += runs;
-        // A cancelled write is only a consequence when something else failed first.
-        if (!progress.failure ||
-            (progress.failure.error.kind === 'cancelled' && failure.kind !== 'cancelled')) {
-            progress.failure = { error: failure, context };
-        }
+    /** Every chunk is started at once; the shared limiter lets three writes out at a time. */
+    async recordRuns(recording, mapping) {
+        const { statuses, releaseId, testSetId } = this.own;
+        const targets = { releaseId, testSetId, buildId: recording.progress.buildId };
+        const times = runTimes(mapping.mapped, this.clock.now());
+        const manual = mapping.mapped.filter((mapped) => isManual(mapped, statuses));
+        const automated = mapping.mapped
+            .filter((mapped) => !isManual(mapped, statuses))
+            .map((mapped) => payload_automatedRun(mapped, statuses, times.get(mapped), targets));
+        await Promise.all([
+            ...batchesOf(automated, (run) => run, MAX_WRITE_BYTES, CHUNK_SIZE).map((runs) => recordAutomated(recording, runs, true)),
+            ...chunksOf(manual, CHUNK_SIZE).map((chunk) => recordManual(recording, chunk, { statuses, times, targets })),
+        ]);
     }
     failedReport(total, progress, unmatched, signal) {
         const failure = progress.failure;
         const stopped = stoppedBy(signal);
         const reason = failure
-            ? this.reasonOf(failure.error, failure.context, stopped, progress.buildId)
+            ? reasonOf(this.where, failure.error, failure.context, stopped, progress.buildId)
             : `Reporting to Spira was ${stopped}.`;
-        return this.reportOf('failed', total, `${reason} ${this.progressSentence(progress)}`, {
+        return this.reportOf('failed', total, `${reason} ${progressSentence(progress)}`, {
             sent: progress.recorded,
             unmatched,
             buildId: progress.buildId,
             anyRecorded: progress.recorded > 0 || progress.inDoubt > 0,
         });
     }
-    /** What went wrong, in Spira's words plus what to check. */
-    reasonOf(error, context, stopped, buildId) {
-        const spira = this.own;
-        const where = this.idsInvolved(context, buildId);
-        switch (error.kind) {
-            case 'auth':
-                return (`Spira refused the API key of spiraUsername "${spira.username ?? ''}" (${error.said}): check spiraApiKey ` +
-                    "(the user's RSS token from My Profile, with its curly braces) and that RSS/API access is enabled for that user.");
-            case 'notFound': {
-                const checks = context.testCaseIds.length > 0
-                    ? 'spiraMapping (the test case ids), spiraProjectId, spiraReleaseId and spiraTestSetId'
-                    : 'spiraProjectId and spiraReleaseId';
-                return `Spira found no such artifact while ${context.action} ${where}; it said ${error.said}. Check ${checks}.`;
-            }
-            case 'noOperation':
-                return (`Spira has no such operation at ${spira.url}${SERVICE_PATH} (${context.action}); it said ${error.said}. ` +
-                    'Check spiraUrl (on-premise with its virtual directory, e.g. https://host/Spira).');
-            case 'deadlock':
-                return `Spira's database kept choosing the write as deadlock victim while ${context.action} ${where}; it said ${error.said}.`;
-            case 'unreachable':
-                return `Could not connect to Spira while ${context.action}: ${sentence(error.said)}`;
-            case 'uncertain':
-                return `Spira failed while ${context.action} ${where} (${error.said}); ${context.inDoubt}.`;
-            case 'cancelled':
-                return `Reporting to Spira was ${stopped} while ${context.action}.`;
-            case 'badAnswer':
-                return sentence(error.said);
-            case 'refused':
-                return `Spira refused ${context.action} ${where}; it said ${sentence(error.said)}`;
-        }
-    }
-    /** "for test cases 1, 999 in product 24 (release 155, test set 2, build 7)". */
-    idsInvolved(context, buildId) {
-        const spira = this.own;
-        const unique = [...new Set(context.testCaseIds)];
-        const shown = unique.slice(0, 10).join(', ') +
-            (unique.length > 10 ? ` and ${unique.length - 10} more` : '');
-        const runs = unique.length > 0;
-        const cases = runs ? `for ${unique.length === 1 ? 'test case' : 'test cases'} ${shown} ` : '';
-        const extra = [
-            spira.releaseId !== undefined ? `release ${spira.releaseId}` : '',
-            runs && spira.testSetId !== undefined ? `test set ${spira.testSetId}` : '',
-            runs && buildId !== undefined ? `build ${buildId}` : '',
-        ].filter(Boolean);
-        return `${cases}in product ${this.projectId}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
-    }
-    progressSentence(progress) {
-        const recorded = progress.recorded === 0
-            ? `No test run was recorded (of ${progress.planned})`
-            : `${progress.recorded} of ${sink_plural(progress.planned, 'test run')} ${progress.recorded === 1 ? 'was' : 'were'} recorded`;
-        const build = progress.buildId !== undefined ? ` in build ${progress.buildId}` : '';
-        if (progress.inDoubt === 0)
-            return `${recorded}${build}.`;
-        return (`${recorded}${build}; the last ${sink_plural(progress.inDoubt, 'run')} sent may or may not have been recorded ` +
-            '(check the test runs in Spira before reporting again).');
-    }
-    successMessage(progress, unmatched) {
-        const spira = this.own;
-        const manual = progress.manualRecorded > 0 ? ` (${progress.manualRecorded} as manual runs)` : '';
-        const release = spira.releaseId !== undefined ? `, release ${spira.releaseId}` : '';
-        const build = progress.buildId !== undefined ? ` (build ${progress.buildId})` : '';
-        const missing = unmatched === 0
-            ? ''
-            : `; ${sink_plural(unmatched, 'test')} ${unmatched === 1 ? 'maps' : 'map'} to no test case`;
-        return `Recorded ${sink_plural(progress.recorded, 'test run')}${manual} in Spira product ${this.projectId}${release}${build}${missing}.`;
-    }
     reportOf(status, total, message, extra = {}) {
-        const report = {
-            sink: this.name,
-            displayName: DISPLAY_NAME,
-            status,
-            message,
-            total,
-            sent: extra.sent ?? 0,
-            unmatched: extra.unmatched ?? [],
-        };
+        const report = sinkReport(this, status, message, total, extra);
         const url = this.own.url;
         if (extra.buildId !== undefined) {
             report.url = buildPageUrl(url, this.projectId, extra.buildId);
@@ -42303,31 +42524,6 @@ class SpiraSink {
         }
         return report;
     }
-}
-/** "cancelled", or "stopped: out of time" when the relay's time budget for the sink ran out. */
-function stoppedBy(signal) {
-    // By name: the reason is a DOMException, which may come from another realm than Error.
-    const reason = signal.reason;
-    return reason?.name === 'TimeoutError' ? 'stopped: it ran out of time' : 'cancelled';
-}
-function sink_ids(runs) {
-    return runs.map((run) => run.TestCaseId);
-}
-function noMatchMessage(count, failOnNoMatch) {
-    const none = count === 1
-        ? 'The test maps to no Spira test case, so nothing was sent.'
-        : `None of the ${count} tests maps to a Spira test case, so nothing was sent.`;
-    return (`${none} Map tests with spiraMapping lines ("classname.name = 123"), a "default = 123" line, ` +
-        `TC:123 in the test names, or a spira.testCaseId JUnit property` +
-        (failOnNoMatch ? '; or set failOnNoMatch: false to let the step pass without reporting.' : '.'));
-}
-function sink_plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-/** Ends the text with a period unless it already ends a sentence. */
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/spira/index.ts
@@ -42353,11 +42549,7 @@ function createSpiraSink(settings, spira, deps) {
         // Spira reads the credentials from these headers on every request (§2); the key keeps
         // its curly braces.
         headers: { username: spira.username ?? '', 'api-key': spira.apiKey ?? '' },
-        redactor: deps.redactor,
-        logger: deps.logger,
-        caCertPath: settings.caCertPath,
-        clock: deps.clock,
-        random: deps.random,
+        ...commonClientOptions(settings, deps),
     });
     const api = new SpiraApi({
         http,
@@ -42566,76 +42758,6 @@ function basicCredentials(username, password) {
     return Buffer.from(`${username}:${password}`).toString('base64');
 }
 
-;// CONCATENATED MODULE: ./src/vendors/squish/wire.ts
-// Squish Test Center's Execution API answers as they arrive (vendor-apis/squish-test-center.md
-// §3, §6), read leniently: the schema and the examples disagree on types (ids as numbers or
-// strings) and on names (`done` in the status example, `finished` in the schema).
-function normalizePlan(raw) {
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-        throw new Error(Array.isArray(raw)
-            ? 'Test Center answered with a list where one test plan was expected'
-            : 'Test Center answered with something that is not a test plan');
-    }
-    const data = raw;
-    const id = squish_wire_text(data.id);
-    if (id === undefined || id === '') {
-        throw new Error('Test Center answered with a test plan that has no id');
-    }
-    return {
-        id,
-        title: squish_wire_text(data.title) ?? '',
-        type: (squish_wire_text(data.type) ?? '').toLowerCase(),
-        project: squish_wire_text(data.project) ?? '',
-        batchName: squish_wire_text(data.batch_name) ?? '',
-        serverTime: num(data.server_dt),
-        counts: {
-            passes: num(data.passes) ?? 0,
-            failed: num(data.failed) ?? 0,
-            skipped: num(data.skipped) ?? 0,
-            count: num(data.count) ?? 0,
-        },
-    };
-}
-/** Undefined when the answer has no readable open/reserved counts. */
-function normalizeStatus(raw) {
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-        return undefined;
-    const data = raw;
-    const open = num(data.open);
-    const reserved = num(data.reserved);
-    if (open === undefined || reserved === undefined)
-        return undefined;
-    // The status example answers `done`, the schema names it `finished` (§6): read either.
-    return { open, reserved, done: num(data.done) ?? num(data.finished) ?? 0 };
-}
-/** The documented error body `{"code": 400, "message": "…"}`, or the raw text. */
-function errorText(body) {
-    try {
-        const parsed = JSON.parse(body);
-        const message = squish_wire_text(parsed?.message);
-        if (message)
-            return message;
-    }
-    catch {
-        // not JSON: keep the text
-    }
-    return body.trim();
-}
-function squish_wire_text(value) {
-    if (value === undefined || value === null)
-        return undefined;
-    if (typeof value === 'object')
-        return undefined;
-    return String(value);
-}
-function num(value) {
-    if (value === undefined || value === null || value === '' || typeof value === 'boolean') {
-        return undefined;
-    }
-    const n = Number(value);
-    return Number.isFinite(n) ? n : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/vendors/squish/results.ts
 // Per-test results from Test Center's Test Results API (`/api/v1`, vendor-apis/squish-test-center.md
 // §5). The vendor documents the model (Batch → Report → Tests → Events, `project0`/`batch0`,
@@ -42665,14 +42787,14 @@ const results_RESULT_CODES = {
 const results_RESULT_NAMES = new Set(Object.values(results_RESULT_CODES));
 /** The result of a test item: by name when given, else by code; undefined when unknown. */
 function resultOf(name, code) {
-    const upper = squish_wire_text(name)?.trim().toUpperCase();
+    const upper = wire_text(name)?.trim().toUpperCase();
     if (upper && results_RESULT_NAMES.has(upper))
         return upper;
     const n = num(code);
     if (n !== undefined && n in results_RESULT_CODES)
         return results_RESULT_CODES[n];
     // Some answers may carry the name in the `result` field itself.
-    const fromCode = squish_wire_text(code)?.trim().toUpperCase();
+    const fromCode = wire_text(code)?.trim().toUpperCase();
     return fromCode && results_RESULT_NAMES.has(fromCode) ? fromCode : undefined;
 }
 /**
@@ -42709,13 +42831,13 @@ function listOf(raw, key) {
 function normalizeItems(raw) {
     return listOf(raw, 'tests')
         .map((item) => ({
-        id: squish_wire_text(item.id) ?? '',
-        typename: (squish_wire_text(item.typename) ?? squish_wire_text(item.type) ?? '').toLowerCase(),
-        name: squish_wire_text(item.name) ?? '',
-        parent: squish_wire_text(item.parent) || undefined,
-        report: squish_wire_text(item.report) || undefined,
+        id: wire_text(item.id) ?? '',
+        typename: (wire_text(item.typename) ?? wire_text(item.type) ?? '').toLowerCase(),
+        name: wire_text(item.name) ?? '',
+        parent: wire_text(item.parent) || undefined,
+        report: wire_text(item.report) || undefined,
         result: resultOf(item.result_name, item.result),
-        rawResult: squish_wire_text(item.result_name) ?? squish_wire_text(item.result),
+        rawResult: wire_text(item.result_name) ?? wire_text(item.result),
         durationMs: num(item.duration),
     }))
         .filter((item) => item.id !== '');
@@ -42723,21 +42845,21 @@ function normalizeItems(raw) {
 function normalizeEvents(raw) {
     return listOf(raw, 'events')
         .map((item) => ({
-        test: squish_wire_text(item.test) ?? '',
-        type: (squish_wire_text(item.type) ?? '').toUpperCase(),
-        message: squish_wire_text(item.message) ?? '',
-        detail: squish_wire_text(item.detail) ?? '',
-        location: squish_wire_text(item.location) ?? '',
+        test: wire_text(item.test) ?? '',
+        type: (wire_text(item.type) ?? '').toUpperCase(),
+        message: wire_text(item.message) ?? '',
+        detail: wire_text(item.detail) ?? '',
+        location: wire_text(item.location) ?? '',
     }))
         .filter((event) => event.test !== '');
 }
 function normalizeReports(raw) {
     return listOf(raw, 'reports')
         .map((item) => ({
-        id: squish_wire_text(item.id) ?? '',
+        id: wire_text(item.id) ?? '',
         labels: (Array.isArray(item.labels) ? item.labels : [])
             .filter((label) => !!label && typeof label === 'object')
-            .map((label) => ({ key: squish_wire_text(label.key) ?? '', value: squish_wire_text(label.value) ?? '' }))
+            .map((label) => ({ key: wire_text(label.key) ?? '', value: wire_text(label.value) ?? '' }))
             .filter((label) => label.key !== '' && !label.key.startsWith('.')),
     }))
         .filter((report) => report.id !== '');
@@ -42832,6 +42954,291 @@ function enclosingSuite(item, byId) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/vendors/squish/wire.ts
+// Squish Test Center's Execution API answers as they arrive (vendor-apis/squish-test-center.md
+// §3, §6), read leniently: the schema and the examples disagree on types (ids as numbers or
+// strings) and on names (`done` in the status example, `finished` in the schema).
+
+function normalizePlan(raw) {
+    if (!isJsonObject(raw)) {
+        throw new Error(Array.isArray(raw)
+            ? 'Test Center answered with a list where one test plan was expected'
+            : 'Test Center answered with something that is not a test plan');
+    }
+    const data = raw;
+    const id = wire_text(data.id);
+    if (id === undefined || id === '') {
+        throw new Error('Test Center answered with a test plan that has no id');
+    }
+    return {
+        id,
+        title: wire_text(data.title) ?? '',
+        type: (wire_text(data.type) ?? '').toLowerCase(),
+        project: wire_text(data.project) ?? '',
+        batchName: wire_text(data.batch_name) ?? '',
+        serverTime: num(data.server_dt),
+        counts: {
+            passes: num(data.passes) ?? 0,
+            failed: num(data.failed) ?? 0,
+            skipped: num(data.skipped) ?? 0,
+            count: num(data.count) ?? 0,
+        },
+    };
+}
+/** Undefined when the answer has no readable open/reserved counts. */
+function normalizeStatus(raw) {
+    if (!isJsonObject(raw))
+        return undefined;
+    const data = raw;
+    const open = num(data.open);
+    const reserved = num(data.reserved);
+    if (open === undefined || reserved === undefined)
+        return undefined;
+    // The status example answers `done`, the schema names it `finished` (§6): read either.
+    return { open, reserved, done: num(data.done) ?? num(data.finished) ?? 0 };
+}
+/** The documented error body `{"code": 400, "message": "…"}`, or the raw text. */
+function errorText(body) {
+    return messageInJsonBody(body) || body.trim();
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/errors.ts
+// Test Center's errors in plain words: auth and access problems, unknown plans and templates,
+// and why the Results API gave no per-test results. Messages quote the server's own text
+// (already redacted by the HTTP client) and name the input to check.
+
+
+
+// Error 1006, seen on REST paths without the AutomationToken (§2): surfaced verbatim.
+const ONLY_KNOWN_CLIENTS = /Only known clients permitted for REST access/i;
+function explainLookup(error, project, title, byToken) {
+    if (!(error instanceof VendorHttpError))
+        return error;
+    const said = errorText(error.body);
+    if (error.status === 404) {
+        return new Error(`Test Center has no test plan template titled "${title}" in project "${project}" (HTTP 404${said ? `: ${said}` : ''}). ` +
+            'Check project and planTitle, or set planId to the template id.');
+    }
+    if (error.status === 400) {
+        // Test Center does not document what a title matching several templates gives; a
+        // server that refuses says why in its message, which we pass on as is.
+        return new Error(`Test Center could not look up template "${title}" in project "${project}" (HTTP 400: ${said}). ` +
+            'If several templates share that title, set planId to the one to run.');
+    }
+    return explain(error, `looking up template "${title}"`, byToken);
+}
+function explainPlanError(error, id, input, byToken) {
+    // An unknown plan id is a 400, never a 404 (§6).
+    if (error instanceof VendorHttpError && (error.status === 400 || error.status === 404)) {
+        const said = errorText(error.body);
+        const what = input === 'planId' ? 'a test plan template id' : 'a test plan execution (instance) id';
+        return new Error(`Test Center has no test plan ${id} (HTTP ${error.status}${said ? `: ${said}` : ''}). Check ${input}: it takes ${what}.`);
+    }
+    return explain(error, `reading test plan ${id}`, byToken);
+}
+/** Auth and access problems in plain words; anything else unchanged. */
+function explain(error, doing, byToken) {
+    if (!(error instanceof VendorHttpError))
+        return error;
+    const said = errorText(error.body);
+    if (ONLY_KNOWN_CLIENTS.test(error.body)) {
+        return new Error(`Test Center refused ${doing}: "${said}" (HTTP ${error.status}).`);
+    }
+    if (error.status === 401) {
+        return new Error(`Test Center rejected the ${byToken ? 'access token' : 'user name and password'} (HTTP 401${said ? `: ${said}` : ''}). ` +
+            `Check ${byToken ? 'apiKey (a Test Center access token)' : 'username and password'}.`);
+    }
+    if (error.status === 403) {
+        return new Error(`Test Center refused ${doing} (HTTP 403${said ? `: ${said}` : ''}): ` +
+            `the ${byToken ? "token's owner" : 'user'} needs access to the project (and upload rights).`);
+    }
+    return error;
+}
+function resultsProblem(error, hasAutomationToken) {
+    if (!(error instanceof VendorHttpError))
+        return error.message;
+    const said = errorText(error.body);
+    if (ONLY_KNOWN_CLIENTS.test(error.body)) {
+        return hasAutomationToken
+            ? `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`
+            : `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`;
+    }
+    if (error.status === 404) {
+        return `the server has no Results API (HTTP 404 on ${RESULTS_API.tests}; older Test Center versions lack it)`;
+    }
+    if (error.status === 401 || error.status === 403) {
+        return `the Results API refused the credentials (HTTP ${error.status}${said ? `: ${said}` : ''})`;
+    }
+    return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/collect-results.ts
+// Per-test results of a finished plan from the Test Results API (results.ts knows its paths
+// and shapes): the tests of the plan's batch, refined by report labels and problem events.
+// Optional by nature: without them the plan's counts still give the totals, so every failure
+// here becomes a reason for the log instead of an error (except a cancel).
+
+
+
+/** Per-test suites of the batch, or why there are none; never throws except on abort. */
+async function fetchPerTestResults(access, where, expected, signal) {
+    if (!where.project || !where.batch) {
+        return { reason: 'Test Center did not name the project and batch of this test plan' };
+    }
+    const get = reader(access, where, signal);
+    let items;
+    try {
+        items = normalizeItems(await get(RESULTS_API.tests));
+    }
+    catch (error) {
+        if (isAbortError(error) || signal.aborted)
+            throw error;
+        return { reason: resultsProblem(error, !!access.automationToken) };
+    }
+    // Labels and messages refine the picture; without them the statuses still hold.
+    const optional = async (load, fallback) => {
+        try {
+            return await load();
+        }
+        catch (error) {
+            if (isAbortError(error) || signal.aborted)
+                throw error;
+            access.logger.debug(`Results API: ${error.message}`);
+            return fallback;
+        }
+    };
+    const reports = await optional(async () => normalizeReports(await get(RESULTS_API.reports)), []);
+    const problems = { [RESULTS_API.eventType]: PROBLEM_EVENTS.join(',') };
+    const events = await optional(async () => normalizeEvents(await get(RESULTS_API.events, problems)), []);
+    return checkedCount(suitesFromResults(items, events, reports), expected, where.batch);
+}
+/** GETs of the Results API for one batch, with the AutomationToken when there is one. */
+function reader(access, where, signal) {
+    const query = { [RESULTS_API.project]: where.project, [RESULTS_API.batch]: where.batch };
+    const token = access.automationToken;
+    const headers = token ? { AutomationToken: token } : undefined;
+    return (path, extra = {}) => access.http.json({
+        method: 'GET',
+        path,
+        query: { ...query, ...extra },
+        headers,
+        idempotent: true,
+        signal,
+    });
+}
+/**
+ * The suites, when they hold as many tests as the plan counted. A batch is shared by whatever
+ * is uploaded into it: more tests than the plan counted means other runs' results are in it
+ * too; fewer means the Results API is behind.
+ */
+function checkedCount(suites, expected, batch) {
+    const found = suites.reduce((sum, suite) => sum + suite.cases.length, 0);
+    if (found === expected)
+        return { suites };
+    return {
+        reason: found > expected
+            ? `batch "${batch}" holds ${found} test results, more than the ${expected} of this test plan (results of other runs share the batch; use a batch of its own)`
+            : `the Results API lists ${found} of the ${expected} results of batch "${batch}"`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/execution-api.ts
+// The Execution API calls TestRelay makes (vendor-apis/squish-test-center.md §3, §4, §6), each
+// failure explained in plain words (errors.ts) and each call's retry rule stated where it is
+// made. Answers are read leniently (wire.ts).
+
+
+const EXECUTION_API = '/execution/v1';
+class ExecutionApi {
+    http;
+    byToken;
+    constructor(http, 
+    /** True when signed in with an access token (apiKey), false with user name and password. */
+    byToken) {
+        this.http = http;
+        this.byToken = byToken;
+    }
+    /**
+     * Starts an execution (instance) of a template. Never retried once it may have reached the
+     * server: a second request would start a second plan. Answers 201 (200 accepted too: any 2xx
+     * is a success to the HTTP client).
+     */
+    async executePlan(body, templateId, signal) {
+        let raw;
+        try {
+            raw = await this.http.json({
+                method: 'POST',
+                path: `${EXECUTION_API}/executeplan`,
+                body,
+                idempotent: false,
+                signal,
+            });
+        }
+        catch (error) {
+            throw explain(error, `starting template ${templateId}`, this.byToken);
+        }
+        return normalizePlan(raw);
+    }
+    /** One test plan, template or instance; `input` names the input its id came from. */
+    async plan(id, input, signal) {
+        try {
+            const raw = await this.http.json({
+                method: 'GET',
+                path: `${EXECUTION_API}/testplans/${encodeURIComponent(id)}`,
+                idempotent: true,
+                signal,
+            });
+            return normalizePlan(raw);
+        }
+        catch (error) {
+            throw explainPlanError(error, id, input, this.byToken);
+        }
+    }
+    /**
+     * `GET status/{id}`. Capability filters (`query`) narrow the counts to the executions that
+     * require them, so completion then only covers those executions (§4: without filters, all of
+     * them). The raw answer is returned: the poll keeps it whole to see whether anything moved.
+     */
+    async status(runId, query, signal) {
+        try {
+            return await this.http.json({
+                method: 'GET',
+                path: `${EXECUTION_API}/status/${encodeURIComponent(runId)}`,
+                query,
+                idempotent: true,
+                signal,
+            });
+        }
+        catch (error) {
+            throw explainPlanError(error, runId, 'runId', this.byToken);
+        }
+    }
+    /** The counts of all the plan's executions, whatever they require; undefined when unreadable. */
+    async unfilteredStatus(runId, signal) {
+        try {
+            return normalizeStatus(await this.status(runId, undefined, signal));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** The raw answer of the template lookup by project and title (template-lookup.ts reads it). */
+    async lookUpTemplate(project, title, signal) {
+        try {
+            return await this.http.json({
+                method: 'GET',
+                path: `${EXECUTION_API}/testplans`,
+                query: { project, title, type: 'template' },
+                idempotent: true,
+                signal,
+            });
+        }
+        catch (error) {
+            throw explainLookup(error, project, title, this.byToken);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/squish/status.ts
 // Test Center's execution counts mapped onto the neutral model (vendor-apis/squish-test-center.md
 // §4-§5): when a plan is done, when its result counts have settled, and what they say.
@@ -42914,89 +43321,165 @@ function verdictOf(counts, summary) {
     return 'passed';
 }
 
-;// CONCATENATED MODULE: ./src/vendors/squish/errors.ts
-// Test Center's errors in plain words: auth and access problems, unknown plans and templates,
-// and why the Results API gave no per-test results. Messages quote the server's own text
-// (already redacted by the HTTP client) and name the input to check.
+;// CONCATENATED MODULE: ./src/vendors/squish/settle.ts
+// Results can reach Test Center after the plan's executions are `finished` (§4 step 3): once
+// the wait is over, the plan's counts are read again until they settle, for a bounded time.
+
+const SETTLE_MAX_MS = 60_000;
+const SETTLE_INTERVAL_MS = 5_000;
+/** Reads the plan's counts until they settle (status.ts isSettled), for a bounded time. */
+async function settleCounts(api, runId, doneExecutions, options, signal) {
+    const { clock } = options;
+    const started = clock.now();
+    const interval = typeof options.pollInterval === 'number'
+        ? Math.min(SETTLE_INTERVAL_MS, options.pollInterval)
+        : SETTLE_INTERVAL_MS;
+    let previous;
+    let unchangedSince = started;
+    let announced = false;
+    // Later reads only wait for results: the first one's server time is the end of the run.
+    let completedAt;
+    for (;;) {
+        const plan = await api.plan(runId, 'runId', signal);
+        completedAt ??= plan.serverTime;
+        const now = clock.now();
+        if (!previous || !sameCounts(plan.counts, previous.counts))
+            unchangedSince = now;
+        if (isSettled(plan.counts, previous ? now - unchangedSince : 0, doneExecutions)) {
+            return { plan, settled: true, waitedMs: now - started, completedAt };
+        }
+        if (now - started + interval > SETTLE_MAX_MS) {
+            return { plan, settled: false, waitedMs: now - started, completedAt };
+        }
+        if (!announced) {
+            options.logger.info(waitingLine(plan, doneExecutions));
+            announced = true;
+        }
+        previous = plan;
+        await clock.sleep(interval, signal);
+    }
+}
+function waitingLine(plan, doneExecutions) {
+    return plan.counts.count < doneExecutions
+        ? `Waiting for Test Center to receive all results: ${plan.counts.count} so far for ${doneExecutions} finished executions.`
+        : `Waiting for Test Center's result counts to settle (${plan.counts.count} results, not all passed, failed or skipped yet).`;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/messages.ts
+// The sentences the Squish source writes into the log and the result's message: what the
+// counts leave open once a plan is done, and that a plan execution cannot be stopped.
+/** " (executions requiring OS=Linux, browser=chrome)", or "" without a capabilities filter. */
+function filterNote(capabilities) {
+    return capabilities.length > 0
+        ? ` (executions requiring ${capabilities.map(([key, value]) => `${key}=${value}`).join(', ')})`
+        : '';
+}
+/** What the settled counts leave open: no executions, results missing, or still changing. */
+function countNotes(counts) {
+    const { runId, doneExecutions, missing } = counts;
+    const waited = `${Math.round(counts.waitedMs / 1000)}s`;
+    if (counts.results === 0 && doneExecutions === 0) {
+        return [`Test plan ${runId} has no test executions${counts.filter}, and no results.`];
+    }
+    if (missing > 0) {
+        return [
+            `${missing} of ${doneExecutions} finished test executions have no result in Test Center ` +
+                `after waiting ${waited} (an execution that finished with an error uploads none).`,
+        ];
+    }
+    if (!counts.settled) {
+        return [
+            `The result counts were still changing after waiting ${waited}; they may be incomplete.`,
+        ];
+    }
+    return [];
+}
+/** The counts are the whole plan's: the executions outside the filter may still change them. */
+function othersRunningNote(others, runId) {
+    return (`Only the executions matching the capabilities filter are done; ${others} other execution(s) of ` +
+        `test plan ${runId} are still open or running, so these counts are not final.`);
+}
+function noPerTestResultsNote(reason) {
+    return `Per-test results were not available: ${reason}. The totals come from the test plan's counts.`;
+}
+/** Said on a timeout and on a cancel: the Execution API has no stop, cancel or delete (§4). */
+function noStopApi(runId, url) {
+    return (`Squish Test Center has no API to stop a plan execution: test plan ${runId} goes on there` +
+        `${url ? ` (${url})` : ''}.`);
+}
+/** " At the last check: 1 open, 2 running, 3 done.", after a timeout. */
+function lastCheckNote(counts, filter) {
+    return counts
+        ? ` At the last check: ${counts.open} open, ${counts.reserved} running, ${counts.done} done${filter}.`
+        : '';
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/template-lookup.ts
+// Finding the test plan template to start: by its id (planId), or by project and title
+// (project + planTitle) through the lookup of §6. Whatever is found must be a template:
+// starting an instance, or anything else, would not start what the user asked for.
 
 
-
-// Error 1006, seen on REST paths without the AutomationToken (§2): surfaced verbatim.
-const ONLY_KNOWN_CLIENTS = /Only known clients permitted for REST access/i;
-function explainLookup(error, project, title, byToken) {
-    if (!(error instanceof VendorHttpError))
-        return error;
-    const said = errorText(error.body);
-    if (error.status === 404) {
-        return new Error(`Test Center has no test plan template titled "${title}" in project "${project}" (HTTP 404${said ? `: ${said}` : ''}). ` +
-            'Check project and planTitle, or set planId to the template id.');
+/** The template to start: by id, or looked up by project and title; always a template. */
+async function findTemplate(api, logger, target, signal) {
+    if (target.planId)
+        return templateById(api, target.planId, signal);
+    const project = target.project ?? '';
+    const title = target.planTitle ?? '';
+    const plan = readLookupAnswer(await api.lookUpTemplate(project, title, signal), project, title);
+    if (plan.title !== title) {
+        logger.info(`planTitle "${title}" matched template ${plan.id} "${plan.title}".`);
     }
-    if (error.status === 400) {
-        // Test Center does not document what a title matching several templates gives; a
-        // server that refuses says why in its message, which we pass on as is.
-        return new Error(`Test Center could not look up template "${title}" in project "${project}" (HTTP 400: ${said}). ` +
-            'If several templates share that title, set planId to the one to run.');
-    }
-    return explain(error, `looking up template "${title}"`, byToken);
+    if (!plan.project)
+        plan.project = project;
+    return plan;
 }
-function explainPlanError(error, id, input, byToken) {
-    // An unknown plan id is a 400, never a 404 (§6).
-    if (error instanceof VendorHttpError && (error.status === 400 || error.status === 404)) {
-        const said = errorText(error.body);
-        const what = input === 'planId' ? 'a test plan template id' : 'a test plan execution (instance) id';
-        return new Error(`Test Center has no test plan ${id} (HTTP ${error.status}${said ? `: ${said}` : ''}). Check ${input}: it takes ${what}.`);
+async function templateById(api, planId, signal) {
+    const plan = await api.plan(planId, 'planId', signal);
+    if (plan.type === 'instance') {
+        throw new Error(`Test Center test plan ${planId} is an instance (a plan execution), not a template: ` +
+            `set planId to a template id, or runId ${planId} to wait for that execution.`);
     }
-    return explain(error, `reading test plan ${id}`, byToken);
+    if (plan.type !== 'template') {
+        throw new Error(`Test Center test plan ${planId} is of type "${plan.type}", not a template: set planId to a template id.`);
+    }
+    return plan;
 }
-/** Auth and access problems in plain words; anything else unchanged. */
-function explain(error, doing, byToken) {
-    if (!(error instanceof VendorHttpError))
-        return error;
-    const said = errorText(error.body);
-    if (ONLY_KNOWN_CLIENTS.test(error.body)) {
-        return new Error(`Test Center refused ${doing}: "${said}" (HTTP ${error.status}).`);
+/** The one template the lookup found; none, several or a non-template is an error. */
+function readLookupAnswer(answer, project, title) {
+    let raw = answer;
+    // The lookup answers one object (§6); should a server answer a list, read it as such.
+    if (Array.isArray(raw) && raw.length === 1)
+        raw = raw[0];
+    if (Array.isArray(raw) && raw.length === 0) {
+        throw new Error(`Test Center has no template titled "${title}" in project "${project}": check planTitle and project.`);
     }
-    if (error.status === 401) {
-        return new Error(`Test Center rejected the ${byToken ? 'access token' : 'user name and password'} (HTTP 401${said ? `: ${said}` : ''}). ` +
-            `Check ${byToken ? 'apiKey (a Test Center access token)' : 'username and password'}.`);
+    if (Array.isArray(raw)) {
+        const ids = listOf(raw, 'testplans')
+            .map((item) => String(item.id))
+            .join(', ');
+        throw new Error(`Several Test Center templates are titled "${title}" in project "${project}" (ids ${ids}): set planId to the one to run.`);
     }
-    if (error.status === 403) {
-        return new Error(`Test Center refused ${doing} (HTTP 403${said ? `: ${said}` : ''}): ` +
-            `the ${byToken ? "token's owner" : 'user'} needs access to the project (and upload rights).`);
+    const plan = normalizePlan(raw);
+    if (plan.type !== 'template') {
+        throw new Error(`Test Center's lookup of "${title}" in project "${project}" found test plan ${plan.id} of type "${plan.type}", not a template: set planId to the template id.`);
     }
-    return error;
-}
-function resultsProblem(error, hasAutomationToken) {
-    if (!(error instanceof VendorHttpError))
-        return error.message;
-    const said = errorText(error.body);
-    if (ONLY_KNOWN_CLIENTS.test(error.body)) {
-        return hasAutomationToken
-            ? `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`
-            : `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`;
-    }
-    if (error.status === 404) {
-        return `the server has no Results API (HTTP 404 on ${RESULTS_API.tests}; older Test Center versions lack it)`;
-    }
-    if (error.status === 401 || error.status === 403) {
-        return `the Results API refused the credentials (HTTP ${error.status}${said ? `: ${said}` : ''})`;
-    }
-    return error.message;
+    return plan;
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/squish/source.ts
-// Squish Test Center as a TestRelay source: find the test plan template, start an execution
-// instance of it, wait until every execution is worked off, let the result counts settle,
-// and collect per-test results from the Results API where the server offers them.
+// Squish Test Center as a TestRelay source: find the test plan template (template-lookup.ts),
+// start an execution instance of it, wait until every execution is worked off, let the result
+// counts settle (settle.ts), and collect per-test results from the Results API where the
+// server offers them (collect-results.ts).
 
 
 
 
 
-const EXECUTION_API = '/execution/v1';
-// Results can arrive after `finished` (§4 step 3): read the counts again for at most this long.
-const SETTLE_MAX_MS = 60_000;
-const SETTLE_INTERVAL_MS = 5_000;
+
+
+
 class SquishSource {
     settings;
     own;
@@ -43015,6 +43498,7 @@ class SquishSource {
             : `template "${squish.planTitle}" in project ${squish.project}`;
     }
     instances = new Map();
+    api;
     constructor(settings, own, http, logger, redactor, clock = systemClock) {
         this.settings = settings;
         this.own = own;
@@ -43022,6 +43506,7 @@ class SquishSource {
         this.logger = logger;
         this.redactor = redactor;
         this.clock = clock;
+        this.api = new ExecutionApi(http, !!settings.apiKey);
     }
     previewTrigger() {
         const { planId } = this.settings;
@@ -43046,22 +43531,11 @@ class SquishSource {
         return body;
     }
     async trigger(signal) {
-        const template = await this.findTemplate(signal);
-        let raw;
-        try {
-            // Answers 201 (200 accepted too: any 2xx is a success to the HTTP client).
-            raw = await this.http.json({
-                method: 'POST',
-                path: `${EXECUTION_API}/executeplan`,
-                body: this.triggerBody(Number(template.id)),
-                idempotent: false,
-                signal,
-            });
-        }
-        catch (error) {
-            throw explain(error, `starting template ${template.id}`, this.byToken());
-        }
-        const plan = normalizePlan(raw);
+        const { planId } = this.settings;
+        const { project, planTitle } = this.own;
+        const template = await findTemplate(this.api, this.logger, { planId, project, planTitle }, signal);
+        const body = this.triggerBody(Number(template.id));
+        const plan = await this.api.executePlan(body, template.id, signal);
         if (plan.type && plan.type !== 'instance') {
             this.logger.warn(`Test Center answered executeplan with a test plan of type "${plan.type}", not "instance"; waiting on ${plan.id} anyway.`);
         }
@@ -43077,7 +43551,7 @@ class SquishSource {
         return this.handleOf(plan.id, info);
     }
     async attach(runId, signal) {
-        const plan = await this.fetchPlan(runId, signal, 'runId');
+        const plan = await this.api.plan(runId, 'runId', signal);
         if (plan.type === 'template') {
             throw new Error(`Test Center test plan ${runId} is a template, not a plan execution: set planId ${runId} to start it, ` +
                 'or runId to the id of an execution (instance) of it.');
@@ -43091,63 +43565,54 @@ class SquishSource {
         return this.handleOf(plan.id, info);
     }
     async poll(handle, signal) {
-        let raw;
-        try {
-            raw = await this.http.json({
-                method: 'GET',
-                path: `${EXECUTION_API}/status/${encodeURIComponent(handle.runId)}`,
-                // Capability filters narrow the counts to the executions that require them, so
-                // completion then only covers those executions (§4: without filters, all of them).
-                query: Object.fromEntries(this.own.capabilities),
-                idempotent: true,
-                signal,
-            });
-        }
-        catch (error) {
-            throw explainPlanError(error, handle.runId, 'runId', this.byToken());
-        }
+        const query = Object.fromEntries(this.own.capabilities);
+        const raw = await this.api.status(handle.runId, query, signal);
         return status_snapshotOf(normalizeStatus(raw), JSON.stringify(raw));
     }
     async collect(handle, last, signal) {
         const doneExecutions = last.counts?.done ?? 0;
-        const { plan, settled, waitedMs, completedAt } = await this.settle(handle.runId, doneExecutions, signal);
+        const settle = {
+            clock: this.clock,
+            logger: this.logger,
+            pollInterval: this.settings.pollInterval,
+        };
+        const counted = await settleCounts(this.api, handle.runId, doneExecutions, settle, signal);
+        const { plan } = counted;
         const info = this.infoOf(handle.runId, plan);
         const summary = summarizeCounts(plan.counts, doneExecutions);
         const result = this.baseResult(handle, info);
         result.state = 'completed';
         result.verdict = verdictOf(plan.counts, summary);
         result.reportedCounts = summary.totals;
-        if (info.startedAt !== undefined && completedAt !== undefined) {
-            result.durationSeconds = Math.max(0, (completedAt - info.startedAt) / 1000);
+        if (info.startedAt !== undefined && counted.completedAt !== undefined) {
+            result.durationSeconds = Math.max(0, (counted.completedAt - info.startedAt) / 1000);
         }
-        const notes = [];
-        const waited = `${Math.round(waitedMs / 1000)}s`;
-        if (plan.counts.count === 0 && doneExecutions === 0) {
-            notes.push(`Test plan ${handle.runId} has no test executions${this.filterNote()}, and no results.`);
-        }
-        else if (summary.missing > 0) {
-            notes.push(`${summary.missing} of ${doneExecutions} finished test executions have no result in Test Center ` +
-                `after waiting ${waited} (an execution that finished with an error uploads none).`);
-        }
-        else if (!settled) {
-            notes.push(`The result counts were still changing after waiting ${waited}; they may be incomplete.`);
-        }
+        const notes = countNotes({
+            ...counted,
+            runId: handle.runId,
+            results: plan.counts.count,
+            doneExecutions,
+            missing: summary.missing,
+            filter: this.filterNote(),
+        });
         const others = await this.unfilteredStillRunning(handle.runId, signal);
-        if (others > 0) {
-            // The counts are the whole plan's: the executions outside the filter may still change them.
-            notes.push(`Only the executions matching the capabilities filter are done; ${others} other execution(s) of ` +
-                `test plan ${handle.runId} are still open or running, so these counts are not final.`);
-        }
+        if (others > 0)
+            notes.push(othersRunningNote(others, handle.runId));
         // Results missing or still changing: worth a warning, not only a line in the summary.
         for (const note of notes)
             this.logger.warn(note);
         if (plan.counts.count > 0) {
-            const perTest = await this.fetchResults(info, plan.counts.count, signal);
+            const access = {
+                http: this.http,
+                logger: this.logger,
+                automationToken: this.own.automationToken,
+            };
+            const perTest = await fetchPerTestResults(access, info, plan.counts.count, signal);
             if ('suites' in perTest) {
                 result.suites = perTest.suites;
             }
             else {
-                const note = `Per-test results were not available: ${perTest.reason}. The totals come from the test plan's counts.`;
+                const note = noPerTestResultsNote(perTest.reason);
                 this.logger.warn(note);
                 notes.push(note);
             }
@@ -43160,29 +43625,13 @@ class SquishSource {
     async unfilteredStillRunning(runId, signal) {
         if (this.own.capabilities.length === 0)
             return 0;
-        try {
-            const raw = await this.http.json({
-                method: 'GET',
-                path: `${EXECUTION_API}/status/${encodeURIComponent(runId)}`,
-                idempotent: true,
-                signal,
-            });
-            const counts = normalizeStatus(raw);
-            return counts ? counts.open + counts.reserved : 0;
-        }
-        catch {
-            return 0;
-        }
+        const counts = await this.api.unfilteredStatus(runId, signal);
+        return counts ? counts.open + counts.reserved : 0;
     }
     partial(handle, last) {
         const result = this.baseResult(handle, this.instances.get(handle.runId));
         result.state = 'timed_out';
-        const counts = last?.counts;
-        result.message =
-            `${this.noStopApi(handle)}` +
-                (counts
-                    ? ` At the last check: ${counts.open} open, ${counts.reserved} running, ${counts.done} done${this.filterNote()}.`
-                    : '');
+        result.message = this.noStopApi(handle) + lastCheckNote(last?.counts, this.filterNote());
         return result;
     }
     async cancel(handle, signal) {
@@ -43190,7 +43639,7 @@ class SquishSource {
         // the link is worth a request, when the caller does not have it (the CLI's cancel).
         if (!handle.runUrl && !this.instances.has(handle.runId)) {
             try {
-                const plan = await this.fetchPlan(handle.runId, signal, 'runId');
+                const plan = await this.api.plan(handle.runId, 'runId', signal);
                 handle = { ...handle, runUrl: this.runUrl(plan.project) };
             }
             catch (error) {
@@ -43200,9 +43649,7 @@ class SquishSource {
         return { stopped: false, message: this.noStopApi(handle) };
     }
     noStopApi(handle) {
-        const url = handle.runUrl ?? this.runUrlOf(handle.runId);
-        return (`Squish Test Center has no API to stop a plan execution: test plan ${handle.runId} goes on there` +
-            `${url ? ` (${url})` : ''}.`);
+        return noStopApi(handle.runId, handle.runUrl ?? this.runUrlOf(handle.runId));
     }
     handleOf(runId, info) {
         return { runId, runUrl: this.runUrl(info.project), title: info.title || undefined };
@@ -43235,166 +43682,7 @@ class SquishSource {
         return info;
     }
     filterNote() {
-        const capabilities = this.own.capabilities;
-        return capabilities.length > 0
-            ? ` (executions requiring ${capabilities.map(([key, value]) => `${key}=${value}`).join(', ')})`
-            : '';
-    }
-    /** The template to start: by id, or looked up by project and title; always a template. */
-    async findTemplate(signal) {
-        const { planId } = this.settings;
-        const squish = this.own;
-        if (planId) {
-            const plan = await this.fetchPlan(planId, signal, 'planId');
-            if (plan.type === 'instance') {
-                throw new Error(`Test Center test plan ${planId} is an instance (a plan execution), not a template: ` +
-                    `set planId to a template id, or runId ${planId} to wait for that execution.`);
-            }
-            if (plan.type !== 'template') {
-                throw new Error(`Test Center test plan ${planId} is of type "${plan.type}", not a template: set planId to a template id.`);
-            }
-            return plan;
-        }
-        const project = squish.project ?? '';
-        const title = squish.planTitle ?? '';
-        let raw;
-        try {
-            raw = await this.http.json({
-                method: 'GET',
-                path: `${EXECUTION_API}/testplans`,
-                query: { project, title, type: 'template' },
-                idempotent: true,
-                signal,
-            });
-        }
-        catch (error) {
-            throw explainLookup(error, project, title, this.byToken());
-        }
-        // The lookup answers one object (§6); should a server answer a list, read it as such.
-        if (Array.isArray(raw) && raw.length === 1)
-            raw = raw[0];
-        if (Array.isArray(raw) && raw.length === 0) {
-            throw new Error(`Test Center has no template titled "${title}" in project "${project}": check planTitle and project.`);
-        }
-        if (Array.isArray(raw)) {
-            const ids = listOf(raw, 'testplans')
-                .map((item) => String(item.id))
-                .join(', ');
-            throw new Error(`Several Test Center templates are titled "${title}" in project "${project}" (ids ${ids}): set planId to the one to run.`);
-        }
-        const plan = normalizePlan(raw);
-        if (plan.type !== 'template') {
-            throw new Error(`Test Center's lookup of "${title}" in project "${project}" found test plan ${plan.id} of type "${plan.type}", not a template: set planId to the template id.`);
-        }
-        if (plan.title !== title) {
-            this.logger.info(`planTitle "${title}" matched template ${plan.id} "${plan.title}".`);
-        }
-        if (!plan.project)
-            plan.project = project;
-        return plan;
-    }
-    async fetchPlan(id, signal, input) {
-        try {
-            const raw = await this.http.json({
-                method: 'GET',
-                path: `${EXECUTION_API}/testplans/${encodeURIComponent(id)}`,
-                idempotent: true,
-                signal,
-            });
-            return normalizePlan(raw);
-        }
-        catch (error) {
-            throw explainPlanError(error, id, input, this.byToken());
-        }
-    }
-    /** Reads the plan's counts until they settle (status.ts isSettled), for a bounded time. */
-    async settle(runId, doneExecutions, signal) {
-        const started = this.clock.now();
-        const interval = typeof this.settings.pollInterval === 'number'
-            ? Math.min(SETTLE_INTERVAL_MS, this.settings.pollInterval)
-            : SETTLE_INTERVAL_MS;
-        let previous;
-        let unchangedSince = started;
-        let announced = false;
-        // Server time of the first read, right after completion: the end of the run (later reads
-        // only wait for results).
-        let completedAt;
-        for (;;) {
-            const plan = await this.fetchPlan(runId, signal, 'runId');
-            completedAt ??= plan.serverTime;
-            const now = this.clock.now();
-            if (!previous || !sameCounts(plan.counts, previous.counts))
-                unchangedSince = now;
-            if (isSettled(plan.counts, previous ? now - unchangedSince : 0, doneExecutions)) {
-                return { plan, settled: true, waitedMs: now - started, completedAt };
-            }
-            if (now - started + interval > SETTLE_MAX_MS) {
-                return { plan, settled: false, waitedMs: now - started, completedAt };
-            }
-            if (!announced) {
-                this.logger.info(plan.counts.count < doneExecutions
-                    ? `Waiting for Test Center to receive all results: ${plan.counts.count} so far for ${doneExecutions} finished executions.`
-                    : `Waiting for Test Center's result counts to settle (${plan.counts.count} results, not all passed, failed or skipped yet).`);
-                announced = true;
-            }
-            previous = plan;
-            await this.clock.sleep(interval, signal);
-        }
-    }
-    /** Per-test suites, or why there are none; never throws except on abort. */
-    async fetchResults(info, expected, signal) {
-        if (!info.project || !info.batch) {
-            return { reason: 'Test Center did not name the project and batch of this test plan' };
-        }
-        const query = { [RESULTS_API.project]: info.project, [RESULTS_API.batch]: info.batch };
-        const token = this.own.automationToken;
-        const headers = token ? { AutomationToken: token } : undefined;
-        const get = (path, extra = {}) => this.http.json({
-            method: 'GET',
-            path,
-            query: { ...query, ...extra },
-            headers,
-            idempotent: true,
-            signal,
-        });
-        let items;
-        try {
-            items = normalizeItems(await get(RESULTS_API.tests));
-        }
-        catch (error) {
-            if (isAbortError(error) || signal.aborted)
-                throw error;
-            return { reason: resultsProblem(error, !!this.own.automationToken) };
-        }
-        // Labels and messages refine the picture; without them the statuses still hold.
-        const optional = async (load, fallback) => {
-            try {
-                return await load();
-            }
-            catch (error) {
-                if (isAbortError(error) || signal.aborted)
-                    throw error;
-                this.logger.debug(`Results API: ${error.message}`);
-                return fallback;
-            }
-        };
-        const reports = await optional(async () => normalizeReports(await get(RESULTS_API.reports)), []);
-        const events = await optional(async () => normalizeEvents(await get(RESULTS_API.events, { [RESULTS_API.eventType]: PROBLEM_EVENTS.join(',') })), []);
-        const suites = suitesFromResults(items, events, reports);
-        const found = suites.reduce((sum, suite) => sum + suite.cases.length, 0);
-        if (found !== expected) {
-            // A batch is shared by whatever is uploaded into it: more tests than the plan counted
-            // means other runs' results are in it too; fewer means the Results API is behind.
-            return {
-                reason: found > expected
-                    ? `batch "${info.batch}" holds ${found} test results, more than the ${expected} of this test plan (results of other runs share the batch; use a batch of its own)`
-                    : `the Results API lists ${found} of the ${expected} results of batch "${info.batch}"`,
-            };
-        }
-        return { suites };
-    }
-    byToken() {
-        return !!this.settings.apiKey;
+        return filterNote(this.own.capabilities);
     }
     baseResult(handle, info) {
         const title = info?.title || handle.title || `Test plan ${handle.runId}`;
@@ -43462,10 +43750,7 @@ const squishModule = defineSource({
             vendor: 'Squish Test Center',
             baseUrl,
             headers,
-            redactor: deps.redactor,
-            logger: deps.logger,
-            caCertPath: settings.caCertPath,
-            clock: deps.clock,
+            ...commonClientOptions(settings, deps),
         });
         return new SquishSource(settings, own, http, deps.logger, deps.redactor, deps.clock);
     },
@@ -43513,6 +43798,7 @@ function titleOf(name) {
 ;// CONCATENATED MODULE: ./src/vendors/testomatio/wire.ts
 // Testomat.io's reporter payloads (vendor-apis/testomatio.md §3-§4) and the pure mapping from
 // the neutral result model to them. No requests here: sink.ts sends what these build.
+
 
 
 
@@ -43658,17 +43944,17 @@ function finishBody(result, event) {
 }
 /** The run answer's uid and url, when they are non-empty strings; anything else is ignored. */
 function readRunAnswer(raw) {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-        return {};
-    const data = raw;
-    const text = (value) => typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-    return { uid: text(data.uid), url: text(data.url) };
+    return {
+        uid: nonBlank(wire_stringField(raw, ['uid'])),
+        url: nonBlank(wire_stringField(raw, ['url'])),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/testomatio/api.ts
 // The four reporter calls TestRelay makes (vendor-apis/testomatio.md §3), with the token in
 // the JSON body (never in a URL, where it would end up in proxy and server logs) and each
 // call's retry rule stated where it is made.
+
 
 // /testrun answers these itself instead of throwing, so the sink can read the whole body
 // (the names of unmatched tests) and tell auth, limit and unknown-run apart. 429 is left to
@@ -43695,7 +43981,10 @@ class TestomatioApi {
             idempotent: false,
             signal,
         });
-        return { ...readRunAnswer(api_parseJson(response.text)), raw: this.redactor.redact(response.text) };
+        return {
+            ...readRunAnswer(parseJsonOrUndefined(response.text)),
+            raw: this.redactor.redact(response.text),
+        };
     }
     /**
      * Attach (no body but the token), update or finish. Setting a run's state again is
@@ -43711,7 +44000,8 @@ class TestomatioApi {
             idempotent: true,
             signal,
         });
-        return readRunAnswer(api_parseJson(response.text));
+        // Attach and finish answers are not documented beyond 200: whatever JSON there is, is read.
+        return readRunAnswer(parseJsonOrUndefined(response.text));
     }
     /**
      * One batch. Every test carries a stable rid and overwrite: true, so a retry replaces the
@@ -43733,20 +44023,13 @@ class TestomatioApi {
 function runPath(uid) {
     return `/api/reporter/${encodeURIComponent(uid)}`;
 }
-/** The answer as JSON, or undefined: attach and finish answers are not documented beyond 200. */
-function api_parseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/vendors/testomatio/errors.ts
 // Testomat.io's answers in plain words (vendor-apis/testomatio.md §2, §3, §5): a refused token,
 // the plan's reporting limit, an unknown run, and the tests a batch could not match. Server
 // text is quoted verbatim (already redacted): its 402 and 422 bodies are often all there is.
+
+
 
 
 
@@ -43777,7 +44060,7 @@ function authMessage(status, body) {
         "Use the project's reporting token (tstmt_…) from Settings › Project of the project to report into.");
 }
 function limitMessage(status, body, sent) {
-    return (`Testomat.io's reporting limit of your plan was reached after ${sent} result${sent === 1 ? '' : 's'} ` +
+    return (`Testomat.io's reporting limit of your plan was reached after ${plural(sent, 'result')} ` +
         `(${errors_httpSaid(status, body)}).`);
 }
 /** True for a /testrun answer that says some tests matched nothing (the others were kept). */
@@ -43802,18 +44085,7 @@ function unmatchedInAnswer(body, tests) {
 }
 /** The `message` of a JSON error body, else the body itself. */
 function testomatio_errors_messageOf(body) {
-    try {
-        const parsed = JSON.parse(body);
-        if (parsed && typeof parsed === 'object' && 'message' in parsed) {
-            const value = parsed.message;
-            if (typeof value === 'string')
-                return value;
-        }
-    }
-    catch {
-        // not JSON: read the text as it is
-    }
-    return body;
+    return messageInJsonBody(body) ?? body;
 }
 /** Whether describeError() says all there is (see TestomatioFailure.standalone). */
 function standsAlone(error) {
@@ -43839,6 +44111,14 @@ function describeError(error, sent) {
         return 'the request was cancelled';
     return error instanceof Error ? error.message : String(error);
 }
+/** Attaching to testomatioRunId: an unknown run says which input to check; anything else as it was. */
+function attachFailure(error, runId) {
+    if (error instanceof VendorHttpError && error.status === 404) {
+        return new TestomatioFailure(`Testomat.io has no run "${runId}" (${errors_httpSaid(404, error.body)}): check testomatioRunId ` +
+            '(the run id Testomat.io passes as `run`), or leave it empty to create a run.');
+    }
+    return error;
+}
 
 ;// CONCATENATED MODULE: ./src/vendors/testomatio/close.ts
 // Closing a shared run (vendor-apis/testomatio.md §4): parallel jobs each report a part
@@ -43847,41 +44127,31 @@ function describeError(error, sent) {
 // better (a shard that was cancelled reported no failure).
 
 
+
 async function closeSharedRun(api, runId, status, redactor, signal) {
-    const base = {
-        sink: 'testomatio',
-        displayName: 'Testomat.io',
-        total: 0,
-        sent: 0,
-        unmatched: [],
-    };
+    const sink = { name: 'testomatio', displayName: 'Testomat.io' };
     if (!runId) {
-        return {
-            ...base,
-            status: 'failed',
-            message: 'Closing a shared Testomat.io run needs testomatioRunId: the run id the jobs reported (their testomatioRunId output).',
-        };
+        return sinkReport(sink, 'failed', 'Closing a shared Testomat.io run needs testomatioRunId: the run id the jobs reported (their testomatioRunId output).', 0);
     }
     try {
         const answer = await api.updateRun(runId, true, { status_event: status }, signal);
         const how = status === 'finish'
             ? 'Testomat.io computes its result from the parts the jobs reported'
             : `as ${status === 'pass' ? 'passed' : 'failed'} (testomatioRunStatus)`;
+        const message = status === 'finish'
+            ? `Closed Testomat.io run ${runId}; ${how}.`
+            : `Closed Testomat.io run ${runId} ${how}.`;
         return {
-            ...base,
-            status: 'reported',
+            ...sinkReport(sink, 'reported', message, 0),
             id: runId,
             ...(answer.url ? { url: answer.url } : {}),
-            message: status === 'finish'
-                ? `Closed Testomat.io run ${runId}; ${how}.`
-                : `Closed Testomat.io run ${runId} ${how}.`,
         };
     }
     catch (error) {
         const message = error instanceof VendorHttpError && error.status === 404
             ? `Testomat.io has no open run "${runId}" to close (${errors_httpSaid(404, error.body)}): check testomatioRunId.`
             : `Could not close Testomat.io run ${runId}: ${describeError(error, 0).replace(/\.$/, '')}.`;
-        return { ...base, status: 'failed', message: redactor.redact(message) };
+        return sinkReport(sink, 'failed', redactor.redact(message), 0);
     }
 }
 
@@ -44004,11 +44274,193 @@ function checkRequired(inputs, settings) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/vendors/testomatio/messages.ts
+// The sentences the Testomat.io sink writes into its report (log, job summary, step failure):
+// how reporting went, and what to check when it did not. Tests assert them word for word.
+
+
+const CANCELLED_BEFORE_RUN = 'Reporting to Testomat.io was cancelled before a run was ready; no test was sent.';
+const NO_RESULTS_NO_RUN = 'No test results to report; no run created.';
+/** The run, or this job's part of it when several jobs share the run. */
+function runOrPart(uid, sharedRun) {
+    return sharedRun ? `this job's part of Testomat.io run ${uid}` : `Testomat.io run ${uid}`;
+}
+function messages_noMatchMessage(count) {
+    return (`None of the ${plural(count, 'test')} carries a Testomat.io test id (@T + 8 characters), so nothing was sent. ` +
+        'Put the ids in the test names or tags (e.g. "Login works @Ta0b0c0d0") or as tid://@T… lines in system-out; ' +
+        'or set testomatioCreateTests: true to create the tests, or failOnNoMatch: false to send them for matching by title.');
+}
+function matchedNoneMessage(uid, total, createTests) {
+    const how = createTests
+        ? ''
+        : ' Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests.';
+    return `Testomat.io matched none of the ${plural(total, 'test')} sent to run ${uid}, so it holds no result.${how}`;
+}
+function finishedAnyway(none) {
+    return `${none} The run was finished anyway (failOnNoMatch is off).`;
+}
+function noResultsMarkedFailed(what) {
+    return `No test results to report: marked ${what} failed, so it does not stay "running".`;
+}
+function cancelledMarkedFailed(what) {
+    return `Not reported: the job was cancelled. Marked ${what} failed, so it does not stay "running".`;
+}
+function cancelledMarkingFailed(what, error) {
+    const said = sentence(describeError(error, 0));
+    return `Not reported: the job was cancelled. Marking ${what} failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`;
+}
+/** `shown`: the answer in one line, or '' when it was empty. */
+function unreadableRunId(shown) {
+    return `Testomat.io's answer to creating the run holds no readable run id (${shown || 'an empty body'}); nothing was reported.`;
+}
+/** The cleanup after a failure worked: the run (or this job's part) is marked failed. */
+function markedFailed(sharedRun) {
+    return sharedRun ? `This job's part of the run was marked failed.` : `The run was marked failed.`;
+}
+/** `said`: describeError() of why marking the run failed did not work. */
+function markingFailedFailed(said) {
+    return `Marking the run failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`;
+}
+/** Why reporting into an open run failed, with how far it got where that matters. */
+function failureReason(failure) {
+    const { uid, progress } = failure;
+    const done = `${progress.sent} of ${plural(failure.total, 'result')}`;
+    if (failure.cancelled)
+        return `Reporting to Testomat.io run ${uid} was cancelled after ${done}.`;
+    const said = sentence(describeError(failure.error, progress.sent));
+    if (failure.phase === 'finish') {
+        return `${plural(progress.sent, 'result')} reached Testomat.io run ${uid}, but finishing it failed: ${said}`;
+    }
+    // A refused token or the plan's limit says all there is; anything else gets the context.
+    if (standsAlone(failure.error))
+        return said;
+    return `Reporting to Testomat.io run ${uid} stopped after ${done}: ${said}`;
+}
+function unnamedRefusalNote(tests, index, answer) {
+    return `Testomat.io said some of the ${tests} tests of batch ${index + 1} could not be matched without naming them (${errors_httpSaid(answer.status, answer.text)}).`;
+}
+function noLongerAccepted(uid, answer) {
+    return `Testomat.io no longer accepts results for run ${uid} (${errors_httpSaid(answer.status, answer.text)}); it may have been finished or deleted meanwhile.`;
+}
+function batchRefused(index, count, answer) {
+    return `Testomat.io refused batch ${index + 1} of ${count} (${errors_httpSaid(answer.status, answer.text)}).`;
+}
+/** How the tests were matched, when every one was sent and accepted or refused by name. */
+function matchedHow(total, withId, createTests) {
+    const without = total - withId;
+    if (createTests) {
+        return without === 0
+            ? ' (all with a test id; Testomat.io creates those it does not have)'
+            : ` (${withId} with a test id, ${without} without: Testomat.io creates the tests it does not have)`;
+    }
+    if (without === 0)
+        return ' (all matched by id)';
+    if (withId === 0)
+        return ', none with a test id: Testomat.io matches them by title where it has one';
+    return ` (${withId} matched by id, ${without} without an id: matched by title where Testomat.io has one)`;
+}
+function messages_successMessage(uid, total, withId, progress, settings) {
+    const without = total - withId;
+    const sentences = [];
+    const { sent, refused, unconfirmed } = progress;
+    if (refused === 0 && unconfirmed === 0) {
+        const how = matchedHow(total, withId, settings.createTests);
+        sentences.push(`Reported ${plural(total, 'test')} to Testomat.io run ${uid}${how}.`);
+    }
+    else {
+        // Not everything was accepted: "matched" would claim more than the answers say.
+        const carried = without === 0 ? 'all with a test id' : `${withId} with a test id, ${without} without`;
+        sentences.push(`Sent ${plural(total, 'test')} to Testomat.io run ${uid} (${carried}).`);
+        const unknown = unconfirmed > 0 ? `; ${unconfirmed} are not known` : '';
+        sentences.push(`Testomat.io accepted ${sent}${refused > 0 ? ` and could not match ${refused}` : ''}${unknown}.`);
+    }
+    sentences.push(...progress.notes);
+    if (settings.sharedRun) {
+        sentences.push(`This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${uid}.`);
+    }
+    return sentences.join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/progress.ts
+// How far reporting into a Testomat.io run got: the batches add to it as their answers come
+// in, and the report's message and counts are read from it, also when reporting stops
+// half-way.
+/** Nothing sent yet; `unmatched` holds the cases known up front to match nothing. */
+function progress_startProgress(unmatched) {
+    return { sent: 0, unmatched: new Set(unmatched), refused: 0, unconfirmed: 0, notes: [] };
+}
+/** Testomat.io refused every test it was sent, by name (none unknown). */
+function matchedNone(progress) {
+    return progress.sent === 0 && progress.unconfirmed === 0 && progress.refused > 0;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testomatio/send-batches.ts
+// Sending a run's tests in batches (vendor-apis/testomatio.md §3.2), bounded by count and by
+// size, and reading each batch's answer: accepted, partly unmatched (the server keeps the
+// others), or refused. A refusal that says all there is (a refused token, the plan's limit)
+// stops reporting at once.
+
+
+
+
+/** Sends every entry into run `uid`; throws a TestomatioFailure when a batch is refused. */
+async function sendTests(api, logger, settings, uid, entries, progress, signal) {
+    const items = entries.map((entry) => ({ entry, data: toTestData(entry, settings) }));
+    const batches = batchesOf(items, (item) => item.data, BATCH_MAX_BYTES, BATCH_SIZE);
+    for (const [index, batch] of batches.entries()) {
+        const tests = batch.map((item) => item.data);
+        logger.debug(`Testomat.io: sending batch ${index + 1} of ${batches.length} (${tests.length} tests) to run ${uid}.`);
+        const answer = await api.addTests(uid, tests, index, signal);
+        readAnswer(answer, batch, { index, count: batches.length, uid }, progress);
+    }
+}
+/** Adds what one batch's answer says to `progress`, or throws why the batch was refused. */
+function readAnswer(answer, batch, where, progress) {
+    const tests = batch.map((item) => item.data);
+    if (answer.status < 300) {
+        // 200 "Test run added" is also the answer when a test was not added (§3.2): an id
+        // was the only sure way to match, and the unmatched list already says which had none.
+        // The tests without an id count as sent: the server may have matched them by title.
+        progress.sent += tests.length;
+        return;
+    }
+    if (isAuthStatus(answer.status)) {
+        throw new TestomatioFailure(authMessage(answer.status, answer.text), true);
+    }
+    if (answer.status === 402) {
+        throw new TestomatioFailure(limitMessage(answer.status, answer.text, progress.sent), true);
+    }
+    if (isUnmatchedAnswer(answer.status, answer.text)) {
+        // The server kept the batch's other tests; only the ones it names were not added.
+        const named = new Set(unmatchedInAnswer(answer.text, tests));
+        const missed = batch.filter((item) => named.has(item.data));
+        if (missed.length === 0) {
+            // Which ones it refused is unknown: none of the batch counts as accepted.
+            progress.unconfirmed += tests.length;
+            progress.notes.push(unnamedRefusalNote(tests.length, where.index, answer));
+            return;
+        }
+        for (const item of missed)
+            progress.unmatched.add(item.entry);
+        progress.refused += missed.length;
+        progress.sent += tests.length - missed.length;
+        return;
+    }
+    if (answer.status === 404) {
+        throw new TestomatioFailure(noLongerAccepted(where.uid, answer));
+    }
+    throw new TestomatioFailure(batchRefused(where.index, where.count, answer));
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/testomatio/sink.ts
 // Testomat.io as a TestRelay report sink (vendor-apis/testomatio.md): find the test ids first,
-// then create a run (or attach to the one Testomat.io created), send the tests in batches and
-// finish the run with an explicit status. Once a run exists, every way out of here finishes
-// it: Testomat.io has no cancel call, and an unfinished run stays "running" for good.
+// then create a run (or attach to the one Testomat.io created), send the tests in batches
+// (send-batches.ts) and finish the run with an explicit status. Once a run exists, every way
+// out of here finishes it: Testomat.io has no cancel call, and an unfinished run stays
+// "running" for good. The sentences of the report are in messages.ts.
+
+
+
 
 
 
@@ -44048,65 +44500,65 @@ class TestomatioSink {
         }
         catch (error) {
             // Only failures before a run exists get here (deliver() finishes any run it opened).
-            const why = signal.aborted
-                ? 'Reporting to Testomat.io was cancelled before a run was ready; no test was sent.'
-                : sink_sentence(describeError(error, 0));
+            const why = signal.aborted ? CANCELLED_BEFORE_RUN : sentence(describeError(error, 0));
             report = this.reportOf('failed', entries.length, why);
         }
         return { ...report, message: this.redactor.redact(report.message) };
     }
     async deliver(result, entries, signal) {
-        const options = this.own;
+        const { createTests } = this.own;
         if (entries.length === 0)
             return this.reportNoResults(result, signal);
         const withId = entries.filter((entry) => entry.testId !== undefined).length;
-        if (withId === 0 && !options.createTests && this.settings.failOnNoMatch) {
-            return this.reportOf('failed', entries.length, sink_noMatchMessage(entries.length));
+        if (withId === 0 && !createTests && this.settings.failOnNoMatch) {
+            return this.reportOf('failed', entries.length, messages_noMatchMessage(entries.length));
         }
         const run = await this.openRun(result, signal);
-        const progress = {
-            sent: 0,
-            // Without createTests a test without an id is matched by title at best, which the
-            // answer does not tell: it is listed, with a message saying so.
-            unmatched: new Set(options.createTests ? [] : entries.filter((entry) => entry.testId === undefined)),
-            refused: 0,
-            unconfirmed: 0,
-            notes: [],
-        };
+        // Without createTests a test without an id is matched by title at best, which the
+        // answer does not tell: it is listed, with a message saying so.
+        const progress = progress_startProgress(createTests ? [] : entries.filter((entry) => entry.testId === undefined));
         let phase = 'tests';
         try {
-            await this.sendTests(run, entries, progress, signal);
+            await sendTests(this.api, this.logger, this.own, run.uid, entries, progress, signal);
             if (matchedNone(progress)) {
-                const none = this.matchedNoneMessage(run, entries.length);
-                if (this.settings.failOnNoMatch) {
-                    const cleanup = await this.markFailed(run, result, signal);
-                    return this.reportOf('failed', entries.length, `${none} ${cleanup}`, run, progress);
-                }
-                await this.finish(run, result, signal);
-                return this.reportOf('skipped', entries.length, `${none} The run was finished anyway (failOnNoMatch is off).`, run, progress);
+                return await this.reportMatchedNone(run, result, entries.length, progress, signal);
             }
             phase = 'finish';
             await this.finish(run, result, signal);
         }
         catch (error) {
-            const why = this.failureReason(error, phase, run, entries.length, progress, signal);
+            const cancelled = signal.aborted;
+            const why = failureReason({
+                error,
+                phase,
+                uid: run.uid,
+                total: entries.length,
+                progress,
+                cancelled,
+            });
             const cleanup = await this.markFailed(run, result, signal);
             return this.reportOf('failed', entries.length, `${why} ${cleanup}`, run, progress);
         }
-        return this.reportOf('reported', entries.length, successMessage(run, entries.length, withId, progress, this.own), run, progress);
+        const message = messages_successMessage(run.uid, entries.length, withId, progress, this.own);
+        return this.reportOf('reported', entries.length, message, run, progress);
+    }
+    /** Testomat.io refused every test by name: the run holds nothing. */
+    async reportMatchedNone(run, result, total, progress, signal) {
+        const none = matchedNoneMessage(run.uid, total, this.own.createTests);
+        if (this.settings.failOnNoMatch) {
+            const cleanup = await this.markFailed(run, result, signal);
+            return this.reportOf('failed', total, `${none} ${cleanup}`, run, progress);
+        }
+        await this.finish(run, result, signal);
+        return this.reportOf('skipped', total, finishedAnyway(none), run, progress);
     }
     /** Closes the run (or this job's part) with the status the result calls for. */
     async finish(run, result, signal) {
         const { sharedRun } = this.own;
-        const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, statusEventOf(result, sharedRun)), signal);
+        const event = statusEventOf(result, sharedRun);
+        const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, event), signal);
         // The finish answer may carry the link where create or attach did not.
         run.url ??= answer.url;
-    }
-    matchedNoneMessage(run, total) {
-        const how = this.own.createTests
-            ? ''
-            : ' Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests.';
-        return `Testomat.io matched none of the ${testomatio_sink_plural(total, 'test')} sent to run ${run.uid}, so it holds no result.${how}`;
     }
     /**
      * The job was cancelled, so nothing is reported; but a run Testomat.io created when it
@@ -44118,18 +44570,15 @@ class TestomatioSink {
         if (!runId)
             return undefined;
         const total = caseEntries(result, findTestId).length;
-        const event = sharedRun ? 'fail_parallel' : 'fail';
-        const what = sharedRun
-            ? `this job's part of Testomat.io run ${runId}`
-            : `Testomat.io run ${runId}`;
+        const what = runOrPart(runId, sharedRun);
         try {
-            const answer = await this.api.updateRun(runId, sharedRun, finishBody(result, event), signal);
+            const answer = await this.api.updateRun(runId, sharedRun, this.failBody(result), signal);
             const run = { uid: runId, url: answer.url };
-            return this.reportOf('skipped', total, `Not reported: the job was cancelled. Marked ${what} failed, so it does not stay "running".`, run);
+            return this.reportOf('skipped', total, cancelledMarkedFailed(what), run);
         }
         catch (error) {
-            const said = sink_sentence(describeError(error, 0));
-            return this.reportOf('skipped', total, this.redactor.redact(`Not reported: the job was cancelled. Marking ${what} failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`), { uid: runId });
+            const message = this.redactor.redact(cancelledMarkingFailed(what, error));
+            return this.reportOf('skipped', total, message, { uid: runId });
         }
     }
     /**
@@ -44138,17 +44587,12 @@ class TestomatioSink {
      */
     async reportNoResults(result, signal) {
         const { runId, sharedRun } = this.own;
-        if (!runId) {
-            return this.reportOf('skipped', 0, 'No test results to report; no run created.');
-        }
+        if (!runId)
+            return this.reportOf('skipped', 0, NO_RESULTS_NO_RUN);
         const run = await this.openRun(result, signal);
-        const event = sharedRun ? 'fail_parallel' : 'fail';
-        const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, event), signal);
+        const answer = await this.api.updateRun(run.uid, sharedRun, this.failBody(result), signal);
         run.url ??= answer.url;
-        const what = sharedRun
-            ? `this job's part of Testomat.io run ${run.uid}`
-            : `Testomat.io run ${run.uid}`;
-        return this.reportOf('reported', 0, `No test results to report: marked ${what} failed, so it does not stay "running".`, run);
+        return this.reportOf('reported', 0, noResultsMarkedFailed(runOrPart(run.uid, sharedRun)), run);
     }
     /** Attach to testomatioRunId, or create a run; the link is always the server's own. */
     async openRun(result, signal) {
@@ -44172,69 +44616,10 @@ class TestomatioSink {
         // Cancelled while creating: a moment more to learn the run's id, so it can be closed as
         // failed instead of staying "running" unknown to anyone.
         const answer = await this.api.createRun(body, delayedAbort(signal, CREATE_GRACE_MS));
-        if (!answer.uid) {
-            throw new TestomatioFailure(`Testomat.io's answer to creating the run holds no readable run id (${oneLine(answer.raw, 300) || 'an empty body'}); nothing was reported.`);
-        }
+        if (!answer.uid)
+            throw new TestomatioFailure(unreadableRunId(oneLine(answer.raw, 300)));
         this.logger.info(`Testomat.io: ${options.sharedRun ? 'reporting into shared' : 'created'} run ${answer.uid} "${body.title}".`);
         return { uid: answer.uid, url: answer.url };
-    }
-    async sendTests(run, entries, progress, signal) {
-        const items = entries.map((entry) => ({
-            entry,
-            data: toTestData(entry, this.own),
-        }));
-        const batches = batchesOf(items, (item) => item.data, BATCH_MAX_BYTES, BATCH_SIZE);
-        for (const [index, batch] of batches.entries()) {
-            const tests = batch.map((item) => item.data);
-            this.logger.debug(`Testomat.io: sending batch ${index + 1} of ${batches.length} (${tests.length} tests) to run ${run.uid}.`);
-            const answer = await this.api.addTests(run.uid, tests, index, signal);
-            if (answer.status < 300) {
-                // 200 "Test run added" is also the answer when a test was not added (§3.2): an id
-                // was the only sure way to match, and the unmatched list already says which had none.
-                // The tests without an id count as sent: the server may have matched them by title.
-                progress.sent += tests.length;
-                continue;
-            }
-            if (isAuthStatus(answer.status)) {
-                throw new TestomatioFailure(authMessage(answer.status, answer.text), true);
-            }
-            if (answer.status === 402) {
-                throw new TestomatioFailure(limitMessage(answer.status, answer.text, progress.sent), true);
-            }
-            if (isUnmatchedAnswer(answer.status, answer.text)) {
-                // The server kept the batch's other tests; only the ones it names were not added.
-                const named = new Set(unmatchedInAnswer(answer.text, tests));
-                const missed = batch.filter((item) => named.has(item.data));
-                if (missed.length === 0) {
-                    // Which ones it refused is unknown: none of the batch counts as accepted.
-                    progress.unconfirmed += tests.length;
-                    progress.notes.push(`Testomat.io said some of the ${tests.length} tests of batch ${index + 1} could not be matched without naming them (${errors_httpSaid(answer.status, answer.text)}).`);
-                    continue;
-                }
-                for (const item of missed)
-                    progress.unmatched.add(item.entry);
-                progress.refused += missed.length;
-                progress.sent += tests.length - missed.length;
-                continue;
-            }
-            if (answer.status === 404) {
-                throw new TestomatioFailure(`Testomat.io no longer accepts results for run ${run.uid} (${errors_httpSaid(answer.status, answer.text)}); it may have been finished or deleted meanwhile.`);
-            }
-            throw new TestomatioFailure(`Testomat.io refused batch ${index + 1} of ${batches.length} (${errors_httpSaid(answer.status, answer.text)}).`);
-        }
-    }
-    failureReason(error, phase, run, total, progress, signal) {
-        const done = `${progress.sent} of ${testomatio_sink_plural(total, 'result')}`;
-        if (signal.aborted)
-            return `Reporting to Testomat.io run ${run.uid} was cancelled after ${done}.`;
-        const said = sink_sentence(describeError(error, progress.sent));
-        if (phase === 'finish') {
-            return `${testomatio_sink_plural(progress.sent, 'result')} reached Testomat.io run ${run.uid}, but finishing it failed: ${said}`;
-        }
-        // A refused token or the plan's limit says all there is; anything else gets the context.
-        if (standsAlone(error))
-            return said;
-        return `Reporting to Testomat.io run ${run.uid} stopped after ${done}: ${said}`;
     }
     /**
      * The finally path: once a run exists and reporting failed, it still gets a `fail` (or this
@@ -44243,35 +44628,32 @@ class TestomatioSink {
      */
     async markFailed(run, result, signal) {
         const { sharedRun } = this.own;
-        const event = sharedRun ? 'fail_parallel' : 'fail';
         const deadline = AbortSignal.timeout(signal.aborted ? CANCELLED_CLEANUP_MS : CLEANUP_TIMEOUT_MS);
         const cleanupSignal = signal.aborted ? deadline : AbortSignal.any([signal, deadline]);
         try {
-            const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, event), cleanupSignal);
+            const answer = await this.api.updateRun(run.uid, sharedRun, this.failBody(result), cleanupSignal);
             run.url ??= answer.url;
-            return sharedRun
-                ? `This job's part of the run was marked failed.`
-                : `The run was marked failed.`;
+            return markedFailed(sharedRun);
         }
         catch (error) {
             const said = describeError(error, 0);
             // Info, not a warning: the report's message says it where it counts.
             this.logger.info(`Testomat.io: could not mark run ${run.uid} failed: ${this.redactor.redact(said)}`);
-            return `Marking the run failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`;
+            return markingFailedFailed(said);
         }
     }
+    /** The body that marks the run (or this job's part of a shared run) failed. */
+    failBody(result) {
+        const event = this.own.sharedRun ? 'fail_parallel' : 'fail';
+        return finishBody(result, event);
+    }
     reportOf(status, total, message, run, progress) {
-        const report = {
-            sink: this.name,
-            displayName: sink_DISPLAY_NAME,
-            status,
-            message,
-            total,
-            sent: progress?.sent ?? 0,
+        const report = sinkReport(this, status, message, total, {
+            sent: progress?.sent,
             unmatched: [...(progress?.unmatched ?? [])]
                 .sort((a, b) => a.index - b.index)
                 .map((entry) => caseLabel(entry.testCase)),
-        };
+        });
         if (run) {
             report.id = run.uid;
             if (run.url)
@@ -44279,66 +44661,6 @@ class TestomatioSink {
         }
         return report;
     }
-}
-function attachFailure(error, runId) {
-    if (error instanceof VendorHttpError && error.status === 404) {
-        return new TestomatioFailure(`Testomat.io has no run "${runId}" (${errors_httpSaid(404, error.body)}): check testomatioRunId ` +
-            '(the run id Testomat.io passes as `run`), or leave it empty to create a run.');
-    }
-    return error;
-}
-function sink_noMatchMessage(count) {
-    return (`None of the ${testomatio_sink_plural(count, 'test')} carries a Testomat.io test id (@T + 8 characters), so nothing was sent. ` +
-        'Put the ids in the test names or tags (e.g. "Login works @Ta0b0c0d0") or as tid://@T… lines in system-out; ' +
-        'or set testomatioCreateTests: true to create the tests, or failOnNoMatch: false to send them for matching by title.');
-}
-function successMessage(run, total, withId, progress, settings) {
-    const without = total - withId;
-    const sentences = [];
-    let how;
-    if (settings.createTests) {
-        how =
-            without === 0
-                ? ' (all with a test id; Testomat.io creates those it does not have)'
-                : ` (${withId} with a test id, ${without} without: Testomat.io creates the tests it does not have)`;
-    }
-    else if (without === 0) {
-        how = ' (all matched by id)';
-    }
-    else if (withId === 0) {
-        how = ', none with a test id: Testomat.io matches them by title where it has one';
-    }
-    else {
-        how = ` (${withId} matched by id, ${without} without an id: matched by title where Testomat.io has one)`;
-    }
-    const { sent, refused, unconfirmed } = progress;
-    if (refused === 0 && unconfirmed === 0) {
-        sentences.push(`Reported ${testomatio_sink_plural(total, 'test')} to Testomat.io run ${run.uid}${how}.`);
-    }
-    else {
-        // Not everything was accepted: "matched" would claim more than the answers say.
-        const carried = without === 0 ? 'all with a test id' : `${withId} with a test id, ${without} without`;
-        sentences.push(`Sent ${testomatio_sink_plural(total, 'test')} to Testomat.io run ${run.uid} (${carried}).`);
-        const unknown = unconfirmed > 0 ? `; ${unconfirmed} are not known` : '';
-        sentences.push(`Testomat.io accepted ${sent}${refused > 0 ? ` and could not match ${refused}` : ''}${unknown}.`);
-    }
-    sentences.push(...progress.notes);
-    if (settings.sharedRun) {
-        sentences.push(`This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${run.uid}.`);
-    }
-    return sentences.join(' ');
-}
-/** Testomat.io refused every test it was sent, by name (none unknown). */
-function matchedNone(progress) {
-    return progress.sent === 0 && progress.unconfirmed === 0 && progress.refused > 0;
-}
-function testomatio_sink_plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-/** Ends the text with a period unless it already ends a sentence. */
-function sink_sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/testomatio/index.ts
@@ -44362,11 +44684,7 @@ function createApi(settings, own, deps) {
         baseUrl: own.url,
         // The token travels in the JSON body (§2), never in a header or the URL.
         headers: {},
-        redactor: deps.redactor,
-        logger: deps.logger,
-        caCertPath: settings.caCertPath,
-        clock: deps.clock,
-        random: deps.random,
+        ...commonClientOptions(settings, deps),
     });
     return new TestomatioApi(http, own.apiKey ?? '', deps.redactor);
 }
@@ -44515,6 +44833,64 @@ function withCiRuntimeData(data, ci) {
     if (ci.commit)
         extra.ciCommit = ci.commit;
     return { ...extra, ...data };
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/connection.ts
+// Where and how TestRelay talks to Testsigma: the base URL (refusing the retired /rest API)
+// and the auth header of each API flavor.
+
+const TESTSIGMA_CLOUD_URL = 'https://app.testsigma.com/api/v1';
+function testsigmaAuthHeaders(flavor, apiKey) {
+    // The self-hosted server checks X-TS-API-KEY first; the cloud takes a Bearer token.
+    return flavor === 'self-hosted'
+        ? { 'X-TS-API-KEY': apiKey }
+        : { Authorization: `Bearer ${apiKey}` };
+}
+/** Base URL to use, after refusing configurations of the retired /rest API. */
+function testsigmaBaseUrl(settings) {
+    const url = settings.baseUrl ?? TESTSIGMA_CLOUD_URL;
+    if (/\/rest\/?$/.test(url) || /\/rest\/execution\//.test(url)) {
+        throw new InputError('baseUrl', `baseUrl: ${url} is Testsigma's retired /rest API (user and password auth), which TestRelay does not support. ` +
+            `Use the API key API: ${TESTSIGMA_CLOUD_URL} for the cloud, or https://<host>:9090/api/v1 with apiFlavor self-hosted.`);
+    }
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/errors.ts
+// Testsigma's errors in plain words: a plan already running, an unknown plan or run, a
+// refused key; each names the input to check, and the API flavor when it may be the cause.
+
+function explainTriggerError(error, planId, flavor) {
+    if (!(error instanceof VendorHttpError))
+        return error;
+    if (/currently running|already in running/i.test(error.body)) {
+        return new Error(`Testsigma plan ${planId} is already running, and this server runs one at a time. ` +
+            'Wait for that run to finish, or attach to it with runId instead of starting another.');
+    }
+    if (error.status === 404) {
+        return new Error(`Testsigma has no test plan ${planId} (HTTP 404). Check planId${flavorHint(flavor)}. ${error.message}`);
+    }
+    return explainAuth(error, flavor);
+}
+/** Reading a run: an unknown runId, or a refused key. */
+function explainRunError(error, runId, flavor) {
+    if (error instanceof VendorHttpError && error.status === 404) {
+        return new Error(`Testsigma has no run ${runId} (HTTP 404). Check runId${flavorHint(flavor)}.`);
+    }
+    return explainAuth(error, flavor);
+}
+function explainAuth(error, flavor) {
+    if (error instanceof VendorHttpError && (error.status === 401 || error.status === 403)) {
+        return new Error(`Testsigma rejected the API key (HTTP ${error.status}${error.body ? `: ${error.body.slice(0, 120)}` : ''}). ` +
+            `Check apiKey${flavor === 'self-hosted' ? ' and that the server has its API enabled' : ''}.`);
+    }
+    return error;
+}
+/** A wrong apiFlavor also answers 404: say which one the other kind of server needs. */
+function flavorHint(flavor) {
+    return flavor === 'cloud'
+        ? ' (and apiFlavor: a self-hosted server needs apiFlavor self-hosted)'
+        : ' (and apiFlavor: the cloud needs apiFlavor cloud)';
 }
 
 // EXTERNAL MODULE: ./node_modules/xml2js/lib/xml2js.js
@@ -44809,6 +45185,67 @@ function assignDefined(target, key, value) {
         target[key] = value;
 }
 
+;// CONCATENATED MODULE: ./src/vendors/testsigma/junit-report.ts
+// Downloading a run's JUnit report (GET /reports/junit/{runId}). The endpoint answers 200 with
+// plain text until the report is ready, and a download may come truncated or as an HTML error
+// page: both are tried again a few times. Without a report the run's counts still give the
+// totals, so every failure here is a warning and `undefined`, except a cancel.
+
+
+const NOT_COMPLETED_REPORT = /not completed/i;
+const JUNIT_ATTEMPTS = 6;
+const JUNIT_RETRY_MS = 2000;
+async function fetchJunit(access, runId, signal) {
+    const { logger, clock } = access;
+    for (let attempt = 1; attempt <= JUNIT_ATTEMPTS; attempt++) {
+        const text = await junit_report_download(access, runId, signal);
+        if (text === undefined)
+            return undefined;
+        const last = attempt === JUNIT_ATTEMPTS;
+        if (text.startsWith('<')) {
+            try {
+                return await parseJunitXml(text, `Testsigma JUnit report of run ${runId}`);
+            }
+            catch (error) {
+                // A truncated download or an HTML error page: try again, then fall back to the counts.
+                if (last) {
+                    logger.warn(`Testsigma's JUnit report could not be read: ${error.message}`);
+                    return undefined;
+                }
+                logger.debug(`JUnit report unreadable (${error.message}); retrying`);
+                await clock.sleep(JUNIT_RETRY_MS, signal);
+                continue;
+            }
+        }
+        if (!NOT_COMPLETED_REPORT.test(text) || last) {
+            logger.warn(`Testsigma's JUnit report is not available: ${text.slice(0, 200)}`);
+            return undefined;
+        }
+        logger.debug(`JUnit report not ready yet (${text.slice(0, 100)}); retrying`);
+        await clock.sleep(JUNIT_RETRY_MS, signal);
+    }
+    return undefined;
+}
+/** The report's text without a BOM, or undefined (warned) when the request failed. */
+async function junit_report_download(access, runId, signal) {
+    try {
+        const response = await access.http.request({
+            method: 'GET',
+            path: `/reports/junit/${encodeURIComponent(runId)}`,
+            accept: 'application/xml',
+            idempotent: true,
+            signal,
+        });
+        return response.text.replace(/^\uFEFF/, '').trim();
+    }
+    catch (error) {
+        if (isAbortError(error))
+            throw error;
+        access.logger.warn(`Could not download the Testsigma JUnit report: ${error.message}`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/testsigma/status.ts
 // Testsigma's enums mapped onto the neutral model (vendor-apis/testsigma.md §4).
 const KNOWN_STATUSES = new Set([
@@ -44848,398 +45285,34 @@ function status_progressOf(run) {
 function status_finalResultOf(run) {
     return (run.reRun?.result ?? run.result).toUpperCase();
 }
+/** A result word read once for runs and tests alike; the docs spell SUCCESS also PASSED. */
+const RESULT_WORDS = {
+    SUCCESS: 'passed',
+    PASSED: 'passed',
+    FAILURE: 'failed',
+    FAILED: 'failed',
+    STOPPED: 'stopped',
+};
+function resultWord(result) {
+    return RESULT_WORDS[result.toUpperCase()];
+}
 /** Pass only on SUCCESS (or the docs' spelling PASSED); unknown values are errors. */
 function status_verdictOf(result) {
-    switch (result.toUpperCase()) {
-        case 'SUCCESS':
-        case 'PASSED':
-            return 'passed';
-        case 'FAILURE':
-        case 'FAILED':
-            return 'failed';
-        case 'STOPPED':
-            return 'stopped';
-        default:
-            return 'error';
-    }
+    return resultWord(result) ?? 'error';
 }
+/** A stopped test did not run: skipped; an unknown result is an error rather than a guess. */
 function status_caseStatusOf(result) {
-    switch (result.toUpperCase()) {
-        case 'SUCCESS':
-        case 'PASSED':
-            return 'passed';
-        case 'FAILURE':
-        case 'FAILED':
-            return 'failed';
-        case 'STOPPED':
-            return 'skipped';
-        default:
-            return 'error';
-    }
+    const word = resultWord(result);
+    if (word === 'stopped')
+        return 'skipped';
+    return word ?? 'error';
 }
 
-;// CONCATENATED MODULE: ./src/vendors/testsigma/wire.ts
-// Testsigma's run object as it arrives: camelCase from the cloud API, snake_case from the
-// open-source self-hosted server; counts may be 0 or null. normalizeRun() reads either.
-function normalizeRun(raw, flavor) {
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-        throw new Error('Testsigma answered with something that is not a run object');
-    }
-    const data = raw;
-    // Self-hosted spells every field in snake_case.
-    const get = (camel) => {
-        if (flavor === 'cloud' && camel in data)
-            return data[camel];
-        const snake = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-        return snake in data ? data[snake] : data[camel];
-    };
-    const id = get('id');
-    if (id === undefined || id === null || id === '') {
-        throw new Error('Testsigma answered with a run object that has no id');
-    }
-    const plan = get('execution') ?? get('testPlan');
-    const planObject = plan && typeof plan === 'object' ? plan : undefined;
-    const child = get('childResult');
-    const reRunEnabled = get('isReRunEnabled') === true || (child ?? null) !== null;
-    const childId = child && typeof child === 'object' ? child.id : child;
-    return {
-        id: String(id),
-        planId: testsigma_wire_text(get('executionId') ?? get('testPlanId')),
-        planName: testsigma_wire_text(planObject?.name),
-        status: testsigma_wire_text(get('status')) ?? '',
-        result: testsigma_wire_text(get('result')) ?? '',
-        message: testsigma_wire_text(get('message')),
-        startTime: wire_num(get('startTime')),
-        endTime: wire_num(get('endTime')),
-        durationMs: wire_num(get('duration')),
-        counts: {
-            total: wire_num(get('totalCount')),
-            passed: wire_num(get('passedCount')),
-            failed: wire_num(get('failedCount')),
-            aborted: wire_num(get('abortedCount')),
-            stopped: wire_num(get('stoppedCount')),
-            notExecuted: wire_num(get('notExecutedCount')),
-            queued: wire_num(get('queuedCount')),
-        },
-        reRun: reRunEnabled
-            ? {
-                status: testsigma_wire_text(get('consolidatedStatus')),
-                result: testsigma_wire_text(get('consolidatedResult')),
-                childRunId: testsigma_wire_text(childId),
-            }
-            : undefined,
-    };
-}
-function normalizeTestCaseResults(raw) {
-    const list = raw?.testCases;
-    if (!Array.isArray(list))
-        return [];
-    return list
-        .filter((item) => !!item && typeof item === 'object')
-        .map((item) => ({
-        testCaseName: testsigma_wire_text(item.testCaseName) ?? '',
-        result: testsigma_wire_text(item.result) ?? '',
-        testSuiteName: testsigma_wire_text(item.testSuiteName),
-        machineTitle: testsigma_wire_text(item.machineTitle),
-    }))
-        .filter((item) => item.testCaseName !== '');
-}
-function testsigma_wire_text(value) {
-    if (value === undefined || value === null)
-        return undefined;
-    return String(value);
-}
-function wire_num(value) {
-    if (value === undefined || value === null || value === '')
-        return undefined;
-    const n = Number(value);
-    return Number.isFinite(n) ? n : undefined;
-}
+;// CONCATENATED MODULE: ./src/vendors/testsigma/refine.ts
+// What Testsigma's JUnit report does not say by itself: the cloud's per-test results tell
+// aborted, not-executed and stopped tests apart (or stand in for a missing report), and an
+// automatic re-run's child run decides the tests it ran again. Pure functions of the suites.
 
-;// CONCATENATED MODULE: ./src/vendors/testsigma/source.ts
-// Testsigma as a TestRelay source: trigger a test plan, poll it, collect JUnit, stop it.
-
-
-
-
-
-
-const TESTSIGMA_CLOUD_URL = 'https://app.testsigma.com/api/v1';
-const NOT_COMPLETED_REPORT = /not completed/i;
-const JUNIT_ATTEMPTS = 6;
-const JUNIT_RETRY_MS = 2000;
-function testsigmaAuthHeaders(flavor, apiKey) {
-    // The self-hosted server checks X-TS-API-KEY first; the cloud takes a Bearer token.
-    return flavor === 'self-hosted'
-        ? { 'X-TS-API-KEY': apiKey }
-        : { Authorization: `Bearer ${apiKey}` };
-}
-/** Base URL to use, after refusing configurations of the retired /rest API. */
-function testsigmaBaseUrl(settings) {
-    const url = settings.baseUrl ?? TESTSIGMA_CLOUD_URL;
-    if (/\/rest\/?$/.test(url) || /\/rest\/execution\//.test(url)) {
-        throw new InputError('baseUrl', `baseUrl: ${url} is Testsigma's retired /rest API (user and password auth), which TestRelay does not support. ` +
-            `Use the API key API: ${TESTSIGMA_CLOUD_URL} for the cloud, or https://<host>:9090/api/v1 with apiFlavor self-hosted.`);
-    }
-    return url;
-}
-class TestsigmaSource {
-    settings;
-    own;
-    http;
-    logger;
-    clock;
-    displayName = 'Testsigma';
-    // The reference asks for polls no faster than every 10 s.
-    minPollIntervalMs = 10_000;
-    flavor;
-    runsPath;
-    constructor(settings, own, http, logger, clock = systemClock) {
-        this.settings = settings;
-        this.own = own;
-        this.http = http;
-        this.logger = logger;
-        this.clock = clock;
-        this.flavor = own.apiFlavor;
-        this.runsPath = this.flavor === 'self-hosted' ? '/test_plan_results' : '/execution_results';
-    }
-    previewTrigger() {
-        return { method: 'POST', url: this.http.url(this.runsPath), body: this.triggerBody() };
-    }
-    triggerBody() {
-        const { planId } = this.settings;
-        const testsigma = this.own;
-        const body = {
-            [this.flavor === 'self-hosted' ? 'testPlanId' : 'executionId']: Number(planId),
-        };
-        // Always a JSON string: build numbers like 20240529.1 must not turn into floats.
-        if (testsigma.buildNo)
-            body.buildNo = String(testsigma.buildNo);
-        if (testsigma.environmentId !== undefined)
-            body.environmentId = testsigma.environmentId;
-        if (Object.keys(testsigma.runtimeData).length > 0)
-            body.runtimeData = testsigma.runtimeData;
-        return body;
-    }
-    async trigger(signal) {
-        const planId = this.settings.planId;
-        let raw;
-        try {
-            raw = await this.http.json({
-                method: 'POST',
-                path: this.runsPath,
-                body: this.triggerBody(),
-                idempotent: false,
-                signal,
-            });
-        }
-        catch (error) {
-            throw this.explainTriggerError(error, planId);
-        }
-        return this.handleOf(normalizeRun(raw, this.flavor));
-    }
-    async attach(runId, signal) {
-        const run = await this.fetchRun(runId, signal);
-        return this.handleOf(run);
-    }
-    async poll(handle, signal) {
-        const run = await this.fetchRun(handle.runId, signal);
-        if (run.planName && !handle.title)
-            handle.title = run.planName;
-        return testsigma_status_snapshotOf(run);
-    }
-    async collect(handle, last, signal) {
-        const run = last.run;
-        const result = this.baseResult(handle, run);
-        result.state = 'completed';
-        result.verdict = status_verdictOf(status_finalResultOf(run));
-        const junitSuites = await this.fetchJunit(handle.runId, signal);
-        const details = this.flavor === 'cloud' ? await this.fetchTestCaseResults(handle.runId, signal) : [];
-        if (junitSuites) {
-            result.suites = details.length > 0 ? refineStatuses(junitSuites, details) : junitSuites;
-        }
-        else if (details.length > 0) {
-            this.logger.warn('Testsigma gave no JUnit report; using its per-test results instead.');
-            result.suites = suitesFromDetails(details, run.planName);
-        }
-        else {
-            this.logger.warn('Testsigma gave no JUnit report; the totals come from the run counts, without per-test detail.');
-        }
-        const childRunId = run.reRun?.childRunId;
-        if (childRunId && result.suites.length > 0) {
-            const rerun = await this.fetchJunit(childRunId, signal);
-            if (rerun)
-                result.suites = applyRerun(result.suites, rerun, childRunId);
-        }
-        return result;
-    }
-    partial(handle, last) {
-        const result = this.baseResult(handle, last?.run);
-        result.state = 'timed_out';
-        return result;
-    }
-    async cancel(handle, signal) {
-        // canStopAll: false, or the cloud stops every running execution of the account.
-        const body = this.flavor === 'cloud' ? { canStopAll: false, result: 'STOPPED' } : { result: 'STOPPED' };
-        try {
-            await this.http.request({
-                method: 'PUT',
-                path: `${this.runsPath}/${encodeURIComponent(handle.runId)}`,
-                body,
-                idempotent: true,
-                signal,
-            });
-            return { stopped: true, message: `Asked Testsigma to stop run ${handle.runId}.` };
-        }
-        catch (error) {
-            if (error instanceof VendorHttpError && /No Queued executions/i.test(error.body)) {
-                return {
-                    stopped: false,
-                    message: `Testsigma run ${handle.runId} had nothing left to stop.`,
-                };
-            }
-            throw error;
-        }
-    }
-    handleOf(run) {
-        return { runId: run.id, runUrl: this.runUrl(run.id), title: run.planName };
-    }
-    /** <server>/ui/td/runs/<id>: the open-source server's link; the cloud is assumed to match. */
-    runUrl(runId) {
-        const base = new URL(this.http.url(''));
-        const prefix = base.pathname.replace(/\/api\/v\d+\/?$/, '').replace(/\/+$/, '');
-        return `${base.origin}${prefix}/ui/td/runs/${encodeURIComponent(runId)}`;
-    }
-    async fetchRun(runId, signal) {
-        try {
-            const raw = await this.http.json({
-                method: 'GET',
-                path: `${this.runsPath}/${encodeURIComponent(runId)}`,
-                idempotent: true,
-                signal,
-            });
-            return normalizeRun(raw, this.flavor);
-        }
-        catch (error) {
-            if (error instanceof VendorHttpError && error.status === 404) {
-                throw new Error(`Testsigma has no run ${runId} (HTTP 404). Check runId${this.flavorHint()}.`);
-            }
-            throw this.explainAuth(error);
-        }
-    }
-    async fetchJunit(runId, signal) {
-        for (let attempt = 1; attempt <= JUNIT_ATTEMPTS; attempt++) {
-            let text;
-            try {
-                const response = await this.http.request({
-                    method: 'GET',
-                    path: `/reports/junit/${encodeURIComponent(runId)}`,
-                    accept: 'application/xml',
-                    idempotent: true,
-                    signal,
-                });
-                text = response.text.replace(/^\uFEFF/, '').trim();
-            }
-            catch (error) {
-                if (isAbortError(error))
-                    throw error;
-                this.logger.warn(`Could not download the Testsigma JUnit report: ${error.message}`);
-                return undefined;
-            }
-            if (text.startsWith('<')) {
-                try {
-                    return await parseJunitXml(text, `Testsigma JUnit report of run ${runId}`);
-                }
-                catch (error) {
-                    // A truncated download or an HTML error page: try again, then fall back to the counts.
-                    if (attempt === JUNIT_ATTEMPTS) {
-                        this.logger.warn(`Testsigma's JUnit report could not be read: ${error.message}`);
-                        return undefined;
-                    }
-                    this.logger.debug(`JUnit report unreadable (${error.message}); retrying`);
-                    await this.clock.sleep(JUNIT_RETRY_MS, signal);
-                    continue;
-                }
-            }
-            // The report endpoint answers 200 with plain text until the report is ready.
-            if (!NOT_COMPLETED_REPORT.test(text) || attempt === JUNIT_ATTEMPTS) {
-                this.logger.warn(`Testsigma's JUnit report is not available: ${text.slice(0, 200)}`);
-                return undefined;
-            }
-            this.logger.debug(`JUnit report not ready yet (${text.slice(0, 100)}); retrying`);
-            await this.clock.sleep(JUNIT_RETRY_MS, signal);
-        }
-        return undefined;
-    }
-    async fetchTestCaseResults(runId, signal) {
-        try {
-            const raw = await this.http.json({
-                method: 'GET',
-                path: `${this.runsPath}/${encodeURIComponent(runId)}/test_case_results`,
-                idempotent: true,
-                signal,
-            });
-            return normalizeTestCaseResults(raw);
-        }
-        catch (error) {
-            if (isAbortError(error))
-                throw error;
-            // Optional refinement: JUnit alone still gives a correct pass/fail picture.
-            this.logger.debug(`No per-test results from Testsigma: ${error.message}`);
-            return [];
-        }
-    }
-    baseResult(handle, run) {
-        const counts = run?.counts;
-        return {
-            vendor: 'testsigma',
-            vendorName: this.displayName,
-            runId: handle.runId,
-            runUrl: handle.runUrl,
-            title: run?.planName ??
-                handle.title ??
-                `Test plan ${this.settings.planId ?? run?.planId ?? ''}`.trim(),
-            state: 'completed',
-            suites: [],
-            message: run?.message,
-            durationSeconds: run?.durationMs !== undefined ? run.durationMs / 1000 : undefined,
-            links: handle.runUrl ? [{ label: 'Testsigma run', url: handle.runUrl }] : [],
-            reportedCounts: counts
-                ? {
-                    total: counts.total,
-                    passed: counts.passed ?? 0,
-                    failed: (counts.failed ?? 0) + (counts.aborted ?? 0) + (counts.notExecuted ?? 0),
-                    errors: (counts.aborted ?? 0) + (counts.notExecuted ?? 0),
-                    skipped: counts.stopped ?? 0,
-                }
-                : undefined,
-        };
-    }
-    explainTriggerError(error, planId) {
-        if (!(error instanceof VendorHttpError))
-            return error;
-        if (/currently running|already in running/i.test(error.body)) {
-            return new Error(`Testsigma plan ${planId} is already running, and this server runs one at a time. ` +
-                'Wait for that run to finish, or attach to it with runId instead of starting another.');
-        }
-        if (error.status === 404) {
-            return new Error(`Testsigma has no test plan ${planId} (HTTP 404). Check planId${this.flavorHint()}. ${error.message}`);
-        }
-        return this.explainAuth(error);
-    }
-    explainAuth(error) {
-        if (error instanceof VendorHttpError && (error.status === 401 || error.status === 403)) {
-            return new Error(`Testsigma rejected the API key (HTTP ${error.status}${error.body ? `: ${error.body.slice(0, 120)}` : ''}). ` +
-                `Check apiKey${this.flavor === 'self-hosted' ? ' and that the server has its API enabled' : ''}.`);
-        }
-        return error;
-    }
-    flavorHint() {
-        return this.flavor === 'cloud'
-            ? ' (and apiFlavor: a self-hosted server needs apiFlavor self-hosted)'
-            : ' (and apiFlavor: the cloud needs apiFlavor cloud)';
-    }
-}
 /**
  * JUnit marks every non-success as <failure>; the cloud's per-test results tell aborted,
  * not-executed and stopped apart. Match by name, in order, within each name.
@@ -45315,8 +45388,275 @@ function applyRerun(first, rerun, childRunId) {
     }));
 }
 
+;// CONCATENATED MODULE: ./src/vendors/testsigma/wire.ts
+// Testsigma's run object as it arrives: camelCase from the cloud API, snake_case from the
+// open-source self-hosted server; counts may be 0 or null. normalizeRun() reads either.
+
+function normalizeRun(raw, flavor) {
+    if (!isJsonObject(raw)) {
+        throw new Error('Testsigma answered with something that is not a run object');
+    }
+    const data = raw;
+    // Self-hosted spells every field in snake_case.
+    const get = (camel) => {
+        if (flavor === 'cloud' && camel in data)
+            return data[camel];
+        const snake = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+        return snake in data ? data[snake] : data[camel];
+    };
+    const id = get('id');
+    if (id === undefined || id === null || id === '') {
+        throw new Error('Testsigma answered with a run object that has no id');
+    }
+    const plan = get('execution') ?? get('testPlan');
+    const planObject = isJsonObject(plan) ? plan : undefined;
+    const child = get('childResult');
+    const reRunEnabled = get('isReRunEnabled') === true || (child ?? null) !== null;
+    const childId = isJsonObject(child) ? child.id : child;
+    return {
+        id: String(id),
+        planId: wire_text(get('executionId') ?? get('testPlanId')),
+        planName: wire_text(planObject?.name),
+        status: wire_text(get('status')) ?? '',
+        result: wire_text(get('result')) ?? '',
+        message: wire_text(get('message')),
+        startTime: num(get('startTime')),
+        endTime: num(get('endTime')),
+        durationMs: num(get('duration')),
+        counts: {
+            total: num(get('totalCount')),
+            passed: num(get('passedCount')),
+            failed: num(get('failedCount')),
+            aborted: num(get('abortedCount')),
+            stopped: num(get('stoppedCount')),
+            notExecuted: num(get('notExecutedCount')),
+            queued: num(get('queuedCount')),
+        },
+        reRun: reRunEnabled
+            ? {
+                status: wire_text(get('consolidatedStatus')),
+                result: wire_text(get('consolidatedResult')),
+                childRunId: wire_text(childId),
+            }
+            : undefined,
+    };
+}
+function normalizeTestCaseResults(raw) {
+    const list = raw?.testCases;
+    if (!Array.isArray(list))
+        return [];
+    return list
+        .filter(isJsonObject)
+        .map((item) => ({
+        testCaseName: wire_text(item.testCaseName) ?? '',
+        result: wire_text(item.result) ?? '',
+        testSuiteName: wire_text(item.testSuiteName),
+        machineTitle: wire_text(item.machineTitle),
+    }))
+        .filter((item) => item.testCaseName !== '');
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testsigma/source.ts
+// Testsigma as a TestRelay source: trigger a test plan, poll it, collect JUnit (downloaded
+// by junit-report.ts, refined by refine.ts), stop it.
+
+
+
+
+
+
+
+class TestsigmaSource {
+    settings;
+    own;
+    http;
+    logger;
+    clock;
+    displayName = 'Testsigma';
+    // The reference asks for polls no faster than every 10 s.
+    minPollIntervalMs = 10_000;
+    flavor;
+    runsPath;
+    constructor(settings, own, http, logger, clock = systemClock) {
+        this.settings = settings;
+        this.own = own;
+        this.http = http;
+        this.logger = logger;
+        this.clock = clock;
+        this.flavor = own.apiFlavor;
+        this.runsPath = this.flavor === 'self-hosted' ? '/test_plan_results' : '/execution_results';
+    }
+    previewTrigger() {
+        return { method: 'POST', url: this.http.url(this.runsPath), body: this.triggerBody() };
+    }
+    triggerBody() {
+        const { planId } = this.settings;
+        const testsigma = this.own;
+        const body = {
+            [this.flavor === 'self-hosted' ? 'testPlanId' : 'executionId']: Number(planId),
+        };
+        // Always a JSON string: build numbers like 20240529.1 must not turn into floats.
+        if (testsigma.buildNo)
+            body.buildNo = String(testsigma.buildNo);
+        if (testsigma.environmentId !== undefined)
+            body.environmentId = testsigma.environmentId;
+        if (Object.keys(testsigma.runtimeData).length > 0)
+            body.runtimeData = testsigma.runtimeData;
+        return body;
+    }
+    async trigger(signal) {
+        const planId = this.settings.planId;
+        let raw;
+        try {
+            raw = await this.http.json({
+                method: 'POST',
+                path: this.runsPath,
+                body: this.triggerBody(),
+                idempotent: false,
+                signal,
+            });
+        }
+        catch (error) {
+            throw explainTriggerError(error, planId, this.flavor);
+        }
+        return this.handleOf(normalizeRun(raw, this.flavor));
+    }
+    async attach(runId, signal) {
+        const run = await this.fetchRun(runId, signal);
+        return this.handleOf(run);
+    }
+    async poll(handle, signal) {
+        const run = await this.fetchRun(handle.runId, signal);
+        if (run.planName && !handle.title)
+            handle.title = run.planName;
+        return testsigma_status_snapshotOf(run);
+    }
+    async collect(handle, last, signal) {
+        const run = last.run;
+        const result = this.baseResult(handle, run);
+        result.state = 'completed';
+        result.verdict = status_verdictOf(status_finalResultOf(run));
+        const report = { http: this.http, logger: this.logger, clock: this.clock };
+        const junitSuites = await fetchJunit(report, handle.runId, signal);
+        const details = this.flavor === 'cloud' ? await this.fetchTestCaseResults(handle.runId, signal) : [];
+        if (junitSuites) {
+            result.suites = details.length > 0 ? refineStatuses(junitSuites, details) : junitSuites;
+        }
+        else if (details.length > 0) {
+            this.logger.warn('Testsigma gave no JUnit report; using its per-test results instead.');
+            result.suites = suitesFromDetails(details, run.planName);
+        }
+        else {
+            this.logger.warn('Testsigma gave no JUnit report; the totals come from the run counts, without per-test detail.');
+        }
+        const childRunId = run.reRun?.childRunId;
+        if (childRunId && result.suites.length > 0) {
+            const rerun = await fetchJunit(report, childRunId, signal);
+            if (rerun)
+                result.suites = applyRerun(result.suites, rerun, childRunId);
+        }
+        return result;
+    }
+    partial(handle, last) {
+        const result = this.baseResult(handle, last?.run);
+        result.state = 'timed_out';
+        return result;
+    }
+    async cancel(handle, signal) {
+        // canStopAll: false, or the cloud stops every running execution of the account.
+        const body = this.flavor === 'cloud' ? { canStopAll: false, result: 'STOPPED' } : { result: 'STOPPED' };
+        try {
+            await this.http.request({
+                method: 'PUT',
+                path: `${this.runsPath}/${encodeURIComponent(handle.runId)}`,
+                body,
+                idempotent: true,
+                signal,
+            });
+            return { stopped: true, message: `Asked Testsigma to stop run ${handle.runId}.` };
+        }
+        catch (error) {
+            if (error instanceof VendorHttpError && /No Queued executions/i.test(error.body)) {
+                return {
+                    stopped: false,
+                    message: `Testsigma run ${handle.runId} had nothing left to stop.`,
+                };
+            }
+            throw error;
+        }
+    }
+    handleOf(run) {
+        return { runId: run.id, runUrl: this.runUrl(run.id), title: run.planName };
+    }
+    /** <server>/ui/td/runs/<id>: the open-source server's link; the cloud is assumed to match. */
+    runUrl(runId) {
+        const base = new URL(this.http.url(''));
+        const prefix = base.pathname.replace(/\/api\/v\d+\/?$/, '').replace(/\/+$/, '');
+        return `${base.origin}${prefix}/ui/td/runs/${encodeURIComponent(runId)}`;
+    }
+    async fetchRun(runId, signal) {
+        try {
+            const raw = await this.http.json({
+                method: 'GET',
+                path: `${this.runsPath}/${encodeURIComponent(runId)}`,
+                idempotent: true,
+                signal,
+            });
+            return normalizeRun(raw, this.flavor);
+        }
+        catch (error) {
+            throw explainRunError(error, runId, this.flavor);
+        }
+    }
+    async fetchTestCaseResults(runId, signal) {
+        try {
+            const raw = await this.http.json({
+                method: 'GET',
+                path: `${this.runsPath}/${encodeURIComponent(runId)}/test_case_results`,
+                idempotent: true,
+                signal,
+            });
+            return normalizeTestCaseResults(raw);
+        }
+        catch (error) {
+            if (isAbortError(error))
+                throw error;
+            // Optional refinement: JUnit alone still gives a correct pass/fail picture.
+            this.logger.debug(`No per-test results from Testsigma: ${error.message}`);
+            return [];
+        }
+    }
+    baseResult(handle, run) {
+        const counts = run?.counts;
+        return {
+            vendor: 'testsigma',
+            vendorName: this.displayName,
+            runId: handle.runId,
+            runUrl: handle.runUrl,
+            title: run?.planName ??
+                handle.title ??
+                `Test plan ${this.settings.planId ?? run?.planId ?? ''}`.trim(),
+            state: 'completed',
+            suites: [],
+            message: run?.message,
+            durationSeconds: run?.durationMs !== undefined ? run.durationMs / 1000 : undefined,
+            links: handle.runUrl ? [{ label: 'Testsigma run', url: handle.runUrl }] : [],
+            reportedCounts: counts
+                ? {
+                    total: counts.total,
+                    passed: counts.passed ?? 0,
+                    failed: (counts.failed ?? 0) + (counts.aborted ?? 0) + (counts.notExecuted ?? 0),
+                    errors: (counts.aborted ?? 0) + (counts.notExecuted ?? 0),
+                    skipped: counts.stopped ?? 0,
+                }
+                : undefined,
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/testsigma/index.ts
 // Testsigma (cloud and self-hosted) as a TestRelay module: its inputs, settings and source.
+
 
 
 
@@ -45335,10 +45675,7 @@ const testsigmaModule = defineSource({
             vendor: 'Testsigma',
             baseUrl: testsigmaBaseUrl(settings),
             headers: testsigmaAuthHeaders(own.apiFlavor, settings.apiKey ?? ''),
-            redactor: deps.redactor,
-            logger: deps.logger,
-            caCertPath: settings.caCertPath,
-            clock: deps.clock,
+            ...commonClientOptions(settings, deps),
         });
         return new TestsigmaSource(settings, own, http, deps.logger, deps.clock);
     },
@@ -45407,17 +45744,9 @@ function parseArgs(argv, allowedInputs, cliOptions) {
         }
         if (!token.startsWith('--'))
             throw new cli_args_UsageError(`unexpected argument "${token}"; flags look like --plan-id 123`);
-        const eq = token.indexOf('=');
-        let flag = token.slice(2, eq === -1 ? undefined : eq);
-        let value = eq === -1 ? undefined : token.slice(eq + 1);
-        let negated = false;
-        if (value === undefined &&
-            flag.startsWith('no-') &&
-            !byFlag.has(flag) &&
-            !optionByFlag.has(flag)) {
-            flag = flag.slice(3);
-            negated = true;
-        }
+        const split = splitFlag(token, (name) => byFlag.has(name) || optionByFlag.has(name));
+        const { flag, negated } = split;
+        let value = split.value;
         const input = byFlag.get(flag);
         const option = optionByFlag.get(flag);
         if (!input && !option)
@@ -45453,6 +45782,16 @@ function parseArgs(argv, allowedInputs, cliOptions) {
         }
     }
     return parsed;
+}
+/** "--plan-id=1" → plan-id and 1; "--no-dry-run" → dry-run, negated (unless a flag is named so). */
+function splitFlag(token, known) {
+    const eq = token.indexOf('=');
+    const flag = token.slice(2, eq === -1 ? undefined : eq);
+    const value = eq === -1 ? undefined : token.slice(eq + 1);
+    if (value === undefined && flag.startsWith('no-') && !known(flag)) {
+        return { flag: flag.slice(3), value, negated: true };
+    }
+    return { flag, value, negated: false };
 }
 function suggest(flag, known) {
     const close = known.find((k) => k.includes(flag) ||
@@ -45771,6 +46110,7 @@ function withSinkReports(outcome, reports) {
 // The "Reported to" block of the job summary: one row per system that received the results
 // (Testomat.io, Spira), what it said, and the tests it could not match.
 
+
 const STATUS_LABEL = {
     reported: '✅ reported',
     failed: '❌ failed',
@@ -45801,7 +46141,7 @@ function renderSinkReports(reports, safeUrl) {
     for (const report of reports.filter((r) => r.unmatched.length > 0)) {
         const shown = report.unmatched.slice(0, MAX_UNMATCHED_LISTED);
         const more = report.unmatched.length - shown.length;
-        lines.push('<details>', `<summary>${report.unmatched.length} test${report.unmatched.length === 1 ? '' : 's'} not matched in ${escapeMarkdown(report.displayName)}</summary>`, '', ...shown.map((name) => `- ${escapeMarkdown(oneLine(name, 300))}`), ...(more > 0 ? [`- … and ${more} more`] : []), '', '</details>', '');
+        lines.push('<details>', `<summary>${plural(report.unmatched.length, 'test')} not matched in ${escapeMarkdown(report.displayName)}</summary>`, '', ...shown.map((name) => `- ${escapeMarkdown(oneLine(name, 300))}`), ...(more > 0 ? [`- … and ${more} more`] : []), '', '</details>', '');
     }
     return `${lines.join('\n')}\n`;
 }
@@ -46225,6 +46565,7 @@ function annotateProblems(result, settings, agent) {
 
 
 
+
 // Reporting to one system (every request, retries included) is bounded.
 const SINK_BUDGET_MS = 10 * 60_000;
 // What is left of the cancelled job's grace period for the sinks to tidy up, all together.
@@ -46247,7 +46588,7 @@ async function reportToSinks(result, reporting, agent) {
             report = await sink.report(result, AbortSignal.any([reporting.signal, AbortSignal.timeout(SINK_BUDGET_MS)]));
         }
         catch (error) {
-            report = { ...emptyReport(sink, result), status: 'failed', message: errorMessage(error) };
+            report = sinkReport(sink, 'failed', errorMessage(error), totalsOf(result).total);
         }
         report = redactReport(report, reporting.redactor);
         logSinkReport(report, agent);
@@ -46260,21 +46601,9 @@ async function tidyUpCancelled(sink, result, reporting, agent, budget) {
     const tidied = await sink.reportCancelled?.(result, budget).catch(() => undefined);
     if (tidied)
         logSinkReport(redactReport(tidied, reporting.redactor), agent);
-    const report = tidied ?? {
-        ...emptyReport(sink, result),
-        status: 'skipped',
-        message: 'Not reported: the job was cancelled.',
-    };
+    const report = tidied ??
+        sinkReport(sink, 'skipped', 'Not reported: the job was cancelled.', totalsOf(result).total);
     return redactReport(report, reporting.redactor);
-}
-function emptyReport(sink, result) {
-    return {
-        sink: sink.name,
-        displayName: sink.displayName,
-        total: totalsOf(result).total,
-        sent: 0,
-        unmatched: [],
-    };
 }
 /** Everything of a report that reaches the log, outputs and summary, redacted. */
 function redactReport(report, redactor) {
@@ -46468,25 +46797,12 @@ async function waitForRun(options) {
             options.logger.info(`${error.message}; still waiting (${failures} failed polls in a row)`);
         }
         if (last && failures === 0) {
-            if (last.unknownStatus && !warnedUnknown.has(last.unknownStatus)) {
-                warnedUnknown.add(last.unknownStatus);
-                options.logger.warn(`Unknown run status "${last.unknownStatus}"; still waiting until it completes or the timeout.`);
-            }
+            warnUnknownOnce(last, warnedUnknown, options.logger);
             options.onPoll?.(last, clock.now() - started);
             if (last.done)
                 return { kind: 'done', last };
         }
-        interval =
-            options.interval === 'auto'
-                ? nextAutoInterval({
-                    elapsedMs: clock.now() - started,
-                    previousMs: interval,
-                    progress: last?.progress,
-                    minMs: options.minIntervalMs,
-                    maxMs: options.maxIntervalMs ?? 60_000,
-                    random,
-                })
-                : withJitter(options.interval, random);
+        interval = nextInterval(options, clock.now() - started, interval, last?.progress, random);
         const sleepFor = Math.min(interval, options.deadline - clock.now());
         if (sleepFor <= 0)
             continue;
@@ -46499,6 +46815,27 @@ async function waitForRun(options) {
             throw error;
         }
     }
+}
+/** An unknown status keeps the wait going; it is worth a warning, once per status. */
+function warnUnknownOnce(snapshot, warned, logger) {
+    const status = snapshot.unknownStatus;
+    if (!status || warned.has(status))
+        return;
+    warned.add(status);
+    logger.warn(`Unknown run status "${status}"; still waiting until it completes or the timeout.`);
+}
+/** The pause before the next poll: adaptive with `auto`, else the fixed interval, jittered. */
+function nextInterval(options, elapsedMs, previousMs, progress, random) {
+    if (options.interval !== 'auto')
+        return withJitter(options.interval, random);
+    return nextAutoInterval({
+        elapsedMs,
+        previousMs,
+        progress,
+        minMs: options.minIntervalMs,
+        maxMs: options.maxIntervalMs ?? 60_000,
+        random,
+    });
 }
 /**
  * Quick at first; slower while far from done; quicker again when the vendor's own progress

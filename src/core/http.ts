@@ -1,16 +1,20 @@
-// The one HTTP client factory every vendor uses: timeouts, proxy, extra CAs, retries
-// with backoff and jitter, and redaction of every error that leaves this module.
+// The one HTTP client factory every vendor uses: timeouts, proxy, extra CAs (the connections
+// are built in http-agents.ts), retries with backoff and jitter, and redaction of every error
+// that leaves this module.
 
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
-import type { Duplex, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import * as tls from 'node:tls';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { getProxyForUrl } from 'proxy-from-env';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { type Clock, isAbortError, systemClock } from './clock.js';
+import { createAxios } from './http-agents.js';
+import {
+  describeNetworkError,
+  notJsonError,
+  redirectError,
+  statusError,
+  VendorHttpError,
+} from './http-errors.js';
 import type { Logger } from './logger.js';
 import type { Redactor } from './redact.js';
 
@@ -63,19 +67,7 @@ export interface HttpResponse {
   headers: Record<string, string>;
 }
 
-/** Every failure that leaves the HTTP layer: message already redacted. */
-export class VendorHttpError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    /** Redacted response body (possibly truncated), for callers that classify errors. */
-    readonly body: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = 'VendorHttpError';
-  }
-}
+export { VendorHttpError } from './http-errors.js';
 
 export interface HttpClient {
   request(request: HttpRequest): Promise<HttpResponse>;
@@ -103,260 +95,166 @@ const MAYBE_SENT_CODES = new Set([
   'EPIPE',
   'ERR_BAD_RESPONSE',
 ]);
-const MAX_BODY_IN_MESSAGE = 500;
 const MAX_RETRY_AFTER_MS = 120_000;
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-  const maxAttempts = options.maxAttempts ?? 4;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const instance = createAxios(options, baseUrl);
-  const redact = (text: string): string => options.redactor.redact(text);
-
-  async function request(req: HttpRequest): Promise<HttpResponse> {
-    const label = `${options.vendor} ${req.method} ${redact(req.path)}`;
-    for (let attempt = 1; ; attempt++) {
-      let failure: { error: VendorHttpError; retryAfterMs?: number; mayHaveReachedVendor: boolean };
-      try {
-        const response = await instance.request<string>({
-          method: req.method,
-          url: req.path,
-          data: req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
-          params: req.query,
-          headers: {
-            Accept: req.accept ?? 'application/json',
-            ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-            ...req.headers,
-          },
-          // Uploads can be large builds.
-          ...(req.form ? { maxBodyLength: Infinity, maxContentLength: Infinity } : {}),
-          signal: req.signal,
-        });
-        const result = toResponse(response);
-        if (result.status >= 300 && result.status < 400) throw redirectError(label, result, redact);
-        if (result.status < 400 || req.acceptStatuses?.includes(result.status)) return result;
-        failure = {
-          error: statusError(label, result, redact),
-          retryAfterMs: parseRetryAfter(result.headers['retry-after'], clock.now()),
-          // 429 means the vendor refused the request unprocessed; any other status may not.
-          mayHaveReachedVendor: result.status !== 429,
-        };
-      } catch (error) {
-        if (error instanceof VendorHttpError || isAbortError(error) || req.signal?.aborted)
-          throw error;
-        const code = (error as { code?: string }).code ?? '';
-        failure = {
-          error: new VendorHttpError(
-            `${label} failed: ${redact(describeNetworkError(error))}`,
-            undefined,
-            '',
-            NOT_SENT_CODES.has(code) || MAYBE_SENT_CODES.has(code),
-          ),
-          mayHaveReachedVendor: !NOT_SENT_CODES.has(code),
-        };
-      }
-
-      const canRetry =
-        failure.error.retryable &&
-        attempt < maxAttempts &&
-        (req.idempotent || !failure.mayHaveReachedVendor);
-      if (!canRetry) {
-        if (!req.idempotent && failure.mayHaveReachedVendor && failure.error.retryable) {
-          failure.error.message +=
-            ' (not retried: the vendor may have received it, and a second request could start a second run)';
-        }
-        throw failure.error;
-      }
-      const backoff = Math.min(15_000, 1000 * 2 ** (attempt - 1)) * (0.5 + random() / 2);
-      const delay = Math.max(backoff, failure.retryAfterMs ?? 0);
-      // Info, not a warning: retries are routine, and CI warnings are a scarce, capped resource.
-      options.logger.info(
-        `${failure.error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`,
-      );
-      await clock.sleep(delay, req.signal);
-    }
-  }
-
-  async function json<T>(req: HttpRequest): Promise<T> {
-    const response = await request(req);
-    try {
-      return JSON.parse(response.text) as T;
-    } catch {
-      throw new VendorHttpError(
-        `${options.vendor} ${req.method} ${redact(req.path)}: expected JSON, got ${describeBody(redact(response.text))}`,
-        response.status,
-        redact(response.text).slice(0, MAX_BODY_IN_MESSAGE),
-        // A truncated answer to a read is worth another try (the wait loop polls again);
-        // to a trigger it is not, since the run may have started.
-        req.idempotent,
-      );
-    }
-  }
-
-  async function download(path: string, file: string, signal?: AbortSignal): Promise<void> {
-    const label = `${options.vendor} GET ${redact(path)}`;
-    let response: AxiosResponse<Readable>;
-    try {
-      response = await instance.request<Readable>({
-        method: 'GET',
-        url: path,
-        responseType: 'stream',
-        maxContentLength: Infinity,
-        signal,
-      });
-    } catch (error) {
-      if (isAbortError(error) || signal?.aborted) throw error;
-      throw new VendorHttpError(
-        `${label} failed: ${redact(describeNetworkError(error))}`,
-        undefined,
-        '',
-        false,
-      );
-    }
-    if (response.status >= 300) {
-      response.data.destroy();
-      throw new VendorHttpError(`${label}: HTTP ${response.status}`, response.status, '', false);
-    }
-    await pipeline(response.data, fs.createWriteStream(file), { signal });
-  }
-
-  return { request, json, download, url: (path) => `${baseUrl}${path}` };
-}
-
-function createAxios(options: HttpClientOptions, baseUrl: string): AxiosInstance {
-  const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
-  const readTimeoutMs = options.readTimeoutMs ?? 60_000;
-  const ca = options.caCertPath ? [...tls.rootCertificates, readCa(options.caCertPath)] : undefined;
-  const proxy = getProxyForUrl(baseUrl);
-  let httpAgent: http.Agent;
-  let httpsAgent: http.Agent;
-  if (proxy) {
-    options.logger.debug(
-      `Using proxy for ${options.vendor}: ${options.redactor.redact(proxyLabel(proxy))}`,
-    );
-    httpAgent = httpsAgent = new VendorProxyAgent(proxy, {
-      keepAlive: true,
-      ca,
-      timeout: connectTimeoutMs,
-    });
-  } else {
-    httpAgent = withConnectTimeout(
-      new http.Agent({ keepAlive: true }),
-      connectTimeoutMs,
-      'connect',
-    );
-    httpsAgent = withConnectTimeout(
-      new https.Agent({ keepAlive: true, ca }),
-      connectTimeoutMs,
-      'secureConnect',
-    );
-  }
-  return axios.create({
-    baseURL: baseUrl,
-    headers: options.headers,
-    timeout: readTimeoutMs,
-    responseType: 'text',
-    // Keep the body as text: malformed JSON must become a clear error, not a silent string.
-    transformResponse: [(data: unknown) => data],
-    validateStatus: () => true,
-    // Never follow redirects: a redirect to another host would carry the API key with it
-    // (only Authorization is dropped, not X-TS-API-KEY and the like).
-    maxRedirects: options.followRedirects ? 5 : 0,
-    // Proxies are handled by the agents above (axios' own proxy support cannot tunnel HTTPS).
-    proxy: false,
-    httpAgent,
-    httpsAgent,
-  });
-}
-
-/**
- * https-proxy-agent applies its `ca` to the proxy connection only; the TLS connection to the
- * vendor through the tunnel needs it too, or a private CA fails behind a proxy.
- */
-class VendorProxyAgent extends HttpsProxyAgent<string> {
-  constructor(
-    proxy: string,
-    private readonly agentOptions: { keepAlive: boolean; ca?: string[]; timeout: number },
-  ) {
-    super(proxy, agentOptions);
-  }
-
-  override connect(
-    req: http.ClientRequest,
-    opts: Parameters<HttpsProxyAgent<string>['connect']>[1],
-  ): ReturnType<HttpsProxyAgent<string>['connect']> {
-    const ca = this.agentOptions.ca;
-    // Through the tunnel, TLS would check the certificate against "localhost" when the vendor
-    // is addressed by IP (no SNI name): check it against the host actually asked for.
-    const host = opts.host ?? '';
-    const checkServerIdentity = (_name: string, cert: tls.PeerCertificate) =>
-      tls.checkServerIdentity(host, cert);
-    return super.connect(req, {
-      ...opts,
-      ...(ca ? { ca } : {}),
-      checkServerIdentity,
-    } as typeof opts);
-  }
-}
-
-function redirectError(
-  label: string,
-  response: HttpResponse,
-  redact: (t: string) => string,
-): VendorHttpError {
-  let target = 'another address';
-  try {
-    const location = new URL(response.headers.location ?? '', 'http://unknown');
-    target = `${location.origin}${location.pathname}`;
-  } catch {
-    // keep the generic wording
-  }
-  return new VendorHttpError(
-    `${label}: HTTP ${response.status} redirect to ${redact(target)}. TestRelay does not follow redirects ` +
-      '(the API key would go with it): set baseUrl to the address the server redirects to.',
-    response.status,
-    '',
-    false,
-  );
-}
-
-function readCa(path: string): string {
-  try {
-    return fs.readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`caCertPath: cannot read "${path}": ${(error as Error).message}`);
-  }
-}
-
-function proxyLabel(proxy: string): string {
-  try {
-    const url = new URL(proxy);
-    return `${url.protocol}//${url.host}`;
-  } catch {
-    return 'proxy';
-  }
-}
-
-type ConnectionFactory = (options: unknown, callback?: unknown) => Duplex;
-
-/** Node agents have no connect timeout of their own: destroy sockets that don't connect in time. */
-function withConnectTimeout<T extends http.Agent>(agent: T, ms: number, event: string): T {
-  const target = agent as unknown as { createConnection: ConnectionFactory };
-  const original = target.createConnection.bind(agent);
-  target.createConnection = (connectOptions, callback) => {
-    const socket = original(connectOptions, callback);
-    const timer = setTimeout(() => {
-      const error = Object.assign(new Error(`could not connect within ${ms / 1000}s`), {
-        code: 'ECONNECTTIMEOUT',
-      });
-      socket.destroy(error);
-    }, ms);
-    socket.once(event, () => clearTimeout(timer));
-    socket.once('close', () => clearTimeout(timer));
-    return socket;
+  const client: Client = {
+    options,
+    instance: createAxios(options, baseUrl),
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+    maxAttempts: options.maxAttempts ?? 4,
+    redact: (text) => options.redactor.redact(text),
   };
-  return agent;
+  return {
+    request: (req) => request(client, req),
+    json: (req) => json(client, req),
+    download: (path, file, signal) => download(client, path, file, signal),
+    url: (path) => `${baseUrl}${path}`,
+  };
+}
+
+/** What every request of one client shares. */
+interface Client {
+  options: HttpClientOptions;
+  instance: AxiosInstance;
+  clock: Clock;
+  random: () => number;
+  maxAttempts: number;
+  redact: (text: string) => string;
+}
+
+/** A failed attempt, and whether the vendor may have acted on it (a trigger then is not resent). */
+interface Failure {
+  error: VendorHttpError;
+  retryAfterMs?: number;
+  mayHaveReachedVendor: boolean;
+}
+
+async function request(client: Client, req: HttpRequest): Promise<HttpResponse> {
+  const { options, maxAttempts } = client;
+  const label = `${options.vendor} ${req.method} ${client.redact(req.path)}`;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptOnce(client, req, label);
+    if ('response' in outcome) return outcome.response;
+    const { failure } = outcome;
+    const canRetry =
+      failure.error.retryable &&
+      attempt < maxAttempts &&
+      (req.idempotent || !failure.mayHaveReachedVendor);
+    if (!canRetry) {
+      if (!req.idempotent && failure.mayHaveReachedVendor && failure.error.retryable) {
+        failure.error.message +=
+          ' (not retried: the vendor may have received it, and a second request could start a second run)';
+      }
+      throw failure.error;
+    }
+    const backoff = Math.min(15_000, 1000 * 2 ** (attempt - 1)) * (0.5 + client.random() / 2);
+    const delay = Math.max(backoff, failure.retryAfterMs ?? 0);
+    // Info, not a warning: retries are routine, and CI warnings are a scarce, capped resource.
+    options.logger.info(
+      `${failure.error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`,
+    );
+    await client.clock.sleep(delay, req.signal);
+  }
+}
+
+/** One try: the response, or a failure the retry loop decides about; aborts are thrown. */
+async function attemptOnce(
+  client: Client,
+  req: HttpRequest,
+  label: string,
+): Promise<{ response: HttpResponse } | { failure: Failure }> {
+  const { redact } = client;
+  try {
+    const response = await client.instance.request<string>({
+      method: req.method,
+      url: req.path,
+      data: req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
+      params: req.query,
+      headers: {
+        Accept: req.accept ?? 'application/json',
+        ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...req.headers,
+      },
+      // Uploads can be large builds.
+      ...(req.form ? { maxBodyLength: Infinity, maxContentLength: Infinity } : {}),
+      signal: req.signal,
+    });
+    const result = toResponse(response);
+    if (result.status >= 300 && result.status < 400) throw redirectError(label, result, redact);
+    if (result.status < 400 || req.acceptStatuses?.includes(result.status)) {
+      return { response: result };
+    }
+    return {
+      failure: {
+        error: statusError(label, result, redact),
+        retryAfterMs: parseRetryAfter(result.headers['retry-after'], client.clock.now()),
+        // 429 means the vendor refused the request unprocessed; any other status may not.
+        mayHaveReachedVendor: result.status !== 429,
+      },
+    };
+  } catch (error) {
+    if (error instanceof VendorHttpError || isAbortError(error) || req.signal?.aborted) throw error;
+    const code = (error as { code?: string }).code ?? '';
+    return {
+      failure: {
+        error: new VendorHttpError(
+          `${label} failed: ${redact(describeNetworkError(error))}`,
+          undefined,
+          '',
+          NOT_SENT_CODES.has(code) || MAYBE_SENT_CODES.has(code),
+        ),
+        mayHaveReachedVendor: !NOT_SENT_CODES.has(code),
+      },
+    };
+  }
+}
+
+async function json<T>(client: Client, req: HttpRequest): Promise<T> {
+  const response = await request(client, req);
+  const { redact } = client;
+  try {
+    return JSON.parse(response.text) as T;
+  } catch {
+    const label = `${client.options.vendor} ${req.method} ${redact(req.path)}`;
+    // A truncated answer to a read is worth another try (the wait loop polls again);
+    // to a trigger it is not, since the run may have started.
+    throw notJsonError(label, response, redact, req.idempotent);
+  }
+}
+
+async function download(
+  client: Client,
+  path: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const label = `${client.options.vendor} GET ${client.redact(path)}`;
+  let response: AxiosResponse<Readable>;
+  try {
+    response = await client.instance.request<Readable>({
+      method: 'GET',
+      url: path,
+      responseType: 'stream',
+      maxContentLength: Infinity,
+      signal,
+    });
+  } catch (error) {
+    if (isAbortError(error) || signal?.aborted) throw error;
+    throw new VendorHttpError(
+      `${label} failed: ${client.redact(describeNetworkError(error))}`,
+      undefined,
+      '',
+      false,
+    );
+  }
+  if (response.status >= 300) {
+    response.data.destroy();
+    throw new VendorHttpError(`${label}: HTTP ${response.status}`, response.status, '', false);
+  }
+  await pipeline(response.data, fs.createWriteStream(file), { signal });
 }
 
 function toResponse(response: AxiosResponse<string>): HttpResponse {
@@ -369,34 +267,6 @@ function toResponse(response: AxiosResponse<string>): HttpResponse {
     text: typeof response.data === 'string' ? response.data : '',
     headers,
   };
-}
-
-function statusError(
-  label: string,
-  response: HttpResponse,
-  redact: (t: string) => string,
-): VendorHttpError {
-  const body = redact(response.text).slice(0, MAX_BODY_IN_MESSAGE);
-  const retryable = response.status === 429 || response.status >= 500;
-  const detail = body.trim() ? `: ${describeBody(body)}` : '';
-  return new VendorHttpError(
-    `${label}: HTTP ${response.status}${detail}`,
-    response.status,
-    body,
-    retryable,
-  );
-}
-
-function describeBody(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  if (flat === '') return 'an empty body';
-  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
-}
-
-function describeNetworkError(error: unknown): string {
-  const err = error as { code?: string; message?: string };
-  const code = err.code && err.code !== 'ERR_NETWORK' ? `${err.code}: ` : '';
-  return `${code}${err.message ?? String(error)}`;
 }
 
 /** Retry-After as seconds or an HTTP date, capped; undefined when absent or unreadable. */

@@ -4,6 +4,7 @@
 // sees them through these interfaces, so it names no vendor.
 
 import type { Clock } from './clock.js';
+import type { HttpClientOptions } from './http.js';
 import type { InputReader, Inputs } from './input-reader.js';
 import type { InputSpec, OutputSpec } from './inputs.js';
 import type { Logger } from './logger.js';
@@ -21,6 +22,23 @@ export interface ModuleDependencies {
   random?: () => number;
   /** Downloads a file to a local path, the CI agent's way (e.g. a build to upload first). */
   downloadFile?: (url: string, signal?: AbortSignal) => Promise<string>;
+}
+
+/**
+ * The HTTP client options every module passes the same way: the job's logger and redactor,
+ * the extra CA certificates and the test seams. Only the vendor name, URL and headers differ.
+ */
+export function commonClientOptions(
+  settings: Pick<Settings, 'caCertPath'>,
+  deps: ModuleDependencies,
+): Pick<HttpClientOptions, 'redactor' | 'logger' | 'caCertPath' | 'clock' | 'random'> {
+  return {
+    redactor: deps.redactor,
+    logger: deps.logger,
+    caCertPath: settings.caCertPath,
+    clock: deps.clock,
+    random: deps.random,
+  };
 }
 
 interface ModuleBase {

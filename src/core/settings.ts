@@ -86,7 +86,30 @@ export function readSettings(
     );
   }
 
-  const settings: Settings = {
+  const settings = readCommon(inputs, mode, source, junitFiles, sinks, ci);
+  if (source) settings.vendorSettings = source.readSettings(inputs, settings);
+  // A close-only job has nothing for the other sinks: only the closer is active then.
+  const active = mode === 'close' && closer ? [closer] : sinks;
+  for (const sink of modules.sinks) {
+    const own = sink.readSettings(inputs, settings, active.includes(sink));
+    if (sinks.includes(sink)) settings.sinkSettings[sink.name] = own;
+  }
+  if (mode === 'close' && closer) checkCloseOnly(settings, closer, inputs);
+
+  if (inputs.problems.length > 0) throw new SettingsError(inputs.problems);
+  return settings;
+}
+
+/** The common inputs, read and checked; the modules' own settings are added after. */
+function readCommon(
+  inputs: Inputs,
+  mode: Settings['mode'],
+  source: SourceModule | undefined,
+  junitFiles: string[],
+  sinks: SinkModule[],
+  ci: CiContext,
+): Settings {
+  return {
     mode,
     vendor: source?.name,
     baseUrl: inputs.httpUrl('baseUrl', { example: 'https://api.example.com' }),
@@ -119,18 +142,6 @@ export function readSettings(
     ci,
     sinkSettings: {},
   };
-
-  if (source) settings.vendorSettings = source.readSettings(inputs, settings);
-  // A close-only job has nothing for the other sinks: only the closer is active then.
-  const active = mode === 'close' && closer ? [closer] : sinks;
-  for (const sink of modules.sinks) {
-    const own = sink.readSettings(inputs, settings, active.includes(sink));
-    if (sinks.includes(sink)) settings.sinkSettings[sink.name] = own;
-  }
-  if (mode === 'close' && closer) checkCloseOnly(settings, closer, inputs);
-
-  if (inputs.problems.length > 0) throw new SettingsError(inputs.problems);
-  return settings;
 }
 
 function readVendor(inputs: Inputs, modules: ModuleSet): SourceModule | undefined {

@@ -52,3 +52,31 @@ export interface Sink {
    */
   reportCancelled?(result: RunResult, signal: AbortSignal): Promise<SinkReport | undefined>;
 }
+
+/** What a report counts of the delivery; a report that sent nothing leaves both out. */
+export interface Delivered {
+  sent?: number;
+  unmatched?: string[];
+}
+
+/**
+ * A report with the fields every sink fills the same way: nothing sent and nothing unmatched
+ * unless `delivered` says otherwise. The url and id are the sink's to add.
+ */
+export function sinkReport(
+  sink: Pick<Sink, 'name' | 'displayName'>,
+  status: SinkStatus,
+  message: string,
+  total: number,
+  delivered: Delivered = {},
+): SinkReport {
+  return {
+    sink: sink.name,
+    displayName: sink.displayName,
+    status,
+    message,
+    total,
+    sent: delivered.sent ?? 0,
+    unmatched: delivered.unmatched ?? [],
+  };
+}

@@ -2,6 +2,7 @@
 // (Testomat.io, Spira), what it said, and the tests it could not match.
 
 import type { SinkReport, SinkStatus } from './sink.js';
+import { plural } from './text.js';
 import { escapeMarkdown, oneLine, truncate } from './untrusted-text.js';
 
 const STATUS_LABEL: Record<SinkStatus, string> = {
@@ -43,7 +44,7 @@ export function renderSinkReports(
     const more = report.unmatched.length - shown.length;
     lines.push(
       '<details>',
-      `<summary>${report.unmatched.length} test${report.unmatched.length === 1 ? '' : 's'} not matched in ${escapeMarkdown(report.displayName)}</summary>`,
+      `<summary>${plural(report.unmatched.length, 'test')} not matched in ${escapeMarkdown(report.displayName)}</summary>`,
       '',
       ...shown.map((name) => `- ${escapeMarkdown(oneLine(name, 300))}`),
       ...(more > 0 ? [`- … and ${more} more`] : []),

@@ -11,6 +11,12 @@ export function list(items: readonly string[], conjunction: 'and' | 'or'): strin
   return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }
 
+/** Ends the text with a period unless it already ends a sentence (or a quote or parenthesis). */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

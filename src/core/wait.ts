@@ -69,27 +69,12 @@ export async function waitForRun<S extends PollSnapshot>(
     }
 
     if (last && failures === 0) {
-      if (last.unknownStatus && !warnedUnknown.has(last.unknownStatus)) {
-        warnedUnknown.add(last.unknownStatus);
-        options.logger.warn(
-          `Unknown run status "${last.unknownStatus}"; still waiting until it completes or the timeout.`,
-        );
-      }
+      warnUnknownOnce(last, warnedUnknown, options.logger);
       options.onPoll?.(last, clock.now() - started);
       if (last.done) return { kind: 'done', last };
     }
 
-    interval =
-      options.interval === 'auto'
-        ? nextAutoInterval({
-            elapsedMs: clock.now() - started,
-            previousMs: interval,
-            progress: last?.progress,
-            minMs: options.minIntervalMs,
-            maxMs: options.maxIntervalMs ?? 60_000,
-            random,
-          })
-        : withJitter(options.interval, random);
+    interval = nextInterval(options, clock.now() - started, interval, last?.progress, random);
     const sleepFor = Math.min(interval, options.deadline - clock.now());
     if (sleepFor <= 0) continue;
     try {
@@ -99,6 +84,33 @@ export async function waitForRun<S extends PollSnapshot>(
       throw error;
     }
   }
+}
+
+/** An unknown status keeps the wait going; it is worth a warning, once per status. */
+function warnUnknownOnce(snapshot: PollSnapshot, warned: Set<string>, logger: Logger): void {
+  const status = snapshot.unknownStatus;
+  if (!status || warned.has(status)) return;
+  warned.add(status);
+  logger.warn(`Unknown run status "${status}"; still waiting until it completes or the timeout.`);
+}
+
+/** The pause before the next poll: adaptive with `auto`, else the fixed interval, jittered. */
+function nextInterval<S extends PollSnapshot>(
+  options: WaitOptions<S>,
+  elapsedMs: number,
+  previousMs: number,
+  progress: number | undefined,
+  random: () => number,
+): number {
+  if (options.interval !== 'auto') return withJitter(options.interval, random);
+  return nextAutoInterval({
+    elapsedMs,
+    previousMs,
+    progress,
+    minMs: options.minIntervalMs,
+    maxMs: options.maxIntervalMs ?? 60_000,
+    random,
+  });
 }
 
 export interface AutoIntervalInput {

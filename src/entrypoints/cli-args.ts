@@ -46,19 +46,9 @@ export function parseArgs(
     }
     if (!token.startsWith('--'))
       throw new UsageError(`unexpected argument "${token}"; flags look like --plan-id 123`);
-    const eq = token.indexOf('=');
-    let flag = token.slice(2, eq === -1 ? undefined : eq);
-    let value: string | undefined = eq === -1 ? undefined : token.slice(eq + 1);
-    let negated = false;
-    if (
-      value === undefined &&
-      flag.startsWith('no-') &&
-      !byFlag.has(flag) &&
-      !optionByFlag.has(flag)
-    ) {
-      flag = flag.slice(3);
-      negated = true;
-    }
+    const split = splitFlag(token, (name) => byFlag.has(name) || optionByFlag.has(name));
+    const { flag, negated } = split;
+    let value = split.value;
 
     const input = byFlag.get(flag);
     const option = optionByFlag.get(flag);
@@ -93,6 +83,20 @@ export function parseArgs(
     }
   }
   return parsed;
+}
+
+/** "--plan-id=1" → plan-id and 1; "--no-dry-run" → dry-run, negated (unless a flag is named so). */
+function splitFlag(
+  token: string,
+  known: (flag: string) => boolean,
+): { flag: string; value: string | undefined; negated: boolean } {
+  const eq = token.indexOf('=');
+  const flag = token.slice(2, eq === -1 ? undefined : eq);
+  const value = eq === -1 ? undefined : token.slice(eq + 1);
+  if (value === undefined && flag.startsWith('no-') && !known(flag)) {
+    return { flag: flag.slice(3), value, negated: true };
+  }
+  return { flag, value, negated: false };
 }
 
 function suggest(flag: string, known: string[]): string {

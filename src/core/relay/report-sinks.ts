@@ -8,7 +8,7 @@ import type { Outcome } from '../outcome.js';
 import type { Redactor } from '../redact.js';
 import { type RunResult, totalsOf } from '../result.js';
 import type { Settings } from '../settings.js';
-import type { Sink, SinkReport } from '../sink.js';
+import { type Sink, type SinkReport, sinkReport } from '../sink.js';
 import { errorMessage } from '../text.js';
 import { oneLine } from '../untrusted-text.js';
 
@@ -48,7 +48,7 @@ export async function reportToSinks(
         AbortSignal.any([reporting.signal, AbortSignal.timeout(SINK_BUDGET_MS)]),
       );
     } catch (error) {
-      report = { ...emptyReport(sink, result), status: 'failed', message: errorMessage(error) };
+      report = sinkReport(sink, 'failed', errorMessage(error), totalsOf(result).total);
     }
     report = redactReport(report, reporting.redactor);
     logSinkReport(report, agent);
@@ -67,22 +67,10 @@ async function tidyUpCancelled(
 ): Promise<SinkReport> {
   const tidied = await sink.reportCancelled?.(result, budget).catch(() => undefined);
   if (tidied) logSinkReport(redactReport(tidied, reporting.redactor), agent);
-  const report = tidied ?? {
-    ...emptyReport(sink, result),
-    status: 'skipped' as const,
-    message: 'Not reported: the job was cancelled.',
-  };
+  const report =
+    tidied ??
+    sinkReport(sink, 'skipped', 'Not reported: the job was cancelled.', totalsOf(result).total);
   return redactReport(report, reporting.redactor);
-}
-
-function emptyReport(sink: Sink, result: RunResult) {
-  return {
-    sink: sink.name,
-    displayName: sink.displayName,
-    total: totalsOf(result).total,
-    sent: 0,
-    unmatched: [],
-  };
 }
 
 /** Everything of a report that reaches the log, outputs and summary, redacted. */

@@ -3,6 +3,8 @@
 // (api.sofy.ai) answers PascalCase with arrays at the top level. Both are read by the same
 // functions: field names match case-blind, unknown fields are ignored, ids stay strings.
 
+import { isJsonObject, type JsonObject, nonBlank, parseJsonOrUndefined } from '../../core/wire.js';
+
 export type ApiGeneration = 'current' | 'legacy';
 
 /** One status row: one scenario on one device. */
@@ -21,25 +23,13 @@ export interface SofyRow {
   model?: string;
 }
 
-type Raw = Record<string, unknown>;
-
-function isObject(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A field by any of its names, exact spelling first, then case-blind. */
-function field(object: Raw, ...names: string[]): unknown {
+function field(object: JsonObject, ...names: string[]): unknown {
   for (const name of names) if (name in object) return object[name];
   const wanted = new Set(names.map((name) => name.toLowerCase()));
   for (const [key, value] of Object.entries(object)) {
     if (wanted.has(key.toLowerCase())) return value;
   }
-  return undefined;
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim() || undefined;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
 }
 
@@ -51,8 +41,8 @@ const GROUP_ID_FIELDS = ['scheduleTestRunsGroupID', 'testGroupsRunId', 'testRunG
 /** The test run group id in a trigger answer, as a string; undefined when there is none. */
 export function groupIdOfTrigger(raw: unknown): string | undefined {
   if (Array.isArray(raw)) return groupIdOfTrigger(raw[0]);
-  if (!isObject(raw)) return undefined;
-  const id = text(field(raw, ...GROUP_ID_FIELDS));
+  if (!isJsonObject(raw)) return undefined;
+  const id = nonBlank(field(raw, ...GROUP_ID_FIELDS));
   if (id) return id;
   const data = field(raw, 'data');
   return data === undefined || data === raw ? undefined : groupIdOfTrigger(data);
@@ -60,7 +50,7 @@ export function groupIdOfTrigger(raw: unknown): string | undefined {
 
 /** The message of a success answer (current `message`, legacy `Message`). */
 export function messageOf(raw: unknown): string | undefined {
-  return isObject(raw) ? text(field(raw, 'message')) : undefined;
+  return isJsonObject(raw) ? nonBlank(field(raw, 'message')) : undefined;
 }
 
 /**
@@ -69,33 +59,33 @@ export function messageOf(raw: unknown): string | undefined {
  */
 export function rowsOf(raw: unknown): SofyRow[] {
   let list: unknown = raw;
-  if (isObject(raw)) list = field(raw, 'data') ?? [];
+  if (isJsonObject(raw)) list = field(raw, 'data') ?? [];
   if (!Array.isArray(list)) {
     throw new Error('Sofy answered the status request with something that is not a list of runs');
   }
-  return list.filter(isObject).map(rowOf);
+  return list.filter(isJsonObject).map(rowOf);
 }
 
-function rowOf(item: Raw): SofyRow {
-  const manufacturer = text(field(item, 'manufacturer'));
-  const model = text(field(item, 'model'));
+function rowOf(item: JsonObject): SofyRow {
+  const manufacturer = nonBlank(field(item, 'manufacturer'));
+  const model = nonBlank(field(item, 'model'));
   return {
-    scenario: text(field(item, 'scenarioName', 'scenario')) ?? '(unnamed scenario)',
+    scenario: nonBlank(field(item, 'scenarioName', 'scenario')) ?? '(unnamed scenario)',
     // The current rows name the device; the legacy ones give manufacturer and model only.
     device:
-      text(field(item, 'device', 'deviceName')) ??
+      nonBlank(field(item, 'device', 'deviceName')) ??
       deviceLabel(manufacturer, model) ??
       'Unknown device',
-    status: text(field(item, 'status', 'statusValue')) ?? '',
-    schedule: text(field(item, 'scheduledRunName', 'scheduled_Name', 'scheduledName')),
-    groupId: text(field(item, 'testRunGroupId', 'scheduleTestRunsGroupID')),
-    scheduledAt: text(field(item, 'scheduledAt')),
+    status: nonBlank(field(item, 'status', 'statusValue')) ?? '',
+    schedule: nonBlank(field(item, 'scheduledRunName', 'scheduled_Name', 'scheduledName')),
+    groupId: nonBlank(field(item, 'testRunGroupId', 'scheduleTestRunsGroupID')),
+    scheduledAt: nonBlank(field(item, 'scheduledAt')),
     build:
-      text(field(item, 'build')) ??
+      nonBlank(field(item, 'build')) ??
       buildLabel(
-        text(field(item, 'version')),
-        text(field(item, 'codeName')),
-        text(field(item, 'buildNumber')),
+        nonBlank(field(item, 'version')),
+        nonBlank(field(item, 'codeName')),
+        nonBlank(field(item, 'buildNumber')),
       ),
     manufacturer,
     model,
@@ -123,38 +113,38 @@ function buildLabel(version?: string, codeName?: string, number?: string): strin
  */
 export function groupStatusOf(raw: unknown, groupId: string): string | undefined {
   let list: unknown = raw;
-  if (isObject(raw)) list = field(raw, 'data') ?? [raw];
+  if (isJsonObject(raw)) list = field(raw, 'data') ?? [raw];
   if (!Array.isArray(list)) return undefined;
-  const entries = list.filter(isObject);
-  const idOf = (entry: Raw) =>
-    text(field(entry, 'scheduleTestRunsGroupID', 'testRunGroupId', 'testGroupsRunId'));
+  const entries = list.filter(isJsonObject);
+  const idOf = (entry: JsonObject) =>
+    nonBlank(field(entry, 'scheduleTestRunsGroupID', 'testRunGroupId', 'testGroupsRunId'));
   const match =
     entries.find((entry) => idOf(entry) === groupId) ??
     // A single entry without any id answers for the group that was asked about.
     (entries.length === 1 && idOf(entries[0]) === undefined ? entries[0] : undefined);
   return match
-    ? (text(field(match, 'scheduleTestRunsGroupStatus', 'status')) ?? undefined)
+    ? (nonBlank(field(match, 'scheduleTestRunsGroupStatus', 'status')) ?? undefined)
     : undefined;
 }
 
 /** The app hash in an upload answer: current `data.appHash`, legacy `AppHash`. */
 export function appHashOf(raw: unknown): string | undefined {
-  if (!isObject(raw)) return undefined;
-  const direct = text(field(raw, 'appHash'));
+  if (!isJsonObject(raw)) return undefined;
+  const direct = nonBlank(field(raw, 'appHash'));
   if (direct) return direct;
   const data = field(raw, 'data');
-  return isObject(data) ? text(field(data, 'appHash')) : undefined;
+  return isJsonObject(data) ? nonBlank(field(data, 'appHash')) : undefined;
 }
 
 /** Device name → OS version from the devices endpoint (§3.5); names seen twice are dropped. */
 export function osVersionsOf(raw: unknown): Map<string, string> {
   const versions = new Map<string, string>();
   const ambiguous = new Set<string>();
-  const list = isObject(raw) ? field(raw, 'data') : raw;
+  const list = isJsonObject(raw) ? field(raw, 'data') : raw;
   if (!Array.isArray(list)) return versions;
-  for (const item of list.filter(isObject)) {
-    const name = text(field(item, 'device_name', 'deviceName'));
-    const os = text(field(item, 'os_version', 'osVersion'));
+  for (const item of list.filter(isJsonObject)) {
+    const name = nonBlank(field(item, 'device_name', 'deviceName'));
+    const os = nonBlank(field(item, 'os_version', 'osVersion'));
     if (!name || !os) continue;
     const known = versions.get(name);
     if (known !== undefined && known !== os) ambiguous.add(name);
@@ -169,18 +159,14 @@ export function osVersionsOf(raw: unknown): Map<string, string> {
  * legacy `{"Message"}`, or the text itself when it is not JSON.
  */
 export function errorMessageOf(body: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
-  }
-  if (!isObject(parsed)) return '';
+  const parsed = parseJsonOrUndefined(body);
+  if (parsed === undefined) return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+  if (!isJsonObject(parsed)) return '';
   const error = field(parsed, 'error');
-  if (isObject(error)) {
-    const message = text(field(error, 'message'));
-    const details = text(field(error, 'details'));
+  if (isJsonObject(error)) {
+    const message = nonBlank(field(error, 'message'));
+    const details = nonBlank(field(error, 'details'));
     return [message, details].filter(Boolean).join(' ');
   }
-  return text(error) ?? text(field(parsed, 'message')) ?? '';
+  return nonBlank(error) ?? nonBlank(field(parsed, 'message')) ?? '';
 }

@@ -6,6 +6,7 @@
 import { type Clock, systemClock } from '../../core/clock.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../core/http.js';
 import type { Logger } from '../../core/logger.js';
+import { parseJsonOrUndefined } from '../../core/wire.js';
 import { classifyWriteError, isDeadlock, SpiraWriteError, WriteStopped } from './errors.js';
 import type { Limiter } from './pool.js';
 import type {
@@ -59,7 +60,7 @@ export class SpiraApi {
       { method: 'POST', path: `${this.project}/releases/${releaseId}/builds`, body },
       options,
     );
-    const build = parseJson(response.text) as RemoteBuild | undefined;
+    const build = parseJsonOrUndefined(response.text) as RemoteBuild | undefined;
     const id = build?.BuildId;
     if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) {
       throw new SpiraWriteError(
@@ -103,7 +104,7 @@ export class SpiraApi {
       },
       options,
     );
-    const shells = parseJson(response.text);
+    const shells = parseJsonOrUndefined(response.text);
     if (!Array.isArray(shells)) {
       throw new SpiraWriteError(
         'badAnswer',
@@ -179,13 +180,5 @@ export class SpiraApi {
         }
       }
     }
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

@@ -5,6 +5,7 @@
 import { isAbortError } from '../../core/clock.js';
 import { VendorHttpError } from '../../core/http.js';
 import { oneLine } from '../../core/untrusted-text.js';
+import { parseJsonOrUndefined, stringField } from '../../core/wire.js';
 
 /**
  * - `auth`: Access Denied (bad user, key, braces, or RSS/API access off);
@@ -117,17 +118,11 @@ export function httpSaid(status: number, body: string): string {
 
 /** Spira's JSON errors carry `Message`; WCF's pages are HTML: their text is what counts. */
 function messageOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    if (parsed && typeof parsed === 'object') {
-      const record = parsed as Record<string, unknown>;
-      const value = record.Message ?? record.message ?? record.error;
-      if (typeof value === 'string') return value;
-    }
-    if (typeof parsed === 'string') return parsed;
-  } catch {
-    // not JSON
-  }
+  const parsed = parseJsonOrUndefined(body);
+  const said = stringField(parsed, ['Message', 'message', 'error']);
+  if (said !== undefined) return said;
+  // A bare JSON string is a message too.
+  if (typeof parsed === 'string') return parsed;
   return isHtml(body) ? body.replace(/<[^>]*>/g, ' ') : body;
 }
 

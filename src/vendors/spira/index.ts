@@ -2,7 +2,7 @@
 // outputs and sink.
 
 import { createHttpClient } from '../../core/http.js';
-import { defineSink, type ModuleDependencies } from '../../core/module.js';
+import { commonClientOptions, defineSink, type ModuleDependencies } from '../../core/module.js';
 import type { Settings } from '../../core/settings.js';
 import type { Sink } from '../../core/sink.js';
 import { SpiraApi } from './api.js';
@@ -27,11 +27,7 @@ function createSpiraSink(settings: Settings, spira: SpiraSettings, deps: ModuleD
     // Spira reads the credentials from these headers on every request (§2); the key keeps
     // its curly braces.
     headers: { username: spira.username ?? '', 'api-key': spira.apiKey ?? '' },
-    redactor: deps.redactor,
-    logger: deps.logger,
-    caCertPath: settings.caCertPath,
-    clock: deps.clock,
-    random: deps.random,
+    ...commonClientOptions(settings, deps),
   });
   const api = new SpiraApi({
     http,

@@ -1,7 +1,7 @@
 // Squish Test Center as a TestRelay module: its inputs, settings and source.
 
 import { createHttpClient } from '../../core/http.js';
-import { defineSource } from '../../core/module.js';
+import { commonClientOptions, defineSource } from '../../core/module.js';
 import type { Settings } from '../../core/settings.js';
 import { SQUISH_INPUTS, SQUISH_NOTES } from './inputs.js';
 import {
@@ -53,10 +53,7 @@ export const squishModule = defineSource<SquishSettings>({
       vendor: 'Squish Test Center',
       baseUrl,
       headers,
-      redactor: deps.redactor,
-      logger: deps.logger,
-      caCertPath: settings.caCertPath,
-      clock: deps.clock,
+      ...commonClientOptions(settings, deps),
     });
     return new SquishSource(settings, own, http, deps.logger, deps.redactor, deps.clock);
   },

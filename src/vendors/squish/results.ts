@@ -5,7 +5,7 @@
 // against a released server. Answers are read leniently (a bare list or `{<name>: [...]}`).
 
 import type { CaseStatus, TestCase, TestSuite } from '../../core/result.js';
-import { num, text } from './wire.js';
+import { type JsonObject, num, text } from '../../core/wire.js';
 
 export const RESULTS_API = {
   tests: '/api/v1/tests',
@@ -95,15 +95,13 @@ export interface ResultReport {
   labels: Array<{ key: string; value: string }>;
 }
 
-type Raw = Record<string, unknown>;
-
 /** The items of a list answer: a bare array, or the array under `key`. */
-export function listOf(raw: unknown, key: string): Raw[] {
-  const list = Array.isArray(raw) ? raw : (raw as Raw | null)?.[key];
+export function listOf(raw: unknown, key: string): JsonObject[] {
+  const list = Array.isArray(raw) ? raw : (raw as JsonObject | null)?.[key];
   if (!Array.isArray(list)) {
     throw new Error(`the Results API answered without a "${key}" list`);
   }
-  return list.filter((item): item is Raw => !!item && typeof item === 'object');
+  return list.filter((item): item is JsonObject => !!item && typeof item === 'object');
 }
 
 export function normalizeItems(raw: unknown): ResultItem[] {
@@ -138,7 +136,7 @@ export function normalizeReports(raw: unknown): ResultReport[] {
     .map((item) => ({
       id: text(item.id) ?? '',
       labels: (Array.isArray(item.labels) ? (item.labels as unknown[]) : [])
-        .filter((label): label is Raw => !!label && typeof label === 'object')
+        .filter((label): label is JsonObject => !!label && typeof label === 'object')
         .map((label) => ({ key: text(label.key) ?? '', value: text(label.value) ?? '' }))
         .filter((label) => label.key !== '' && !label.key.startsWith('.')),
     }))

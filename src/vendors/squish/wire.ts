@@ -2,6 +2,8 @@
 // §3, §6), read leniently: the schema and the examples disagree on types (ids as numbers or
 // strings) and on names (`done` in the status example, `finished` in the schema).
 
+import { isJsonObject, messageInJsonBody, num, text } from '../../core/wire.js';
+
 /** The Test Plan Response, shared by the lookup, `testplans/{id}` and `executeplan`. */
 export interface TestPlan {
   id: string;
@@ -30,17 +32,15 @@ export interface StatusCounts {
   done: number;
 }
 
-type Raw = Record<string, unknown>;
-
 export function normalizePlan(raw: unknown): TestPlan {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+  if (!isJsonObject(raw)) {
     throw new Error(
       Array.isArray(raw)
         ? 'Test Center answered with a list where one test plan was expected'
         : 'Test Center answered with something that is not a test plan',
     );
   }
-  const data = raw as Raw;
+  const data = raw;
   const id = text(data.id);
   if (id === undefined || id === '') {
     throw new Error('Test Center answered with a test plan that has no id');
@@ -63,8 +63,8 @@ export function normalizePlan(raw: unknown): TestPlan {
 
 /** Undefined when the answer has no readable open/reserved counts. */
 export function normalizeStatus(raw: unknown): StatusCounts | undefined {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const data = raw as Raw;
+  if (!isJsonObject(raw)) return undefined;
+  const data = raw;
   const open = num(data.open);
   const reserved = num(data.reserved);
   if (open === undefined || reserved === undefined) return undefined;
@@ -74,26 +74,5 @@ export function normalizeStatus(raw: unknown): StatusCounts | undefined {
 
 /** The documented error body `{"code": 400, "message": "…"}`, or the raw text. */
 export function errorText(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as Raw;
-    const message = text(parsed?.message);
-    if (message) return message;
-  } catch {
-    // not JSON: keep the text
-  }
-  return body.trim();
-}
-
-export function text(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object') return undefined;
-  return String(value);
-}
-
-export function num(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '' || typeof value === 'boolean') {
-    return undefined;
-  }
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
+  return messageInJsonBody(body) || body.trim();
 }

@@ -4,6 +4,7 @@
 
 import type { HttpClient } from '../../core/http.js';
 import type { Redactor } from '../../core/redact.js';
+import { parseJsonOrUndefined } from '../../core/wire.js';
 import {
   readRunAnswer,
   type CreateRunBody,
@@ -45,7 +46,10 @@ export class TestomatioApi {
       idempotent: false,
       signal,
     });
-    return { ...readRunAnswer(parseJson(response.text)), raw: this.redactor.redact(response.text) };
+    return {
+      ...readRunAnswer(parseJsonOrUndefined(response.text)),
+      raw: this.redactor.redact(response.text),
+    };
   }
 
   /**
@@ -67,7 +71,8 @@ export class TestomatioApi {
       idempotent: true,
       signal,
     });
-    return readRunAnswer(parseJson(response.text));
+    // Attach and finish answers are not documented beyond 200: whatever JSON there is, is read.
+    return readRunAnswer(parseJsonOrUndefined(response.text));
   }
 
   /**
@@ -95,13 +100,4 @@ export class TestomatioApi {
 
 function runPath(uid: string): string {
   return `/api/reporter/${encodeURIComponent(uid)}`;
-}
-
-/** The answer as JSON, or undefined: attach and finish answers are not documented beyond 200. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

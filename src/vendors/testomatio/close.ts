@@ -5,7 +5,7 @@
 
 import { VendorHttpError } from '../../core/http.js';
 import type { Redactor } from '../../core/redact.js';
-import type { SinkReport } from '../../core/sink.js';
+import { type SinkReport, sinkReport } from '../../core/sink.js';
 import type { TestomatioApi } from './api.js';
 import { describeError, httpSaid } from './errors.js';
 
@@ -16,20 +16,14 @@ export async function closeSharedRun(
   redactor: Redactor,
   signal: AbortSignal,
 ): Promise<SinkReport> {
-  const base = {
-    sink: 'testomatio' as const,
-    displayName: 'Testomat.io',
-    total: 0,
-    sent: 0,
-    unmatched: [],
-  };
+  const sink = { name: 'testomatio', displayName: 'Testomat.io' };
   if (!runId) {
-    return {
-      ...base,
-      status: 'failed',
-      message:
-        'Closing a shared Testomat.io run needs testomatioRunId: the run id the jobs reported (their testomatioRunId output).',
-    };
+    return sinkReport(
+      sink,
+      'failed',
+      'Closing a shared Testomat.io run needs testomatioRunId: the run id the jobs reported (their testomatioRunId output).',
+      0,
+    );
   }
   try {
     const answer = await api.updateRun(runId, true, { status_event: status }, signal);
@@ -37,21 +31,20 @@ export async function closeSharedRun(
       status === 'finish'
         ? 'Testomat.io computes its result from the parts the jobs reported'
         : `as ${status === 'pass' ? 'passed' : 'failed'} (testomatioRunStatus)`;
+    const message =
+      status === 'finish'
+        ? `Closed Testomat.io run ${runId}; ${how}.`
+        : `Closed Testomat.io run ${runId} ${how}.`;
     return {
-      ...base,
-      status: 'reported',
+      ...sinkReport(sink, 'reported', message, 0),
       id: runId,
       ...(answer.url ? { url: answer.url } : {}),
-      message:
-        status === 'finish'
-          ? `Closed Testomat.io run ${runId}; ${how}.`
-          : `Closed Testomat.io run ${runId} ${how}.`,
     };
   } catch (error) {
     const message =
       error instanceof VendorHttpError && error.status === 404
         ? `Testomat.io has no open run "${runId}" to close (${httpSaid(404, error.body)}): check testomatioRunId.`
         : `Could not close Testomat.io run ${runId}: ${describeError(error, 0).replace(/\.$/, '')}.`;
-    return { ...base, status: 'failed', message: redactor.redact(message) };
+    return sinkReport(sink, 'failed', redactor.redact(message), 0);
   }
 }

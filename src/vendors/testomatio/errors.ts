@@ -5,6 +5,8 @@
 import { isAbortError } from '../../core/clock.js';
 import { VendorHttpError } from '../../core/http.js';
 import { oneLine } from '../../core/untrusted-text.js';
+import { messageInJsonBody } from '../../core/wire.js';
+import { plural } from '../../core/text.js';
 
 /**
  * An explained failure: `message` is what the report says. `standalone` when it needs no
@@ -42,7 +44,7 @@ export function authMessage(status: number, body: string): string {
 
 export function limitMessage(status: number, body: string, sent: number): string {
   return (
-    `Testomat.io's reporting limit of your plan was reached after ${sent} result${sent === 1 ? '' : 's'} ` +
+    `Testomat.io's reporting limit of your plan was reached after ${plural(sent, 'result')} ` +
     `(${httpSaid(status, body)}).`
   );
 }
@@ -77,16 +79,7 @@ export function unmatchedInAnswer<T extends { test_id?: string; title: string }>
 
 /** The `message` of a JSON error body, else the body itself. */
 function messageOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    if (parsed && typeof parsed === 'object' && 'message' in parsed) {
-      const value = (parsed as { message: unknown }).message;
-      if (typeof value === 'string') return value;
-    }
-  } catch {
-    // not JSON: read the text as it is
-  }
-  return body;
+  return messageInJsonBody(body) ?? body;
 }
 
 /** Whether describeError() says all there is (see TestomatioFailure.standalone). */
@@ -108,4 +101,15 @@ export function describeError(error: unknown, sent: number): string {
   }
   if (isAbortError(error)) return 'the request was cancelled';
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Attaching to testomatioRunId: an unknown run says which input to check; anything else as it was. */
+export function attachFailure(error: unknown, runId: string): unknown {
+  if (error instanceof VendorHttpError && error.status === 404) {
+    return new TestomatioFailure(
+      `Testomat.io has no run "${runId}" (${httpSaid(404, error.body)}): check testomatioRunId ` +
+        '(the run id Testomat.io passes as `run`), or leave it empty to create a run.',
+    );
+  }
+  return error;
 }

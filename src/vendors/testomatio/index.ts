@@ -2,7 +2,7 @@
 // close-only job of a shared run.
 
 import { createHttpClient } from '../../core/http.js';
-import { defineSink, type ModuleDependencies } from '../../core/module.js';
+import { commonClientOptions, defineSink, type ModuleDependencies } from '../../core/module.js';
 import type { Settings } from '../../core/settings.js';
 import { TestomatioApi } from './api.js';
 import { closeSharedRun } from './close.js';
@@ -27,11 +27,7 @@ function createApi(
     baseUrl: own.url,
     // The token travels in the JSON body (§2), never in a header or the URL.
     headers: {},
-    redactor: deps.redactor,
-    logger: deps.logger,
-    caCertPath: settings.caCertPath,
-    clock: deps.clock,
-    random: deps.random,
+    ...commonClientOptions(settings, deps),
   });
   return new TestomatioApi(http, own.apiKey ?? '', deps.redactor);
 }

@@ -1,40 +1,47 @@
 // Testomat.io as a TestRelay report sink (vendor-apis/testomatio.md): find the test ids first,
-// then create a run (or attach to the one Testomat.io created), send the tests in batches and
-// finish the run with an explicit status. Once a run exists, every way out of here finishes
-// it: Testomat.io has no cancel call, and an unfinished run stays "running" for good.
+// then create a run (or attach to the one Testomat.io created), send the tests in batches
+// (send-batches.ts) and finish the run with an explicit status. Once a run exists, every way
+// out of here finishes it: Testomat.io has no cancel call, and an unfinished run stays
+// "running" for good. The sentences of the report are in messages.ts.
 
-import { batchesOf } from '../../core/batches.js';
 import { abortError, delayedAbort } from '../../core/clock.js';
-import { VendorHttpError } from '../../core/http.js';
 import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
-import type { Settings } from '../../core/settings.js';
-import type { TestomatioSettings } from './settings.js';
 import { caseLabel, type RunResult } from '../../core/result.js';
-import type { Sink, SinkReport } from '../../core/sink.js';
+import type { Settings } from '../../core/settings.js';
+import { type Sink, type SinkReport, sinkReport } from '../../core/sink.js';
+import { sentence } from '../../core/text.js';
 import { oneLine } from '../../core/untrusted-text.js';
 import type { TestomatioApi } from './api.js';
-import {
-  authMessage,
-  describeError,
-  httpSaid,
-  isAuthStatus,
-  isUnmatchedAnswer,
-  limitMessage,
-  standsAlone,
-  TestomatioFailure,
-  unmatchedInAnswer,
-} from './errors.js';
+import { attachFailure, describeError, TestomatioFailure } from './errors.js';
 import { findTestId } from './match.js';
 import {
-  BATCH_MAX_BYTES,
-  BATCH_SIZE,
+  CANCELLED_BEFORE_RUN,
+  cancelledMarkedFailed,
+  cancelledMarkingFailed,
+  failureReason,
+  finishedAnyway,
+  markedFailed,
+  markingFailedFailed,
+  matchedNoneMessage,
+  NO_RESULTS_NO_RUN,
+  noMatchMessage,
+  noResultsMarkedFailed,
+  runOrPart,
+  successMessage,
+  unreadableRunId,
+} from './messages.js';
+import { matchedNone, type Progress, startProgress } from './progress.js';
+import { sendTests } from './send-batches.js';
+import type { TestomatioSettings } from './settings.js';
+import {
   type CaseEntry,
   caseEntries,
   createRunBody,
   finishBody,
+  type FinishBody,
+  type StatusEvent,
   statusEventOf,
-  toTestData,
 } from './wire.js';
 
 const DISPLAY_NAME = 'Testomat.io';
@@ -48,20 +55,6 @@ const CREATE_GRACE_MS = 1_000;
 interface OpenRun {
   uid: string;
   url?: string;
-}
-
-/** What was delivered so far: the report says it, also when reporting stops half-way. */
-interface Progress {
-  /** Results Testomat.io accepted. */
-  sent: number;
-  /** Cases Testomat.io will not (or said it did not) match, in result order. */
-  unmatched: Set<CaseEntry>;
-  /** How many of `unmatched` Testomat.io named as refused (the rest had no id to go by). */
-  refused: number;
-  /** Results of batches Testomat.io said it partly refused without naming which: not known. */
-  unconfirmed: number;
-  /** Extra sentences for the report. */
-  notes: string[];
 }
 
 export class TestomatioSink implements Sink {
@@ -84,9 +77,7 @@ export class TestomatioSink implements Sink {
       report = await this.deliver(result, entries, signal);
     } catch (error) {
       // Only failures before a run exists get here (deliver() finishes any run it opened).
-      const why = signal.aborted
-        ? 'Reporting to Testomat.io was cancelled before a run was ready; no test was sent.'
-        : sentence(describeError(error, 0));
+      const why = signal.aborted ? CANCELLED_BEFORE_RUN : sentence(describeError(error, 0));
       report = this.reportOf('failed', entries.length, why);
     }
     return { ...report, message: this.redactor.redact(report.message) };
@@ -97,77 +88,68 @@ export class TestomatioSink implements Sink {
     entries: CaseEntry[],
     signal: AbortSignal,
   ): Promise<SinkReport> {
-    const options = this.own;
+    const { createTests } = this.own;
     if (entries.length === 0) return this.reportNoResults(result, signal);
     const withId = entries.filter((entry) => entry.testId !== undefined).length;
-    if (withId === 0 && !options.createTests && this.settings.failOnNoMatch) {
+    if (withId === 0 && !createTests && this.settings.failOnNoMatch) {
       return this.reportOf('failed', entries.length, noMatchMessage(entries.length));
     }
 
     const run = await this.openRun(result, signal);
-    const progress: Progress = {
-      sent: 0,
-      // Without createTests a test without an id is matched by title at best, which the
-      // answer does not tell: it is listed, with a message saying so.
-      unmatched: new Set(
-        options.createTests ? [] : entries.filter((entry) => entry.testId === undefined),
-      ),
-      refused: 0,
-      unconfirmed: 0,
-      notes: [],
-    };
+    // Without createTests a test without an id is matched by title at best, which the
+    // answer does not tell: it is listed, with a message saying so.
+    const progress = startProgress(
+      createTests ? [] : entries.filter((entry) => entry.testId === undefined),
+    );
     let phase: 'tests' | 'finish' = 'tests';
     try {
-      await this.sendTests(run, entries, progress, signal);
+      await sendTests(this.api, this.logger, this.own, run.uid, entries, progress, signal);
       if (matchedNone(progress)) {
-        const none = this.matchedNoneMessage(run, entries.length);
-        if (this.settings.failOnNoMatch) {
-          const cleanup = await this.markFailed(run, result, signal);
-          return this.reportOf('failed', entries.length, `${none} ${cleanup}`, run, progress);
-        }
-        await this.finish(run, result, signal);
-        return this.reportOf(
-          'skipped',
-          entries.length,
-          `${none} The run was finished anyway (failOnNoMatch is off).`,
-          run,
-          progress,
-        );
+        return await this.reportMatchedNone(run, result, entries.length, progress, signal);
       }
       phase = 'finish';
       await this.finish(run, result, signal);
     } catch (error) {
-      const why = this.failureReason(error, phase, run, entries.length, progress, signal);
+      const cancelled = signal.aborted;
+      const why = failureReason({
+        error,
+        phase,
+        uid: run.uid,
+        total: entries.length,
+        progress,
+        cancelled,
+      });
       const cleanup = await this.markFailed(run, result, signal);
       return this.reportOf('failed', entries.length, `${why} ${cleanup}`, run, progress);
     }
-    return this.reportOf(
-      'reported',
-      entries.length,
-      successMessage(run, entries.length, withId, progress, this.own),
-      run,
-      progress,
-    );
+    const message = successMessage(run.uid, entries.length, withId, progress, this.own);
+    return this.reportOf('reported', entries.length, message, run, progress);
+  }
+
+  /** Testomat.io refused every test by name: the run holds nothing. */
+  private async reportMatchedNone(
+    run: OpenRun,
+    result: RunResult,
+    total: number,
+    progress: Progress,
+    signal: AbortSignal,
+  ): Promise<SinkReport> {
+    const none = matchedNoneMessage(run.uid, total, this.own.createTests);
+    if (this.settings.failOnNoMatch) {
+      const cleanup = await this.markFailed(run, result, signal);
+      return this.reportOf('failed', total, `${none} ${cleanup}`, run, progress);
+    }
+    await this.finish(run, result, signal);
+    return this.reportOf('skipped', total, finishedAnyway(none), run, progress);
   }
 
   /** Closes the run (or this job's part) with the status the result calls for. */
   private async finish(run: OpenRun, result: RunResult, signal: AbortSignal): Promise<void> {
     const { sharedRun } = this.own;
-    const answer = await this.api.updateRun(
-      run.uid,
-      sharedRun,
-      finishBody(result, statusEventOf(result, sharedRun)),
-      signal,
-    );
+    const event = statusEventOf(result, sharedRun);
+    const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, event), signal);
     // The finish answer may carry the link where create or attach did not.
     run.url ??= answer.url;
-  }
-
-  private matchedNoneMessage(run: OpenRun, total: number): string {
-    const how = this.own.createTests
-      ? ''
-      : ' Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests.';
-    return `Testomat.io matched none of the ${plural(total, 'test')} sent to run ${run.uid}, so it holds no result.${how}`;
   }
 
   /**
@@ -179,29 +161,14 @@ export class TestomatioSink implements Sink {
     const { runId, sharedRun } = this.own;
     if (!runId) return undefined;
     const total = caseEntries(result, findTestId).length;
-    const event = sharedRun ? 'fail_parallel' : 'fail';
-    const what = sharedRun
-      ? `this job's part of Testomat.io run ${runId}`
-      : `Testomat.io run ${runId}`;
+    const what = runOrPart(runId, sharedRun);
     try {
-      const answer = await this.api.updateRun(runId, sharedRun, finishBody(result, event), signal);
+      const answer = await this.api.updateRun(runId, sharedRun, this.failBody(result), signal);
       const run: OpenRun = { uid: runId, url: answer.url };
-      return this.reportOf(
-        'skipped',
-        total,
-        `Not reported: the job was cancelled. Marked ${what} failed, so it does not stay "running".`,
-        run,
-      );
+      return this.reportOf('skipped', total, cancelledMarkedFailed(what), run);
     } catch (error) {
-      const said = sentence(describeError(error, 0));
-      return this.reportOf(
-        'skipped',
-        total,
-        this.redactor.redact(
-          `Not reported: the job was cancelled. Marking ${what} failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`,
-        ),
-        { uid: runId },
-      );
+      const message = this.redactor.redact(cancelledMarkingFailed(what, error));
+      return this.reportOf('skipped', total, message, { uid: runId });
     }
   }
 
@@ -211,22 +178,11 @@ export class TestomatioSink implements Sink {
    */
   private async reportNoResults(result: RunResult, signal: AbortSignal): Promise<SinkReport> {
     const { runId, sharedRun } = this.own;
-    if (!runId) {
-      return this.reportOf('skipped', 0, 'No test results to report; no run created.');
-    }
+    if (!runId) return this.reportOf('skipped', 0, NO_RESULTS_NO_RUN);
     const run = await this.openRun(result, signal);
-    const event = sharedRun ? 'fail_parallel' : 'fail';
-    const answer = await this.api.updateRun(run.uid, sharedRun, finishBody(result, event), signal);
+    const answer = await this.api.updateRun(run.uid, sharedRun, this.failBody(result), signal);
     run.url ??= answer.url;
-    const what = sharedRun
-      ? `this job's part of Testomat.io run ${run.uid}`
-      : `Testomat.io run ${run.uid}`;
-    return this.reportOf(
-      'reported',
-      0,
-      `No test results to report: marked ${what} failed, so it does not stay "running".`,
-      run,
-    );
+    return this.reportOf('reported', 0, noResultsMarkedFailed(runOrPart(run.uid, sharedRun)), run);
   }
 
   /** Attach to testomatioRunId, or create a run; the link is always the server's own. */
@@ -249,93 +205,11 @@ export class TestomatioSink implements Sink {
     // Cancelled while creating: a moment more to learn the run's id, so it can be closed as
     // failed instead of staying "running" unknown to anyone.
     const answer = await this.api.createRun(body, delayedAbort(signal, CREATE_GRACE_MS));
-    if (!answer.uid) {
-      throw new TestomatioFailure(
-        `Testomat.io's answer to creating the run holds no readable run id (${oneLine(answer.raw, 300) || 'an empty body'}); nothing was reported.`,
-      );
-    }
+    if (!answer.uid) throw new TestomatioFailure(unreadableRunId(oneLine(answer.raw, 300)));
     this.logger.info(
       `Testomat.io: ${options.sharedRun ? 'reporting into shared' : 'created'} run ${answer.uid} "${body.title}".`,
     );
     return { uid: answer.uid, url: answer.url };
-  }
-
-  private async sendTests(
-    run: OpenRun,
-    entries: CaseEntry[],
-    progress: Progress,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const items = entries.map((entry) => ({
-      entry,
-      data: toTestData(entry, this.own),
-    }));
-    const batches = batchesOf(items, (item) => item.data, BATCH_MAX_BYTES, BATCH_SIZE);
-    for (const [index, batch] of batches.entries()) {
-      const tests = batch.map((item) => item.data);
-      this.logger.debug(
-        `Testomat.io: sending batch ${index + 1} of ${batches.length} (${tests.length} tests) to run ${run.uid}.`,
-      );
-      const answer = await this.api.addTests(run.uid, tests, index, signal);
-      if (answer.status < 300) {
-        // 200 "Test run added" is also the answer when a test was not added (§3.2): an id
-        // was the only sure way to match, and the unmatched list already says which had none.
-        // The tests without an id count as sent: the server may have matched them by title.
-        progress.sent += tests.length;
-        continue;
-      }
-      if (isAuthStatus(answer.status)) {
-        throw new TestomatioFailure(authMessage(answer.status, answer.text), true);
-      }
-      if (answer.status === 402) {
-        throw new TestomatioFailure(limitMessage(answer.status, answer.text, progress.sent), true);
-      }
-      if (isUnmatchedAnswer(answer.status, answer.text)) {
-        // The server kept the batch's other tests; only the ones it names were not added.
-        const named = new Set(unmatchedInAnswer(answer.text, tests));
-        const missed = batch.filter((item) => named.has(item.data));
-        if (missed.length === 0) {
-          // Which ones it refused is unknown: none of the batch counts as accepted.
-          progress.unconfirmed += tests.length;
-          progress.notes.push(
-            `Testomat.io said some of the ${tests.length} tests of batch ${index + 1} could not be matched without naming them (${httpSaid(answer.status, answer.text)}).`,
-          );
-          continue;
-        }
-        for (const item of missed) progress.unmatched.add(item.entry);
-        progress.refused += missed.length;
-        progress.sent += tests.length - missed.length;
-        continue;
-      }
-      if (answer.status === 404) {
-        throw new TestomatioFailure(
-          `Testomat.io no longer accepts results for run ${run.uid} (${httpSaid(answer.status, answer.text)}); it may have been finished or deleted meanwhile.`,
-        );
-      }
-      throw new TestomatioFailure(
-        `Testomat.io refused batch ${index + 1} of ${batches.length} (${httpSaid(answer.status, answer.text)}).`,
-      );
-    }
-  }
-
-  private failureReason(
-    error: unknown,
-    phase: 'tests' | 'finish',
-    run: OpenRun,
-    total: number,
-    progress: Progress,
-    signal: AbortSignal,
-  ): string {
-    const done = `${progress.sent} of ${plural(total, 'result')}`;
-    if (signal.aborted)
-      return `Reporting to Testomat.io run ${run.uid} was cancelled after ${done}.`;
-    const said = sentence(describeError(error, progress.sent));
-    if (phase === 'finish') {
-      return `${plural(progress.sent, 'result')} reached Testomat.io run ${run.uid}, but finishing it failed: ${said}`;
-    }
-    // A refused token or the plan's limit says all there is; anything else gets the context.
-    if (standsAlone(error)) return said;
-    return `Reporting to Testomat.io run ${run.uid} stopped after ${done}: ${said}`;
   }
 
   /**
@@ -345,7 +219,6 @@ export class TestomatioSink implements Sink {
    */
   private async markFailed(run: OpenRun, result: RunResult, signal: AbortSignal): Promise<string> {
     const { sharedRun } = this.own;
-    const event = sharedRun ? 'fail_parallel' : 'fail';
     const deadline = AbortSignal.timeout(
       signal.aborted ? CANCELLED_CLEANUP_MS : CLEANUP_TIMEOUT_MS,
     );
@@ -354,21 +227,25 @@ export class TestomatioSink implements Sink {
       const answer = await this.api.updateRun(
         run.uid,
         sharedRun,
-        finishBody(result, event),
+        this.failBody(result),
         cleanupSignal,
       );
       run.url ??= answer.url;
-      return sharedRun
-        ? `This job's part of the run was marked failed.`
-        : `The run was marked failed.`;
+      return markedFailed(sharedRun);
     } catch (error) {
       const said = describeError(error, 0);
       // Info, not a warning: the report's message says it where it counts.
       this.logger.info(
         `Testomat.io: could not mark run ${run.uid} failed: ${this.redactor.redact(said)}`,
       );
-      return `Marking the run failed did not work either (${said.replace(/\.$/, '')}), so it may stay "running".`;
+      return markingFailedFailed(said);
     }
+  }
+
+  /** The body that marks the run (or this job's part of a shared run) failed. */
+  private failBody(result: RunResult): FinishBody {
+    const event: StatusEvent = this.own.sharedRun ? 'fail_parallel' : 'fail';
+    return finishBody(result, event);
   }
 
   private reportOf(
@@ -378,98 +255,16 @@ export class TestomatioSink implements Sink {
     run?: OpenRun,
     progress?: Progress,
   ): SinkReport {
-    const report: SinkReport = {
-      sink: this.name,
-      displayName: DISPLAY_NAME,
-      status,
-      message,
-      total,
-      sent: progress?.sent ?? 0,
+    const report = sinkReport(this, status, message, total, {
+      sent: progress?.sent,
       unmatched: [...(progress?.unmatched ?? [])]
         .sort((a, b) => a.index - b.index)
         .map((entry) => caseLabel(entry.testCase)),
-    };
+    });
     if (run) {
       report.id = run.uid;
       if (run.url) report.url = run.url;
     }
     return report;
   }
-}
-
-function attachFailure(error: unknown, runId: string): unknown {
-  if (error instanceof VendorHttpError && error.status === 404) {
-    return new TestomatioFailure(
-      `Testomat.io has no run "${runId}" (${httpSaid(404, error.body)}): check testomatioRunId ` +
-        '(the run id Testomat.io passes as `run`), or leave it empty to create a run.',
-    );
-  }
-  return error;
-}
-
-function noMatchMessage(count: number): string {
-  return (
-    `None of the ${plural(count, 'test')} carries a Testomat.io test id (@T + 8 characters), so nothing was sent. ` +
-    'Put the ids in the test names or tags (e.g. "Login works @Ta0b0c0d0") or as tid://@T… lines in system-out; ' +
-    'or set testomatioCreateTests: true to create the tests, or failOnNoMatch: false to send them for matching by title.'
-  );
-}
-
-function successMessage(
-  run: OpenRun,
-  total: number,
-  withId: number,
-  progress: Progress,
-  settings: TestomatioSettings,
-): string {
-  const without = total - withId;
-  const sentences: string[] = [];
-  let how: string;
-  if (settings.createTests) {
-    how =
-      without === 0
-        ? ' (all with a test id; Testomat.io creates those it does not have)'
-        : ` (${withId} with a test id, ${without} without: Testomat.io creates the tests it does not have)`;
-  } else if (without === 0) {
-    how = ' (all matched by id)';
-  } else if (withId === 0) {
-    how = ', none with a test id: Testomat.io matches them by title where it has one';
-  } else {
-    how = ` (${withId} matched by id, ${without} without an id: matched by title where Testomat.io has one)`;
-  }
-  const { sent, refused, unconfirmed } = progress;
-  if (refused === 0 && unconfirmed === 0) {
-    sentences.push(`Reported ${plural(total, 'test')} to Testomat.io run ${run.uid}${how}.`);
-  } else {
-    // Not everything was accepted: "matched" would claim more than the answers say.
-    const carried =
-      without === 0 ? 'all with a test id' : `${withId} with a test id, ${without} without`;
-    sentences.push(`Sent ${plural(total, 'test')} to Testomat.io run ${run.uid} (${carried}).`);
-    const unknown = unconfirmed > 0 ? `; ${unconfirmed} are not known` : '';
-    sentences.push(
-      `Testomat.io accepted ${sent}${refused > 0 ? ` and could not match ${refused}` : ''}${unknown}.`,
-    );
-  }
-  sentences.push(...progress.notes);
-  if (settings.sharedRun) {
-    sentences.push(
-      `This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${run.uid}.`,
-    );
-  }
-  return sentences.join(' ');
-}
-
-/** Testomat.io refused every test it was sent, by name (none unknown). */
-function matchedNone(progress: Progress): boolean {
-  return progress.sent === 0 && progress.unconfirmed === 0 && progress.refused > 0;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** Ends the text with a period unless it already ends a sentence. */
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?)"]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }

@@ -13,6 +13,7 @@ import {
 import { ciRunName, type Settings } from '../../core/settings.js';
 import type { TestomatioSettings } from './settings.js';
 import { cleanText, truncate } from '../../core/untrusted-text.js';
+import { nonBlank, stringField } from '../../core/wire.js';
 import { titleOf } from './match.js';
 
 export type TestStatus = 'passed' | 'failed' | 'skipped';
@@ -218,9 +219,8 @@ export function finishBody(result: RunResult, event: StatusEvent): FinishBody {
 
 /** The run answer's uid and url, when they are non-empty strings; anything else is ignored. */
 export function readRunAnswer(raw: unknown): RunAnswer {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
-  const data = raw as Record<string, unknown>;
-  const text = (value: unknown): string | undefined =>
-    typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-  return { uid: text(data.uid), url: text(data.url) };
+  return {
+    uid: nonBlank(stringField(raw, ['uid'])),
+    url: nonBlank(stringField(raw, ['url'])),
+  };
 }

@@ -1,10 +1,11 @@
 // Testsigma (cloud and self-hosted) as a TestRelay module: its inputs, settings and source.
 
 import { createHttpClient } from '../../core/http.js';
-import { defineSource } from '../../core/module.js';
+import { commonClientOptions, defineSource } from '../../core/module.js';
 import { TESTSIGMA_INPUTS, TESTSIGMA_NOTES } from './inputs.js';
 import { readTestsigmaSettings, type TestsigmaSettings } from './settings.js';
-import { testsigmaAuthHeaders, testsigmaBaseUrl, TestsigmaSource } from './source.js';
+import { testsigmaAuthHeaders, testsigmaBaseUrl } from './connection.js';
+import { TestsigmaSource } from './source.js';
 
 export type { TestsigmaSettings } from './settings.js';
 
@@ -21,10 +22,7 @@ export const testsigmaModule = defineSource<TestsigmaSettings>({
       vendor: 'Testsigma',
       baseUrl: testsigmaBaseUrl(settings),
       headers: testsigmaAuthHeaders(own.apiFlavor, settings.apiKey ?? ''),
-      redactor: deps.redactor,
-      logger: deps.logger,
-      caCertPath: settings.caCertPath,
-      clock: deps.clock,
+      ...commonClientOptions(settings, deps),
     });
     return new TestsigmaSource(settings, own, http, deps.logger, deps.clock);
   },

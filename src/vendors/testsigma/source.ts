@@ -1,20 +1,17 @@
-// Testsigma as a TestRelay source: trigger a test plan, poll it, collect JUnit, stop it.
+// Testsigma as a TestRelay source: trigger a test plan, poll it, collect JUnit (downloaded
+// by junit-report.ts, refined by refine.ts), stop it.
 
 import { type Clock, isAbortError, systemClock } from '../../core/clock.js';
 import { type HttpClient, VendorHttpError } from '../../core/http.js';
-import { parseJunitXml } from '../../core/junit-read.js';
 import type { Logger } from '../../core/logger.js';
-import type { RunResult, TestSuite } from '../../core/result.js';
-import { InputError, type Settings } from '../../core/settings.js';
+import type { RunResult } from '../../core/result.js';
+import type { Settings } from '../../core/settings.js';
 import type { TestsigmaSettings } from './settings.js';
 import type { CancelReport, RunHandle, Source, TriggerPreview } from '../../core/source.js';
-import {
-  caseStatusOf,
-  finalResultOf,
-  snapshotOf,
-  type TestsigmaSnapshot,
-  verdictOf,
-} from './status.js';
+import { explainRunError, explainTriggerError } from './errors.js';
+import { fetchJunit } from './junit-report.js';
+import { applyRerun, refineStatuses, suitesFromDetails } from './refine.js';
+import { finalResultOf, snapshotOf, type TestsigmaSnapshot, verdictOf } from './status.js';
 import {
   type ApiFlavor,
   normalizeRun,
@@ -22,31 +19,6 @@ import {
   type TestCaseResultEntry,
   type TestsigmaRun,
 } from './wire.js';
-
-export const TESTSIGMA_CLOUD_URL = 'https://app.testsigma.com/api/v1';
-const NOT_COMPLETED_REPORT = /not completed/i;
-const JUNIT_ATTEMPTS = 6;
-const JUNIT_RETRY_MS = 2000;
-
-export function testsigmaAuthHeaders(flavor: ApiFlavor, apiKey: string): Record<string, string> {
-  // The self-hosted server checks X-TS-API-KEY first; the cloud takes a Bearer token.
-  return flavor === 'self-hosted'
-    ? { 'X-TS-API-KEY': apiKey }
-    : { Authorization: `Bearer ${apiKey}` };
-}
-
-/** Base URL to use, after refusing configurations of the retired /rest API. */
-export function testsigmaBaseUrl(settings: Settings): string {
-  const url = settings.baseUrl ?? TESTSIGMA_CLOUD_URL;
-  if (/\/rest\/?$/.test(url) || /\/rest\/execution\//.test(url)) {
-    throw new InputError(
-      'baseUrl',
-      `baseUrl: ${url} is Testsigma's retired /rest API (user and password auth), which TestRelay does not support. ` +
-        `Use the API key API: ${TESTSIGMA_CLOUD_URL} for the cloud, or https://<host>:9090/api/v1 with apiFlavor self-hosted.`,
-    );
-  }
-  return url;
-}
 
 export class TestsigmaSource implements Source<TestsigmaSnapshot> {
   readonly displayName = 'Testsigma';
@@ -95,7 +67,7 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
         signal,
       });
     } catch (error) {
-      throw this.explainTriggerError(error, planId);
+      throw explainTriggerError(error, planId, this.flavor);
     }
     return this.handleOf(normalizeRun(raw, this.flavor));
   }
@@ -121,7 +93,8 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
     result.state = 'completed';
     result.verdict = verdictOf(finalResultOf(run));
 
-    const junitSuites = await this.fetchJunit(handle.runId, signal);
+    const report = { http: this.http, logger: this.logger, clock: this.clock };
+    const junitSuites = await fetchJunit(report, handle.runId, signal);
     const details =
       this.flavor === 'cloud' ? await this.fetchTestCaseResults(handle.runId, signal) : [];
     if (junitSuites) {
@@ -136,7 +109,7 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
     }
     const childRunId = run.reRun?.childRunId;
     if (childRunId && result.suites.length > 0) {
-      const rerun = await this.fetchJunit(childRunId, signal);
+      const rerun = await fetchJunit(report, childRunId, signal);
       if (rerun) result.suites = applyRerun(result.suites, rerun, childRunId);
     }
     return result;
@@ -193,59 +166,8 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
       });
       return normalizeRun(raw, this.flavor);
     } catch (error) {
-      if (error instanceof VendorHttpError && error.status === 404) {
-        throw new Error(
-          `Testsigma has no run ${runId} (HTTP 404). Check runId${this.flavorHint()}.`,
-        );
-      }
-      throw this.explainAuth(error);
+      throw explainRunError(error, runId, this.flavor);
     }
-  }
-
-  private async fetchJunit(runId: string, signal: AbortSignal): Promise<TestSuite[] | undefined> {
-    for (let attempt = 1; attempt <= JUNIT_ATTEMPTS; attempt++) {
-      let text: string;
-      try {
-        const response = await this.http.request({
-          method: 'GET',
-          path: `/reports/junit/${encodeURIComponent(runId)}`,
-          accept: 'application/xml',
-          idempotent: true,
-          signal,
-        });
-        text = response.text.replace(/^\uFEFF/, '').trim();
-      } catch (error) {
-        if (isAbortError(error)) throw error;
-        this.logger.warn(
-          `Could not download the Testsigma JUnit report: ${(error as Error).message}`,
-        );
-        return undefined;
-      }
-      if (text.startsWith('<')) {
-        try {
-          return await parseJunitXml(text, `Testsigma JUnit report of run ${runId}`);
-        } catch (error) {
-          // A truncated download or an HTML error page: try again, then fall back to the counts.
-          if (attempt === JUNIT_ATTEMPTS) {
-            this.logger.warn(
-              `Testsigma's JUnit report could not be read: ${(error as Error).message}`,
-            );
-            return undefined;
-          }
-          this.logger.debug(`JUnit report unreadable (${(error as Error).message}); retrying`);
-          await this.clock.sleep(JUNIT_RETRY_MS, signal);
-          continue;
-        }
-      }
-      // The report endpoint answers 200 with plain text until the report is ready.
-      if (!NOT_COMPLETED_REPORT.test(text) || attempt === JUNIT_ATTEMPTS) {
-        this.logger.warn(`Testsigma's JUnit report is not available: ${text.slice(0, 200)}`);
-        return undefined;
-      }
-      this.logger.debug(`JUnit report not ready yet (${text.slice(0, 100)}); retrying`);
-      await this.clock.sleep(JUNIT_RETRY_MS, signal);
-    }
-    return undefined;
   }
 
   private async fetchTestCaseResults(
@@ -295,118 +217,4 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
         : undefined,
     };
   }
-
-  private explainTriggerError(error: unknown, planId: string): unknown {
-    if (!(error instanceof VendorHttpError)) return error;
-    if (/currently running|already in running/i.test(error.body)) {
-      return new Error(
-        `Testsigma plan ${planId} is already running, and this server runs one at a time. ` +
-          'Wait for that run to finish, or attach to it with runId instead of starting another.',
-      );
-    }
-    if (error.status === 404) {
-      return new Error(
-        `Testsigma has no test plan ${planId} (HTTP 404). Check planId${this.flavorHint()}. ${error.message}`,
-      );
-    }
-    return this.explainAuth(error);
-  }
-
-  private explainAuth(error: unknown): unknown {
-    if (error instanceof VendorHttpError && (error.status === 401 || error.status === 403)) {
-      return new Error(
-        `Testsigma rejected the API key (HTTP ${error.status}${error.body ? `: ${error.body.slice(0, 120)}` : ''}). ` +
-          `Check apiKey${this.flavor === 'self-hosted' ? ' and that the server has its API enabled' : ''}.`,
-      );
-    }
-    return error;
-  }
-
-  private flavorHint(): string {
-    return this.flavor === 'cloud'
-      ? ' (and apiFlavor: a self-hosted server needs apiFlavor self-hosted)'
-      : ' (and apiFlavor: the cloud needs apiFlavor cloud)';
-  }
-}
-
-/**
- * JUnit marks every non-success as <failure>; the cloud's per-test results tell aborted,
- * not-executed and stopped apart. Match by name, in order, within each name.
- */
-function refineStatuses(suites: TestSuite[], details: TestCaseResultEntry[]): TestSuite[] {
-  const byName = new Map<string, TestCaseResultEntry[]>();
-  for (const entry of details) {
-    const list = byName.get(entry.testCaseName) ?? [];
-    list.push(entry);
-    byName.set(entry.testCaseName, list);
-  }
-  return suites.map((suite) => ({
-    ...suite,
-    cases: suite.cases.map((testCase) => {
-      const entry = byName.get(testCase.name)?.shift();
-      if (!entry) return testCase;
-      const status = caseStatusOf(entry.result);
-      if (status === testCase.status) return testCase;
-      const reason =
-        entry.result.toUpperCase() === 'STOPPED'
-          ? 'Stopped before it ran'
-          : `Testsigma result ${entry.result}`;
-      return { ...testCase, status, message: testCase.message ?? reason };
-    }),
-  }));
-}
-
-function suitesFromDetails(
-  details: TestCaseResultEntry[],
-  planName: string | undefined,
-): TestSuite[] {
-  const suites = new Map<string, TestSuite>();
-  for (const entry of details) {
-    const name = [planName, entry.machineTitle].filter(Boolean).join(' || ') || 'Testsigma';
-    const suite = suites.get(name) ?? { name, cases: [] };
-    suite.cases.push({
-      name: entry.testCaseName,
-      classname: entry.testSuiteName,
-      status: caseStatusOf(entry.result),
-      message:
-        caseStatusOf(entry.result) === 'passed' ? undefined : `Testsigma result ${entry.result}`,
-    });
-    suites.set(name, suite);
-  }
-  return [...suites.values()];
-}
-
-/**
- * Testsigma's automatic re-run starts a child run of the tests that did not pass. A test
- * that passes there counts as passed and flaky; one that fails again keeps failing.
- */
-export function applyRerun(
-  first: TestSuite[],
-  rerun: TestSuite[],
-  childRunId: string,
-): TestSuite[] {
-  const retried = new Map<string, TestSuite['cases']>();
-  for (const testCase of rerun.flatMap((suite) => suite.cases)) {
-    const key = `${testCase.classname ?? ''}\u0000${testCase.name}`;
-    retried.set(key, [...(retried.get(key) ?? []), testCase]);
-  }
-  return first.map((suite) => ({
-    ...suite,
-    cases: suite.cases.map((testCase) => {
-      if (testCase.status === 'passed') return testCase;
-      const again = retried.get(`${testCase.classname ?? ''}\u0000${testCase.name}`)?.shift();
-      if (!again) return testCase;
-      if (again.status === 'passed') {
-        return {
-          ...testCase,
-          status: 'passed',
-          flaky: true,
-          message: undefined,
-          details: undefined,
-          properties: { ...testCase.properties, 'testsigma.rerunId': childRunId },
-        };
-      }
-      return { ...again, classname: testCase.classname };
-    }),
-  }));
 }

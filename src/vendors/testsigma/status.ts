@@ -50,33 +50,27 @@ export function finalResultOf(run: TestsigmaRun): string {
   return (run.reRun?.result ?? run.result).toUpperCase();
 }
 
-/** Pass only on SUCCESS (or the docs' spelling PASSED); unknown values are errors. */
-export function verdictOf(result: string): Verdict {
-  switch (result.toUpperCase()) {
-    case 'SUCCESS':
-    case 'PASSED':
-      return 'passed';
-    case 'FAILURE':
-    case 'FAILED':
-      return 'failed';
-    case 'STOPPED':
-      return 'stopped';
-    default:
-      return 'error';
-  }
+/** A result word read once for runs and tests alike; the docs spell SUCCESS also PASSED. */
+const RESULT_WORDS: Readonly<Record<string, 'passed' | 'failed' | 'stopped'>> = {
+  SUCCESS: 'passed',
+  PASSED: 'passed',
+  FAILURE: 'failed',
+  FAILED: 'failed',
+  STOPPED: 'stopped',
+};
+
+function resultWord(result: string): 'passed' | 'failed' | 'stopped' | undefined {
+  return RESULT_WORDS[result.toUpperCase()];
 }
 
+/** Pass only on SUCCESS (or the docs' spelling PASSED); unknown values are errors. */
+export function verdictOf(result: string): Verdict {
+  return resultWord(result) ?? 'error';
+}
+
+/** A stopped test did not run: skipped; an unknown result is an error rather than a guess. */
 export function caseStatusOf(result: string): CaseStatus {
-  switch (result.toUpperCase()) {
-    case 'SUCCESS':
-    case 'PASSED':
-      return 'passed';
-    case 'FAILURE':
-    case 'FAILED':
-      return 'failed';
-    case 'STOPPED':
-      return 'skipped';
-    default:
-      return 'error';
-  }
+  const word = resultWord(result);
+  if (word === 'stopped') return 'skipped';
+  return word ?? 'error';
 }

@@ -1,6 +1,8 @@
 // Testsigma's run object as it arrives: camelCase from the cloud API, snake_case from the
 // open-source self-hosted server; counts may be 0 or null. normalizeRun() reads either.
 
+import { isJsonObject, num, text } from '../../core/wire.js';
+
 export type ApiFlavor = 'cloud' | 'self-hosted';
 
 export interface TestsigmaRun {
@@ -27,13 +29,11 @@ export interface TestsigmaRun {
   reRun?: { status?: string; result?: string; childRunId?: string };
 }
 
-type Raw = Record<string, unknown>;
-
 export function normalizeRun(raw: unknown, flavor: ApiFlavor): TestsigmaRun {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+  if (!isJsonObject(raw)) {
     throw new Error('Testsigma answered with something that is not a run object');
   }
-  const data = raw as Raw;
+  const data = raw;
   // Self-hosted spells every field in snake_case.
   const get = (camel: string): unknown => {
     if (flavor === 'cloud' && camel in data) return data[camel];
@@ -45,10 +45,10 @@ export function normalizeRun(raw: unknown, flavor: ApiFlavor): TestsigmaRun {
     throw new Error('Testsigma answered with a run object that has no id');
   }
   const plan = get('execution') ?? get('testPlan');
-  const planObject = plan && typeof plan === 'object' ? (plan as Raw) : undefined;
+  const planObject = isJsonObject(plan) ? plan : undefined;
   const child = get('childResult');
   const reRunEnabled = get('isReRunEnabled') === true || (child ?? null) !== null;
-  const childId = child && typeof child === 'object' ? (child as Raw).id : child;
+  const childId = isJsonObject(child) ? child.id : child;
   return {
     id: String(id),
     planId: text(get('executionId') ?? get('testPlanId')),
@@ -90,7 +90,7 @@ export function normalizeTestCaseResults(raw: unknown): TestCaseResultEntry[] {
   const list = (raw as { testCases?: unknown } | null)?.testCases;
   if (!Array.isArray(list)) return [];
   return list
-    .filter((item): item is Raw => !!item && typeof item === 'object')
+    .filter(isJsonObject)
     .map((item) => ({
       testCaseName: text(item.testCaseName) ?? '',
       result: text(item.result) ?? '',
@@ -98,15 +98,4 @@ export function normalizeTestCaseResults(raw: unknown): TestCaseResultEntry[] {
       machineTitle: text(item.machineTitle),
     }))
     .filter((item) => item.testCaseName !== '');
-}
-
-function text(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  return String(value);
-}
-
-function num(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
 }
