@@ -3,9 +3,7 @@
 
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import * as toolCache from '@actions/tool-cache';
 import type { Annotation, CiAgent, CiLimits } from '../core/agent.js';
-import { abortable } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Outcome } from '../core/outcome.js';
 import type { CiContext } from '../core/settings.js';
@@ -91,11 +89,6 @@ export class GitHubAgent implements CiAgent {
 
   async uploadArtifact(name: string, files: string[], rootDirectory: string): Promise<void> {
     await uploadResultsArtifact(name, files, rootDirectory);
-  }
-
-  downloadFile(url: string, signal?: AbortSignal): Promise<string> {
-    // tool-cache cannot be aborted: a cancelled job stops waiting for it all the same.
-    return abortable(toolCache.downloadTool(url), signal);
   }
 
   progress(): void {

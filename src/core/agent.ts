@@ -45,7 +45,8 @@ export interface CiAgent {
   publishTestResults?(files: string[], title: string): Promise<void>;
   /**
    * Downloads a file (e.g. an app build to upload) to a temporary path, where the CI has a
-   * way of its own (GitHub: @actions/tool-cache, with its retries); else TestRelay's.
+   * way of its own that honours the signal; else TestRelay's (core/download.ts). No agent has
+   * one now: GitHub's @actions/tool-cache cannot be cancelled.
    */
   downloadFile?(url: string, signal?: AbortSignal): Promise<string>;
   /**

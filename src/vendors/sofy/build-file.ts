@@ -1,5 +1,6 @@
 // The build to upload (appPath): a local .apk/.ipa, or an http(s) URL downloaded first with the
-// CI's own downloader (on GitHub @actions/tool-cache, which saves under a random name).
+// job's downloader (core/download.ts, or a CI's own, which may save under a random name); the
+// trigger's signal reaches it, so a cancelled job stops the download.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
