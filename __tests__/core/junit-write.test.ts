@@ -1,6 +1,6 @@
 import xml2js from 'xml2js';
 import { parseJunitXml } from '../../src/core/junit-read.js';
-import { renderJunitXml } from '../../src/core/junit-write.js';
+import { MAX_PLACEHOLDERS, renderJunitXml } from '../../src/core/junit-write.js';
 import { totalsOf } from '../../src/core/result.js';
 import type { RunResult, TestCase } from '../../src/core/result.js';
 
@@ -157,7 +157,7 @@ describe('renderJunitXml', () => {
     expect(back.properties).toEqual({ [stripped]: stripped });
   });
 
-  test('counts without per-test results: no fake test cases, counts as properties', async () => {
+  test('counts without per-test results: one named placeholder per counted test, counts as properties', async () => {
     const result: RunResult = {
       vendor: 'squish',
       state: 'completed',
@@ -167,9 +167,9 @@ describe('renderJunitXml', () => {
       reportedCounts: { total: 10, passed: 8, failed: 2 },
     };
     const xml = renderJunitXml(result);
-    expect(xml).not.toContain('<testcase');
-    const { root, raw } = await attributesOf(xml);
-    expect(root).toMatchObject({ tests: '0', failures: '0', errors: '0', skipped: '0' });
+    const { root, suites, raw } = await attributesOf(xml);
+    expect(root).toMatchObject({ tests: '10', failures: '2', errors: '0', skipped: '0' });
+    expect(suites[0]).toMatchObject({ tests: '10', failures: '2', errors: '0', skipped: '0' });
     const names = raw.testsuite[0].properties[0].property.map(
       (p: { $: { name: string; value: string } }) => [p.$.name, p.$.value],
     );
@@ -178,12 +178,137 @@ describe('renderJunitXml', () => {
         ['testrelay.reported.total', '10'],
         ['testrelay.reported.passed', '8'],
         ['testrelay.reported.failed', '2'],
+        ['testrelay.perTestResults', 'unavailable'],
         ['testrelay.note', expect.stringContaining('without per-test results')],
       ]),
     );
-    expect(await parseJunitXml(xml)).toEqual([
-      expect.objectContaining({ name: 'squish', cases: [] }),
+    expect(raw.testsuite[0].testcase).toHaveLength(10);
+    expect(raw.testsuite[0].testcase[0].failure[0].$.message).toMatch(
+      /^Per-test results were not available: squish counted this test as failed/,
+    );
+    const [suite] = await parseJunitXml(xml);
+    expect(suite.name).toBe('squish');
+    expect(suite.cases.map((c) => c.name)).toEqual([
+      'squish · failed result 1 of 2 (per-test results not available)',
+      'squish · failed result 2 of 2 (per-test results not available)',
+      ...Array.from(
+        { length: 8 },
+        (_, i) => `squish · passed result ${i + 1} of 8 (per-test results not available)`,
+      ),
     ]);
+    // The placeholders live in the file only: the model, and so the totals, are unchanged.
+    expect(result.suites).toEqual([]);
+  });
+
+  test('counts-only placeholders: vendor title, run id, reason; read back to the same totals', async () => {
+    const result: RunResult = {
+      vendor: 'squish',
+      vendorName: 'Squish Test Center',
+      runId: '105',
+      title: 'Nightly',
+      state: 'completed',
+      verdict: 'failed',
+      suites: [],
+      links: [],
+      reportedCounts: { total: 9, passed: 4, failed: 3, errors: 1, skipped: 2 },
+      reportedCountsReason: 'per-test results need automationToken',
+    };
+    const xml = renderJunitXml(result);
+    const { root, raw } = await attributesOf(xml);
+    expect(root).toMatchObject({ tests: '9', failures: '2', errors: '1', skipped: '2' });
+    const cases = raw.testsuite[0].testcase as {
+      $: Record<string, string>;
+      failure?: { $: { message: string } }[];
+      error?: { $: { message: string } }[];
+      skipped?: { $: { message: string } }[];
+    }[];
+    expect(cases.map((c) => c.$.name)).toEqual([
+      'Squish Test Center run 105 · failed result 1 of 2 (per-test results not available)',
+      'Squish Test Center run 105 · failed result 2 of 2 (per-test results not available)',
+      'Squish Test Center run 105 · error result 1 of 1 (per-test results not available)',
+      'Squish Test Center run 105 · skipped result 1 of 2 (per-test results not available)',
+      'Squish Test Center run 105 · skipped result 2 of 2 (per-test results not available)',
+      ...[1, 2, 3, 4].map(
+        (i) =>
+          `Squish Test Center run 105 · passed result ${i} of 4 (per-test results not available)`,
+      ),
+    ]);
+    expect(cases.every((c) => c.$.classname === 'Nightly')).toBe(true);
+    const unavailable =
+      'Per-test results were not available (per-test results need automationToken): Squish Test Center counted this test as';
+    expect(cases[0].failure?.[0].$.message).toBe(
+      `${unavailable} failed, without its name or message.`,
+    );
+    expect(cases[2].error?.[0].$.message).toMatch(`${unavailable} an error`);
+    expect(cases[3].skipped?.[0].$.message).toMatch(`${unavailable} skipped`);
+    expect(Object.keys(cases[5])).toEqual(['$']);
+    const properties = Object.fromEntries(
+      raw.testsuite[0].properties[0].property.map((p: { $: { name: string; value: string } }) => [
+        p.$.name,
+        p.$.value,
+      ]),
+    );
+    expect(properties).toMatchObject({
+      'testrelay.perTestResults': 'unavailable',
+      'testrelay.perTestResults.reason': 'per-test results need automationToken',
+    });
+
+    const back = await parseJunitXml(xml);
+    expect(totalsOf({ suites: back })).toEqual(totalsOf(result));
+    expect(totalsOf(result)).toMatchObject({
+      total: 9,
+      passed: 4,
+      failed: 3,
+      errors: 1,
+      skipped: 2,
+    });
+  });
+
+  test('counts-only: a total above the statuses adds skipped placeholders that say so', async () => {
+    const xml = renderJunitXml({
+      vendor: 'testsigma',
+      state: 'timed_out',
+      suites: [{ name: 'Plan', cases: [] }],
+      links: [],
+      reportedCounts: { total: 5, passed: 2, failed: 1 },
+    });
+    const { root, raw } = await attributesOf(xml);
+    expect(root).toMatchObject({ tests: '5', failures: '1', errors: '0', skipped: '2' });
+    expect(raw.testsuite[0].$.name).toBe('Plan');
+    const unreported = raw.testsuite[0].testcase.filter((c: { $: { name: string } }) =>
+      c.$.name.includes('unreported result'),
+    );
+    expect(unreported).toHaveLength(2);
+    expect(unreported[0].skipped[0].$.message).toMatch(/counted this test with no result/);
+  });
+
+  test('counts-only: no placeholders past the cap, the attributes keep the counts', async () => {
+    const xml = renderJunitXml({
+      vendor: 'squish',
+      state: 'completed',
+      suites: [],
+      links: [],
+      reportedCounts: { total: MAX_PLACEHOLDERS + 7, passed: MAX_PLACEHOLDERS + 5, failed: 2 },
+    });
+    // Counted with a pattern: parsing 50,000 cases would take seconds.
+    expect(xml).toMatch(
+      new RegExp(`<testsuites [^>]*tests="${MAX_PLACEHOLDERS + 7}" failures="2"`),
+    );
+    expect(xml.match(/<testcase /g)).toHaveLength(MAX_PLACEHOLDERS);
+    expect(xml).toContain('name="testrelay.placeholders.omitted" value="7"');
+  });
+
+  test('counts-only: whole, non-negative counts only; none, no placeholders', async () => {
+    for (const reportedCounts of [{ total: 0 }, { total: -3, passed: Number.NaN, failed: 1.5 }]) {
+      const xml = renderJunitXml({
+        vendor: 'squish',
+        state: 'completed',
+        suites: [],
+        links: [],
+        reportedCounts,
+      });
+      expect(xml.match(/<testcase /g)?.length ?? 0).toBe(reportedCounts.total === 0 ? 0 : 1);
+    }
   });
 
   test('ISO timestamps stay attributes; others (Testsigma) become a property', async () => {

@@ -126,7 +126,18 @@ describe('renderSummary: contents', () => {
     );
     expect(md).toContain('| 10 | 7 | 2 | 1 | 0 | 0 | — |');
     expect(md).toContain('- The vendor reported counts only');
+    expect(md).toContain('per-test results were not available. There are no tests to list');
+    expect(md).toContain('one placeholder test case per counted test');
     expect(md).not.toContain('All tests by suite');
+    const withReason = renderSummary(
+      runResult([], {
+        reportedCounts: { total: 2, passed: 2 },
+        reportedCountsReason: 'per-test results need automationToken',
+      }),
+    );
+    expect(withReason).toContain(
+      '- The vendor reported counts only; per-test results were not available: per-test results need automationToken.',
+    );
   });
 
   test('pure and deterministic', () => {

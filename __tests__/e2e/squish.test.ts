@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import xml2js from 'xml2js';
 import { parseJunitXml } from '../../src/core/junit-read.js';
 import { startSimulator } from '../../src/vendors/simulators.js';
 import { runAction, runCli, type StepResult } from '../helpers/github-runner.js';
@@ -249,8 +250,57 @@ describe('GitHub Action × Squish Test Center simulator', () => {
     expect(step.stdout).toContain('Only known clients permitted for REST access');
     expect(step.summary).toContain('Only known clients permitted for REST access');
     const junit = fs.readFileSync(path.join(step.workspace, 'testrelay-results/junit.xml'), 'utf8');
-    expect(junit).not.toContain('<testcase');
+    // One placeholder per counted test (was: no <testcase>, which readers show as an empty run).
+    expect(junit.match(/<testcase /g)).toHaveLength(4);
+    expect(junit).toContain(
+      'name="Squish Test Center run 105 · passed result 1 of 4 (per-test results not available)"',
+    );
+    expect(junit).toContain(
+      'name="testrelay.perTestResults.reason" value="per-test results need automationToken"',
+    );
     expect(junit).toContain('name="testrelay.reported.passed" value="4"');
+  });
+
+  it('counts only (no Results API): the JUnit file reads as the counted run in any JUnit reader', async () => {
+    await sim.scenario({ tests: 6, failed: 2, skipped: 1, resultsApi: false });
+    const step = await runAction(inputs());
+    expect(step.exitCode).toBe(1);
+    expect(step.outputs).toMatchObject({
+      verdict: 'failed',
+      total: '6',
+      passed: '3',
+      failed: '2',
+      skipped: '1',
+    });
+    expect(step.summary).toContain(
+      'per-test results were not available: the server has no Results API',
+    );
+    const junit = fs.readFileSync(path.join(step.workspace, 'testrelay-results/junit.xml'), 'utf8');
+
+    // Our own reader: the same totals as the outputs.
+    const cases = (await parseJunitXml(junit)).flatMap((s) => s.cases);
+    expect(cases).toHaveLength(6);
+    const statuses = cases.map((c) => c.status);
+    expect(statuses.filter((s) => s === 'passed')).toHaveLength(3);
+    expect(statuses.filter((s) => s === 'failed')).toHaveLength(2);
+    expect(statuses.filter((s) => s === 'skipped')).toHaveLength(1);
+    expect(cases.every((c) => c.name.endsWith('(per-test results not available)'))).toBe(true);
+
+    // A third-party reader (xml2js, as report tools use it): attributes and <testcase> elements agree.
+    const doc = await xml2js.parseStringPromise(junit);
+    const counts = { tests: '6', failures: '2', errors: '0', skipped: '1' };
+    expect(doc.testsuites.$).toMatchObject(counts);
+    const [suite] = doc.testsuites.testsuite;
+    expect(suite.$).toMatchObject(counts);
+    expect(suite.testcase).toHaveLength(6);
+    type Case = { failure?: unknown[]; error?: unknown[]; skipped?: unknown[] };
+    expect(suite.testcase.filter((c: Case) => c.failure)).toHaveLength(2);
+    expect(suite.testcase.filter((c: Case) => c.skipped)).toHaveLength(1);
+    expect(suite.testcase.filter((c: Case) => c.error)).toHaveLength(0);
+    const properties = suite.properties[0].property.map(
+      (p: { $: { name: string; value: string } }) => p.$,
+    );
+    expect(properties).toContainEqual({ name: 'testrelay.perTestResults', value: 'unavailable' });
   });
 
   it('attaches to a running plan by runId without starting another', async () => {

@@ -5,34 +5,117 @@
 // Where run facts go: a <properties> block in every <testsuite>. The common schemas
 // (Jenkins/Surefire XSD) allow properties only there, not on <testsuites>, and readers
 // that keep properties (Azure, Jenkins) then see them whichever suite they look at.
+//
+// Counts without per-test results (isCountsOnly): readers count <testcase> elements, so
+// the file gets one placeholder case per counted test, named as such, and the suite says
+// testrelay.perTestResults=unavailable. They exist only in the file: the model (and so the
+// totals, outputs and sinks) never holds them.
 import { FLAKY_PROPERTY } from './junit-read.js';
-import { runDurationSeconds, suiteDurationSeconds } from './result.js';
-import type { RunResult, TestCase, TestSuite } from './result.js';
-import { stripInvalidXmlChars } from './untrusted-text.js';
+import {
+  isCountsOnly,
+  runDurationSeconds,
+  suiteDurationSeconds,
+  totalsOf,
+  vendorTitle,
+} from './result.js';
+import type { CaseStatus, RunResult, TestCase, TestSuite } from './result.js';
+import { oneLine, stripInvalidXmlChars } from './untrusted-text.js';
 
 /** Prefix of the properties TestRelay adds. */
 export const PROPERTY_PREFIX = 'testrelay.';
 
+/** Suite property set to `unavailable` when the test cases are placeholders for counts. */
+export const PER_TEST_RESULTS_PROPERTY = `${PROPERTY_PREFIX}perTestResults`;
+
+/** Ends the name of every placeholder test case. */
+export const PLACEHOLDER_SUFFIX = '(per-test results not available)';
+
+// The counts are the vendor's (untrusted) numbers: past this many placeholders, the suite's
+// attributes still carry the counts, and a property says how many cases were left out.
+export const MAX_PLACEHOLDERS = 50_000;
+
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export function renderJunitXml(result: RunResult): string {
-  const runProperties = runPropertiesOf(result);
+  const placeholders = isCountsOnly(result) ? placeholdersOf(result) : undefined;
+  const omitted = placeholders?.omitted;
+  const runProperties = runPropertiesOf(result, omitted);
   // Without any suite the run facts would have nowhere to go; one empty suite carries them.
   const suites: TestSuite[] =
-    result.suites.length > 0 ? result.suites : [{ name: result.title ?? result.vendor, cases: [] }];
-  const counts = countCases(suites.flatMap((suite) => suite.cases));
+    result.suites.length > 0
+      ? [...result.suites]
+      : [{ name: result.title ?? result.vendor, cases: [] }];
+  if (placeholders) suites[0] = { ...suites[0], cases: placeholders.cases };
+  const counts = countCases(
+    suites.flatMap((suite) => suite.cases),
+    omitted,
+  );
   const time = runDurationSeconds({ durationSeconds: result.durationSeconds, suites });
 
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(
     `<testsuites${attributes({ name: result.title ?? result.vendor, ...counts, time: seconds(time) })}>`,
   );
-  for (const suite of suites) lines.push(...renderSuite(suite, runProperties));
+  for (const [index, suite] of suites.entries()) {
+    lines.push(...renderSuite(suite, runProperties, index === 0 ? omitted : undefined));
+  }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
 }
 
-function runPropertiesOf(result: RunResult): [string, string][] {
+type StatusCounts = Record<CaseStatus, number>;
+
+interface Placeholders {
+  cases: TestCase[];
+  /** Counted tests past MAX_PLACEHOLDERS, by status: in the attributes, not as cases. */
+  omitted: StatusCounts;
+}
+
+/**
+ * One case per counted test, problems first. The statuses add up to the totals (totalsOf), so
+ * a reader of this file, ours included, counts what the outputs say; tests the vendor counted
+ * in its total but under no status become skipped ones that say so.
+ */
+function placeholdersOf(result: RunResult): Placeholders {
+  const totals = totalsOf(result);
+  const whole = (value: number): number =>
+    Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0;
+  const failures = whole(totals.failed - totals.errors);
+  const errors = whole(totals.errors);
+  const skipped = whole(totals.skipped);
+  const passed = whole(totals.passed);
+  const unreported = Math.max(0, whole(totals.total) - (failures + errors + skipped + passed));
+
+  const vendor = vendorTitle(result);
+  const run = result.runId ? `${vendor} run ${oneLine(result.runId, 100)}` : vendor;
+  const unavailable = `Per-test results were not available${
+    result.reportedCountsReason ? ` (${oneLine(result.reportedCountsReason, 300)})` : ''
+  }`;
+  const groups: [CaseStatus, number, string, string][] = [
+    ['failed', failures, 'failed', `${vendor} counted this test as failed`],
+    ['error', errors, 'error', `${vendor} counted this test as an error`],
+    ['skipped', skipped, 'skipped', `${vendor} counted this test as skipped`],
+    ['skipped', unreported, 'unreported', `${vendor} counted this test with no result`],
+    ['passed', passed, 'passed', ''],
+  ];
+
+  const cases: TestCase[] = [];
+  const omitted: StatusCounts = { passed: 0, failed: 0, error: 0, skipped: 0 };
+  for (const [status, count, label, said] of groups) {
+    const written = Math.min(count, MAX_PLACEHOLDERS - cases.length);
+    omitted[status] += count - written;
+    for (let index = 1; index <= written; index += 1) {
+      cases.push({
+        name: `${run} · ${label} result ${index} of ${count} ${PLACEHOLDER_SUFFIX}`,
+        status,
+        message: said ? `${unavailable}: ${said}, without its name or message.` : undefined,
+      });
+    }
+  }
+  return { cases, omitted };
+}
+
+function runPropertiesOf(result: RunResult, omitted?: StatusCounts): [string, string][] {
   const properties: [string, string | undefined][] = [
     ['vendor', result.vendor],
     ['runId', result.runId],
@@ -42,13 +125,19 @@ function runPropertiesOf(result: RunResult): [string, string][] {
     ['verdict', result.verdict ?? 'unknown'],
     ['message', result.message],
   ];
-  if (result.suites.every((suite) => suite.cases.length === 0) && result.reportedCounts) {
+  if (isCountsOnly(result)) {
     for (const [key, value] of Object.entries(result.reportedCounts)) {
       if (value !== undefined) properties.push([`reported.${key}`, String(value)]);
     }
+    properties.push(['perTestResults', 'unavailable']);
+    properties.push(['perTestResults.reason', result.reportedCountsReason]);
+    const left = omitted ? Object.values(omitted).reduce((sum, count) => sum + count, 0) : 0;
+    if (left > 0) properties.push(['placeholders.omitted', String(left)]);
     properties.push([
       'note',
-      'The vendor reported counts without per-test results; the testrelay.reported.* properties carry them and this file has no test cases for them.',
+      'The vendor reported counts without per-test results: each test case in this file is a ' +
+        `placeholder for one counted test, named "… ${PLACEHOLDER_SUFFIX}"; the testrelay.reported.* ` +
+        'properties carry the counts as reported.',
     ]);
   }
   for (const [index, link] of result.links.entries()) {
@@ -59,8 +148,12 @@ function runPropertiesOf(result: RunResult): [string, string][] {
     .map(([key, value]) => [PROPERTY_PREFIX + key, value]);
 }
 
-function renderSuite(suite: TestSuite, runProperties: [string, string][]): string[] {
-  const counts = countCases(suite.cases);
+function renderSuite(
+  suite: TestSuite,
+  runProperties: [string, string][],
+  omitted?: StatusCounts,
+): string[] {
+  const counts = countCases(suite.cases, omitted);
   const timestamp = suite.timestamp?.trim();
   const isoTimestamp = timestamp && ISO_TIMESTAMP.test(timestamp) ? timestamp : undefined;
   // Readers parse `timestamp` as ISO 8601; others (Testsigma's server-local
@@ -124,17 +217,25 @@ function renderProperties(properties: Map<string, string>, indent: string): stri
   ];
 }
 
-/** Counts from the cases: failures are failed cases only, errors errored ones only. */
+/**
+ * Counts from the cases (plus counted tests left out of the file): failures are failed cases
+ * only, errors errored ones only.
+ */
 function countCases(
   cases: TestCase[],
+  omitted?: StatusCounts,
 ): Record<'tests' | 'failures' | 'errors' | 'skipped', string> {
-  const count = (status: TestCase['status']): string =>
-    String(cases.filter((testCase) => testCase.status === status).length);
+  const count = (status: CaseStatus): number =>
+    cases.filter((testCase) => testCase.status === status).length + (omitted?.[status] ?? 0);
+  const tests = (['passed', 'failed', 'error', 'skipped'] as const).reduce(
+    (sum, status) => sum + count(status),
+    0,
+  );
   return {
-    tests: String(cases.length),
-    failures: count('failed'),
-    errors: count('error'),
-    skipped: count('skipped'),
+    tests: String(tests),
+    failures: String(count('failed')),
+    errors: String(count('error')),
+    skipped: String(count('skipped')),
   };
 }
 

@@ -64,6 +64,11 @@ export interface RunResult {
    * when `suites` is empty, so the totals are never counted twice.
    */
   reportedCounts?: Partial<Totals>;
+  /**
+   * Why there are counts only, in a few words ("per-test results need automationToken"), when
+   * the source knows. Shown with the JUnit file's placeholder test cases and in the summary.
+   */
+  reportedCountsReason?: string;
   /** Set when TestRelay stopped the remote run (on cancel or timeout). */
   remoteStopped?: boolean;
 }
@@ -82,9 +87,15 @@ export function allCases(result: Pick<RunResult, 'suites'>): TestCase[] {
   return result.suites.flatMap((suite) => suite.cases);
 }
 
+/** True when the vendor gave counts but no test case: the totals come from its counts. */
+export function isCountsOnly<T extends Pick<RunResult, 'suites' | 'reportedCounts'>>(
+  result: T,
+): result is T & { reportedCounts: Partial<Totals> } {
+  return result.reportedCounts !== undefined && allCases(result).length === 0;
+}
+
 export function totalsOf(result: Pick<RunResult, 'suites' | 'reportedCounts'>): Totals {
-  const cases = allCases(result);
-  if (cases.length === 0 && result.reportedCounts) {
+  if (isCountsOnly(result)) {
     const counts = result.reportedCounts;
     const passed = counts.passed ?? 0;
     const failed = counts.failed ?? 0;
@@ -98,6 +109,7 @@ export function totalsOf(result: Pick<RunResult, 'suites' | 'reportedCounts'>): 
       flaky: counts.flaky ?? 0,
     };
   }
+  const cases = allCases(result);
   const count = (status: CaseStatus): number => cases.filter((c) => c.status === status).length;
   const errors = count('error');
   return {

@@ -2,7 +2,7 @@
 // Pure and deterministic. What a reader needs comes first — verdict, totals, then the
 // failures — so trimming to the size limit drops the least useful part: the passed list.
 import { formatDuration } from './duration.js';
-import { runDurationSeconds, totalsOf, vendorTitle } from './result.js';
+import { isCountsOnly, runDurationSeconds, totalsOf, vendorTitle } from './result.js';
 import type { SinkReport } from './sink.js';
 import { renderSinkReports } from './summary-sinks.js';
 import type { CaseStatus, RunResult, TestCase, TestSuite } from './result.js';
@@ -189,8 +189,12 @@ function renderTotals(result: RunResult): string {
 function addNotes(budget: Budget, result: RunResult, notes: string[], trimmed: Trimmed): void {
   const hasCases = result.suites.some((suite) => suite.cases.length > 0);
   const all = [...notes];
-  if (!hasCases && result.reportedCounts) {
-    all.push('The vendor reported counts only; there are no per-test results to list.');
+  if (isCountsOnly(result)) {
+    const why = result.reportedCountsReason ? `: ${oneLine(result.reportedCountsReason, 300)}` : '';
+    all.push(
+      `The vendor reported counts only; per-test results were not available${why}. There are no ` +
+        'tests to list; the JUnit file holds one placeholder test case per counted test, named as such.',
+    );
   } else if (!hasCases) {
     all.push('No test results were reported.');
   }

@@ -319,7 +319,18 @@ describe('relay × Squish Test Center simulator (fake clock)', () => {
       /Per-test results were not available: the server has no Results API/,
     );
     expect(agent.summary).toMatch(/counts only/);
-    expect(junit).not.toContain('<testcase');
+    expect(agent.summary).toMatch(
+      /counts only; per-test results were not available: the server has no Results API\. /,
+    );
+    // One placeholder per counted test (was: no <testcase> at all, so readers saw an empty run).
+    expect(junit.match(/<testcase /g)).toHaveLength(3);
+    expect(junit).toMatch(/<testsuites [^>]*tests="3" failures="1" errors="0" skipped="0"/);
+    expect(junit).toContain(
+      'name="Squish Test Center run 105 · failed result 1 of 1 (per-test results not available)"',
+    );
+    expect(junit).toContain(
+      'message="Per-test results were not available (the server has no Results API): Squish Test Center counted this test as failed',
+    );
     expect(junit).toContain('name="testrelay.reported.failed" value="1"');
   });
 
@@ -348,7 +359,11 @@ describe('relay × Squish Test Center simulator (fake clock)', () => {
     const { agent, junit } = await runRelay({ tests: 2 }, { batch: 'shared' });
     expect(agent.outputs).toMatchObject({ verdict: 'passed', total: '2' });
     expect(agent.summary).toMatch(/batch &#34;shared&#34; holds 4 test results, more than the 2/);
-    expect(junit).not.toContain('<testcase');
+    // Not the other runs' results: placeholders for this plan's two counted tests.
+    expect(junit.match(/<testcase /g)).toHaveLength(2);
+    expect(junit).toContain(
+      'name="testrelay.perTestResults.reason" value="results of other runs share the batch"',
+    );
   });
 
   it('authenticates with username and password (Basic)', async () => {

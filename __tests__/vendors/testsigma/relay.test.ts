@@ -71,6 +71,16 @@ describe('relay × Testsigma simulator (fake clock)', () => {
     );
     expect(agent.log()).toMatch(/totals come from the run counts/);
     expect((await sim.requests()).filter((r) => r.route === 'junit').length).toBe(6);
+    // The JUnit file carries the counts as placeholders, with what Testsigma's source knows.
+    const junit = fs.readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuites [^>]*tests="4" failures="1" errors="0" skipped="0"/);
+    expect(junit.match(/<testcase /g)).toHaveLength(4);
+    expect(junit).toContain(
+      'message="Per-test results were not available (Testsigma gave no JUnit report): ',
+    );
+    expect(agent.summary).toContain(
+      'per-test results were not available: Testsigma gave no JUnit report.',
+    );
   });
 
   it('reads reports whose messages carry raw control characters', async () => {

@@ -23,7 +23,8 @@ export interface ResultBatch {
   batch: string;
 }
 
-export type PerTestResults = { suites: TestSuite[] } | { reason: string };
+/** The suites, or why there are none: in full (`reason`) and in a few words (`short`). */
+export type PerTestResults = { suites: TestSuite[] } | { reason: string; short: string };
 
 export interface ResultsApiAccess {
   http: HttpClient;
@@ -40,7 +41,8 @@ export async function fetchPerTestResults(
   signal: AbortSignal,
 ): Promise<PerTestResults> {
   if (!where.project || !where.batch) {
-    return { reason: 'Test Center did not name the project and batch of this test plan' };
+    const reason = 'Test Center did not name the project and batch of this test plan';
+    return { reason, short: reason };
   }
   const get = reader(access, where, signal);
   let items;
@@ -48,7 +50,7 @@ export async function fetchPerTestResults(
     items = normalizeItems(await get(RESULTS_API.tests));
   } catch (error) {
     if (isAbortError(error) || signal.aborted) throw error;
-    return { reason: resultsProblem(error, !!access.automationToken) };
+    return resultsProblem(error, !!access.automationToken);
   }
   // Labels and messages refine the picture; without them the statuses still hold.
   const optional = async <T>(load: () => Promise<T>, fallback: T): Promise<T> => {
@@ -98,5 +100,6 @@ function checkedCount(suites: TestSuite[], expected: number, batch: string): Per
       found > expected
         ? `batch "${batch}" holds ${found} test results, more than the ${expected} of this test plan (results of other runs share the batch; use a batch of its own)`
         : `the Results API lists ${found} of the ${expected} results of batch "${batch}"`,
+    short: found > expected ? 'results of other runs share the batch' : 'the Results API is behind',
   };
 }

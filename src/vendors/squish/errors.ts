@@ -74,19 +74,36 @@ export function explain(error: unknown, doing: string, byToken: boolean): unknow
   return error;
 }
 
-export function resultsProblem(error: unknown, hasAutomationToken: boolean): string {
-  if (!(error instanceof VendorHttpError)) return (error as Error).message;
+/** Why the Results API gave no per-test results: in full, and in a few words (`short`). */
+export function resultsProblem(
+  error: unknown,
+  hasAutomationToken: boolean,
+): { reason: string; short: string } {
+  const short = 'the Results API could not be read';
+  if (!(error instanceof VendorHttpError)) return { reason: (error as Error).message, short };
   const said = errorText(error.body);
   if (ONLY_KNOWN_CLIENTS.test(error.body)) {
     return hasAutomationToken
-      ? `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`
-      : `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`;
+      ? {
+          reason: `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`,
+          short: 'the Results API refused automationToken',
+        }
+      : {
+          reason: `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`,
+          short: 'per-test results need automationToken',
+        };
   }
   if (error.status === 404) {
-    return `the server has no Results API (HTTP 404 on ${RESULTS_API.tests}; older Test Center versions lack it)`;
+    return {
+      reason: `the server has no Results API (HTTP 404 on ${RESULTS_API.tests}; older Test Center versions lack it)`,
+      short: 'the server has no Results API',
+    };
   }
   if (error.status === 401 || error.status === 403) {
-    return `the Results API refused the credentials (HTTP ${error.status}${said ? `: ${said}` : ''})`;
+    return {
+      reason: `the Results API refused the credentials (HTTP ${error.status}${said ? `: ${said}` : ''})`,
+      short: 'the Results API refused the credentials',
+    };
   }
-  return error.message;
+  return { reason: error.message, short };
 }

@@ -178,6 +178,7 @@ export class SquishSource implements Source<SquishSnapshot> {
         result.suites = perTest.suites;
       } else {
         const note = noPerTestResultsNote(perTest.reason);
+        result.reportedCountsReason = perTest.short;
         this.logger.warn(note);
         notes.push(note);
       }

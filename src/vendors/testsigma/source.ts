@@ -106,6 +106,7 @@ export class TestsigmaSource implements Source<TestsigmaSnapshot> {
       this.logger.warn(
         'Testsigma gave no JUnit report; the totals come from the run counts, without per-test detail.',
       );
+      result.reportedCountsReason = 'Testsigma gave no JUnit report';
     }
     const childRunId = run.reRun?.childRunId;
     if (childRunId && result.suites.length > 0) {
