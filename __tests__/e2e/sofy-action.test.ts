@@ -192,7 +192,7 @@ describe('GitHub Action × Sofy simulator (current API)', () => {
     await expectNoSecret(step);
   });
 
-  it('downloads an http(s) appPath with the runner tool cache, then uploads it', async () => {
+  it('downloads an http(s) appPath, then uploads it', async () => {
     await sim.scenario(quick);
     const served: string[] = [];
     const server = http.createServer((request, response) => {
@@ -211,22 +211,47 @@ describe('GitHub Action × Sofy simulator (current API)', () => {
         `Downloading the build from http://127.0.0.1:${port}/builds/Shop-1.2.apk…`,
       );
       expect(step.stdout).toMatch(/Uploaded Shop-1\.2\.apk: running the build with app hash \w+/);
-      // The signed query stays out of TestRelay's own lines. @actions/tool-cache itself prints
-      // the full URL as a ::debug:: line, which the runner masks: the query value was
-      // registered with ::add-mask:: before any request.
+      // The signed query stays out of every line (TestRelay downloads it itself, as it sends
+      // every request), and the runner masks it too: the query value was registered with
+      // ::add-mask:: before any request.
       const maskAt = step.stdout.indexOf('::add-mask::signed-secret-123');
       expect(maskAt).toBeGreaterThan(-1);
       expect(maskAt).toBeLessThan(step.stdout.indexOf('Downloading the build'));
-      const withoutToolCacheDebug = step.stdout
-        .split('\n')
-        .filter((line) => !line.startsWith('::debug::Downloading http'))
-        .join('\n');
-      expect(
-        placesHolding('signed-secret-123', { ...step, stdout: withoutToolCacheDebug }),
-      ).toEqual([]);
+      const withoutMask = step.stdout.replace('::add-mask::signed-secret-123', '');
+      expect(placesHolding('signed-secret-123', { ...step, stdout: withoutMask })).toEqual([]);
       expect(await requests('upload')).toHaveLength(1);
       await expectNoSecret(step);
     } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('SIGTERM stops a build download that never ends, and the step exits at once', async () => {
+    const server = http.createServer((_request, response) => {
+      // Headers and a first chunk, then nothing: a stalled download.
+      response.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': '50000000',
+      });
+      response.write('PK partial build');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const step = await runAction(
+        inputs({ appPath: `http://127.0.0.1:${port}/builds/Shop-1.2.apk` }),
+        { sendSignal: { signal: 'SIGTERM', when: /Downloading the build/ } },
+      );
+      // The relay's grace for a trigger in flight (1.5 s), not the 4.5 s safety exit that a
+      // download nothing could stop would run into.
+      expect(step.exitAfterSignalMs).toBeLessThan(4000);
+      expect(step.stdout).not.toContain('Stopping took too long');
+      expect(step.exitCode).toBe(1);
+      expect(step.outputs.state).toBe('cancelled');
+      expect(await requests('upload')).toHaveLength(0);
+      expect(await requests('trigger')).toHaveLength(0);
+    } finally {
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });

@@ -1,6 +1,8 @@
 // The relay pipeline in-process with the real Sofy client against the Sofy simulator, on a
 // fake clock: the vendor's rarer answers (vendor-apis/sofy.md §6), without waiting for them.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { relay } from '../../../src/core/relay/index.js';
@@ -300,6 +302,49 @@ describe('relay × Sofy simulator: build upload', () => {
     expect(agent.outputs.state).toBe('error');
     expect(await sim.count('upload')).toBe(1);
     expect(await sim.count('trigger')).toBe(0);
+  });
+
+  it('a cancel (SIGTERM) stops the download of an http(s) appPath: nothing uploaded or started', async () => {
+    let requested!: () => void;
+    const downloading = new Promise<void>((resolve) => (requested = resolve));
+    const stalled = http.createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Length': String(100 * 1024 * 1024) });
+      response.write('PK partial build', () => requested());
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const appPath = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/Shop.apk`;
+    await sim.scenario({ queuedSeconds: 0, pollsToComplete: 3 });
+    const agent = new RecordingAgent({
+      vendor: 'sofy',
+      baseUrl: sim.baseUrl,
+      apiKey: KEY,
+      planId: SCHEDULE,
+      appPath,
+      junitPath: path.join(dir, 'junit.xml'),
+    });
+    const cancel = new AbortController();
+    try {
+      const outcome = relay({
+        agent,
+        clock: new WholeMsClock(Date.now()),
+        modules: MODULES,
+        inputs: INPUTS,
+        signal: cancel.signal,
+      });
+      await downloading;
+      const cancelledAt = Date.now();
+      cancel.abort(Object.assign(new Error('Received SIGTERM'), { name: 'AbortError' }));
+      expect((await outcome).conclusion).toBe('failure');
+      // The trigger path's grace for a request that may start a run (1.5 s), then done.
+      expect(Date.now() - cancelledAt).toBeLessThan(3000);
+      expect(agent.outputs.state).toBe('cancelled');
+      expect(agent.downloads).toEqual([appPath]);
+      expect(await sim.count('upload')).toBe(0);
+      expect(await sim.count('trigger')).toBe(0);
+    } finally {
+      stalled.closeAllConnections();
+      await new Promise((resolve) => stalled.close(resolve));
+    }
   });
 
   it('the same build twice is a duplicate (the simulator remembers uploads)', async () => {

@@ -3,7 +3,6 @@
 
 import * as path from 'node:path';
 import { safeUrl } from '../../core/download.js';
-import { VendorHttpError } from '../../core/http.js';
 import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
 import type { RunResult } from '../../core/result.js';
@@ -13,7 +12,9 @@ import type { CancelReport, RunHandle, Source, TriggerPreview } from '../../core
 import type { GroupRead, SofyApi } from './api.js';
 import { formatBytes, resolveBuildFile } from './build-file.js';
 import { explainError, explainUploadError, type ErrorContext } from './errors.js';
+import { GroupList, moreRowsMayCome } from './group-list.js';
 import { dedupeRows, mergeRows, suitesOf, type SynthesisOptions } from './junit.js';
+import { splitEarlierRows } from './legacy-rows.js';
 import {
   groupKind,
   isFinalGroup,
@@ -47,6 +48,10 @@ interface GroupState {
   held: number;
   /** Whether the log said that the legacy API does not list the group. */
   unlistedNoted?: boolean;
+  /** When TestRelay sent the trigger (wall time); unknown for a group attached to. */
+  triggeredAt?: number;
+  /** Whether the log said that the legacy API gave rows of an earlier run. */
+  earlierNoted?: boolean;
 }
 
 export class SofySource implements Source<SofySnapshot> {
@@ -54,7 +59,7 @@ export class SofySource implements Source<SofySnapshot> {
   // Sofy documents no rate limit; its own guidance and the reference ask for ≥ 15 s.
   readonly minPollIntervalMs = 15_000;
   private readonly groups = new Map<string, GroupState>();
-  private groupListUsable = true;
+  private readonly groupList: GroupList;
   private readonly planId: string;
 
   constructor(
@@ -67,6 +72,12 @@ export class SofySource implements Source<SofySnapshot> {
     private readonly portalUrl: string,
   ) {
     this.planId = settings.planId ?? '';
+    const readGroupList = api.groupListStatus?.bind(api);
+    this.groupList = new GroupList(
+      readGroupList &&
+        ((groupId, signal) => readGroupList(groupId, withTimeout(signal, OPTIONAL_CALL_MS))),
+      deps.logger,
+    );
   }
 
   previewTrigger(): TriggerPreview {
@@ -80,6 +91,8 @@ export class SofySource implements Source<SofySnapshot> {
 
   async trigger(signal: AbortSignal): Promise<RunHandle> {
     const appHash = await this.buildToRun(signal);
+    // Wall time, not the wait's clock: it is compared with the times Sofy gives its rows.
+    const triggeredAt = Date.now();
     let raw: unknown;
     try {
       raw = await this.api.trigger(appHash, signal);
@@ -98,6 +111,7 @@ export class SofySource implements Source<SofySnapshot> {
       `Sofy queued test run group ${groupId}. Sofy has no page per run: find it under ` +
         `Automation › Runs & Results in the Sofy portal (${this.portalUrl}).`,
     );
+    this.stateOf(groupId).triggeredAt = triggeredAt;
     this.noteLegacyRows();
     return this.handleOf(groupId);
   }
@@ -132,10 +146,11 @@ export class SofySource implements Source<SofySnapshot> {
         );
       }
     } else {
-      // Every row is final: ask the group list whether more rows are to come (devices that
-      // run one after another may not show rows yet).
-      groupStatus = rowsFinal ? await this.groupListStatus(handle.runId, signal) : undefined;
-      disagree = rowsFinal && groupStatus !== undefined && groupKind(groupStatus) === 'pending';
+      // Every row is final: ask the group list whether more rows are to come (group-list.ts).
+      groupStatus = rowsFinal ? await this.groupList.statusOf(handle.runId, signal) : undefined;
+      disagree =
+        rowsFinal &&
+        moreRowsMayCome(groupStatus === undefined ? undefined : groupKind(groupStatus));
     }
     state.held = disagree ? state.held + 1 : 0;
     const snapshot = snapshotOf({ rows, groupStatus, groupDecides: legacy, held: state.held });
@@ -210,9 +225,26 @@ export class SofySource implements Source<SofySnapshot> {
     } catch (error) {
       throw explainError(error, this.context({ groupId: handle.runId }));
     }
-    mergeRows(this.stateOf(handle.runId).rows, read.rows);
+    const state = this.stateOf(handle.runId);
+    mergeRows(state.rows, this.rowsOfThisRun(handle.runId, state, read.rows));
     handle.title ??= read.rows.find((row) => row.schedule)?.schedule;
     return read;
+  }
+
+  /** The legacy rows less those of earlier runs of the schedule (legacy-rows.ts). */
+  private rowsOfThisRun(groupId: string, state: GroupState, rows: SofyRow[]): SofyRow[] {
+    if (this.api.generation !== 'legacy' || state.triggeredAt === undefined) return rows;
+    const { current, earlier } = splitEarlierRows(rows, state.triggeredAt);
+    if (earlier.length > 0 && !state.earlierNoted) {
+      state.earlierNoted = true;
+      const at = new Date(state.triggeredAt).toISOString();
+      this.deps.logger.info(
+        `Sofy's legacy API gave ${earlier.length} test run(s) scheduled before test run group ` +
+          `${groupId} was triggered (${at}), e.g. at ${earlier[0].scheduledAt} (UTC): they belong to an ` +
+          'earlier run of the schedule and are left out.',
+      );
+    }
+    return current;
   }
 
   private stateOf(groupId: string): GroupState {
@@ -222,22 +254,6 @@ export class SofySource implements Source<SofySnapshot> {
       this.groups.set(groupId, state);
     }
     return state;
-  }
-
-  /** The group list is an unconfirmed endpoint (§3.3): any trouble and the rows alone decide. */
-  private async groupListStatus(groupId: string, signal: AbortSignal): Promise<string | undefined> {
-    if (!this.api.groupListStatus || !this.groupListUsable) return undefined;
-    try {
-      return await this.api.groupListStatus(groupId, withTimeout(signal, OPTIONAL_CALL_MS));
-    } catch (error) {
-      if (signal.aborted) throw error;
-      // A refusal is for good; a passing fault only for this poll.
-      if (!(error instanceof VendorHttpError) || !error.retryable) this.groupListUsable = false;
-      this.deps.logger.debug(
-        `Sofy's group list gave no status (${(error as Error).message}); the status rows decide.`,
-      );
-      return undefined;
-    }
   }
 
   private warnDisagreement(

@@ -4,6 +4,7 @@
 
 import type { CaseStatus, Verdict } from '../../core/result.js';
 import type { PollSnapshot } from '../../core/wait.js';
+import { moreRowsMayCome } from './group-list.js';
 import type { SofyRow } from './wire.js';
 
 /** What one row's status says. `unknown` keeps waiting (with a warning) like `pending`. */
@@ -131,8 +132,8 @@ export function snapshotOf(input: SnapshotInput): SofySnapshot {
   let unknownStatus = unknownRow && (unknownRow.status || '(no status)');
   if (!input.groupDecides) {
     // Rows decide; a group list that still says running (rows of the next device not shown
-    // yet) holds the end back. Its other words are not trusted enough to block it.
-    done = rowsFinal && (group !== 'pending' || heldLongEnough);
+    // yet) holds the end back (group-list.ts). Its other words are not trusted enough to.
+    done = rowsFinal && (!moreRowsMayCome(group) || heldLongEnough);
   } else if (group === undefined) {
     // The legacy rows may be another group's (§3.3): without the group's own status, wait.
     done = false;
