@@ -15,7 +15,13 @@ import type { SinkReport } from '../../../src/core/sink.js';
 import { renderSummary } from '../../../src/core/summary.js';
 import { startSimulator, type RunningSimulator } from '../../../src/vendors/simulators.js';
 import { createSinks, readSettings } from '../../../src/vendors/registry.js';
-import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS } from '../../../src/vendors/spira/payload.js';
+import {
+  MAX_BUILD_DESCRIPTION_CHARS,
+  MAX_BUILD_NAME_CHARS,
+  MAX_MESSAGE_CHARS,
+  MAX_STACK_CHARS,
+  MAX_TEST_NAME_CHARS,
+} from '../../../src/vendors/spira/payload.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 // Made-up credentials in Spira's form: the RSS token with its curly braces.
@@ -476,6 +482,37 @@ describe('automated runs', () => {
     const settings = settingsWith({ spiraMapping: 'default = 1', spiraBuildName: 'b' });
     await report(settings, mixedResult(overrides));
     expect((await kept()).builds[0].BuildStatusId).toBe(1);
+  });
+
+  it('cuts test names, the build name and its description to the limits Spira stores', async () => {
+    const longName = `Pay by card ${'with a very long parameter list '.repeat(20)}`;
+    const settings = settingsWith({
+      spiraMapping: 'default = 2',
+      spiraBuildName: `Nightly ${'#'.repeat(400)}`,
+    });
+    const tests: TestSuite = {
+      name: 'long',
+      cases: [
+        { name: longName, classname: `shop.${'Nested.'.repeat(60)}Checkout`, status: 'passed' },
+        { name: 'Short', classname: 'shop.Checkout', status: 'passed' },
+      ],
+    };
+    const { report: answer } = await report(
+      settings,
+      resultOf([tests], { verdict: 'passed', title: `Plan ${'x'.repeat(10_000)}` }),
+    );
+    expect(answer).toMatchObject({ status: 'reported', sent: 2 });
+    const data = await kept();
+    const [long, short] = data.runs as Array<{ RunnerTestName: string; RunnerName: string }>;
+    expect(long.RunnerTestName.length).toBeLessThanOrEqual(MAX_TEST_NAME_CHARS);
+    expect(long.RunnerTestName).toMatch(/^shop\.Nested\.Nested\..*… \[[\d,]+ more characters\]$/);
+    expect(short.RunnerTestName).toBe('shop.Checkout.Short');
+    expect(long.RunnerName).toBe('TestRelay');
+    const [build] = data.builds as Array<{ Name: string; Description: string }>;
+    expect(build.Name.length).toBeLessThanOrEqual(MAX_BUILD_NAME_CHARS);
+    expect(build.Name).toMatch(/^Nightly #+… \[[\d,]+ more characters\]$/);
+    expect(build.Description.length).toBeLessThanOrEqual(MAX_BUILD_DESCRIPTION_CHARS);
+    expect(build.Description).toMatch(/^Test results recorded by TestRelay\.\nCI run: /);
   });
 
   it('sends record-multiple in chunks of 25, at most 3 in flight at once', async () => {

@@ -28,6 +28,22 @@ export interface RunTargets {
 export const MAX_MESSAGE_CHARS = 4_000;
 export const MAX_STACK_CHARS = 16_000;
 
+// The other text fields Spira stores in columns of a fixed size. vendor-apis/spira.md documents
+// no length for any of them, so these are conservative guesses, not Spira's numbers: 255 for
+// names (the usual size of a name column; a test name from JUnit, classname included, can be
+// longer), 50 for the runner's name (a tool's name: TestRelay's own is 9), and the message's
+// 4,000 for the build's plain-text description. A longer value is cut and marked like the
+// message, rather than risk Spira refusing the whole chunk of runs or the build.
+export const MAX_RUNNER_NAME_CHARS = 50;
+export const MAX_TEST_NAME_CHARS = 255;
+export const MAX_BUILD_NAME_CHARS = 255;
+export const MAX_BUILD_DESCRIPTION_CHARS = MAX_MESSAGE_CHARS;
+
+/** Control characters out, then cut to `maxChars` with the cut marked. */
+function fit(text: string, maxChars: number): string {
+  return truncate(cleanText(text), maxChars);
+}
+
 /**
  * The message Spira shows for a run (RunnerMessage, and ActualResult of manual steps): the
  * test's own, cut to MAX_MESSAGE_CHARS, else its status in words (never empty).
@@ -47,10 +63,10 @@ export function automatedRun(
   const failed = testCase.status === 'failed' || testCase.status === 'error';
   const run: RemoteAutomatedTestRun = {
     TestRunFormatId: TEST_RUN_FORMAT_PLAIN_TEXT,
-    RunnerName: RUNNER_NAME,
-    RunnerTestName: qualifiedName(testCase),
+    RunnerName: fit(RUNNER_NAME, MAX_RUNNER_NAME_CHARS),
+    RunnerTestName: fit(qualifiedName(testCase), MAX_TEST_NAME_CHARS),
     RunnerMessage: runMessage(mapped),
-    RunnerStackTrace: truncate(cleanText(testCase.details ?? ''), MAX_STACK_CHARS),
+    RunnerStackTrace: fit(testCase.details ?? '', MAX_STACK_CHARS),
     // Inflectra's own runners count failed assertions here; a JUnit case fails at most once.
     RunnerAssertCount: failed ? 1 : 0,
     TestCaseId: mapped.testCaseId,
@@ -83,8 +99,8 @@ export function buildRequest(
     // In the body as well as the path: without it Spira looks for release "RL0" (§5).
     ReleaseId: releaseId,
     BuildStatusId: buildStatusOf(result),
-    Name: name,
-    Description: buildDescription(result, ci),
+    Name: fit(name, MAX_BUILD_NAME_CHARS),
+    Description: fit(buildDescription(result, ci), MAX_BUILD_DESCRIPTION_CHARS),
   };
 }
 
