@@ -28983,24 +28983,6 @@ function delayedAbort(signal, delayMs) {
         signal.addEventListener('abort', later, { once: true });
     return controller.signal;
 }
-/** Settles like `promise`, or rejects with an AbortError as soon as `signal` aborts. */
-function abortable(promise, signal) {
-    if (!signal)
-        return promise;
-    if (signal.aborted)
-        return Promise.reject(abortError(signal));
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(abortError(signal));
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then((value) => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error);
-        });
-    });
-}
 
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
@@ -40201,13 +40183,18 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: ./src/core/download.ts
 // Downloads a file to a temporary path through the shared HTTP client, so a download honours
 // the proxy, the extra CA certificates, the job's cancel signal and the redaction of secrets
-// like every other request. For CIs without a download helper of their own.
+// like every other request. Every CI uses it: a CI's own helper (GitHub's tool-cache) cannot
+// be cancelled, and would keep a cancelled job alive until it is killed.
+
 
 
 
 
 // A build of a few hundred MB over a slow line: the whole download is bounded, not each read.
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+// Storage servers have bad moments: a network error, 429 or 5xx is tried again, twice.
+const DOWNLOAD_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 2000;
 async function downloadToTemp(url, options) {
     const parsed = new URL(url);
     const http = createHttpClient({
@@ -40226,8 +40213,26 @@ async function downloadToTemp(url, options) {
     const dir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'testrelay-'));
     const file = external_node_path_namespaceObject.join(dir, name);
     const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
-    await http.download(`${parsed.pathname}${parsed.search}`, file, options.signal ? AbortSignal.any([options.signal, timeout]) : timeout);
-    return file;
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const clock = options.clock ?? systemClock;
+    for (let attempt = 1;; attempt++) {
+        try {
+            await http.download(`${parsed.pathname}${parsed.search}`, file, signal);
+            return file;
+        }
+        catch (error) {
+            if (signal.aborted || attempt >= DOWNLOAD_ATTEMPTS || !worthRetrying(error))
+                throw error;
+            const delay = RETRY_DELAY_MS * attempt;
+            options.logger.info(`${error.message}; retrying in ${delay / 1000}s (attempt ${attempt + 1} of ${DOWNLOAD_ATTEMPTS})`);
+            await clock.sleep(delay, signal);
+        }
+    }
+}
+function worthRetrying(error) {
+    if (!(error instanceof VendorHttpError))
+        return false;
+    return error.status === undefined || error.status === 429 || error.status >= 500;
 }
 /** The URL without its query, which may carry a signed token. */
 function safeUrl(url) {
@@ -40242,7 +40247,8 @@ function safeUrl(url) {
 
 ;// CONCATENATED MODULE: ./src/vendors/sofy/build-file.ts
 // The build to upload (appPath): a local .apk/.ipa, or an http(s) URL downloaded first with the
-// CI's own downloader (on GitHub @actions/tool-cache, which saves under a random name).
+// job's downloader (core/download.ts, or a CI's own, which may save under a random name); the
+// trigger's signal reaches it, so a cancelled job stops the download.
 
 
 
@@ -40468,10 +40474,67 @@ const UPLOAD_HINTS = [
     ],
 ];
 
+;// CONCATENATED MODULE: ./src/vendors/sofy/group-list.ts
+// Current generation (public.sofy.ai) only: whether more devices' rows may still come once
+// every row shown is final. This is the one place TestRelay leans on Sofy's group list, an
+// endpoint the vendor does not document. What vendor-apis/sofy.md says, §3.3:
+//
+// - documented: `GET …/scheduled-runs/{scheduledRunGuid}/status/{testRunGroupId}` gives rows
+//   with "scheduledRunName", "testRunGroupId", "scenarioName", "scheduledAt", "build",
+//   "device", "status", and "There are no counts, steps, durations or report links": nothing
+//   in a status answer says how many rows the group will have;
+// - assumed: "There is one row per scenario × device (unconfirmed: inferred from the row
+//   fields)" and "`data` may be empty right after the trigger (unconfirmed: rows presumably
+//   appear once devices are assigned)", so the rows of a device that is assigned later (the
+//   simulator's "rows appearing one device at a time") are missing until then;
+// - assumed: "Group list: `GET …/scheduled-runs/{scheduledRunGuid}/test-run-groups` →
+//   `[{testRunGroupId, executedAt, status, message}]`. Unconfirmed (only in a third-party API
+//   profile)."
+//
+// So the rows decide the end, and the group list may only hold it back: when every row is
+// final but the list still calls the group running (queued, waiting …), more rows may come.
+// Any other word of the list, no entry for the group, or any trouble reading it, and the
+// rows alone decide; a list that holds the end back for MAX_HELD_POLLS polls is overruled
+// (status.ts).
+
+/** True when the group list's word for a group (see groupKind) says more rows may come. */
+function moreRowsMayCome(groupListKind) {
+    return groupListKind === 'pending';
+}
+/** Reads a group's status in the group list; undefined whenever the list cannot tell. */
+class GroupList {
+    read;
+    logger;
+    usable = true;
+    constructor(
+    /** The API's read of the list, time-bound by the caller; absent on the legacy generation. */
+    read, logger) {
+        this.read = read;
+        this.logger = logger;
+    }
+    async statusOf(groupId, signal) {
+        if (!this.read || !this.usable)
+            return undefined;
+        try {
+            return await this.read(groupId, signal);
+        }
+        catch (error) {
+            if (signal.aborted)
+                throw error;
+            // A refusal is for good; a passing fault only for this poll.
+            if (!(error instanceof VendorHttpError) || !error.retryable)
+                this.usable = false;
+            this.logger.debug(`Sofy's group list gave no status (${error.message}); the status rows decide.`);
+            return undefined;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/sofy/status.ts
 // Sofy's free-text statuses mapped onto the neutral model (vendor-apis/sofy.md §4). The
 // docs, the official JSON example and the UI spell the same states differently ("Stopped" vs
 // "Run Stopped", "Queued" vs "In Queue"), so statuses are matched case-blind by keyword.
+
 // Not final: the documented "Running", the UI's run and schedule labels (Waiting for Device,
 // Setting up Device, Downloading App, Parsing App, Loading Scenarios, In Progress, In Queue,
 // Scheduled, Finalizing) and the legacy group's "Queued".
@@ -40579,8 +40642,8 @@ function snapshotOf(input) {
     let unknownStatus = unknownRow && (unknownRow.status || '(no status)');
     if (!input.groupDecides) {
         // Rows decide; a group list that still says running (rows of the next device not shown
-        // yet) holds the end back. Its other words are not trusted enough to block it.
-        done = rowsFinal && (group !== 'pending' || heldLongEnough);
+        // yet) holds the end back (group-list.ts). Its other words are not trusted enough to.
+        done = rowsFinal && (!moreRowsMayCome(group) || heldLongEnough);
     }
     else if (group === undefined) {
         // The legacy rows may be another group's (§3.3): without the group's own status, wait.
@@ -40725,9 +40788,46 @@ function definedOnly(values) {
     return Object.fromEntries(Object.entries(values).filter((entry) => !!entry[1]));
 }
 
+;// CONCATENATED MODULE: ./src/vendors/sofy/legacy-rows.ts
+// Legacy generation (api.sofy.ai) only: which per-run rows belong to the run TestRelay
+// started. vendor-apis/sofy.md §3.3 on the per-run status (the group-status URL without its
+// query): "Which group these rows belong to is not stated (unconfirmed: probably the latest).
+// Note that `ScheduledAt` here has no time zone." So rows of an earlier run of the same
+// schedule can come back, before (or beside) those of the run just triggered, and nothing
+// but their ScheduledAt, older than the trigger, tells them apart.
+/**
+ * The CI machine's clock and Sofy's differ: a row counts as earlier only when it was
+ * scheduled more than this before the trigger. Rows of a run started within this window
+ * still lose to newer rows of the same scenario and device (mergeRows).
+ */
+const CLOCK_SKEW_MS = 2 * 60_000;
+const NO_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+/**
+ * ScheduledAt as epoch milliseconds; undefined when unreadable. A time without a zone is
+ * read as UTC (assumed: the current API writes the same field with a `Z`, §3.3).
+ */
+function scheduledAtMs(scheduledAt) {
+    if (!scheduledAt)
+        return undefined;
+    const text = scheduledAt.trim();
+    const ms = Date.parse(NO_ZONE.test(text) ? `${text}Z` : text);
+    return Number.isFinite(ms) ? ms : undefined;
+}
+/** The rows scheduled before `triggeredAt` (less CLOCK_SKEW_MS) apart; unreadable times stay. */
+function splitEarlierRows(rows, triggeredAt) {
+    const current = [];
+    const earlier = [];
+    for (const row of rows) {
+        const at = scheduledAtMs(row.scheduledAt);
+        (at !== undefined && at < triggeredAt - CLOCK_SKEW_MS ? earlier : current).push(row);
+    }
+    return { current, earlier };
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/sofy/source.ts
 // Sofy as a TestRelay source: optionally upload a build, trigger a scheduled run, poll its
 // status rows, synthesize the test results from them, abort on cancel.
+
 
 
 
@@ -40752,7 +40852,7 @@ class SofySource {
     // Sofy documents no rate limit; its own guidance and the reference ask for ≥ 15 s.
     minPollIntervalMs = 15_000;
     groups = new Map();
-    groupListUsable = true;
+    groupList;
     planId;
     constructor(settings, own, api, deps, baseUrl, 
     /** Sofy has no page per run: the best honest link is the portal itself. */
@@ -40763,6 +40863,9 @@ class SofySource {
         this.baseUrl = baseUrl;
         this.portalUrl = portalUrl;
         this.planId = settings.planId ?? '';
+        const readGroupList = api.groupListStatus?.bind(api);
+        this.groupList = new GroupList(readGroupList &&
+            ((groupId, signal) => readGroupList(groupId, withTimeout(signal, OPTIONAL_CALL_MS))), deps.logger);
     }
     previewTrigger() {
         const { appHash, appPath } = this.own;
@@ -40775,6 +40878,8 @@ class SofySource {
     }
     async trigger(signal) {
         const appHash = await this.buildToRun(signal);
+        // Wall time, not the wait's clock: it is compared with the times Sofy gives its rows.
+        const triggeredAt = Date.now();
         let raw;
         try {
             raw = await this.api.trigger(appHash, signal);
@@ -40790,6 +40895,7 @@ class SofySource {
         }
         this.deps.logger.info(`Sofy queued test run group ${groupId}. Sofy has no page per run: find it under ` +
             `Automation › Runs & Results in the Sofy portal (${this.portalUrl}).`);
+        this.stateOf(groupId).triggeredAt = triggeredAt;
         this.noteLegacyRows();
         return this.handleOf(groupId);
     }
@@ -40819,10 +40925,11 @@ class SofySource {
             }
         }
         else {
-            // Every row is final: ask the group list whether more rows are to come (devices that
-            // run one after another may not show rows yet).
-            groupStatus = rowsFinal ? await this.groupListStatus(handle.runId, signal) : undefined;
-            disagree = rowsFinal && groupStatus !== undefined && groupKind(groupStatus) === 'pending';
+            // Every row is final: ask the group list whether more rows are to come (group-list.ts).
+            groupStatus = rowsFinal ? await this.groupList.statusOf(handle.runId, signal) : undefined;
+            disagree =
+                rowsFinal &&
+                    moreRowsMayCome(groupStatus === undefined ? undefined : groupKind(groupStatus));
         }
         state.held = disagree ? state.held + 1 : 0;
         const snapshot = snapshotOf({ rows, groupStatus, groupDecides: legacy, held: state.held });
@@ -40894,9 +41001,24 @@ class SofySource {
         catch (error) {
             throw explainError(error, this.context({ groupId: handle.runId }));
         }
-        mergeRows(this.stateOf(handle.runId).rows, read.rows);
+        const state = this.stateOf(handle.runId);
+        mergeRows(state.rows, this.rowsOfThisRun(handle.runId, state, read.rows));
         handle.title ??= read.rows.find((row) => row.schedule)?.schedule;
         return read;
+    }
+    /** The legacy rows less those of earlier runs of the schedule (legacy-rows.ts). */
+    rowsOfThisRun(groupId, state, rows) {
+        if (this.api.generation !== 'legacy' || state.triggeredAt === undefined)
+            return rows;
+        const { current, earlier } = splitEarlierRows(rows, state.triggeredAt);
+        if (earlier.length > 0 && !state.earlierNoted) {
+            state.earlierNoted = true;
+            const at = new Date(state.triggeredAt).toISOString();
+            this.deps.logger.info(`Sofy's legacy API gave ${earlier.length} test run(s) scheduled before test run group ` +
+                `${groupId} was triggered (${at}), e.g. at ${earlier[0].scheduledAt} (UTC): they belong to an ` +
+                'earlier run of the schedule and are left out.');
+        }
+        return current;
     }
     stateOf(groupId) {
         let state = this.groups.get(groupId);
@@ -40905,23 +41027,6 @@ class SofySource {
             this.groups.set(groupId, state);
         }
         return state;
-    }
-    /** The group list is an unconfirmed endpoint (§3.3): any trouble and the rows alone decide. */
-    async groupListStatus(groupId, signal) {
-        if (!this.api.groupListStatus || !this.groupListUsable)
-            return undefined;
-        try {
-            return await this.api.groupListStatus(groupId, withTimeout(signal, OPTIONAL_CALL_MS));
-        }
-        catch (error) {
-            if (signal.aborted)
-                throw error;
-            // A refusal is for good; a passing fault only for this poll.
-            if (!(error instanceof VendorHttpError) || !error.retryable)
-                this.groupListUsable = false;
-            this.deps.logger.debug(`Sofy's group list gave no status (${error.message}); the status rows decide.`);
-            return undefined;
-        }
     }
     warnDisagreement(groupId, groupStatus, rows) {
         if (this.api.generation === 'legacy') {
@@ -41554,9 +41659,12 @@ function batchesOf(items, payload, maxBytes = DEFAULT_BATCH_MAX_BYTES, maxItems 
 function allCases(result) {
     return result.suites.flatMap((suite) => suite.cases);
 }
+/** True when the vendor gave counts but no test case: the totals come from its counts. */
+function isCountsOnly(result) {
+    return result.reportedCounts !== undefined && allCases(result).length === 0;
+}
 function totalsOf(result) {
-    const cases = allCases(result);
-    if (cases.length === 0 && result.reportedCounts) {
+    if (isCountsOnly(result)) {
         const counts = result.reportedCounts;
         const passed = counts.passed ?? 0;
         const failed = counts.failed ?? 0;
@@ -41570,6 +41678,7 @@ function totalsOf(result) {
             flaky: counts.flaky ?? 0,
         };
     }
+    const cases = allCases(result);
     const count = (status) => cases.filter((c) => c.status === status).length;
     const errors = count('error');
     return {
@@ -41781,6 +41890,20 @@ function testRunsPageUrl(instanceUrl, projectId) {
 // at 1 MiB). The cut is marked ("… [1,234 more characters]"). Same limits as Testomat.io's.
 const MAX_MESSAGE_CHARS = 4_000;
 const MAX_STACK_CHARS = 16_000;
+// The other text fields Spira stores in columns of a fixed size. vendor-apis/spira.md documents
+// no length for any of them, so these are conservative guesses, not Spira's numbers: 255 for
+// names (the usual size of a name column; a test name from JUnit, classname included, can be
+// longer), 50 for the runner's name (a tool's name: TestRelay's own is 9), and the message's
+// 4,000 for the build's plain-text description. A longer value is cut and marked like the
+// message, rather than risk Spira refusing the whole chunk of runs or the build.
+const MAX_RUNNER_NAME_CHARS = 50;
+const MAX_TEST_NAME_CHARS = 255;
+const MAX_BUILD_NAME_CHARS = 255;
+const MAX_BUILD_DESCRIPTION_CHARS = MAX_MESSAGE_CHARS;
+/** Control characters out, then cut to `maxChars` with the cut marked. */
+function fit(text, maxChars) {
+    return truncate(cleanText(text), maxChars);
+}
 /**
  * The message Spira shows for a run (RunnerMessage, and ActualResult of manual steps): the
  * test's own, cut to MAX_MESSAGE_CHARS, else its status in words (never empty).
@@ -41794,10 +41917,10 @@ function payload_automatedRun(mapped, statuses, times, targets) {
     const failed = testCase.status === 'failed' || testCase.status === 'error';
     const run = {
         TestRunFormatId: TEST_RUN_FORMAT_PLAIN_TEXT,
-        RunnerName: RUNNER_NAME,
-        RunnerTestName: qualifiedName(testCase),
+        RunnerName: fit(RUNNER_NAME, MAX_RUNNER_NAME_CHARS),
+        RunnerTestName: fit(qualifiedName(testCase), MAX_TEST_NAME_CHARS),
         RunnerMessage: runMessage(mapped),
-        RunnerStackTrace: truncate(cleanText(testCase.details ?? ''), MAX_STACK_CHARS),
+        RunnerStackTrace: fit(testCase.details ?? '', MAX_STACK_CHARS),
         // Inflectra's own runners count failed assertions here; a JUnit case fails at most once.
         RunnerAssertCount: failed ? 1 : 0,
         TestCaseId: mapped.testCaseId,
@@ -41825,8 +41948,8 @@ function buildRequest(projectId, releaseId, name, result, ci) {
         // In the body as well as the path: without it Spira looks for release "RL0" (§5).
         ReleaseId: releaseId,
         BuildStatusId: buildStatusOf(result),
-        Name: name,
-        Description: buildDescription(result, ci),
+        Name: fit(name, MAX_BUILD_NAME_CHARS),
+        Description: fit(buildDescription(result, ci), MAX_BUILD_DESCRIPTION_CHARS),
     };
 }
 /** Plain text linking back to the CI run and to the source run, with the counts. */
@@ -43054,22 +43177,36 @@ function explain(error, doing, byToken) {
     }
     return error;
 }
+/** Why the Results API gave no per-test results: in full, and in a few words (`short`). */
 function resultsProblem(error, hasAutomationToken) {
+    const short = 'the Results API could not be read';
     if (!(error instanceof VendorHttpError))
-        return error.message;
+        return { reason: error.message, short };
     const said = errorText(error.body);
     if (ONLY_KNOWN_CLIENTS.test(error.body)) {
         return hasAutomationToken
-            ? `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`
-            : `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`;
+            ? {
+                reason: `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`,
+                short: 'the Results API refused automationToken',
+            }
+            : {
+                reason: `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`,
+                short: 'per-test results need automationToken',
+            };
     }
     if (error.status === 404) {
-        return `the server has no Results API (HTTP 404 on ${RESULTS_API.tests}; older Test Center versions lack it)`;
+        return {
+            reason: `the server has no Results API (HTTP 404 on ${RESULTS_API.tests}; older Test Center versions lack it)`,
+            short: 'the server has no Results API',
+        };
     }
     if (error.status === 401 || error.status === 403) {
-        return `the Results API refused the credentials (HTTP ${error.status}${said ? `: ${said}` : ''})`;
+        return {
+            reason: `the Results API refused the credentials (HTTP ${error.status}${said ? `: ${said}` : ''})`,
+            short: 'the Results API refused the credentials',
+        };
     }
-    return error.message;
+    return { reason: error.message, short };
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/squish/collect-results.ts
@@ -43083,7 +43220,8 @@ function resultsProblem(error, hasAutomationToken) {
 /** Per-test suites of the batch, or why there are none; never throws except on abort. */
 async function fetchPerTestResults(access, where, expected, signal) {
     if (!where.project || !where.batch) {
-        return { reason: 'Test Center did not name the project and batch of this test plan' };
+        const reason = 'Test Center did not name the project and batch of this test plan';
+        return { reason, short: reason };
     }
     const get = reader(access, where, signal);
     let items;
@@ -43093,7 +43231,7 @@ async function fetchPerTestResults(access, where, expected, signal) {
     catch (error) {
         if (isAbortError(error) || signal.aborted)
             throw error;
-        return { reason: resultsProblem(error, !!access.automationToken) };
+        return resultsProblem(error, !!access.automationToken);
     }
     // Labels and messages refine the picture; without them the statuses still hold.
     const optional = async (load, fallback) => {
@@ -43139,6 +43277,7 @@ function checkedCount(suites, expected, batch) {
         reason: found > expected
             ? `batch "${batch}" holds ${found} test results, more than the ${expected} of this test plan (results of other runs share the batch; use a batch of its own)`
             : `the Results API lists ${found} of the ${expected} results of batch "${batch}"`,
+        short: found > expected ? 'results of other runs share the batch' : 'the Results API is behind',
     };
 }
 
@@ -43613,6 +43752,7 @@ class SquishSource {
             }
             else {
                 const note = noPerTestResultsNote(perTest.reason);
+                result.reportedCountsReason = perTest.short;
                 this.logger.warn(note);
                 notes.push(note);
             }
@@ -45548,6 +45688,7 @@ class TestsigmaSource {
         }
         else {
             this.logger.warn('Testsigma gave no JUnit report; the totals come from the run counts, without per-test detail.');
+            result.reportedCountsReason = 'Testsigma gave no JUnit report';
         }
         const childRunId = run.reRun?.childRunId;
         if (childRunId && result.suites.length > 0) {
@@ -45889,26 +46030,83 @@ function decode(bytes) {
 // Where run facts go: a <properties> block in every <testsuite>. The common schemas
 // (Jenkins/Surefire XSD) allow properties only there, not on <testsuites>, and readers
 // that keep properties (Azure, Jenkins) then see them whichever suite they look at.
+//
+// Counts without per-test results (isCountsOnly): readers count <testcase> elements, so
+// the file gets one placeholder case per counted test, named as such, and the suite says
+// testrelay.perTestResults=unavailable. They exist only in the file: the model (and so the
+// totals, outputs and sinks) never holds them.
 
 
 
 /** Prefix of the properties TestRelay adds. */
 const PROPERTY_PREFIX = 'testrelay.';
+/** Suite property set to `unavailable` when the test cases are placeholders for counts. */
+const PER_TEST_RESULTS_PROPERTY = (/* unused pure expression or super */ null && (`${PROPERTY_PREFIX}perTestResults`));
+/** Ends the name of every placeholder test case. */
+const PLACEHOLDER_SUFFIX = '(per-test results not available)';
+// The counts are the vendor's (untrusted) numbers: past this many placeholders, the suite's
+// attributes still carry the counts, and a property says how many cases were left out.
+const MAX_PLACEHOLDERS = 50_000;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 function renderJunitXml(result) {
-    const runProperties = runPropertiesOf(result);
+    const placeholders = isCountsOnly(result) ? placeholdersOf(result) : undefined;
+    const omitted = placeholders?.omitted;
+    const runProperties = runPropertiesOf(result, omitted);
     // Without any suite the run facts would have nowhere to go; one empty suite carries them.
-    const suites = result.suites.length > 0 ? result.suites : [{ name: result.title ?? result.vendor, cases: [] }];
-    const counts = countCases(suites.flatMap((suite) => suite.cases));
+    const suites = result.suites.length > 0
+        ? [...result.suites]
+        : [{ name: result.title ?? result.vendor, cases: [] }];
+    if (placeholders)
+        suites[0] = { ...suites[0], cases: placeholders.cases };
+    const counts = countCases(suites.flatMap((suite) => suite.cases), omitted);
     const time = runDurationSeconds({ durationSeconds: result.durationSeconds, suites });
     const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
     lines.push(`<testsuites${attributes({ name: result.title ?? result.vendor, ...counts, time: seconds(time) })}>`);
-    for (const suite of suites)
-        lines.push(...renderSuite(suite, runProperties));
+    for (const [index, suite] of suites.entries()) {
+        lines.push(...renderSuite(suite, runProperties, index === 0 ? omitted : undefined));
+    }
     lines.push('</testsuites>');
     return `${lines.join('\n')}\n`;
 }
-function runPropertiesOf(result) {
+/**
+ * One case per counted test, problems first. The statuses add up to the totals (totalsOf), so
+ * a reader of this file, ours included, counts what the outputs say; tests the vendor counted
+ * in its total but under no status become skipped ones that say so.
+ */
+function placeholdersOf(result) {
+    const totals = totalsOf(result);
+    const whole = (value) => Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0;
+    const failures = whole(totals.failed - totals.errors);
+    const errors = whole(totals.errors);
+    const skipped = whole(totals.skipped);
+    const passed = whole(totals.passed);
+    const unreported = Math.max(0, whole(totals.total) - (failures + errors + skipped + passed));
+    const vendor = vendorTitle(result);
+    const run = result.runId ? `${vendor} run ${oneLine(result.runId, 100)}` : vendor;
+    const unavailable = `Per-test results were not available${result.reportedCountsReason ? ` (${oneLine(result.reportedCountsReason, 300)})` : ''}`;
+    const groups = [
+        ['failed', failures, 'failed', `${vendor} counted this test as failed`],
+        ['error', errors, 'error', `${vendor} counted this test as an error`],
+        ['skipped', skipped, 'skipped', `${vendor} counted this test as skipped`],
+        ['skipped', unreported, 'unreported', `${vendor} counted this test with no result`],
+        ['passed', passed, 'passed', ''],
+    ];
+    const cases = [];
+    const omitted = { passed: 0, failed: 0, error: 0, skipped: 0 };
+    for (const [status, count, label, said] of groups) {
+        const written = Math.min(count, MAX_PLACEHOLDERS - cases.length);
+        omitted[status] += count - written;
+        for (let index = 1; index <= written; index += 1) {
+            cases.push({
+                name: `${run} · ${label} result ${index} of ${count} ${PLACEHOLDER_SUFFIX}`,
+                status,
+                message: said ? `${unavailable}: ${said}, without its name or message.` : undefined,
+            });
+        }
+    }
+    return { cases, omitted };
+}
+function runPropertiesOf(result, omitted) {
     const properties = [
         ['vendor', result.vendor],
         ['runId', result.runId],
@@ -45918,14 +46116,21 @@ function runPropertiesOf(result) {
         ['verdict', result.verdict ?? 'unknown'],
         ['message', result.message],
     ];
-    if (result.suites.every((suite) => suite.cases.length === 0) && result.reportedCounts) {
+    if (isCountsOnly(result)) {
         for (const [key, value] of Object.entries(result.reportedCounts)) {
             if (value !== undefined)
                 properties.push([`reported.${key}`, String(value)]);
         }
+        properties.push(['perTestResults', 'unavailable']);
+        properties.push(['perTestResults.reason', result.reportedCountsReason]);
+        const left = omitted ? Object.values(omitted).reduce((sum, count) => sum + count, 0) : 0;
+        if (left > 0)
+            properties.push(['placeholders.omitted', String(left)]);
         properties.push([
             'note',
-            'The vendor reported counts without per-test results; the testrelay.reported.* properties carry them and this file has no test cases for them.',
+            'The vendor reported counts without per-test results: each test case in this file is a ' +
+                `placeholder for one counted test, named "… ${PLACEHOLDER_SUFFIX}"; the testrelay.reported.* ` +
+                'properties carry the counts as reported.',
         ]);
     }
     for (const [index, link] of result.links.entries()) {
@@ -45935,8 +46140,8 @@ function runPropertiesOf(result) {
         .filter((entry) => entry[1] !== undefined)
         .map(([key, value]) => [PROPERTY_PREFIX + key, value]);
 }
-function renderSuite(suite, runProperties) {
-    const counts = countCases(suite.cases);
+function renderSuite(suite, runProperties, omitted) {
+    const counts = countCases(suite.cases, omitted);
     const timestamp = suite.timestamp?.trim();
     const isoTimestamp = timestamp && ISO_TIMESTAMP.test(timestamp) ? timestamp : undefined;
     // Readers parse `timestamp` as ISO 8601; others (Testsigma's server-local
@@ -45994,14 +46199,18 @@ function renderProperties(properties, indent) {
         `${indent}</properties>`,
     ];
 }
-/** Counts from the cases: failures are failed cases only, errors errored ones only. */
-function countCases(cases) {
-    const count = (status) => String(cases.filter((testCase) => testCase.status === status).length);
+/**
+ * Counts from the cases (plus counted tests left out of the file): failures are failed cases
+ * only, errors errored ones only.
+ */
+function countCases(cases, omitted) {
+    const count = (status) => cases.filter((testCase) => testCase.status === status).length + (omitted?.[status] ?? 0);
+    const tests = ['passed', 'failed', 'error', 'skipped'].reduce((sum, status) => sum + count(status), 0);
     return {
-        tests: String(cases.length),
-        failures: count('failed'),
-        errors: count('error'),
-        skipped: count('skipped'),
+        tests: String(tests),
+        failures: String(count('failed')),
+        errors: String(count('error')),
+        skipped: String(count('skipped')),
     };
 }
 /** Seconds with three decimals, as JUnit writers do; unknown or nonsense → 0. */
@@ -46289,8 +46498,10 @@ function renderTotals(result) {
 function addNotes(budget, result, notes, trimmed) {
     const hasCases = result.suites.some((suite) => suite.cases.length > 0);
     const all = [...notes];
-    if (!hasCases && result.reportedCounts) {
-        all.push('The vendor reported counts only; there are no per-test results to list.');
+    if (isCountsOnly(result)) {
+        const why = result.reportedCountsReason ? `: ${oneLine(result.reportedCountsReason, 300)}` : '';
+        all.push(`The vendor reported counts only; per-test results were not available${why}. There are no ` +
+            'tests to list; the JUnit file holds one placeholder test case per counted test, named as such.');
     }
     else if (!hasCases) {
         all.push('No test results were reported.');
