@@ -20174,6 +20174,22 @@ function cutAt(text, length) {
 function formatCount(value) {
     return String(Math.trunc(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+/** Only http(s), with the characters that could end a markdown link destination encoded. */
+function markdownLinkUrl(raw) {
+    if (!raw)
+        return undefined;
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return undefined;
+    const href = url.href.replace(/[()[\]<>"`|\\\s]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return href.length <= 2000 ? href : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/ci/terminal.ts
 // The CLI's agent: inputs from flags and TESTRELAY_* variables, logs on the terminal,
@@ -40474,6 +40490,42 @@ const UPLOAD_HINTS = [
     ],
 ];
 
+;// CONCATENATED MODULE: ./src/vendors/sofy/build-upload.ts
+// Which build a Sofy run uses: the appHash given, none (the schedule's latest build), or the
+// hash Sofy gives a build uploaded from appPath. An upload is sent once: Sofy refuses the
+// same build a second time as a duplicate.
+
+
+
+async function appHashToRun(own, api, deps, signal) {
+    const { appHash, appPath } = own;
+    const log = deps.logger;
+    if (appHash) {
+        log.info(`Running the build with app hash ${appHash} (appHash).`);
+        return appHash;
+    }
+    if (!appPath) {
+        log.info("No appHash or appPath: Sofy runs the latest build of the schedule's application.");
+        return undefined;
+    }
+    const file = await resolveBuildFile(appPath, deps, signal);
+    log.info(`Uploading ${file.name} (${formatBytes(file.bytes)}) to Sofy…`);
+    let raw;
+    try {
+        raw = await api.upload(file, signal);
+    }
+    catch (error) {
+        throw explainUploadError(error, file.name);
+    }
+    const hash = wire_appHashOf(raw);
+    if (!hash) {
+        throw new Error(`Sofy accepted the upload of ${file.name} but named no app hash (it said: ` +
+            `${deps.redactor.redact(messageOf(raw) ?? 'nothing')}), so the schedule was not started.`);
+    }
+    log.info(`Uploaded ${file.name}: running the build with app hash ${hash}.`);
+    return hash;
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/sofy/group-list.ts
 // Current generation (public.sofy.ai) only: whether more devices' rows may still come once
 // every row shown is final. This is the one place TestRelay leans on Sofy's group list, an
@@ -40824,9 +40876,56 @@ function splitEarlierRows(rows, triggeredAt) {
     return { current, earlier };
 }
 
+;// CONCATENATED MODULE: ./src/vendors/sofy/messages.ts
+// The sentences the Sofy source writes into the log and the result's message. Sofy has no
+// page per run, so several of them tell the reader where in the portal to look instead.
+
+const WHERE_RUNS_ARE = 'Automation › Runs & Results';
+/** "ScheduledID 123" (legacy) or "scheduled run <guid>" (current): the schedule in Sofy's words. */
+function scheduleLabel(generation, planId) {
+    return generation === 'legacy' ? `ScheduledID ${planId}` : `scheduled run ${planId}`;
+}
+function queuedNote(groupId, portalUrl) {
+    return (`Sofy queued test run group ${groupId}. Sofy has no page per run: find it under ` +
+        `${WHERE_RUNS_ARE} in the Sofy portal (${portalUrl}).`);
+}
+const LEGACY_ROWS_NOTE = "Sofy's legacy API gives per-run rows for the schedule, not for one group: TestRelay waits " +
+    "for the group's own status and reads the newest row of each scenario and device.";
+function unlistedNote(groupId) {
+    return `Sofy's legacy API does not list test run group ${groupId} (yet); waiting for it.`;
+}
+/** Rows of an earlier run of the schedule, left out (legacy-rows.ts). */
+function earlierRowsNote(groupId, triggeredAt, earlier) {
+    const at = new Date(triggeredAt).toISOString();
+    return (`Sofy's legacy API gave ${earlier.length} test run(s) scheduled before test run group ` +
+        `${groupId} was triggered (${at}), e.g. at ${earlier[0].scheduledAt} (UTC): they belong to an ` +
+        'earlier run of the schedule and are left out.');
+}
+/** The rows and the group's own status still disagree after MAX_HELD_POLLS polls. */
+function disagreementWarning(generation, groupId, groupStatus, openRows) {
+    if (generation === 'legacy') {
+        return (`Sofy reports test run group ${groupId} "${groupStatus}", but ${openRows || 'all'} of its test runs ` +
+            `are not final after ${MAX_HELD_POLLS} polls (the legacy API's rows may belong to another ` +
+            'run of the schedule); they count as errors.');
+    }
+    return (`Every test run of Sofy group ${groupId} is final, but Sofy's group list still says ` +
+        `"${groupStatus}" after ${MAX_HELD_POLLS} polls; taking the test runs' word.`);
+}
+function noRunPageMessage(groupId, title) {
+    return (`Sofy has no link to a single run: in the Sofy portal, open ${WHERE_RUNS_ARE} ` +
+        `and find test run group ${groupId} of ${title}.`);
+}
+function portalLinkLabel(groupId) {
+    return `Sofy portal (no page per run: find group ${groupId} under ${WHERE_RUNS_ARE})`;
+}
+function noTestRunsMessage(groupId, schedule) {
+    return `Sofy reported no test runs in test run group ${groupId} of ${schedule}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/sofy/source.ts
 // Sofy as a TestRelay source: optionally upload a build, trigger a scheduled run, poll its
 // status rows, synthesize the test results from them, abort on cancel.
+
 
 
 
@@ -40893,8 +40992,7 @@ class SofySource {
             throw new Error(`Sofy accepted the trigger of ${this.scheduleLabel()} but named no test run group (it said: ${said}). ` +
                 'A run may have started: check Automation › Runs & Results in Sofy.');
         }
-        this.deps.logger.info(`Sofy queued test run group ${groupId}. Sofy has no page per run: find it under ` +
-            `Automation › Runs & Results in the Sofy portal (${this.portalUrl}).`);
+        this.deps.logger.info(queuedNote(groupId, this.portalUrl));
         this.stateOf(groupId).triggeredAt = triggeredAt;
         this.noteLegacyRows();
         return this.handleOf(groupId);
@@ -40921,7 +41019,7 @@ class SofySource {
             disagree = !!groupStatus && isFinalGroup(groupKind(groupStatus)) && !rowsFinal;
             if (groupStatus === undefined && !state.unlistedNoted) {
                 state.unlistedNoted = true;
-                this.deps.logger.info(`Sofy's legacy API does not list test run group ${handle.runId} (yet); waiting for it.`);
+                this.deps.logger.info(unlistedNote(handle.runId));
             }
         }
         else {
@@ -40946,7 +41044,7 @@ class SofySource {
         });
         result.verdict = verdictOfRows(rows);
         if (rows.length === 0) {
-            result.message = `Sofy reported no test runs in test run group ${handle.runId} of ${this.scheduleLabel()}.`;
+            result.message = noTestRunsMessage(handle.runId, this.scheduleLabel());
         }
         return result;
     }
@@ -40965,33 +41063,8 @@ class SofySource {
         }
     }
     /** The app hash to run: appHash as given, or the hash of the build uploaded from appPath. */
-    async buildToRun(signal) {
-        const { appHash, appPath } = this.own;
-        const log = this.deps.logger;
-        if (appHash) {
-            log.info(`Running the build with app hash ${appHash} (appHash).`);
-            return appHash;
-        }
-        if (!appPath) {
-            log.info("No appHash or appPath: Sofy runs the latest build of the schedule's application.");
-            return undefined;
-        }
-        const file = await resolveBuildFile(appPath, this.deps, signal);
-        log.info(`Uploading ${file.name} (${formatBytes(file.bytes)}) to Sofy…`);
-        let raw;
-        try {
-            raw = await this.api.upload(file, signal);
-        }
-        catch (error) {
-            throw explainUploadError(error, file.name);
-        }
-        const hash = wire_appHashOf(raw);
-        if (!hash) {
-            throw new Error(`Sofy accepted the upload of ${file.name} but named no app hash (it said: ` +
-                `${this.deps.redactor.redact(messageOf(raw) ?? 'nothing')}), so the schedule was not started.`);
-        }
-        log.info(`Uploaded ${file.name}: running the build with app hash ${hash}.`);
-        return hash;
+    buildToRun(signal) {
+        return appHashToRun(this.own, this.api, this.deps, signal);
     }
     async read(handle, signal) {
         let read;
@@ -41013,10 +41086,7 @@ class SofySource {
         const { current, earlier } = splitEarlierRows(rows, state.triggeredAt);
         if (earlier.length > 0 && !state.earlierNoted) {
             state.earlierNoted = true;
-            const at = new Date(state.triggeredAt).toISOString();
-            this.deps.logger.info(`Sofy's legacy API gave ${earlier.length} test run(s) scheduled before test run group ` +
-                `${groupId} was triggered (${at}), e.g. at ${earlier[0].scheduledAt} (UTC): they belong to an ` +
-                'earlier run of the schedule and are left out.');
+            this.deps.logger.info(earlierRowsNote(groupId, state.triggeredAt, earlier));
         }
         return current;
     }
@@ -41029,16 +41099,8 @@ class SofySource {
         return state;
     }
     warnDisagreement(groupId, groupStatus, rows) {
-        if (this.api.generation === 'legacy') {
-            const open = rows.filter((row) => !isFinalRow(rowKind(row.status))).length;
-            this.deps.logger.warn(`Sofy reports test run group ${groupId} "${groupStatus}", but ${open || 'all'} of its test runs ` +
-                `are not final after ${MAX_HELD_POLLS} polls (the legacy API's rows may belong to another ` +
-                'run of the schedule); they count as errors.');
-        }
-        else {
-            this.deps.logger.warn(`Every test run of Sofy group ${groupId} is final, but Sofy's group list still says ` +
-                `"${groupStatus}" after ${MAX_HELD_POLLS} polls; taking the test runs' word.`);
-        }
+        const open = rows.filter((row) => !isFinalRow(rowKind(row.status))).length;
+        this.deps.logger.warn(disagreementWarning(this.api.generation, groupId, groupStatus, open));
     }
     async osVersions(signal) {
         if (!this.api.osVersions)
@@ -41057,8 +41119,7 @@ class SofySource {
     noteLegacyRows() {
         if (this.api.generation !== 'legacy')
             return;
-        this.deps.logger.info("Sofy's legacy API gives per-run rows for the schedule, not for one group: TestRelay waits " +
-            "for the group's own status and reads the newest row of each scenario and device.");
+        this.deps.logger.info(LEGACY_ROWS_NOTE);
     }
     handleOf(groupId) {
         return { runId: groupId, runUrl: this.portalUrl };
@@ -41074,20 +41135,12 @@ class SofySource {
             state: 'completed',
             suites: suitesOf(rows, options),
             // The summary links the run id to runUrl: say plainly that it is not a page of the run.
-            message: `Sofy has no link to a single run: in the Sofy portal, open Automation › Runs & Results ` +
-                `and find test run group ${handle.runId} of ${title}.`,
-            links: [
-                {
-                    label: `Sofy portal (no page per run: find group ${handle.runId} under Automation › Runs & Results)`,
-                    url: this.portalUrl,
-                },
-            ],
+            message: noRunPageMessage(handle.runId, title),
+            links: [{ label: portalLinkLabel(handle.runId), url: this.portalUrl }],
         };
     }
     scheduleLabel() {
-        return this.api.generation === 'legacy'
-            ? `ScheduledID ${this.planId}`
-            : `scheduled run ${this.planId}`;
+        return scheduleLabel(this.api.generation, this.planId);
     }
     context(extra) {
         return {
@@ -46315,81 +46368,9 @@ function withSinkReports(outcome, reports) {
     return { conclusion: 'failure', reason: why };
 }
 
-;// CONCATENATED MODULE: ./src/core/summary-sinks.ts
-// The "Reported to" block of the job summary: one row per system that received the results
-// (Testomat.io, Spira), what it said, and the tests it could not match.
-
-
-const STATUS_LABEL = {
-    reported: '✅ reported',
-    failed: '❌ failed',
-    skipped: '⏭️ not reported',
-};
-// Enough to fix a mapping by; the log and the system itself have the rest.
-const MAX_UNMATCHED_LISTED = 50;
-function renderSinkReports(reports, safeUrl) {
-    if (reports.length === 0)
-        return '';
-    const lines = [
-        '### Reported to',
-        '',
-        '| System | Status | Sent | Unmatched | Link |',
-        '| --- | --- | ---: | ---: | --- |',
-    ];
-    for (const report of reports) {
-        const url = safeUrl(report.url);
-        const label = escapeMarkdown(oneLine(report.id ?? 'open', 60)) || 'open';
-        lines.push(`| ${escapeMarkdown(report.displayName)} | ${STATUS_LABEL[report.status]} | ` +
-            `${report.sent} of ${report.total} | ${report.unmatched.length} | ${url ? `[${label}](${url})` : ''} |`);
-    }
-    lines.push('');
-    for (const report of reports) {
-        lines.push(`- **${escapeMarkdown(report.displayName)}:** ${escapeMarkdown(truncate(oneLine(report.message, 1000), 1000))}`);
-    }
-    lines.push('');
-    for (const report of reports.filter((r) => r.unmatched.length > 0)) {
-        const shown = report.unmatched.slice(0, MAX_UNMATCHED_LISTED);
-        const more = report.unmatched.length - shown.length;
-        lines.push('<details>', `<summary>${plural(report.unmatched.length, 'test')} not matched in ${escapeMarkdown(report.displayName)}</summary>`, '', ...shown.map((name) => `- ${escapeMarkdown(oneLine(name, 300))}`), ...(more > 0 ? [`- … and ${more} more`] : []), '', '</details>', '');
-    }
-    return `${lines.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/core/summary.ts
-// The markdown job summary (GitHub step summary; reused for Azure and the CLI).
-// Pure and deterministic. What a reader needs comes first — verdict, totals, then the
-// failures — so trimming to the size limit drops the least useful part: the passed list.
-
-
-
-
-/** GitHub refuses a step summary over 1 MiB; the margin leaves room for a few notes of our own. */
-const DEFAULT_SUMMARY_MAX_BYTES = 1024 * 1024 - 16 * 1024;
-// Room kept back for the trim note and the closing tag of an open <details>.
-const TRAILER_RESERVE = 1024;
-// Per-message limits, in characters, whatever the budget.
-const MIN_MESSAGE_CHARS = 300;
-const summary_MAX_MESSAGE_CHARS = 20_000;
-const NAME_CHARS = 300;
-const VERDICT_HEADLINE = {
-    passed: '✅ Passed',
-    failed: '❌ Failed',
-    error: '⚠️ Error',
-    stopped: '⏹️ Stopped',
-};
-const STATE_HEADLINE = {
-    completed: '❔ No verdict',
-    timed_out: '⏱️ Timed out',
-    cancelled: '🚫 Cancelled',
-    error: '⚠️ Error',
-};
-const OUTCOME_ICON = { success: '✅', failure: '❌', neutral: '⚪' };
-const STATUS_ICON = {
-    passed: '✅',
-    failed: '❌',
-    error: '💥',
-    skipped: '⏭️',
-};
+;// CONCATENATED MODULE: ./src/core/summary-budget.ts
+// The byte budget the job summary is written into: blocks go in while they fit, and what
+// was trimmed to stay inside is counted, so the summary can say so.
 /** Appends blocks while they fit; counts UTF-8 bytes, not string length. */
 class Budget {
     limit;
@@ -46424,99 +46405,93 @@ class Budget {
         return this.parts.join('');
     }
 }
-function renderSummary(result, options = {}) {
-    const maxBytes = Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES));
-    const budget = new Budget(maxBytes - TRAILER_RESERVE);
-    const trimmed = { messagesShortened: 0, messagesLeftOut: 0, notesLeftOut: 0 };
-    const listed = new Set();
-    budget.add(renderHeader(result, options));
-    budget.add(renderTotals(result));
-    budget.add(renderSinkReports(options.sinks ?? [], summary_safeUrl));
-    addNotes(budget, result, options.notes ?? [], trimmed);
-    addProblems(budget, result.suites, listed, trimmed);
-    const closing = addAllTests(budget, result.suites, listed);
-    const total = result.suites.reduce((sum, suite) => sum + suite.cases.length, 0);
-    let summary = budget.toString() + closing;
-    const note = trimNote(total - listed.size, trimmed, options.limitName ?? `the ${summary_formatBytes(maxBytes)} summary limit`);
-    if (note)
-        summary += note;
-    return clipToBytes(summary, maxBytes);
+/**
+ * Last resort when even the fixed blocks don't fit a tiny limit: cut at a code point
+ * boundary so the byte limit always holds.
+ */
+function clipToBytes(text, maxBytes) {
+    if (Buffer.byteLength(text, 'utf8') <= maxBytes)
+        return text;
+    let bytes = 0;
+    let end = 0;
+    for (const char of text) {
+        const size = Buffer.byteLength(char, 'utf8');
+        if (bytes + size > maxBytes)
+            break;
+        bytes += size;
+        end += char.length;
+    }
+    return text.slice(0, end);
 }
-function renderHeader(result, options) {
-    const headline = result.verdict ? VERDICT_HEADLINE[result.verdict] : STATE_HEADLINE[result.state];
-    const title = result.title ?? result.vendor;
-    const lines = [`## ${headline}: ${escapeMarkdown(oneLine(title, 200))}`, ''];
-    const facts = [`**Vendor:** ${escapeMarkdown(oneLine(vendorTitle(result), 60))}`];
-    if (result.runId !== undefined || result.runUrl !== undefined) {
-        const runLabel = escapeMarkdown(oneLine(result.runId ?? 'open', 100)) || 'open';
-        const runUrl = summary_safeUrl(result.runUrl);
-        facts.push(`**Run:** ${runUrl ? `[${runLabel}](${runUrl})` : runLabel}`);
+
+;// CONCATENATED MODULE: ./src/core/summary-format.ts
+// Small formatters the job summary's parts share.
+
+
+/** `1 test`, `2 tests`, `1,234 tests`: counts in the summary carry thousands separators. */
+function countOf(count, noun) {
+    return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** A duration given in seconds, as the summary shows it (`1m 05s`, `—` when unknown). */
+function formatSeconds(seconds) {
+    return formatDuration(seconds === undefined ? undefined : seconds * 1000);
+}
+
+;// CONCATENATED MODULE: ./src/core/summary-sinks.ts
+// The "Reported to" block of the job summary: one row per system that received the results
+// (Testomat.io, Spira), what it said, and the tests it could not match.
+
+
+const STATUS_LABEL = {
+    reported: '✅ reported',
+    failed: '❌ failed',
+    skipped: '⏭️ not reported',
+};
+// Enough to fix a mapping by; the log and the system itself have the rest.
+const MAX_UNMATCHED_LISTED = 50;
+function renderSinkReports(reports) {
+    if (reports.length === 0)
+        return '';
+    const lines = [
+        '### Reported to',
+        '',
+        '| System | Status | Sent | Unmatched | Link |',
+        '| --- | --- | ---: | ---: | --- |',
+    ];
+    for (const report of reports) {
+        const url = markdownLinkUrl(report.url);
+        const label = escapeMarkdown(oneLine(report.id ?? 'open', 60)) || 'open';
+        lines.push(`| ${escapeMarkdown(report.displayName)} | ${STATUS_LABEL[report.status]} | ` +
+            `${report.sent} of ${report.total} | ${report.unmatched.length} | ${url ? `[${label}](${url})` : ''} |`);
     }
-    facts.push(`**State:** ${result.state.replace('_', ' ')}`);
-    const ciRunUrl = summary_safeUrl(options.ciRunUrl);
-    if (ciRunUrl)
-        facts.push(`[CI run](${ciRunUrl})`);
-    lines.push(facts.join(' · '), '');
-    if (options.outcome) {
-        const { conclusion, reason } = options.outcome;
-        // The run is linked above; a URL repeated in the reason would only come out escaped.
-        const shortReason = result.runUrl ? reason.replace(` See ${result.runUrl}`, '') : reason;
-        const why = escapeMarkdown(oneLine(shortReason, 500));
-        lines.push(`**Outcome:** ${OUTCOME_ICON[conclusion]} ${conclusion}${why ? `: ${why}` : ''}`, '');
+    lines.push('');
+    for (const report of reports) {
+        lines.push(`- **${escapeMarkdown(report.displayName)}:** ${escapeMarkdown(truncate(oneLine(report.message, 1000), 1000))}`);
     }
-    if (result.message?.trim())
-        lines.push(`> ${escapeMarkdown(oneLine(result.message, 1000))}`, '');
-    const links = result.links
-        .slice(0, 20)
-        .map((link) => [escapeMarkdown(oneLine(link.label, 100)) || 'link', summary_safeUrl(link.url)])
-        .filter(([, url]) => url !== undefined)
-        .map(([label, url]) => `[${label}](${url})`);
-    if (links.length > 0)
-        lines.push(`**Evidence:** ${links.join(' · ')}`, '');
+    lines.push('');
+    for (const report of reports.filter((r) => r.unmatched.length > 0)) {
+        const shown = report.unmatched.slice(0, MAX_UNMATCHED_LISTED);
+        const more = report.unmatched.length - shown.length;
+        lines.push('<details>', `<summary>${plural(report.unmatched.length, 'test')} not matched in ${escapeMarkdown(report.displayName)}</summary>`, '', ...shown.map((name) => `- ${escapeMarkdown(oneLine(name, 300))}`), ...(more > 0 ? [`- … and ${more} more`] : []), '', '</details>', '');
+    }
     return `${lines.join('\n')}\n`;
 }
-function renderTotals(result) {
-    const totals = totalsOf(result);
-    // totals.failed counts errors too; the table shows them apart so its columns add up.
-    const failuresOnly = Math.max(0, totals.failed - totals.errors);
-    const cells = [
-        totals.total,
-        totals.passed,
-        failuresOnly,
-        totals.errors,
-        totals.skipped,
-        totals.flaky,
-    ].map(formatCount);
-    return [
-        '| Total | Passed | Failed | Errors | Skipped | Flaky | Duration |',
-        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| ${cells.join(' | ')} | ${formatSeconds(runDurationSeconds(result))} |`,
-        '',
-        '',
-    ].join('\n');
-}
-function addNotes(budget, result, notes, trimmed) {
-    const hasCases = result.suites.some((suite) => suite.cases.length > 0);
-    const all = [...notes];
-    if (isCountsOnly(result)) {
-        const why = result.reportedCountsReason ? `: ${oneLine(result.reportedCountsReason, 300)}` : '';
-        all.push(`The vendor reported counts only; per-test results were not available${why}. There are no ` +
-            'tests to list; the JUnit file holds one placeholder test case per counted test, named as such.');
-    }
-    else if (!hasCases) {
-        all.push('No test results were reported.');
-    }
-    let block = '';
-    for (const note of all) {
-        const line = `- ${escapeMarkdown(truncate(note, 2000))}\n`;
-        if (budget.fits(block + line))
-            block += line;
-        else
-            trimmed.notesLeftOut += 1;
-    }
-    if (block)
-        budget.add(`${block}\n`);
-}
+
+;// CONCATENATED MODULE: ./src/core/summary-tests.ts
+// The tests in the job summary: failed and errored ones first, each with its message, then
+// every test by suite, as far as the byte budget allows. What did not fit is counted.
+
+
+// Per-message limits, in characters, whatever the budget.
+const MIN_MESSAGE_CHARS = 300;
+const summary_tests_MAX_MESSAGE_CHARS = 20_000;
+const NAME_CHARS = 300;
+const STATUS_ICON = {
+    passed: '✅',
+    failed: '❌',
+    error: '💥',
+    skipped: '⏭️',
+};
 /** Failed tests, then errored ones, each with its message in a collapsible code block. */
 function addProblems(budget, suites, listed, trimmed) {
     const located = (status) => suites.flatMap((suite) => suite.cases.filter((c) => c.status === status).map((testCase) => ({ testCase, suite })));
@@ -46530,7 +46505,7 @@ function addProblems(budget, suites, listed, trimmed) {
     }
     // Share the room: messages get most of it, but names-only entries must still fit after.
     const available = Math.max(0, budget.remaining);
-    const perMessage = clamp(Math.floor((available * 0.6) / problems.length), MIN_MESSAGE_CHARS, summary_MAX_MESSAGE_CHARS);
+    const perMessage = clamp(Math.floor((available * 0.6) / problems.length), MIN_MESSAGE_CHARS, summary_tests_MAX_MESSAGE_CHARS);
     const fullEntriesUntil = budget.spent + available * 0.8;
     let index = 0;
     for (; index < problems.length; index += 1) {
@@ -46570,7 +46545,7 @@ function problemEntry(testCase, suite, message, maxChars = 0) {
 }
 // More than any code block shows; cutting to it first means a 10 MB trace is never
 // searched or copied in full, once per failed test.
-const MESSAGE_WINDOW = summary_MAX_MESSAGE_CHARS * 2 + 1024;
+const MESSAGE_WINDOW = summary_tests_MAX_MESSAGE_CHARS * 2 + 1024;
 /** Message and details as one text; a stack trace often repeats the message, so it's shown once. */
 function messageText(testCase) {
     const message = testCase.message?.trim() ?? '';
@@ -46623,9 +46598,9 @@ function suiteHeading(suite) {
     const counts = ['passed', 'failed', 'error', 'skipped']
         .map((status) => [status, suite.cases.filter((c) => c.status === status).length])
         .filter(([, count]) => count > 0)
-        .map(([status, count]) => status === 'error' ? summary_plural(count, 'error') : `${formatCount(count)} ${status}`);
+        .map(([status, count]) => status === 'error' ? countOf(count, 'error') : `${formatCount(count)} ${status}`);
     return (`#### ${escapeMarkdown(oneLine(suite.name, 200)) || '(unnamed suite)'}\n\n` +
-        `${summary_plural(suite.cases.length, 'test')}: ${counts.join(', ')}\n\n` +
+        `${countOf(suite.cases.length, 'test')}: ${counts.join(', ')}\n\n` +
         '| Result | Test | Duration |\n| :-- | :-- | --: |\n');
 }
 function testRow(testCase, suite) {
@@ -46636,12 +46611,137 @@ function testRow(testCase, suite) {
         : name;
     return `| ${icon} | ${cell || ' '} | ${formatSeconds(testCase.durationSeconds)} |\n`;
 }
+function clamp(value, min, max) {
+    return Math.min(max, Math.max(min, value));
+}
+
+;// CONCATENATED MODULE: ./src/core/summary.ts
+// The markdown job summary (GitHub step summary; reused for Azure and the CLI).
+// Pure and deterministic. What a reader needs comes first — verdict, totals, then the
+// failures — so trimming to the size limit drops the least useful part: the passed list.
+
+
+
+
+
+
+
+/** GitHub refuses a step summary over 1 MiB; the margin leaves room for a few notes of our own. */
+const DEFAULT_SUMMARY_MAX_BYTES = 1024 * 1024 - 16 * 1024;
+// Room kept back for the trim note and the closing tag of an open <details>.
+const TRAILER_RESERVE = 1024;
+const VERDICT_HEADLINE = {
+    passed: '✅ Passed',
+    failed: '❌ Failed',
+    error: '⚠️ Error',
+    stopped: '⏹️ Stopped',
+};
+const STATE_HEADLINE = {
+    completed: '❔ No verdict',
+    timed_out: '⏱️ Timed out',
+    cancelled: '🚫 Cancelled',
+    error: '⚠️ Error',
+};
+const OUTCOME_ICON = { success: '✅', failure: '❌', neutral: '⚪' };
+function renderSummary(result, options = {}) {
+    const maxBytes = Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES));
+    const budget = new Budget(maxBytes - TRAILER_RESERVE);
+    const trimmed = { messagesShortened: 0, messagesLeftOut: 0, notesLeftOut: 0 };
+    const listed = new Set();
+    budget.add(renderHeader(result, options));
+    budget.add(renderTotals(result));
+    budget.add(renderSinkReports(options.sinks ?? []));
+    addNotes(budget, result, options.notes ?? [], trimmed);
+    addProblems(budget, result.suites, listed, trimmed);
+    const closing = addAllTests(budget, result.suites, listed);
+    const total = result.suites.reduce((sum, suite) => sum + suite.cases.length, 0);
+    let summary = budget.toString() + closing;
+    const note = trimNote(total - listed.size, trimmed, options.limitName ?? `the ${summary_formatBytes(maxBytes)} summary limit`);
+    if (note)
+        summary += note;
+    return clipToBytes(summary, maxBytes);
+}
+function renderHeader(result, options) {
+    const headline = result.verdict ? VERDICT_HEADLINE[result.verdict] : STATE_HEADLINE[result.state];
+    const title = result.title ?? result.vendor;
+    const lines = [`## ${headline}: ${escapeMarkdown(oneLine(title, 200))}`, ''];
+    const facts = [`**Vendor:** ${escapeMarkdown(oneLine(vendorTitle(result), 60))}`];
+    if (result.runId !== undefined || result.runUrl !== undefined) {
+        const runLabel = escapeMarkdown(oneLine(result.runId ?? 'open', 100)) || 'open';
+        const runUrl = markdownLinkUrl(result.runUrl);
+        facts.push(`**Run:** ${runUrl ? `[${runLabel}](${runUrl})` : runLabel}`);
+    }
+    facts.push(`**State:** ${result.state.replace('_', ' ')}`);
+    const ciRunUrl = markdownLinkUrl(options.ciRunUrl);
+    if (ciRunUrl)
+        facts.push(`[CI run](${ciRunUrl})`);
+    lines.push(facts.join(' · '), '');
+    if (options.outcome) {
+        const { conclusion, reason } = options.outcome;
+        // The run is linked above; a URL repeated in the reason would only come out escaped.
+        const shortReason = result.runUrl ? reason.replace(` See ${result.runUrl}`, '') : reason;
+        const why = escapeMarkdown(oneLine(shortReason, 500));
+        lines.push(`**Outcome:** ${OUTCOME_ICON[conclusion]} ${conclusion}${why ? `: ${why}` : ''}`, '');
+    }
+    if (result.message?.trim())
+        lines.push(`> ${escapeMarkdown(oneLine(result.message, 1000))}`, '');
+    const links = result.links
+        .slice(0, 20)
+        .map((link) => [escapeMarkdown(oneLine(link.label, 100)) || 'link', markdownLinkUrl(link.url)])
+        .filter(([, url]) => url !== undefined)
+        .map(([label, url]) => `[${label}](${url})`);
+    if (links.length > 0)
+        lines.push(`**Evidence:** ${links.join(' · ')}`, '');
+    return `${lines.join('\n')}\n`;
+}
+function renderTotals(result) {
+    const totals = totalsOf(result);
+    // totals.failed counts errors too; the table shows them apart so its columns add up.
+    const failuresOnly = Math.max(0, totals.failed - totals.errors);
+    const cells = [
+        totals.total,
+        totals.passed,
+        failuresOnly,
+        totals.errors,
+        totals.skipped,
+        totals.flaky,
+    ].map(formatCount);
+    return [
+        '| Total | Passed | Failed | Errors | Skipped | Flaky | Duration |',
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| ${cells.join(' | ')} | ${formatSeconds(runDurationSeconds(result))} |`,
+        '',
+        '',
+    ].join('\n');
+}
+function addNotes(budget, result, notes, trimmed) {
+    const hasCases = result.suites.some((suite) => suite.cases.length > 0);
+    const all = [...notes];
+    if (isCountsOnly(result)) {
+        const why = result.reportedCountsReason ? `: ${oneLine(result.reportedCountsReason, 300)}` : '';
+        all.push(`The vendor reported counts only; per-test results were not available${why}. There are no ` +
+            'tests to list; the JUnit file holds one placeholder test case per counted test, named as such.');
+    }
+    else if (!hasCases) {
+        all.push('No test results were reported.');
+    }
+    let block = '';
+    for (const note of all) {
+        const line = `- ${escapeMarkdown(truncate(note, 2000))}\n`;
+        if (budget.fits(block + line))
+            block += line;
+        else
+            trimmed.notesLeftOut += 1;
+    }
+    if (block)
+        budget.add(`${block}\n`);
+}
 function trimNote(notListed, trimmed, limit) {
     const parts = [];
     if (notListed > 0) {
-        parts.push(`${summary_plural(notListed, 'test')} ${notListed === 1 ? 'is' : 'are'} not listed`);
+        parts.push(`${countOf(notListed, 'test')} ${notListed === 1 ? 'is' : 'are'} not listed`);
     }
-    const were = (count, noun) => `${summary_plural(count, noun)} ${count === 1 ? 'was' : 'were'}`;
+    const were = (count, noun) => `${countOf(count, noun)} ${count === 1 ? 'was' : 'were'}`;
     if (trimmed.messagesShortened > 0) {
         parts.push(`${were(trimmed.messagesShortened, 'message')} shortened`);
     }
@@ -46651,50 +46751,7 @@ function trimNote(notListed, trimmed, limit) {
         parts.push(`${were(trimmed.notesLeftOut, 'note')} left out`);
     if (parts.length === 0)
         return '';
-    return `_Trimmed: ${joinList(parts)} to stay under ${limit}. The JUnit file has everything._\n`;
-}
-/** `1 test`, `2 tests`, `1,234 tests`. */
-function summary_plural(count, noun) {
-    return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
-}
-function joinList(parts) {
-    if (parts.length <= 1)
-        return parts.join('');
-    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
-/**
- * Last resort when even the fixed blocks don't fit a tiny limit: cut at a code point
- * boundary so the byte limit always holds.
- */
-function clipToBytes(text, maxBytes) {
-    if (Buffer.byteLength(text, 'utf8') <= maxBytes)
-        return text;
-    let bytes = 0;
-    let end = 0;
-    for (const char of text) {
-        const size = Buffer.byteLength(char, 'utf8');
-        if (bytes + size > maxBytes)
-            break;
-        bytes += size;
-        end += char.length;
-    }
-    return text.slice(0, end);
-}
-/** Only http(s), with the characters that could end a markdown link destination encoded. */
-function summary_safeUrl(raw) {
-    if (!raw)
-        return undefined;
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        return undefined;
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        return undefined;
-    const href = url.href.replace(/[()[\]<>"`|\\\s]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return href.length <= 2000 ? href : undefined;
+    return `_Trimmed: ${list(parts, 'and')} to stay under ${limit}. The JUnit file has everything._\n`;
 }
 function summary_formatBytes(bytes) {
     if (bytes >= 1024 * 1024)
@@ -46702,12 +46759,6 @@ function summary_formatBytes(bytes) {
     if (bytes >= 1024)
         return `${Math.floor(bytes / 1024)} KiB`;
     return `${bytes}-byte`;
-}
-function clamp(value, min, max) {
-    return Math.min(max, Math.max(min, value));
-}
-function formatSeconds(seconds) {
-    return formatDuration(seconds === undefined ? undefined : seconds * 1000);
 }
 
 ;// CONCATENATED MODULE: ./src/core/relay/log-result.ts

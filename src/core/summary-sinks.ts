@@ -3,7 +3,7 @@
 
 import type { SinkReport, SinkStatus } from './sink.js';
 import { plural } from './text.js';
-import { escapeMarkdown, oneLine, truncate } from './untrusted-text.js';
+import { escapeMarkdown, markdownLinkUrl, oneLine, truncate } from './untrusted-text.js';
 
 const STATUS_LABEL: Record<SinkStatus, string> = {
   reported: '✅ reported',
@@ -13,10 +13,7 @@ const STATUS_LABEL: Record<SinkStatus, string> = {
 // Enough to fix a mapping by; the log and the system itself have the rest.
 const MAX_UNMATCHED_LISTED = 50;
 
-export function renderSinkReports(
-  reports: SinkReport[],
-  safeUrl: (url: string | undefined) => string | undefined,
-): string {
+export function renderSinkReports(reports: SinkReport[]): string {
   if (reports.length === 0) return '';
   const lines = [
     '### Reported to',
@@ -25,7 +22,7 @@ export function renderSinkReports(
     '| --- | --- | ---: | ---: | --- |',
   ];
   for (const report of reports) {
-    const url = safeUrl(report.url);
+    const url = markdownLinkUrl(report.url);
     const label = escapeMarkdown(oneLine(report.id ?? 'open', 60)) || 'open';
     lines.push(
       `| ${escapeMarkdown(report.displayName)} | ${STATUS_LABEL[report.status]} | ` +

@@ -159,3 +159,20 @@ function cutAt(text: string, length: number): string {
 export function formatCount(value: number): string {
   return String(Math.trunc(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+
+/** Only http(s), with the characters that could end a markdown link destination encoded. */
+export function markdownLinkUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const href = url.href.replace(
+    /[()[\]<>"`|\\\s]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+  return href.length <= 2000 ? href : undefined;
+}

@@ -10,22 +10,32 @@ import type { Settings } from '../../core/settings.js';
 import type { SofySettings } from './settings.js';
 import type { CancelReport, RunHandle, Source, TriggerPreview } from '../../core/source.js';
 import type { GroupRead, SofyApi } from './api.js';
-import { formatBytes, resolveBuildFile } from './build-file.js';
-import { explainError, explainUploadError, type ErrorContext } from './errors.js';
+import { appHashToRun } from './build-upload.js';
+import { explainError, type ErrorContext } from './errors.js';
 import { GroupList, moreRowsMayCome } from './group-list.js';
 import { dedupeRows, mergeRows, suitesOf, type SynthesisOptions } from './junit.js';
 import { splitEarlierRows } from './legacy-rows.js';
 import {
+  disagreementWarning,
+  earlierRowsNote,
+  LEGACY_ROWS_NOTE,
+  noRunPageMessage,
+  noTestRunsMessage,
+  portalLinkLabel,
+  queuedNote,
+  scheduleLabel,
+  unlistedNote,
+} from './messages.js';
+import {
   groupKind,
   isFinalGroup,
   isFinalRow,
-  MAX_HELD_POLLS,
   rowKind,
   snapshotOf,
   type SofySnapshot,
   verdictOfRows,
 } from './status.js';
-import { appHashOf, groupIdOfTrigger, messageOf, type SofyRow } from './wire.js';
+import { groupIdOfTrigger, messageOf, type SofyRow } from './wire.js';
 
 // Calls that only refine the picture (group list, device list) never hold a poll or the
 // results back for long: past this, TestRelay goes on without them.
@@ -107,10 +117,7 @@ export class SofySource implements Source<SofySnapshot> {
           'A run may have started: check Automation › Runs & Results in Sofy.',
       );
     }
-    this.deps.logger.info(
-      `Sofy queued test run group ${groupId}. Sofy has no page per run: find it under ` +
-        `Automation › Runs & Results in the Sofy portal (${this.portalUrl}).`,
-    );
+    this.deps.logger.info(queuedNote(groupId, this.portalUrl));
     this.stateOf(groupId).triggeredAt = triggeredAt;
     this.noteLegacyRows();
     return this.handleOf(groupId);
@@ -141,9 +148,7 @@ export class SofySource implements Source<SofySnapshot> {
       disagree = !!groupStatus && isFinalGroup(groupKind(groupStatus)) && !rowsFinal;
       if (groupStatus === undefined && !state.unlistedNoted) {
         state.unlistedNoted = true;
-        this.deps.logger.info(
-          `Sofy's legacy API does not list test run group ${handle.runId} (yet); waiting for it.`,
-        );
+        this.deps.logger.info(unlistedNote(handle.runId));
       }
     } else {
       // Every row is final: ask the group list whether more rows are to come (group-list.ts).
@@ -167,7 +172,7 @@ export class SofySource implements Source<SofySnapshot> {
     });
     result.verdict = verdictOfRows(rows);
     if (rows.length === 0) {
-      result.message = `Sofy reported no test runs in test run group ${handle.runId} of ${this.scheduleLabel()}.`;
+      result.message = noTestRunsMessage(handle.runId, this.scheduleLabel());
     }
     return result;
   }
@@ -188,34 +193,8 @@ export class SofySource implements Source<SofySnapshot> {
   }
 
   /** The app hash to run: appHash as given, or the hash of the build uploaded from appPath. */
-  private async buildToRun(signal: AbortSignal): Promise<string | undefined> {
-    const { appHash, appPath } = this.own;
-    const log = this.deps.logger;
-    if (appHash) {
-      log.info(`Running the build with app hash ${appHash} (appHash).`);
-      return appHash;
-    }
-    if (!appPath) {
-      log.info("No appHash or appPath: Sofy runs the latest build of the schedule's application.");
-      return undefined;
-    }
-    const file = await resolveBuildFile(appPath, this.deps, signal);
-    log.info(`Uploading ${file.name} (${formatBytes(file.bytes)}) to Sofy…`);
-    let raw: unknown;
-    try {
-      raw = await this.api.upload(file, signal);
-    } catch (error) {
-      throw explainUploadError(error, file.name);
-    }
-    const hash = appHashOf(raw);
-    if (!hash) {
-      throw new Error(
-        `Sofy accepted the upload of ${file.name} but named no app hash (it said: ` +
-          `${this.deps.redactor.redact(messageOf(raw) ?? 'nothing')}), so the schedule was not started.`,
-      );
-    }
-    log.info(`Uploaded ${file.name}: running the build with app hash ${hash}.`);
-    return hash;
+  private buildToRun(signal: AbortSignal): Promise<string | undefined> {
+    return appHashToRun(this.own, this.api, this.deps, signal);
   }
 
   private async read(handle: RunHandle, signal: AbortSignal): Promise<GroupRead> {
@@ -237,12 +216,7 @@ export class SofySource implements Source<SofySnapshot> {
     const { current, earlier } = splitEarlierRows(rows, state.triggeredAt);
     if (earlier.length > 0 && !state.earlierNoted) {
       state.earlierNoted = true;
-      const at = new Date(state.triggeredAt).toISOString();
-      this.deps.logger.info(
-        `Sofy's legacy API gave ${earlier.length} test run(s) scheduled before test run group ` +
-          `${groupId} was triggered (${at}), e.g. at ${earlier[0].scheduledAt} (UTC): they belong to an ` +
-          'earlier run of the schedule and are left out.',
-      );
+      this.deps.logger.info(earlierRowsNote(groupId, state.triggeredAt, earlier));
     }
     return current;
   }
@@ -261,19 +235,8 @@ export class SofySource implements Source<SofySnapshot> {
     groupStatus: string | undefined,
     rows: SofyRow[],
   ): void {
-    if (this.api.generation === 'legacy') {
-      const open = rows.filter((row) => !isFinalRow(rowKind(row.status))).length;
-      this.deps.logger.warn(
-        `Sofy reports test run group ${groupId} "${groupStatus}", but ${open || 'all'} of its test runs ` +
-          `are not final after ${MAX_HELD_POLLS} polls (the legacy API's rows may belong to another ` +
-          'run of the schedule); they count as errors.',
-      );
-    } else {
-      this.deps.logger.warn(
-        `Every test run of Sofy group ${groupId} is final, but Sofy's group list still says ` +
-          `"${groupStatus}" after ${MAX_HELD_POLLS} polls; taking the test runs' word.`,
-      );
-    }
+    const open = rows.filter((row) => !isFinalRow(rowKind(row.status))).length;
+    this.deps.logger.warn(disagreementWarning(this.api.generation, groupId, groupStatus, open));
   }
 
   private async osVersions(signal: AbortSignal): Promise<Map<string, string> | undefined> {
@@ -290,10 +253,7 @@ export class SofySource implements Source<SofySnapshot> {
 
   private noteLegacyRows(): void {
     if (this.api.generation !== 'legacy') return;
-    this.deps.logger.info(
-      "Sofy's legacy API gives per-run rows for the schedule, not for one group: TestRelay waits " +
-        "for the group's own status and reads the newest row of each scenario and device.",
-    );
+    this.deps.logger.info(LEGACY_ROWS_NOTE);
   }
 
   private handleOf(groupId: string): RunHandle {
@@ -311,22 +271,13 @@ export class SofySource implements Source<SofySnapshot> {
       state: 'completed',
       suites: suitesOf(rows, options),
       // The summary links the run id to runUrl: say plainly that it is not a page of the run.
-      message:
-        `Sofy has no link to a single run: in the Sofy portal, open Automation › Runs & Results ` +
-        `and find test run group ${handle.runId} of ${title}.`,
-      links: [
-        {
-          label: `Sofy portal (no page per run: find group ${handle.runId} under Automation › Runs & Results)`,
-          url: this.portalUrl,
-        },
-      ],
+      message: noRunPageMessage(handle.runId, title),
+      links: [{ label: portalLinkLabel(handle.runId), url: this.portalUrl }],
     };
   }
 
   private scheduleLabel(): string {
-    return this.api.generation === 'legacy'
-      ? `ScheduledID ${this.planId}`
-      : `scheduled run ${this.planId}`;
+    return scheduleLabel(this.api.generation, this.planId);
   }
 
   private context(extra: Partial<ErrorContext>): ErrorContext {
