@@ -19,6 +19,8 @@ const bundles = [
   { entry: 'src/entrypoints/cli.ts', out: join(distRoot, 'cli'), simulators: true },
 ];
 
+const hasSimulator = (code) => code.includes('/__sim/');
+
 rmSync(distRoot, { recursive: true, force: true });
 
 for (const { entry, out, simulators } of bundles) {
@@ -28,7 +30,8 @@ for (const { entry, out, simulators } of bundles) {
     cache: false,
     sourceMap: false,
   });
-  if (!simulators && code.includes('/__sim/')) {
+  const chunks = Object.entries(assets).filter(([name]) => name.endsWith('.js'));
+  if (!simulators && [code, ...chunks.map(([, a]) => String(a.source))].some(hasSimulator)) {
     throw new Error(`${entry} pulls in simulator code: only the CLI's simulate command may`);
   }
   const dir = out;

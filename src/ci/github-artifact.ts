@@ -2,8 +2,10 @@
 // library actions/upload-artifact@v4+ uses. Its errors are terse or scattered over many
 // shapes; they leave here as one ArtifactUploadError whose message says what to do,
 // with the runtime token and any SAS signature masked.
+// @actions/artifact (with Azure's storage client) is over half of the action's code, and
+// only a run with artifactName needs it: it is imported when an upload starts, so ncc puts
+// it in a chunk of its own that other runs never load.
 import { existsSync } from 'node:fs';
-import { DefaultArtifactClient } from '@actions/artifact';
 import { Redactor } from '../core/redact.js';
 
 export type ArtifactUploadFailure =
@@ -53,6 +55,7 @@ export async function uploadResultsArtifact(
   }
 
   try {
+    const { DefaultArtifactClient } = await import('@actions/artifact');
     const client = new DefaultArtifactClient();
     const { id, size } = await client.uploadArtifact(name, files, rootDirectory, {
       retentionDays: options.retentionDays,

@@ -2,7 +2,6 @@
 // through @actions/core and friends.
 
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import type { Annotation, CiAgent, CiLimits } from '../core/agent.js';
 import type { Logger } from '../core/logger.js';
 import type { Outcome } from '../core/outcome.js';
@@ -41,24 +40,24 @@ export class GitHubAgent implements CiAgent {
   }
 
   context(): CiContext {
-    const context = github.context;
-    const repository = process.env.GITHUB_REPOSITORY;
-    const serverUrl = context.serverUrl || 'https://github.com';
+    // The runner's default variables, read directly: @actions/github's context reads the same
+    // ones, but importing it loads Octokit (a third of the bundle) and parses the event payload.
+    const env = (name: string): string | undefined => process.env[name] || undefined;
+    const repository = env('GITHUB_REPOSITORY');
+    const serverUrl = env('GITHUB_SERVER_URL') ?? 'https://github.com';
+    const ref = env('GITHUB_REF');
+    const runId = env('GITHUB_RUN_ID');
     return {
       ci: 'github',
       repository,
-      commit: context.sha || undefined,
-      ref: context.ref || undefined,
+      commit: env('GITHUB_SHA'),
+      ref,
       branch:
-        process.env.GITHUB_HEAD_REF ||
-        (context.ref?.startsWith('refs/heads/') ? context.ref.slice(11) : undefined),
-      runNumber: context.runNumber ? String(context.runNumber) : undefined,
-      runAttempt: process.env.GITHUB_RUN_ATTEMPT || undefined,
-      runUrl:
-        repository && context.runId
-          ? `${serverUrl}/${repository}/actions/runs/${context.runId}`
-          : undefined,
-      workflow: context.workflow || undefined,
+        env('GITHUB_HEAD_REF') ?? (ref?.startsWith('refs/heads/') ? ref.slice(11) : undefined),
+      runNumber: env('GITHUB_RUN_NUMBER'),
+      runAttempt: env('GITHUB_RUN_ATTEMPT'),
+      runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+      workflow: env('GITHUB_WORKFLOW'),
     };
   }
 
