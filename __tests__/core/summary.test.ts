@@ -241,14 +241,26 @@ describe('renderSummary: size budget', () => {
     expect(markup.split('<details>').length).toBe(markup.split('</details>').length);
   });
 
-  test('a small limit: messages shortened or left out, names still listed, note says so', () => {
-    const maxBytes = 40_000;
+  test('a small limit: every failure named first, messages left out, note says so', () => {
+    // Room for the 200 names (about 38 KB of them) and little more.
+    const maxBytes = 48_000;
     const md = renderSummary(bigRun(1_000, 200, 'y'.repeat(5_000)), { maxBytes });
     expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(maxBytes);
     const note = md.trimEnd().split('\n').pop();
-    expect(note).toMatch(/^_Trimmed: [\d,]+ tests are not listed, /);
-    expect(note).toMatch(/messages? (was|were) left out to stay under the 39 KiB summary limit/);
-    expect(markupLines(md).filter((l) => /^❌ スイート/.test(l)).length).toBeGreaterThan(0);
+    expect(note).toMatch(/^_Trimmed: [\d,]+ tests are not listed/);
+    expect(note).toMatch(/messages? (was|were) left out to stay under the 46 KiB summary limit/);
+    // The names of all 200 failures fit, most of their messages do not.
+    const named = md.split('\n').filter((l) => /^(<details><summary>)?❌ スイート/.test(l));
+    expect(named).toHaveLength(200);
+  });
+
+  test('some room left after the names: messages shortened, still every failure named', () => {
+    const maxBytes = 120_000;
+    const md = renderSummary(bigRun(1_000, 200, 'y'.repeat(5_000)), { maxBytes });
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(maxBytes);
+    const named = md.split('\n').filter((l) => /^(<details><summary>)?❌ スイート/.test(l));
+    expect(named).toHaveLength(200);
+    expect(md).toMatch(/messages? (was|were) shortened/);
   });
 
   test('the budget counts UTF-8 bytes: 4-byte names take four times their length', () => {

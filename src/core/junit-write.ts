@@ -10,6 +10,7 @@
 // the file gets one placeholder case per counted test, named as such, and the suite says
 // testrelay.perTestResults=unavailable. They exist only in the file: the model (and so the
 // totals, outputs and sinks) never holds them.
+import * as fs from 'node:fs/promises';
 import { FLAKY_PROPERTY } from './junit-read.js';
 import {
   isCountsOnly,
@@ -19,7 +20,7 @@ import {
   vendorTitle,
 } from './result.js';
 import type { CaseStatus, RunResult, TestCase, TestSuite } from './result.js';
-import { oneLine, stripInvalidXmlChars } from './untrusted-text.js';
+import { oneLine, mayNeedCleaning, stripInvalidXmlChars } from './untrusted-text.js';
 
 /** Prefix of the properties TestRelay adds. */
 export const PROPERTY_PREFIX = 'testrelay.';
@@ -37,6 +38,32 @@ export const MAX_PLACEHOLDERS = 50_000;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export function renderJunitXml(result: RunResult): string {
+  return `${junitXmlLines(result).join('\n')}\n`;
+}
+
+/**
+ * Writes the JUnit file in pieces of about 1 MB: a 100k-case report is never one string
+ * of 20 MB next to its lines.
+ */
+export async function writeJunitXml(file: string, result: RunResult): Promise<void> {
+  const lines = junitXmlLines(result);
+  const handle = await fs.open(file, 'w');
+  try {
+    for (let start = 0; start < lines.length;) {
+      let end = start;
+      let chars = 0;
+      while (end < lines.length && chars < WRITE_CHUNK_CHARS) chars += lines[end++].length + 1;
+      await handle.write(`${lines.slice(start, end).join('\n')}\n`);
+      start = end;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+const WRITE_CHUNK_CHARS = 1 << 20;
+
+function junitXmlLines(result: RunResult): string[] {
   const placeholders = isCountsOnly(result) ? placeholdersOf(result) : undefined;
   const omitted = placeholders?.omitted;
   const runProperties = runPropertiesOf(result, omitted);
@@ -57,10 +84,10 @@ export function renderJunitXml(result: RunResult): string {
     `<testsuites${attributes({ name: result.title ?? result.vendor, ...counts, time: seconds(time) })}>`,
   );
   for (const [index, suite] of suites.entries()) {
-    lines.push(...renderSuite(suite, runProperties, index === 0 ? omitted : undefined));
+    renderSuite(lines, suite, runProperties, index === 0 ? omitted : undefined);
   }
   lines.push('</testsuites>');
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 type StatusCounts = Record<CaseStatus, number>;
@@ -148,11 +175,13 @@ function runPropertiesOf(result: RunResult, omitted?: StatusCounts): [string, st
     .map(([key, value]) => [PROPERTY_PREFIX + key, value]);
 }
 
+/** Appends the suite's lines (not spread into push: a suite may hold 100k cases). */
 function renderSuite(
+  lines: string[],
   suite: TestSuite,
   runProperties: [string, string][],
   omitted?: StatusCounts,
-): string[] {
+): void {
   const counts = countCases(suite.cases, omitted);
   const timestamp = suite.timestamp?.trim();
   const isoTimestamp = timestamp && ISO_TIMESTAMP.test(timestamp) ? timestamp : undefined;
@@ -162,7 +191,7 @@ function renderSuite(
   if (timestamp && !isoTimestamp) merged.set(`${PROPERTY_PREFIX}timestamp`, timestamp);
   for (const [name, value] of runProperties) merged.set(name, value);
 
-  const lines = [
+  lines.push(
     `  <testsuite${attributes({
       name: suite.name,
       ...counts,
@@ -170,13 +199,13 @@ function renderSuite(
       timestamp: isoTimestamp,
     })}>`,
     ...renderProperties(merged, '    '),
-  ];
-  for (const testCase of suite.cases) lines.push(...renderCase(testCase, suite.name));
+  );
+  for (const testCase of suite.cases) lines.push(renderCase(testCase, suite.name));
   lines.push('  </testsuite>');
-  return lines;
 }
 
-function renderCase(testCase: TestCase, suiteName: string): string[] {
+/** The case's element, on one or more lines. */
+function renderCase(testCase: TestCase, suiteName: string): string {
   const open = `    <testcase${attributes({
     name: testCase.name,
     // Azure and GitLab show classname; a suite name is the usual stand-in.
@@ -202,8 +231,8 @@ function renderCase(testCase: TestCase, suiteName: string): string[] {
       testCase.details ? `${tag}>${escapeText(testCase.details)}</${outcome}>` : `${tag}/>`,
     );
   }
-  if (body.length === 0) return [`${open}/>`];
-  return [`${open}>`, ...body, '    </testcase>'];
+  if (body.length === 0) return `${open}/>`;
+  return [`${open}>`, ...body, '    </testcase>'].join('\n');
 }
 
 function renderProperties(properties: Map<string, string>, indent: string): string[] {
@@ -244,24 +273,47 @@ function seconds(value: number | undefined): string {
   return value !== undefined && Number.isFinite(value) && value >= 0 ? value.toFixed(3) : '0.000';
 }
 
+// A plain loop: this runs for every case of a report, and the entries/filter/map arrays
+// were most of the garbage a 100k-case file made.
 function attributes(values: Record<string, string | undefined>): string {
-  return Object.entries(values)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)
-    .join('');
+  let text = '';
+  for (const name in values) {
+    const value = values[name];
+    if (value !== undefined) text += ` ${name}="${escapeAttribute(value)}"`;
+  }
+  return text;
 }
 
 // `>` is escaped too, so `]]>` can never appear (it is not allowed in XML text). No CDATA
-// is written, so there is no section to break out of.
+// is written, so there is no section to break out of. In attributes, line breaks and tabs
+// go as character references too: a parser would normalize them to spaces.
+const TEXT_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\r': '&#13;',
+};
+const ATTRIBUTE_ESCAPES: Record<string, string> = {
+  ...TEXT_ESCAPES,
+  '"': '&quot;',
+  '\n': '&#10;',
+  '\t': '&#9;',
+};
+const TEXT_SPECIALS = /[&<>\r]/g;
+const ATTRIBUTE_SPECIALS = /[&<>\r"\n\t]/g;
+
 function escapeText(value: string): string {
-  return stripInvalidXmlChars(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#13;');
+  return escapeWith(value, TEXT_SPECIALS, TEXT_ESCAPES);
 }
 
-// Line breaks and tabs as character references: a parser would normalize them to spaces.
 function escapeAttribute(value: string): string {
-  return escapeText(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+  return escapeWith(value, ATTRIBUTE_SPECIALS, ATTRIBUTE_ESCAPES);
+}
+
+/** One pass over the text; most names and times have nothing to escape and come back as they are. */
+function escapeWith(value: string, specials: RegExp, escapes: Record<string, string>): string {
+  const valid = mayNeedCleaning(value) ? stripInvalidXmlChars(value) : value;
+  specials.lastIndex = 0;
+  if (!specials.test(valid)) return valid;
+  return valid.replace(specials, (char) => escapes[char]);
 }

@@ -91,7 +91,9 @@ export function allCases(result: Pick<RunResult, 'suites'>): TestCase[] {
 export function isCountsOnly<T extends Pick<RunResult, 'suites' | 'reportedCounts'>>(
   result: T,
 ): result is T & { reportedCounts: Partial<Totals> } {
-  return result.reportedCounts !== undefined && allCases(result).length === 0;
+  return (
+    result.reportedCounts !== undefined && result.suites.every((suite) => suite.cases.length === 0)
+  );
 }
 
 export function totalsOf(result: Pick<RunResult, 'suites' | 'reportedCounts'>): Totals {
@@ -109,16 +111,23 @@ export function totalsOf(result: Pick<RunResult, 'suites' | 'reportedCounts'>): 
       flaky: counts.flaky ?? 0,
     };
   }
-  const cases = allCases(result);
-  const count = (status: CaseStatus): number => cases.filter((c) => c.status === status).length;
-  const errors = count('error');
+  // One pass: the relay asks for the totals several times, and a report may hold 100k cases.
+  const byStatus: Record<CaseStatus, number> = { passed: 0, failed: 0, error: 0, skipped: 0 };
+  let flaky = 0;
+  for (const suite of result.suites) {
+    for (const testCase of suite.cases) {
+      byStatus[testCase.status] += 1;
+      if (testCase.flaky) flaky += 1;
+    }
+  }
+  const { passed, failed, error, skipped } = byStatus;
   return {
-    total: cases.length,
-    passed: count('passed'),
-    failed: count('failed') + errors,
-    errors,
-    skipped: count('skipped'),
-    flaky: cases.filter((c) => c.flaky).length,
+    total: passed + failed + error + skipped,
+    passed,
+    failed: failed + error,
+    errors: error,
+    skipped,
+    flaky,
   };
 }
 

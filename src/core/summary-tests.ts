@@ -16,6 +16,7 @@ import {
 const MIN_MESSAGE_CHARS = 300;
 const MAX_MESSAGE_CHARS = 20_000;
 const NAME_CHARS = 300;
+const FIRST_LINE_CHARS = 120;
 
 const STATUS_ICON: Record<CaseStatus, string> = {
   passed: '✅',
@@ -29,7 +30,10 @@ interface Located {
   suite: TestSuite;
 }
 
-/** Failed tests, then errored ones, each with its message in a collapsible code block. */
+/**
+ * Failed tests, then errored ones: every one named (a line each) as far as the whole budget
+ * allows, with its message in a collapsible code block where the room left allows.
+ */
 export function addProblems(
   budget: Budget,
   suites: TestSuite[],
@@ -48,23 +52,30 @@ export function addProblems(
     trimmed.messagesLeftOut += problems.filter(({ testCase }) => hasMessage(testCase)).length;
     return;
   }
-  // Share the room: messages get most of it, but names-only entries must still fit after.
-  const available = Math.max(0, budget.remaining);
+  // Every problem is named before any message is shown: the names-only entries are reserved
+  // first, and a message goes in only where the entries still to come keep their room.
+  const compact = problems.map(({ testCase, suite }) => problemEntry(testCase, suite));
+  let reserve = compact.reduce((sum, entry) => sum + Buffer.byteLength(entry, 'utf8'), 0);
+  const spare = Math.max(0, budget.remaining - reserve);
   const perMessage = clamp(
-    Math.floor((available * 0.6) / problems.length),
+    Math.floor((spare * 0.9) / problems.length),
     MIN_MESSAGE_CHARS,
     MAX_MESSAGE_CHARS,
   );
-  const fullEntriesUntil = budget.spent + available * 0.8;
 
   let index = 0;
   for (; index < problems.length; index += 1) {
     const { testCase, suite } = problems[index];
+    reserve -= Buffer.byteLength(compact[index], 'utf8');
     const message = messageText(testCase);
-    const withMessage = message.text && budget.spent < fullEntriesUntil;
-    if (withMessage && budget.tryAdd(problemEntry(testCase, suite, message, perMessage))) {
+    const room = budget.remaining - reserve;
+    const full =
+      message.text && room > MIN_MESSAGE_CHARS
+        ? problemEntry(testCase, suite, message, perMessage)
+        : undefined;
+    if (full && Buffer.byteLength(full, 'utf8') <= room && budget.tryAdd(full)) {
       if (message.text.length + message.omitted > perMessage) trimmed.messagesShortened += 1;
-    } else if (budget.tryAdd(problemEntry(testCase, suite))) {
+    } else if (budget.tryAdd(compact[index])) {
       if (message.text) trimmed.messagesLeftOut += 1;
     } else {
       break;
@@ -87,7 +98,10 @@ function problemEntry(
     .map((part) => escapeMarkdown(oneLine(part, 200)))
     .join(' › ');
   const name = escapeMarkdown(oneLine(testCase.name, NAME_CHARS));
-  const firstLine = testCase.message ? escapeMarkdown(oneLine(testCase.message, 200)) : '';
+  // Short: with thousands of failures every one must still be named within the limit.
+  const firstLine = testCase.message
+    ? escapeMarkdown(oneLine(testCase.message, FIRST_LINE_CHARS))
+    : '';
   const title = `${STATUS_ICON[testCase.status]} ${where ? `${where} › ` : ''}<b>${name}</b>${
     firstLine ? `: ${firstLine}` : ''
   }`;

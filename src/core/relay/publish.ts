@@ -4,7 +4,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CiAgent } from '../agent.js';
-import { renderJunitXml } from '../junit-write.js';
+import { writeJunitXml } from '../junit-write.js';
 import type { ModuleSet } from '../module.js';
 import { decideOutcome, type Outcome, withSinkReports } from '../outcome.js';
 import { type RunResult, runDurationSeconds, totalsOf } from '../result.js';
@@ -60,7 +60,7 @@ export async function publish(job: Publishing): Promise<Outcome> {
 async function writeJunit(result: RunResult, settings: Settings, agent: CiAgent): Promise<boolean> {
   try {
     await fs.mkdir(path.dirname(path.resolve(settings.junitPath)), { recursive: true });
-    await fs.writeFile(settings.junitPath, renderJunitXml(result), 'utf8');
+    await writeJunitXml(settings.junitPath, result);
     return true;
   } catch (error) {
     agent.logger.warn(
