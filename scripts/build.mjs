@@ -24,7 +24,7 @@ const hasSimulator = (code) => code.includes('/__sim/');
 rmSync(distRoot, { recursive: true, force: true });
 
 for (const { entry, out, simulators } of bundles) {
-  const { code, assets } = await ncc(join(root, entry), {
+  const { code, assets, stats } = await ncc(join(root, entry), {
     target: 'es2022',
     quiet: true,
     cache: false,
@@ -41,21 +41,42 @@ for (const { entry, out, simulators } of bundles) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), asset.source);
   }
-  writeFileSync(join(dir, 'licenses.txt'), thirdPartyNotices());
+  writeFileSync(join(dir, 'licenses.txt'), thirdPartyNotices(bundledPackageDirs(stats)));
   console.log(
     `${entry} → ${out.replace(`${root}/`, '')}/index.js (${Math.round(code.length / 1024)} KiB)`,
   );
 }
 
 /**
- * The license texts of every production dependency (what the bundles are made of), from the
- * lock file, in a stable order. ncc's own --license option found only a fraction of them.
+ * The package folders whose code is in the bundle (its chunks included), from ncc's module
+ * list: `…/node_modules/a/node_modules/b/x.js` → `node_modules/a/node_modules/b`.
  */
-function thirdPartyNotices() {
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
-  const entries = Object.entries(lock.packages)
-    .filter(([path, meta]) => path.startsWith('node_modules/') && !meta.dev)
-    .map(([path]) => join(root, path))
+function bundledPackageDirs(stats) {
+  const dirs = new Set();
+  const collect = (modules = []) => {
+    for (const module of modules) {
+      const name = (module.identifier ?? module.name ?? '').replace(/\\/g, '/').split('!').pop();
+      const at = name.indexOf('node_modules/');
+      const match =
+        at >= 0 &&
+        /^(node_modules\/(?:@[^/]+\/)?[^/]+(?:\/node_modules\/(?:@[^/]+\/)?[^/]+)*)\//.exec(
+          name.slice(at),
+        );
+      if (match) dirs.add(match[1]);
+      collect(module.modules);
+    }
+  };
+  collect(stats.toJson({ modules: true }).modules);
+  return [...dirs];
+}
+
+/**
+ * The license texts of every package bundled in the file, in a stable order. ncc's own
+ * --license option found only a fraction of them.
+ */
+function thirdPartyNotices(packageDirs) {
+  const entries = packageDirs
+    .map((dir) => join(root, dir))
     .filter((dir) => existsSync(join(dir, 'package.json')))
     .map((dir) => {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
