@@ -15830,6 +15830,121 @@ class TerminalAgent {
     }
 }
 
+;// CONCATENATED MODULE: ./src/ci/gitlab.ts
+// The GitLab CI/CD agent: the CLI's agent (flags and TESTRELAY_* variables, logs on the
+// job log, summary as a file), plus what a GitLab job adds: the CI context from GitLab's
+// predefined variables, collapsible log sections, the outputs as a dotenv report, and an
+// exit code of its own for a neutral outcome (the component turns it into a warning).
+
+
+
+/** Exit status of a neutral outcome (a timeout with onTimeout: neutral) in a GitLab job. */
+const GITLAB_NEUTRAL_EXIT = 3;
+// GitLab's dotenv report limits (the lowest of its plans): 5 KiB and 20 variables; one line
+// per variable, no quotes, no escapes. Outputs past them are left out, and the log says so.
+const DOTENV_MAX_BYTES = 5120;
+const DOTENV_MAX_VARIABLES = 20;
+class GitLabAgent extends TerminalAgent {
+    name = 'GitLab CI/CD';
+    openSection;
+    dotenvFile;
+    constructor(options) {
+        super(options);
+        this.dotenvFile = options.dotenvFile;
+    }
+    context() {
+        const env = this.options.env;
+        return {
+            ci: 'gitlab',
+            repository: env.CI_PROJECT_PATH || undefined,
+            commit: env.CI_COMMIT_SHA || undefined,
+            ref: env.CI_COMMIT_REF_NAME || undefined,
+            branch: env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_BRANCH || env.CI_COMMIT_REF_NAME,
+            // The pipeline's number within its project, as people see it in the UI (#123).
+            runNumber: env.CI_PIPELINE_IID || undefined,
+            runUrl: env.CI_JOB_URL || env.CI_PIPELINE_URL || undefined,
+            workflow: env.CI_MERGE_REQUEST_IID
+                ? `${env.CI_PROJECT_NAME ?? 'merge request'} !${env.CI_MERGE_REQUEST_IID}`
+                : env.CI_PROJECT_NAME || undefined,
+        };
+    }
+    setOutput(name, value) {
+        this.outputs[name] = value;
+        if (this.dotenvFile)
+            writeDotenv(this.dotenvFile, dotenvOf(this.outputs, this.redactor));
+    }
+    annotate() {
+        // The relay lists the failed tests in the log already; GitLab has no annotations, and the
+        // CLI's note about the annotation cap (maxAnnotations, a GitHub input) means nothing here.
+    }
+    section(phase, title) {
+        this.endSection();
+        this.openSection = `testrelay_${phase}`;
+        // The header is vendor-free text of ours, but it goes through the same cleaning.
+        this.stdout.write(sectionMarker('start', this.openSection, phase === 'wait') + this.clean(title));
+        this.stdout.write('\n');
+    }
+    finish(outcome) {
+        this.endSection();
+        if (this.dotenvFile) {
+            const { leftOut } = dotenvOf(this.outputs, this.redactor);
+            if (leftOut.length > 0) {
+                this.logger.warn(`Left out of the dotenv report (GitLab takes ${DOTENV_MAX_VARIABLES} variables and ` +
+                    `${DOTENV_MAX_BYTES} bytes): ${leftOut.join(', ')}.`);
+            }
+        }
+        super.finish(outcome);
+    }
+    report(outcome) {
+        const code = super.report(outcome);
+        return code === EXIT.ok && outcome.conclusion === 'neutral' ? GITLAB_NEUTRAL_EXIT : code;
+    }
+    // A CR would let vendor text overwrite what the log shows before it; ESC is gone already
+    // (cleanText), so no text can forge a section marker or colour sequence.
+    clean(message) {
+        return super.clean(message).replace(/\r/g, '');
+    }
+    endSection() {
+        if (!this.openSection)
+            return;
+        this.stdout.write(`${sectionMarker('end', this.openSection)}\n`);
+        this.openSection = undefined;
+    }
+}
+/** GitLab's section marker: ESC[0K, the marker, CR, ESC[0K (the header follows a start). */
+function sectionMarker(kind, name, collapsed = false) {
+    const now = Math.floor(Date.now() / 1000);
+    const options = kind === 'start' && collapsed ? '[collapsed=true]' : '';
+    return `\x1b[0Ksection_${kind}:${now}:${name}${options}\r\x1b[0K`;
+}
+/** runUrl → TESTRELAY_RUN_URL. */
+function dotenvKey(output) {
+    return `TESTRELAY_${output.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`.replace(/[^A-Z0-9_]/g, '_');
+}
+/** The outputs as GitLab reads a dotenv file, in the order set, within its limits. */
+function dotenvOf(outputs, redactor) {
+    const lines = [];
+    const leftOut = [];
+    let bytes = 0;
+    for (const [name, raw] of Object.entries(outputs)) {
+        // One line, no secret: GitLab has no quoting to carry more, and masks only its own variables.
+        const value = redactor.redact(raw).replace(/[\r\n]+/g, ' ');
+        const line = `${dotenvKey(name)}=${value}\n`;
+        const size = Buffer.byteLength(line, 'utf8');
+        if (lines.length >= DOTENV_MAX_VARIABLES || bytes + size > DOTENV_MAX_BYTES) {
+            leftOut.push(name);
+            continue;
+        }
+        lines.push(line);
+        bytes += size;
+    }
+    return { text: lines.join(''), leftOut };
+}
+function writeDotenv(file, dotenv) {
+    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(file)), { recursive: true });
+    external_node_fs_namespaceObject.writeFileSync(file, dotenv.text);
+}
+
 ;// CONCATENATED MODULE: ./src/core/text.ts
 // Small helpers for the sentences TestRelay writes.
 /** "1 test", "2 tests"; `many` for irregular plurals. */
@@ -42828,10 +42943,12 @@ async function startOrAttach(run, deadline, clock) {
     const untilDeadline = (signal) => AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.ceil(deadline - clock.now())))]);
     const name = source.displayName;
     if (settings.runId) {
+        agent.section?.('trigger', `Attaching to ${name} run ${settings.runId}`);
         const handle = await source.attach(settings.runId, untilDeadline(cancel));
         agent.logger.info(`Attached to ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
         return handle;
     }
+    agent.section?.('trigger', `Starting ${name} ${planLabel(run)}`);
     agent.logger.info(`Starting ${name} ${planLabel(run)}…`);
     // A trigger in flight is given a moment to answer when the job is cancelled, so we learn
     // the run id and can stop it instead of leaving an unknown run behind.
@@ -42871,6 +42988,7 @@ function waitWithProgress(run, handle, deadline, clock) {
     const { source, settings, agent } = run;
     let lastLine = '';
     let lastLogged = clock.now();
+    agent.section?.('wait', `Waiting for ${source.displayName} run ${handle.runId}`);
     return waitForRun({
         poll: (signal) => source.poll(handle, signal),
         deadline,
@@ -42984,6 +43102,7 @@ async function relay(deps, command = 'relay') {
         const what = settings.mode === 'files' ? 'published' : 'started';
         return { conclusion: 'success', reason: `Dry run: inputs are valid; nothing was ${what}.` };
     }
+    agent.section?.('results', 'Results');
     return publish({ result: result, settings, agent, modules: deps.modules, reporting });
 }
 /** The results of a vendor run; undefined on a dry run, after showing what would be sent. */
@@ -43107,6 +43226,7 @@ function failureOf(error) {
 
 
 
+
 const VERBOSE = { flag: 'verbose', description: 'Show debug logs.', boolean: true };
 const RELAY_OPTIONS = [
     {
@@ -43151,14 +43271,17 @@ async function runCommand(name, argv) {
     if (args.help)
         return printHelp(name);
     const json = args.options.json === 'true';
-    const agent = new TerminalAgent({
+    const options = {
         flags: args.inputs,
         env: process.env,
-        outputsFile: args.options['outputs-file'],
         summaryFile: args.options['summary-file'],
         verbose: args.options.verbose === 'true',
         logToStderr: json,
-    });
+    };
+    // In a GitLab job the outputs file is a dotenv report: TESTRELAY_* keys, GitLab's limits.
+    const agent = process.env.GITLAB_CI === 'true'
+        ? new GitLabAgent({ ...options, dotenvFile: args.options['outputs-file'] })
+        : new TerminalAgent({ ...options, outputsFile: args.options['outputs-file'] });
     const outcome = await runInCi(agent, name === 'cancel' ? 'cancel' : 'relay');
     if (json && !outcome.inputProblems) {
         process.stdout.write(`${JSON.stringify(agent.allOutputs())}\n`);
@@ -43168,7 +43291,7 @@ async function runCommand(name, argv) {
 function printHelp(name) {
     const out = [];
     if (!name) {
-        out.push('testrelay — trigger a remote test plan, wait for it, and relay its results into your CI.', '', 'Usage: testrelay <command> [flags]', '', 'Commands:', ...Object.entries(COMMANDS).map(([key, c]) => `  ${key.padEnd(9)} ${c.summary}`), `  ${'simulate'.padEnd(9)} Run local simulators of the vendor APIs (testrelay simulate --help).`, '', 'Run `testrelay <command> --help` for its flags. Every flag can also be set as an', 'environment variable: --api-key → TESTRELAY_API_KEY.', '', 'Exit status: 0 passed (or neutral), 1 tests failed / run failed / timed out, 2 bad input.');
+        out.push('testrelay — trigger a remote test plan, wait for it, and relay its results into your CI.', '', 'Usage: testrelay <command> [flags]', '', 'Commands:', ...Object.entries(COMMANDS).map(([key, c]) => `  ${key.padEnd(9)} ${c.summary}`), `  ${'simulate'.padEnd(9)} Run local simulators of the vendor APIs (testrelay simulate --help).`, '', 'Run `testrelay <command> --help` for its flags. Every flag can also be set as an', 'environment variable: --api-key → TESTRELAY_API_KEY.', '', 'Exit status: 0 passed (or neutral), 1 tests failed / run failed / timed out, 2 bad input;', 'in a GitLab job (GITLAB_CI=true) a neutral outcome exits 3 (the component allows it).');
     }
     else {
         const command = COMMANDS[name];

@@ -40,16 +40,16 @@ const LIMITS: CiLimits = {
 };
 
 export class TerminalAgent implements CiAgent {
-  readonly name = 'the CLI';
+  readonly name: string = 'the CLI';
   readonly logger: Logger;
   readonly limits = LIMITS;
-  private readonly redactor = new Redactor();
-  private readonly outputs: Record<string, string> = {};
-  private readonly stdout: NodeJS.WriteStream;
+  protected readonly redactor = new Redactor();
+  protected readonly outputs: Record<string, string> = {};
+  protected readonly stdout: NodeJS.WriteStream;
   private readonly stderr: NodeJS.WriteStream;
   private progressShown = false;
 
-  constructor(private readonly options: TerminalOptions) {
+  constructor(protected readonly options: TerminalOptions) {
     this.stdout = options.stdout ?? process.stdout;
     this.stderr = options.stderr ?? process.stderr;
     const write = (stream: NodeJS.WriteStream, prefix: string) => (message: string) => {
@@ -132,7 +132,7 @@ export class TerminalAgent implements CiAgent {
     process.exitCode = this.report(outcome);
   }
 
-  private report(outcome: Outcome): number {
+  protected report(outcome: Outcome): number {
     if (outcome.inputProblems) {
       // Named the way the user gave it here: a flag, or its environment variable.
       for (const problem of outcome.inputProblems) {
@@ -163,7 +163,7 @@ export class TerminalAgent implements CiAgent {
     }
   }
 
-  private clean(message: string): string {
+  protected clean(message: string): string {
     // Vendor text may carry terminal escape sequences and control characters: drop them.
     return neutralizeLogText(cleanText(this.redactor.redact(message)));
   }

@@ -5,6 +5,9 @@ import type { Logger } from './logger.js';
 import type { Outcome } from './outcome.js';
 import type { CiContext } from './settings.js';
 
+/** The phases of a job, as a CI's collapsible log sections show them. */
+export type LogPhase = 'trigger' | 'wait' | 'results';
+
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
   /** Untrusted text is fine: agents escape it for their own syntax. */
@@ -54,6 +57,11 @@ export interface CiAgent {
    * with the share done (0–1) when the vendor tells it.
    */
   progress(line: string, fraction?: number): void;
+  /**
+   * Starts a collapsible part of the log (GitLab's sections, GitHub's groups) for one phase
+   * of the job; the next call, or finish, ends it. Optional: a plain log has no such parts.
+   */
+  section?(phase: LogPhase, title: string): void;
   /** Ends the step the CI's way: exit code, step result, failure message. */
   finish(outcome: Outcome): void;
 }

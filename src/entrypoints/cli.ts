@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The testrelay CLI (dist/cli/index.js): run | report | cancel | simulate.
 
+import { GitLabAgent } from '../ci/gitlab.js';
 import { EXIT, TerminalAgent } from '../ci/terminal.js';
 import { type CommandName, envName, flagName } from '../core/inputs.js';
 import { errorMessage } from '../core/text.js';
@@ -64,14 +65,18 @@ async function runCommand(name: CommandName, argv: string[]): Promise<number> {
   const args = parseArgs(argv, inputsOf(name), command.options);
   if (args.help) return printHelp(name);
   const json = args.options.json === 'true';
-  const agent = new TerminalAgent({
+  const options = {
     flags: args.inputs,
     env: process.env,
-    outputsFile: args.options['outputs-file'],
     summaryFile: args.options['summary-file'],
     verbose: args.options.verbose === 'true',
     logToStderr: json,
-  });
+  };
+  // In a GitLab job the outputs file is a dotenv report: TESTRELAY_* keys, GitLab's limits.
+  const agent =
+    process.env.GITLAB_CI === 'true'
+      ? new GitLabAgent({ ...options, dotenvFile: args.options['outputs-file'] })
+      : new TerminalAgent({ ...options, outputsFile: args.options['outputs-file'] });
   const outcome = await runInCi(agent, name === 'cancel' ? 'cancel' : 'relay');
   if (json && !outcome.inputProblems) {
     process.stdout.write(`${JSON.stringify(agent.allOutputs())}\n`);
@@ -94,7 +99,8 @@ function printHelp(name?: CommandName): number {
       'Run `testrelay <command> --help` for its flags. Every flag can also be set as an',
       'environment variable: --api-key → TESTRELAY_API_KEY.',
       '',
-      'Exit status: 0 passed (or neutral), 1 tests failed / run failed / timed out, 2 bad input.',
+      'Exit status: 0 passed (or neutral), 1 tests failed / run failed / timed out, 2 bad input;',
+      'in a GitLab job (GITLAB_CI=true) a neutral outcome exits 3 (the component allows it).',
     );
   } else {
     const command = COMMANDS[name];

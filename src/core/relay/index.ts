@@ -84,6 +84,7 @@ export async function relay(
     const what = settings.mode === 'files' ? 'published' : 'started';
     return { conclusion: 'success', reason: `Dry run: inputs are valid; nothing was ${what}.` };
   }
+  agent.section?.('results', 'Results');
   return publish({ result: result!, settings, agent, modules: deps.modules, reporting });
 }
 

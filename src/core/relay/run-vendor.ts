@@ -69,10 +69,12 @@ async function startOrAttach(run: VendorRun, deadline: number, clock: Clock): Pr
     AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.ceil(deadline - clock.now())))]);
   const name = source.displayName;
   if (settings.runId) {
+    agent.section?.('trigger', `Attaching to ${name} run ${settings.runId}`);
     const handle = await source.attach(settings.runId, untilDeadline(cancel));
     agent.logger.info(`Attached to ${name} run ${handle.runId}: ${handle.runUrl ?? ''}`);
     return handle;
   }
+  agent.section?.('trigger', `Starting ${name} ${planLabel(run)}`);
   agent.logger.info(`Starting ${name} ${planLabel(run)}…`);
   // A trigger in flight is given a moment to answer when the job is cancelled, so we learn
   // the run id and can stop it instead of leaving an unknown run behind.
@@ -123,6 +125,7 @@ function waitWithProgress(
   const { source, settings, agent } = run;
   let lastLine = '';
   let lastLogged = clock.now();
+  agent.section?.('wait', `Waiting for ${source.displayName} run ${handle.runId}`);
   return waitForRun({
     poll: (signal) => source.poll(handle, signal),
     deadline,
