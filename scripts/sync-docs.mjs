@@ -72,3 +72,20 @@ writeFileSync(
   `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`,
 );
 console.log('action.yml and README.md updated from the input table');
+
+// The GitLab component and its README's table.
+const { renderComponent, renderComponentTable } = await import('./gitlab-component.mjs');
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const component = { inputs: INPUTS, envName, version };
+writeFileSync(join(root, 'gitlab', 'templates', 'testrelay.yml'), renderComponent(component));
+replaceBetweenMarkers(join(root, 'gitlab', 'README.md'), renderComponentTable(component));
+console.log('gitlab/templates/testrelay.yml and gitlab/README.md updated from the input table');
+
+function replaceBetweenMarkers(file, content) {
+  const text = readFileSync(file, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to === -1)
+    throw new Error(`${file} lacks the inputs:start/inputs:end markers`);
+  writeFileSync(file, `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`);
+}
