@@ -58,12 +58,25 @@ function specInput(input) {
   return lines.join('\n');
 }
 
-export function renderComponent({ inputs, envName, version }) {
+export function renderComponent({ inputs, outputs, envName, version }) {
   const own = jobInputs(version);
   const table = componentInputs(inputs);
+  // An input whose variable is also an output's (runId, junitPath, …) would be overridden by
+  // an earlier TestRelay job's dotenv report (dotenv variables win over job variables), and a
+  // later job would attach to that job's run. Such inputs come in a variable of their own and
+  // the script exports them under their real name, where nothing can override them.
+  const outputVariables = new Set(outputs.map((output) => envName(output.name)));
+  const variableOf = (input) =>
+    outputVariables.has(envName(input.name))
+      ? envName(input.name).replace(/^TESTRELAY_/, 'TESTRELAY_INPUT_')
+      : envName(input.name);
   const variables = table
-    .map((input) => `    ${envName(input.name)}: ${quote(`$[[ inputs.${input.name} ]]`)}`)
+    .map((input) => `    ${variableOf(input)}: ${quote(`$[[ inputs.${input.name} ]]`)}`)
     .join('\n');
+  const exports = table
+    .filter((input) => variableOf(input) !== envName(input.name))
+    .map((input) => `export ${envName(input.name)}="$${variableOf(input)}"`)
+    .join('; ');
   return `# TestRelay as a GitLab CI/CD component: trigger a test plan on Testsigma, Sofy or Squish
 # Test Center (or read JUnit files), wait for it, and report the results to GitLab (JUnit
 # report, dotenv variables, summary) and, with reportTo, to Testomat.io or Spira.
@@ -79,6 +92,8 @@ ${[...own.map(specInput), ...table.map(specInput)].join('\n')}
   variables:
 ${variables}
   script:
+    # Inputs named like an output: an earlier TestRelay job's dotenv report cannot override these.
+    - ${exports}
     # Installed beside the checkout (the job's working directory), not globally: any image works.
     - npm install --prefix .testrelay --no-save --no-audit --no-fund --loglevel error "$[[ inputs.cliVersion ]]"
     - >-

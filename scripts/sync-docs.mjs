@@ -76,7 +76,7 @@ console.log('action.yml and README.md updated from the input table');
 // The GitLab component and its README's table.
 const { renderComponent, renderComponentTable } = await import('./gitlab-component.mjs');
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
-const component = { inputs: INPUTS, envName, version };
+const component = { inputs: INPUTS, outputs: OUTPUTS, envName, version };
 writeFileSync(join(root, 'gitlab', 'templates', 'testrelay.yml'), renderComponent(component));
 replaceBetweenMarkers(join(root, 'gitlab', 'README.md'), renderComponentTable(component));
 console.log('gitlab/templates/testrelay.yml and gitlab/README.md updated from the input table');

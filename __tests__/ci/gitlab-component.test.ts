@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Ajv } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { envName } from '../../src/core/inputs.js';
-import { INPUTS } from '../../src/vendors/registry.js';
+import { INPUTS, OUTPUTS } from '../../src/vendors/registry.js';
 import { ROOT } from '../helpers/github-runner.js';
 
 const TEMPLATE = path.join(ROOT, 'gitlab', 'templates', 'testrelay.yml');
@@ -59,9 +59,26 @@ describe('gitlab/templates/testrelay.yml', () => {
 
   it('hands each input to the CLI as its TESTRELAY_* variable, and no secret as an input', () => {
     const expected = INPUTS.filter((i) => !i.secret && !NOT_FOR_GITLAB.includes(i.name));
+    const outputVariables = new Set(OUTPUTS.map((o) => envName(o.name)));
+    const clashing = expected.filter((i) => outputVariables.has(envName(i.name)));
+    expect(clashing.map((i) => i.name)).toEqual(['runId', 'junitPath', 'testomatioRunId']);
+    // Inputs named like an output come in TESTRELAY_INPUT_*, exported under their own name
+    // by the script, where an earlier job's dotenv report cannot override them.
     expect(job.variables).toEqual(
-      Object.fromEntries(expected.map((i) => [envName(i.name), `$[[ inputs.${i.name} ]]`])),
+      Object.fromEntries(
+        expected.map((i) => [
+          clashing.includes(i)
+            ? envName(i.name).replace('TESTRELAY_', 'TESTRELAY_INPUT_')
+            : envName(i.name),
+          `$[[ inputs.${i.name} ]]`,
+        ]),
+      ),
     );
+    for (const input of clashing) {
+      expect(job.script[0]).toContain(
+        `export ${envName(input.name)}="$${envName(input.name).replace('TESTRELAY_', 'TESTRELAY_INPUT_')}"`,
+      );
+    }
     for (const input of INPUTS.filter((i) => i.secret)) {
       expect(Object.keys(spec.spec.inputs)).not.toContain(input.name);
     }

@@ -79,6 +79,8 @@ interface PipelineOptions {
   files?: Record<string, string>;
   /** SIGTERM the job's TestRelay process once the job log matches this. */
   sigtermWhen?: RegExp;
+  /** Inputs of further includes of the component: more TestRelay jobs in the pipeline. */
+  moreJobs?: Record<string, string>[];
 }
 
 async function runPipeline(
@@ -93,7 +95,10 @@ async function runPipeline(
     path.join(project, 'templates', 'testrelay.yml'),
   );
   const include = {
-    include: [{ local: 'templates/testrelay.yml', inputs: { cliVersion: tarball, ...inputs } }],
+    include: [inputs, ...(options.moreJobs ?? [])].map((jobInputs) => ({
+      local: 'templates/testrelay.yml',
+      inputs: { cliVersion: tarball, ...jobInputs },
+    })),
   };
   fs.writeFileSync(path.join(project, '.gitlab-ci.yml'), JSON.stringify(include, null, 2));
   for (const [file, text] of Object.entries(options.files ?? {})) {
@@ -252,6 +257,29 @@ it('a passing Testsigma plan: job passes, JUnit and dotenv reports, sections, on
   const [trigger] = (await testsigma.requests()).filter((r) => r.route === 'trigger');
   expect(JSON.stringify(trigger.body ?? trigger.query ?? {})).toContain('/-/jobs/');
   expectNoSecret(pipeline, TESTSIGMA_KEY);
+});
+
+it('a later TestRelay job triggers its own plan, not attach to the run in the dotenv of an earlier one', async () => {
+  // Dotenv variables of earlier jobs override job variables in GitLab: a second job whose
+  // runId input came as TESTRELAY_RUN_ID would attach to the first job's run.
+  await testsigma.scenario(QUICK);
+  const common = { vendor: 'testsigma', baseUrl: testsigma.baseUrl, pollInterval: '1s' };
+  const pipeline = await runPipeline(
+    { ...common, planId: '2090' },
+    {
+      variables: { TESTRELAY_API_KEY: TESTSIGMA_KEY },
+      moreJobs: [{ ...common, planId: '2091', jobName: 'testrelay-again', stage: 'deploy' }],
+    },
+  );
+  expect(/^\s*(PASS|FAIL|WARN)\s+testrelay-again\b/m.exec(pipeline.output)?.[1]).toBe('PASS');
+  const triggers = (await testsigma.requests()).filter((r) => r.route === 'trigger');
+  expect(triggers.map((r) => JSON.stringify(r.body ?? r.query)).join('\n')).toContain('2091');
+  expect(triggers).toHaveLength(2);
+  const again = fs.readFileSync(
+    path.join(pipeline.project, '.gitlab-ci-local', 'output', 'testrelay-again.log'),
+    'utf8',
+  );
+  expect(again).not.toMatch(/attach/i);
 });
 
 it('a failing Squish plan: job fails, the JUnit report holds the failure', async () => {

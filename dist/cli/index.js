@@ -15838,6 +15838,7 @@ class TerminalAgent {
 
 
 
+
 /** Exit status of a neutral outcome (a timeout with onTimeout: neutral) in a GitLab job. */
 const GITLAB_NEUTRAL_EXIT = 3;
 // GitLab's dotenv report limits (the lowest of its plans): 5 KiB and 20 variables; one line
@@ -15917,9 +15918,12 @@ function sectionMarker(kind, name, collapsed = false) {
     const options = kind === 'start' && collapsed ? '[collapsed=true]' : '';
     return `\x1b[0Ksection_${kind}:${now}:${name}${options}\r\x1b[0K`;
 }
-/** runUrl → TESTRELAY_RUN_URL. */
+/**
+ * runUrl → TESTRELAY_RUN_URL: the name the CLI would read an input of that name from, so an
+ * output and an input of one name share their variable (the component keeps them apart).
+ */
 function dotenvKey(output) {
-    return `TESTRELAY_${output.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`.replace(/[^A-Z0-9_]/g, '_');
+    return envName(output);
 }
 /** The outputs as GitLab reads a dotenv file, in the order set, within its limits. */
 function dotenvOf(outputs, redactor) {
@@ -43166,8 +43170,13 @@ function cancelOnSignals(graceMs, onTimeout) {
     const controller = new AbortController();
     const handler = (signal) => {
         if (controller.signal.aborted) {
-            // A second signal: the user means it.
-            process.exit(130);
+            // A second Ctrl-C: the user means it. A repeated SIGTERM comes from no person: a CI may
+            // send one to the process group and one to the job's shell (GitLab runners, and
+            // gitlab-ci-local, do), and the grace timer bounds the exit anyway; the reports of what
+            // is known must still be written.
+            if (signal === 'SIGINT')
+                process.exit(130);
+            return;
         }
         controller.abort(Object.assign(new Error(`Received ${signal}`), { name: 'AbortError' }));
         setTimeout(onTimeout, graceMs).unref();

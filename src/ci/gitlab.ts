@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LogPhase } from '../core/agent.js';
 import type { Outcome } from '../core/outcome.js';
+import { envName } from '../core/inputs.js';
 import type { CiContext } from '../core/settings.js';
 import { EXIT, TerminalAgent, type TerminalOptions } from './terminal.js';
 
@@ -110,12 +111,12 @@ function sectionMarker(kind: 'start' | 'end', name: string, collapsed = false): 
   return `\x1b[0Ksection_${kind}:${now}:${name}${options}\r\x1b[0K`;
 }
 
-/** runUrl → TESTRELAY_RUN_URL. */
+/**
+ * runUrl → TESTRELAY_RUN_URL: the name the CLI would read an input of that name from, so an
+ * output and an input of one name share their variable (the component keeps them apart).
+ */
 export function dotenvKey(output: string): string {
-  return `TESTRELAY_${output.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`.replace(
-    /[^A-Z0-9_]/g,
-    '_',
-  );
+  return envName(output);
 }
 
 export interface Dotenv {
