@@ -1,10 +1,11 @@
-// npm run docs: rewrites action.yml's inputs/outputs and the README's tables from the one
-// input table (src/vendors/registry.ts assembles it from core and the vendor modules).
+// npm run docs: rewrites action.yml's inputs/outputs, the Azure task's task.json and the
+// README's tables from the one input table (src/vendors/registry.ts assembles it from core and the vendor modules).
 // Tests fail when they drift apart.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { taskJson } from './task-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, '.tmp', 'docs');
@@ -47,6 +48,12 @@ for (const output of OUTPUTS)
   yaml += `  ${output.name}:\n    description: ${quote(output.description)}\n`;
 writeFileSync(join(root, 'action.yml'), `${yaml}${runs}`);
 
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+writeFileSync(
+  join(root, 'azure-task', 'TestRelay', 'task.json'),
+  `${JSON.stringify(taskJson({ INPUTS, OUTPUTS, MODULES, version }), null, 2)}\n`,
+);
+
 const cell = (text) => text.replace(/\|/g, '\\|');
 const groups = { common: 'all' };
 for (const module of [...MODULES.sources, ...MODULES.sinks])
@@ -71,4 +78,6 @@ writeFileSync(
   join(root, 'README.md'),
   `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`,
 );
-console.log('action.yml and README.md updated from the input table');
+console.log(
+  'action.yml, azure-task/TestRelay/task.json and README.md updated from the input table',
+);
