@@ -31531,7 +31531,7 @@ class AzureAgent {
     async publishTestResults(files, title) {
         // The task decides its result; the publisher only fills the Tests tab (failed tests in
         // the file do not fail the build by themselves).
-        new task.TestPublisher('JUnit').publish(files.map((file) => external_node_path_namespaceObject.resolve(file)), 'false', '', '', oneLine(this.redactor.redact(`TestRelay: ${title}`), 200), 'true', 'TestRelay');
+        new task.TestPublisher('JUnit').publish(files.map((file) => external_node_path_namespaceObject.resolve(file)), 'false', '', '', oneLine(this.safe(title), 200), 'true', 'TestRelay');
     }
     progress(line, fraction) {
         if (fraction !== undefined && Number.isFinite(fraction)) {
@@ -31540,15 +31540,16 @@ class AzureAgent {
         task.setProgress(this.percent, oneLine(this.safe(line), 200));
     }
     finish(outcome) {
-        const result = outcome.conclusion === 'success' && outcome.issues?.length
+        const issues = outcome.issues ?? [];
+        const result = outcome.conclusion === 'success' && issues.length > 0
             ? task.TaskResult.SucceededWithIssues
             : RESULTS[outcome.conclusion];
-        for (const issue of outcome.issues ?? [])
-            this.logger.warn(issue);
+        // The issues were logged where they arose; the reason names them once more, on one line.
+        const reason = oneLine(this.safe([outcome.reason, ...issues].join(' ')), 1000);
         if (result === task.TaskResult.Succeeded)
-            this.logger.info(outcome.reason);
+            this.logger.info(reason);
         // setResult logs a Failed or SucceededWithIssues reason as an issue itself.
-        task.setResult(result, oneLine(this.safe(outcome.reason), 1000));
+        task.setResult(result, reason);
         if (result === task.TaskResult.Failed)
             process.exitCode = 1;
     }
@@ -44098,11 +44099,17 @@ async function publish(job) {
     }
     if (files.length > 0 && agent.publishTestResults) {
         const publishTestResults = agent.publishTestResults.bind(agent);
-        await attempt(agent, 'publish the test results', () => publishTestResults(files, result.title ?? result.vendor));
+        await attempt(agent, 'publish the test results', () => publishTestResults(files, testRunTitle(result, settings)));
     }
     if (settings.artifactName)
         await uploadArtifact(markdown, files, settings, agent);
     return outcome;
+}
+/** "Testsigma plan 2090: Nightly regression": which vendor and plan, for a CI's test run list. */
+function testRunTitle(result, settings) {
+    const vendor = vendorTitle(result);
+    const plan = settings.planId ? `${vendor} plan ${settings.planId}` : vendor;
+    return result.title && result.title !== vendor ? `${plan}: ${result.title}` : plan;
 }
 async function writeJunit(result, settings, agent) {
     try {

@@ -46919,11 +46919,17 @@ async function publish(job) {
     }
     if (files.length > 0 && agent.publishTestResults) {
         const publishTestResults = agent.publishTestResults.bind(agent);
-        await publish_attempt(agent, 'publish the test results', () => publishTestResults(files, result.title ?? result.vendor));
+        await publish_attempt(agent, 'publish the test results', () => publishTestResults(files, testRunTitle(result, settings)));
     }
     if (settings.artifactName)
         await uploadArtifact(markdown, files, settings, agent);
     return outcome;
+}
+/** "Testsigma plan 2090: Nightly regression": which vendor and plan, for a CI's test run list. */
+function testRunTitle(result, settings) {
+    const vendor = vendorTitle(result);
+    const plan = settings.planId ? `${vendor} plan ${settings.planId}` : vendor;
+    return result.title && result.title !== vendor ? `${plan}: ${result.title}` : plan;
 }
 async function writeJunit(result, settings, agent) {
     try {

@@ -121,7 +121,7 @@ export class AzureAgent implements CiAgent {
       'false',
       '',
       '',
-      oneLine(this.redactor.redact(`TestRelay: ${title}`), 200),
+      oneLine(this.safe(title), 200),
       'true',
       'TestRelay',
     );
@@ -135,14 +135,16 @@ export class AzureAgent implements CiAgent {
   }
 
   finish(outcome: Outcome): void {
+    const issues = outcome.issues ?? [];
     const result =
-      outcome.conclusion === 'success' && outcome.issues?.length
+      outcome.conclusion === 'success' && issues.length > 0
         ? tl.TaskResult.SucceededWithIssues
         : RESULTS[outcome.conclusion];
-    for (const issue of outcome.issues ?? []) this.logger.warn(issue);
-    if (result === tl.TaskResult.Succeeded) this.logger.info(outcome.reason);
+    // The issues were logged where they arose; the reason names them once more, on one line.
+    const reason = oneLine(this.safe([outcome.reason, ...issues].join(' ')), 1000);
+    if (result === tl.TaskResult.Succeeded) this.logger.info(reason);
     // setResult logs a Failed or SucceededWithIssues reason as an issue itself.
-    tl.setResult(result, oneLine(this.safe(outcome.reason), 1000));
+    tl.setResult(result, reason);
     if (result === tl.TaskResult.Failed) process.exitCode = 1;
   }
 
