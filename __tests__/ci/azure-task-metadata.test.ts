@@ -10,7 +10,7 @@ import { TASK_DIR, TASK_JSON } from '../helpers/azure-agent.js';
 import { ROOT } from '../helpers/github-runner.js';
 
 // ajv-draft-04 is CommonJS whose module.exports is the class itself.
-const Ajv = createRequire(import.meta.url)('ajv-draft-04') as typeof AjvDraft04;
+const Ajv = createRequire(import.meta.url)('ajv-draft-04') as typeof AjvDraft04.default;
 const SCHEMA_PATH = path.join(ROOT, '..', 'shared', 'schemas', 'azure-task.schema.json');
 const LOCAL_SCHEMA = path.join(ROOT, '__tests__', 'fixtures', 'schemas', 'azure-task.schema.json');
 
