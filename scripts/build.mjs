@@ -1,4 +1,5 @@
-// Builds every bundle with ncc's API: the GitHub Action (dist/) and the CLI (dist/cli/).
+// Builds every bundle with ncc's API: the GitHub Action (dist/), the CLI (dist/cli/) and the
+// Azure Pipelines task (azure-task/TestRelay/, next to the task.json npm run docs writes).
 // Output is deterministic so CI can rebuild and fail on any difference from the commit.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,16 +15,39 @@ const distRoot = outIndex === -1 ? join(root, 'dist') : process.argv[outIndex + 
 
 // `simulators: false`: a CI bundle must not carry the simulators (only the CLI's `simulate`
 // needs them); their control routes (/__sim/…) would show up in the code if one slipped in.
+// `excludes`: code a bundle must not carry (each CI's library stays in its own bundle).
+const azureRoot = outIndex === -1 ? join(root, 'azure-task') : join(distRoot, 'azure-task');
 const bundles = [
-  { entry: 'src/entrypoints/github.ts', out: distRoot, simulators: false },
-  { entry: 'src/entrypoints/cli.ts', out: join(distRoot, 'cli'), simulators: true },
+  {
+    entry: 'src/entrypoints/github.ts',
+    out: distRoot,
+    simulators: false,
+    excludes: ['azure-pipelines-task-lib'],
+  },
+  {
+    entry: 'src/entrypoints/cli.ts',
+    out: join(distRoot, 'cli'),
+    simulators: true,
+    excludes: ['azure-pipelines-task-lib'],
+  },
+  {
+    entry: 'src/entrypoints/azure.ts',
+    out: join(azureRoot, 'TestRelay'),
+    simulators: false,
+    excludes: ['@actions/'],
+  },
 ];
 
 const hasSimulator = (code) => code.includes('/__sim/');
 
 rmSync(distRoot, { recursive: true, force: true });
+// The task folder keeps its generated task.json; only what this script writes is replaced.
+const taskDir = join(azureRoot, 'TestRelay');
+for (const name of existsSync(taskDir) ? readdirSync(taskDir) : []) {
+  if (name !== 'task.json') rmSync(join(taskDir, name), { recursive: true, force: true });
+}
 
-for (const { entry, out, simulators } of bundles) {
+for (const { entry, out, simulators, excludes } of bundles) {
   const { code, assets, stats } = await ncc(join(root, entry), {
     target: 'es2022',
     quiet: true,
@@ -34,6 +58,15 @@ for (const { entry, out, simulators } of bundles) {
   if (!simulators && [code, ...chunks.map(([, a]) => String(a.source))].some(hasSimulator)) {
     throw new Error(`${entry} pulls in simulator code: only the CLI's simulate command may`);
   }
+  const packageDirs = bundledPackageDirs(stats);
+  const carried = excludes.filter((name) =>
+    packageDirs.some((dir) => dir.includes(`node_modules/${name}`)),
+  );
+  if (carried.length > 0) {
+    throw new Error(
+      `${entry} carries ${carried.join(', ')}: that CI's code belongs in its own bundle`,
+    );
+  }
   const dir = out;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.js'), code.replaceAll('__TESTRELAY_VERSION__', version));
@@ -41,7 +74,7 @@ for (const { entry, out, simulators } of bundles) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), asset.source);
   }
-  writeFileSync(join(dir, 'licenses.txt'), thirdPartyNotices(bundledPackageDirs(stats)));
+  writeFileSync(join(dir, 'licenses.txt'), thirdPartyNotices(packageDirs));
   console.log(
     `${entry} → ${out.replace(`${root}/`, '')}/index.js (${Math.round(code.length / 1024)} KiB)`,
   );

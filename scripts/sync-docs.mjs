@@ -1,10 +1,12 @@
-// npm run docs: rewrites action.yml's inputs/outputs and the README's tables from the one
-// input table (src/vendors/registry.ts assembles it from core and the vendor modules).
+// npm run docs: rewrites action.yml's inputs/outputs, the Azure task's task.json, the GitLab
+// component and the READMEs' tables from the one input table (src/vendors/registry.ts
+// assembles it from core and the vendor modules).
 // Tests fail when they drift apart.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { taskJson } from './task-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, '.tmp', 'docs');
@@ -47,6 +49,13 @@ for (const output of OUTPUTS)
   yaml += `  ${output.name}:\n    description: ${quote(output.description)}\n`;
 writeFileSync(join(root, 'action.yml'), `${yaml}${runs}`);
 
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const task = taskJson({ INPUTS, OUTPUTS, MODULES, version });
+writeFileSync(
+  join(root, 'azure-task', 'TestRelay', 'task.json'),
+  `${JSON.stringify(task, null, 2)}\n`,
+);
+
 const cell = (text) => text.replace(/\|/g, '\\|');
 const groups = { common: 'all' };
 for (const module of [...MODULES.sources, ...MODULES.sinks])
@@ -60,32 +69,47 @@ for (const input of INPUTS) {
 table += '\n| output | description |\n| --- | --- |\n';
 for (const output of OUTPUTS) table += `| \`${output.name}\` | ${cell(output.description)} |\n`;
 
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const start = '<!-- inputs:start (npm run docs) -->\n';
-const end = '<!-- inputs:end -->';
-const from = readme.indexOf(start);
-const to = readme.indexOf(end);
-if (from === -1 || to === -1)
-  throw new Error('README.md lacks the inputs:start/inputs:end markers');
-writeFileSync(
-  join(root, 'README.md'),
-  `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`,
+replaceBetweenMarkers(join(root, 'README.md'), 'inputs', table);
+replaceBetweenMarkers(join(root, 'README.md'), 'azure-inputs', azureTable(task));
+console.log(
+  'action.yml, azure-task/TestRelay/task.json and README.md updated from the input table',
 );
-console.log('action.yml and README.md updated from the input table');
 
 // The GitLab component and its README's table.
 const { renderComponent, renderComponentTable } = await import('./gitlab-component.mjs');
-const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const component = { inputs: INPUTS, outputs: OUTPUTS, envName, version };
 writeFileSync(join(root, 'gitlab', 'templates', 'testrelay.yml'), renderComponent(component));
-replaceBetweenMarkers(join(root, 'gitlab', 'README.md'), renderComponentTable(component));
+replaceBetweenMarkers(join(root, 'gitlab', 'README.md'), 'inputs', renderComponentTable(component));
 console.log('gitlab/templates/testrelay.yml and gitlab/README.md updated from the input table');
 
-function replaceBetweenMarkers(file, content) {
+/** Replaces what stands between `<!-- <marker>:start (npm run docs) -->` and `<!-- <marker>:end -->`. */
+function replaceBetweenMarkers(file, marker, content) {
   const text = readFileSync(file, 'utf8');
+  const start = `<!-- ${marker}:start (npm run docs) -->\n`;
   const from = text.indexOf(start);
-  const to = text.indexOf(end);
+  const to = text.indexOf(`<!-- ${marker}:end -->`);
   if (from === -1 || to === -1)
-    throw new Error(`${file} lacks the inputs:start/inputs:end markers`);
+    throw new Error(`${file} lacks the ${marker}:start/${marker}:end markers`);
   writeFileSync(file, `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`);
+}
+
+/** The task's inputs as the pipeline editor shows them: group, editor, default. */
+function azureTable(task) {
+  const groupOf = Object.fromEntries(task.groups.map((group) => [group.name, group]));
+  let rows = '| input | group (shown when) | editor | default |\n| --- | --- | --- | --- |\n';
+  for (const input of task.inputs) {
+    const group = groupOf[input.groupName];
+    const shown = group ? `${group.displayName} (\`${group.visibleRule}\`)` : 'always shown';
+    const editor =
+      input.type === 'pickList'
+        ? `pick list: ${Object.keys(input.options).join(', ')}`
+        : input.type;
+    const deflt = input.defaultValue === '' ? '' : `\`${input.defaultValue}\``;
+    rows += `| \`${input.name}\` | ${shown} | ${editor} | ${deflt} |\n`;
+  }
+  rows += '\n| output variable | reference in a later job |\n| --- | --- |\n';
+  for (const output of task.outputVariables) {
+    rows += `| \`${output.name}\` | \`$[ dependencies.<job>.outputs['<step>.${output.name}'] ]\` |\n`;
+  }
+  return rows;
 }

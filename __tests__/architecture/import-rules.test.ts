@@ -50,6 +50,14 @@ function violations(files: SourceFile[]): string[] {
   return found;
 }
 
+/** Which CI a file or package belongs to: 'github' or 'azure' (undefined for the rest). */
+function ciOf(target: string): string | undefined {
+  if (/^@actions\//.test(target) || /^(ci|entrypoints)\/github[.-]/.test(target)) return 'github';
+  if (/^azure-pipelines-task-lib/.test(target) || /^(ci|entrypoints)\/azure[.-]/.test(target))
+    return 'azure';
+  return undefined;
+}
+
 function brokenRule(file: string, target: string): string | undefined {
   const local = !target.startsWith('node:') && target.includes('/') && target.endsWith('.ts');
   if (file.startsWith('core/')) {
@@ -59,6 +67,15 @@ function brokenRule(file: string, target: string): string | undefined {
   if (file.startsWith('ci/')) {
     if (local && !target.startsWith('core/') && !target.startsWith('ci/'))
       return 'a CI agent imports only core';
+    // Each CI's library stays in its own agent (and so in its own bundle).
+    const ci = ciOf(file);
+    const library = ciOf(target);
+    if (library && ci !== library) return `the ${ci} agent imports no ${library} code`;
+  }
+  if (file.startsWith('entrypoints/')) {
+    const ci = ciOf(file);
+    const other = ciOf(target);
+    if (ci && other && ci !== other) return `the ${ci} entrypoint imports no ${other} code`;
   }
   const vendor = /^vendors\/([^/]+)\//.exec(file)?.[1];
   if (vendor && !isSimulatorCode(file)) {
@@ -124,6 +141,9 @@ describe('import rules', () => {
         text: "import { SIMULATORS } from '../vendors/simulators.js';",
       },
       { path: 'vendors/registry.ts', text: "export { x } from './testsigma/sim/index.js';" },
+      { path: 'ci/azure.ts', text: "import * as core from '@actions/core';" },
+      { path: 'ci/github.ts', text: "import * as tl from 'azure-pipelines-task-lib';" },
+      { path: 'entrypoints/azure.ts', text: "import { GitHubAgent } from '../ci/github.js';" },
     ];
     expect(violations(planted)).toHaveLength(planted.length);
   });

@@ -61,8 +61,13 @@ describe('README', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
   // Rows look like "| `name` | `default` | …" (prettier may pad the cells).
+  // The input table between its markers (the Azure section has a table of its own).
+  const inputTable = readme.slice(
+    readme.indexOf('<!-- inputs:start'),
+    readme.indexOf('<!-- inputs:end -->'),
+  );
   const cellsOf = (name: string): string[] | undefined =>
-    readme
+    inputTable
       .split('\n')
       .map((line) => line.split('|').map((cell) => cell.trim()))
       .find((cells) => cells[1] === `\`${name}\``);

@@ -126,4 +126,15 @@ describe('withSinkReports', () => {
     expect(neutral.conclusion).toBe('neutral');
     expect(withSinkReports(neutral, [report('failed', 'x')]).conclusion).toBe('failure');
   });
+
+  it('keeps a run passing but with issues when a system matched only part of the tests', () => {
+    const passed = decideOutcome(result(['passed']), policy);
+    const partial = { ...report('reported', 'ok'), unmatched: ['Login works'] };
+    expect(withSinkReports(passed, [partial])).toEqual({
+      ...passed,
+      issues: ['Spira: 1 of 3 tests matched nothing there.'],
+    });
+    const failed = decideOutcome(result(['failed']), policy);
+    expect(withSinkReports(failed, [partial])).toEqual(failed);
+  });
 });

@@ -15430,7 +15430,7 @@ const COMMON_INPUTS = defineInputs('common', [
     {
         name: 'artifactName',
         label: 'Artifact name',
-        description: 'If set, upload the JUnit file and the summary as a workflow artifact with this name (GitHub only).',
+        description: 'If set, upload the JUnit file and the summary as an artifact with this name (a workflow artifact on GitHub, a build artifact on Azure Pipelines).',
     },
     {
         name: 'caCertPath',
@@ -42105,13 +42105,22 @@ function decideOutcome(result, policy) {
 function withSinkReports(outcome, reports) {
     const failed = reports.filter((report) => report.status === 'failed');
     if (failed.length === 0)
-        return outcome;
+        return withPartialReports(outcome, reports);
     const why = failed
         .map((report) => `Reporting to ${report.displayName} failed: ${report.message}`)
         .join(' ');
     if (outcome.conclusion === 'failure')
         return { conclusion: 'failure', reason: `${outcome.reason} ${why}` };
     return { conclusion: 'failure', reason: why };
+}
+/** Reports that delivered only part of the results: issues of a step that still passes. */
+function withPartialReports(outcome, reports) {
+    const issues = reports
+        .filter((report) => report.status === 'reported' && report.unmatched.length > 0)
+        .map((report) => `${report.displayName}: ${report.unmatched.length} of ${report.total} tests matched nothing there.`);
+    if (issues.length === 0 || outcome.conclusion === 'failure')
+        return outcome;
+    return { ...outcome, issues: [...(outcome.issues ?? []), ...issues] };
 }
 
 ;// CONCATENATED MODULE: ./src/core/summary-budget.ts
@@ -42720,11 +42729,17 @@ async function publish(job) {
     }
     if (files.length > 0 && agent.publishTestResults) {
         const publishTestResults = agent.publishTestResults.bind(agent);
-        await publish_attempt(agent, 'publish the test results', () => publishTestResults(files, result.title ?? result.vendor));
+        await publish_attempt(agent, 'publish the test results', () => publishTestResults(files, testRunTitle(result, settings)));
     }
     if (settings.artifactName)
         await uploadArtifact(markdown, files, settings, agent);
     return outcome;
+}
+/** "Testsigma plan 2090: Nightly regression": which vendor and plan, for a CI's test run list. */
+function testRunTitle(result, settings) {
+    const vendor = vendorTitle(result);
+    const plan = settings.planId ? `${vendor} plan ${settings.planId}` : vendor;
+    return result.title && result.title !== vendor ? `${plan}: ${result.title}` : plan;
 }
 async function writeJunit(result, settings, agent) {
     try {

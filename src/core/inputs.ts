@@ -196,7 +196,7 @@ export const COMMON_INPUTS: InputSpec[] = defineInputs('common', [
     name: 'artifactName',
     label: 'Artifact name',
     description:
-      'If set, upload the JUnit file and the summary as a workflow artifact with this name (GitHub only).',
+      'If set, upload the JUnit file and the summary as an artifact with this name (a workflow artifact on GitHub, a build artifact on Azure Pipelines).',
   },
   {
     name: 'caCertPath',

@@ -13,6 +13,11 @@ export interface Outcome {
   reason: string;
   /** Set when the inputs were refused (before any request): every problem, by input. */
   inputProblems?: InputError[];
+  /**
+   * What went partly wrong though the step did not fail (a sink that matched only some
+   * tests): a CI with a "succeeded with issues" result (Azure) shows it that way.
+   */
+  issues?: string[];
 }
 
 export type OutcomePolicy = Pick<Settings, 'failOnTestFailure' | 'failOnEmpty' | 'onTimeout'>;
@@ -83,11 +88,23 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
  */
 export function withSinkReports(outcome: Outcome, reports: SinkReport[]): Outcome {
   const failed = reports.filter((report) => report.status === 'failed');
-  if (failed.length === 0) return outcome;
+  if (failed.length === 0) return withPartialReports(outcome, reports);
   const why = failed
     .map((report) => `Reporting to ${report.displayName} failed: ${report.message}`)
     .join(' ');
   if (outcome.conclusion === 'failure')
     return { conclusion: 'failure', reason: `${outcome.reason} ${why}` };
   return { conclusion: 'failure', reason: why };
+}
+
+/** Reports that delivered only part of the results: issues of a step that still passes. */
+function withPartialReports(outcome: Outcome, reports: SinkReport[]): Outcome {
+  const issues = reports
+    .filter((report) => report.status === 'reported' && report.unmatched.length > 0)
+    .map(
+      (report) =>
+        `${report.displayName}: ${report.unmatched.length} of ${report.total} tests matched nothing there.`,
+    );
+  if (issues.length === 0 || outcome.conclusion === 'failure') return outcome;
+  return { ...outcome, issues: [...(outcome.issues ?? []), ...issues] };
 }

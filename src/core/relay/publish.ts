@@ -7,7 +7,7 @@ import type { CiAgent } from '../agent.js';
 import { writeJunitXml } from '../junit-write.js';
 import type { ModuleSet } from '../module.js';
 import { decideOutcome, type Outcome, withSinkReports } from '../outcome.js';
-import { type RunResult, runDurationSeconds, totalsOf } from '../result.js';
+import { type RunResult, runDurationSeconds, totalsOf, vendorTitle } from '../result.js';
 import type { Settings } from '../settings.js';
 import { renderSummary } from '../summary.js';
 import { errorMessage } from '../text.js';
@@ -50,11 +50,18 @@ export async function publish(job: Publishing): Promise<Outcome> {
   if (files.length > 0 && agent.publishTestResults) {
     const publishTestResults = agent.publishTestResults.bind(agent);
     await attempt(agent, 'publish the test results', () =>
-      publishTestResults(files, result.title ?? result.vendor),
+      publishTestResults(files, testRunTitle(result, settings)),
     );
   }
   if (settings.artifactName) await uploadArtifact(markdown, files, settings, agent);
   return outcome;
+}
+
+/** "Testsigma plan 2090: Nightly regression": which vendor and plan, for a CI's test run list. */
+function testRunTitle(result: RunResult, settings: Settings): string {
+  const vendor = vendorTitle(result);
+  const plan = settings.planId ? `${vendor} plan ${settings.planId}` : vendor;
+  return result.title && result.title !== vendor ? `${plan}: ${result.title}` : plan;
 }
 
 async function writeJunit(result: RunResult, settings: Settings, agent: CiAgent): Promise<boolean> {
