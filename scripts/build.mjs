@@ -1,7 +1,15 @@
 // Builds every bundle with ncc's API: the GitHub Action (dist/), the CLI (dist/cli/) and the
 // Azure Pipelines task (azure-task/TestRelay/, next to the task.json npm run docs writes).
 // Output is deterministic so CI can rebuild and fail on any difference from the commit.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
@@ -28,6 +36,7 @@ const bundles = [
     entry: 'src/entrypoints/cli.ts',
     out: join(distRoot, 'cli'),
     simulators: true,
+    executable: true,
     excludes: ['azure-pipelines-task-lib'],
   },
   {
@@ -47,7 +56,7 @@ for (const name of existsSync(taskDir) ? readdirSync(taskDir) : []) {
   if (name !== 'task.json') rmSync(join(taskDir, name), { recursive: true, force: true });
 }
 
-for (const { entry, out, simulators, excludes } of bundles) {
+for (const { entry, out, simulators, excludes, executable = false } of bundles) {
   const { code, assets, stats } = await ncc(join(root, entry), {
     target: 'es2022',
     quiet: true,
@@ -70,6 +79,9 @@ for (const { entry, out, simulators, excludes } of bundles) {
   const dir = out;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.js'), code.replaceAll('__TESTRELAY_VERSION__', version));
+  // The CLI is package.json's bin: `npm link` and a checkout's ./dist/cli/index.js run the file
+  // itself, so it must stay executable after every build (git records the mode too).
+  if (executable) chmodSync(join(dir, 'index.js'), 0o755);
   for (const [name, asset] of Object.entries(assets)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), asset.source);
