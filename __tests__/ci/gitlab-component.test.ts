@@ -9,7 +9,7 @@ import { INPUTS, OUTPUTS } from '../../src/vendors/registry.js';
 import { ROOT } from '../helpers/github-runner.js';
 
 const TEMPLATE = path.join(ROOT, 'gitlab', 'templates', 'testrelay.yml');
-const SCHEMA = path.join(ROOT, '..', 'shared', 'schemas', 'gitlab-ci.json');
+const SCHEMA = path.join(ROOT, '__tests__', 'fixtures', 'schemas', 'gitlab-ci.json');
 const OWN_INPUTS = ['stage', 'jobName', 'image', 'cliVersion'];
 // GitHub-only inputs the component leaves out (scripts/gitlab-component.mjs).
 const NOT_FOR_GITLAB = ['artifactName', 'maxAnnotations'];
