@@ -20,6 +20,16 @@ it('npm run demo triggers, waits, relays and reports to both simulated systems',
   expect(step.stdout).toContain('Testomat.io received 12 test results');
   expect(step.stdout).toContain('Spira recorded 12 test runs in test case 1: 2 Failed, 10 Passed.');
   expect(step.stdout).toContain('testrelay exited 1');
+  // The commands it prints are whole (a user re-runs them by hand): every flag that ran,
+  // the keys as environment variables; and the report command, run as printed, works.
+  expect(step.stdout).toMatch(/TESTRELAY_API_KEY=demo-api-key .*index\.js run \\\n/);
+  expect(step.stdout).toContain("  --spira-mapping 'default = 1'");
+  expect(step.stdout).toContain('  --testomatio-create-tests \\\n');
+  expect(step.stdout).toMatch(/index\.js report \\\n {2}--junit-files demo-results\/junit\.xml/);
+  expect(step.stdout).toContain('testrelay report exited 1: the same 2 failed tests.');
+  expect(step.stdout.match(/Recorded 12 test runs in Spira/g)).toHaveLength(2);
+  // No simulator chatter, no advice meant for a real vendor.
+  expect(`${step.stdout}${step.stderr}`).not.toMatch(/ready; stop with|is faster than/);
   for (const file of ['junit.xml', 'summary.md', 'outputs.env']) {
     expect(fs.existsSync(path.join(cwd, 'demo-results', file))).toBe(true);
   }
