@@ -12,7 +12,7 @@ export const RESULTS_DIR = 'testrelay-results';
 export const DOTENV_FILE = `${RESULTS_DIR}/testrelay.env`;
 export const SUMMARY_FILE = `${RESULTS_DIR}/summary.md`;
 // A neutral outcome (timeout with onTimeout: neutral) exits with this (src/ci/gitlab.ts).
-const NEUTRAL_EXIT = 3;
+const NEUTRAL_EXIT = 5;
 
 const quote = (text) => JSON.stringify(text);
 
@@ -70,9 +70,11 @@ export function renderComponent({ inputs, outputs, envName, version }) {
     outputVariables.has(envName(input.name))
       ? envName(input.name).replace(/^TESTRELAY_/, 'TESTRELAY_INPUT_')
       : envName(input.name);
-  const variables = table
-    .map((input) => `    ${variableOf(input)}: ${quote(`$[[ inputs.${input.name} ]]`)}`)
-    .join('\n');
+  const variables = [
+    // Messages then name the component's inputs (apiKey), not the CLI's flags (--api-key).
+    '    TESTRELAY_GITLAB_COMPONENT: "true"',
+    ...table.map((input) => `    ${variableOf(input)}: ${quote(`$[[ inputs.${input.name} ]]`)}`),
+  ].join('\n');
   const exports = table
     .filter((input) => variableOf(input) !== envName(input.name))
     .map((input) => `export ${envName(input.name)}="$${variableOf(input)}"`)

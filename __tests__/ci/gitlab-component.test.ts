@@ -65,14 +65,16 @@ describe('gitlab/templates/testrelay.yml', () => {
     // Inputs named like an output come in TESTRELAY_INPUT_*, exported under their own name
     // by the script, where an earlier job's dotenv report cannot override them.
     expect(job.variables).toEqual(
-      Object.fromEntries(
-        expected.map((i) => [
+      Object.fromEntries([
+        // The CLI then names these inputs in its messages, not its own flags.
+        ['TESTRELAY_GITLAB_COMPONENT', 'true'],
+        ...expected.map((i) => [
           clashing.includes(i)
             ? envName(i.name).replace('TESTRELAY_', 'TESTRELAY_INPUT_')
             : envName(i.name),
           `$[[ inputs.${i.name} ]]`,
         ]),
-      ),
+      ]),
     );
     for (const input of clashing) {
       expect(job.script[0]).toContain(
@@ -91,13 +93,13 @@ describe('gitlab/templates/testrelay.yml', () => {
     }
   });
 
-  it('reports JUnit and dotenv always, and lets a neutral outcome (exit 3) pass with a warning', () => {
+  it('reports JUnit and dotenv always, and lets a neutral outcome (exit 5) pass with a warning', () => {
     expect(job.artifacts.when).toBe('always');
     expect(job.artifacts.reports).toEqual({
       junit: '$[[ inputs.junitPath ]]',
       dotenv: 'testrelay-results/testrelay.env',
     });
-    expect(job.allow_failure).toEqual({ exit_codes: [3] });
+    expect(job.allow_failure).toEqual({ exit_codes: [5] });
     expect(job.script.join('\n')).toContain('"$[[ inputs.cliVersion ]]"');
   });
 });

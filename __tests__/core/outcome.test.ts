@@ -21,7 +21,7 @@ describe('decideOutcome', () => {
   it('succeeds only when tests ran and passed', () => {
     expect(decideOutcome(result(['passed', 'skipped']), policy)).toEqual({
       conclusion: 'success',
-      reason: 'All 1 tests passed (1 skipped).',
+      reason: 'The 1 test passed (1 skipped).',
     });
   });
 
@@ -87,7 +87,23 @@ describe('decideOutcome', () => {
     expect(decideOutcome(result([], { state: 'error', message: 'HTTP 401' }), policy)).toEqual({
       conclusion: 'failure',
       reason: 'HTTP 401',
+      cause: 'vendor',
     });
+  });
+
+  it('names the cause of each failure, for the exit codes of CIs that have only those', () => {
+    const cause = (extra: Partial<RunResult>, statuses: CaseStatus[] = ['passed']) =>
+      decideOutcome(result(statuses, extra), policy).cause;
+    expect(cause({}, ['failed'])).toBe('tests');
+    expect(cause({ verdict: 'stopped' })).toBe('tests');
+    expect(cause({}, [])).toBe('tests');
+    expect(cause({ state: 'timed_out' })).toBe('timeout');
+    expect(cause({ state: 'cancelled' })).toBe('cancelled');
+    expect(cause({ state: 'error', message: 'HTTP 503' })).toBe('vendor');
+    expect(cause({ state: 'error', message: 'appPath: no such file', errorCause: 'input' })).toBe(
+      'input',
+    );
+    expect(cause({})).toBeUndefined();
   });
 });
 
@@ -114,14 +130,16 @@ describe('withSinkReports', () => {
     expect(withSinkReports(passed, [report('failed', 'Access Denied.')])).toEqual({
       conclusion: 'failure',
       reason: 'Reporting to Spira failed: Access Denied.',
+      cause: 'vendor',
     });
   });
 
   it('adds the system failure to a test failure, and fails a neutral outcome', () => {
     const failed = decideOutcome(result(['failed', 'passed']), policy);
-    expect(withSinkReports(failed, [report('failed', 'Access Denied.')]).reason).toBe(
-      `${failed.reason} Reporting to Spira failed: Access Denied.`,
-    );
+    const both = withSinkReports(failed, [report('failed', 'Access Denied.')]);
+    expect(both.reason).toBe(`${failed.reason} Reporting to Spira failed: Access Denied.`);
+    // The failed tests stay the cause: they are what the user looks at first.
+    expect(both.cause).toBe('tests');
     const neutral = decideOutcome(result([]), { ...policy, failOnEmpty: false });
     expect(neutral.conclusion).toBe('neutral');
     expect(withSinkReports(neutral, [report('failed', 'x')]).conclusion).toBe('failure');

@@ -38,13 +38,47 @@ describe('testrelay CLI', () => {
     const run = await runCli(['run', '--help']);
     expect(run.exitCode).toBe(0);
     for (const input of INPUTS) {
-      expect(run.stdout).toContain(`--${flagName(input.name)} [${envName(input.name)}]`);
+      // The flag, its value's form, then its variable: `--plan-id <value>  TESTRELAY_PLAN_ID`.
+      expect(run.stdout).toMatch(
+        new RegExp(`^  --${flagName(input.name)}( \\S+)?  ${envName(input.name)}`, 'm'),
+      );
     }
     for (const command of ['report', 'cancel', 'simulate']) {
       const help = await runCli([command, '--help']);
       expect(help.exitCode).toBe(0);
       expect(help.stdout).toMatch(/Usage/i);
     }
+  });
+
+  it('run --help groups the flags by vendor and sink, marks what each requires, and --vendor narrows it', async () => {
+    const all = (await runCli(['run', '--help'])).stdout;
+    const sections = all.match(/^\S.*\((--vendor|--report-to) \w+\):$/gm);
+    expect(sections).toEqual([
+      'Testsigma (--vendor testsigma):',
+      'Sofy (--vendor sofy):',
+      'Squish Test Center (--vendor squish):',
+      'Testomat.io (--report-to testomatio):',
+      'Spira (--report-to spira):',
+    ]);
+    expect(all).toContain('  Required: --api-key; --plan-id or --run-id.');
+    expect(all).toMatch(
+      /^ {2}--testomatio-api-key <value> {2}TESTRELAY_TESTOMATIO_API_KEY {2}\(required\)$/m,
+    );
+    expect(all).toMatch(/^Examples:$/m);
+    expect(all).toMatch(/^ {2}4 {4}timed out/m);
+    // Every line fits an 80-column terminal, examples and usage aside.
+    const body = all.slice(all.indexOf('Common flags:'));
+    expect(body.split('\n').filter((line) => line.length > 80)).toEqual([]);
+
+    const sofy = (await runCli(['run', '--vendor', 'sofy', '--help'])).stdout;
+    expect(sofy).toContain('Sofy (--vendor sofy):');
+    expect(sofy).toContain('--app-path <value>  TESTRELAY_APP_PATH');
+    expect(sofy).not.toContain('Testsigma (--vendor testsigma):');
+    expect(sofy).not.toContain('--spira-url');
+
+    const simulate = (await runCli(['simulate', '--help'])).stdout;
+    // A heading is followed by what it heads, never by an empty list.
+    expect(simulate).not.toMatch(/variants \(--variant FLAG,FLAG\):\n\n/);
   });
 
   it('runs a plan from kebab-case flags and writes outputs', async () => {
@@ -67,12 +101,12 @@ describe('testrelay CLI', () => {
     ]);
     expect(cli.exitCode).toBe(1);
     // With --json, stdout is the JSON alone (logs go to stderr), so `| jq` works.
-    const outputs = JSON.parse(cli.stdout) as Record<string, string>;
+    const outputs = JSON.parse(cli.stdout) as Record<string, unknown>;
     expect(outputs).toMatchObject({
       verdict: 'failed',
-      total: '4',
-      passed: '3',
-      failed: '1',
+      total: 4,
+      passed: 3,
+      failed: 1,
       state: 'completed',
     });
     expect(fs.readFileSync(path.join(cli.workspace, 'out.env'), 'utf8')).toContain(

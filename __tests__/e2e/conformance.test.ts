@@ -96,16 +96,28 @@ interface Step {
 
 interface EntrypointRow {
   name: string;
-  /** The exit status of a step refused for bad input. */
+  /** The exit status of a step refused for bad input, timed out, or cancelled. */
   badInputExit: number;
+  timeoutExit: number;
+  cancelExit: number;
   run(inputs: Record<string, string>, options?: StepOptions): Promise<Step>;
 }
 
 const ENTRYPOINTS: EntrypointRow[] = [
-  { name: 'GitHub Action', badInputExit: 1, run: (inputs, options) => runAction(inputs, options) },
+  // GitHub has one failure exit; the step's message says why.
+  {
+    name: 'GitHub Action',
+    badInputExit: 1,
+    timeoutExit: 1,
+    cancelExit: 1,
+    run: (inputs, options) => runAction(inputs, options),
+  },
   {
     name: 'CLI',
+    // The CLI's exit-status table (src/ci/terminal.ts).
     badInputExit: 2,
+    timeoutExit: 4,
+    cancelExit: 130,
     async run(inputs, options = {}) {
       // Keys from the environment, as the README says; everything else as flags.
       const { apiKey, ...flags } = inputs;
@@ -199,7 +211,7 @@ describe.each(SOURCES)('$name', (source) => {
       const step = await entry.run(inputs({ timeout: '3s' }));
       expect(Date.now() - started).toBeLessThan(15_000);
       expect({ exit: step.exitCode, state: step.outputs.state }).toEqual({
-        exit: 1,
+        exit: entry.timeoutExit,
         state: 'timed_out',
       });
       expect(`${step.stdout}${step.stderr}`).toContain(step.outputs.runId);
@@ -214,7 +226,7 @@ describe.each(SOURCES)('$name', (source) => {
       });
       expect(step.exitAfterSignalMs).toBeLessThan(5000);
       expect({ exit: step.exitCode, state: step.outputs.state }).toEqual({
-        exit: 1,
+        exit: entry.cancelExit,
         state: 'cancelled',
       });
       if (source.stopRoute) expect(await routes(source.stopRoute)).toHaveLength(1);

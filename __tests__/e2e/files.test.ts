@@ -108,8 +108,8 @@ describe('JUnit files with no vendor', () => {
       skipped: '1',
       verdict: 'failed',
     });
-    const json = JSON.parse(cli.stdout) as Record<string, string>;
-    expect(json.total).toBe('10');
+    const json = JSON.parse(cli.stdout) as Record<string, unknown>;
+    expect(json.total).toBe(10);
     expect(fs.existsSync(path.join(cli.workspace, 'testrelay-results', 'summary.md'))).toBe(true);
   });
 });

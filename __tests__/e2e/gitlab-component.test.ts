@@ -325,13 +325,14 @@ it('a bad input fails the job before any request, naming the input', async () =>
     { variables: { TESTRELAY_API_KEY: TESTSIGMA_KEY } },
   );
   expect(pipeline.status).toBe('FAIL');
-  expect(pipeline.log).toContain('planId:');
-  expect(pipeline.log).toContain('TESTRELAY_PLAN_ID');
+  // Named as the component's input the user set, not as the CLI flag the job runs.
+  expect(pipeline.log).toContain('planId: expected a numeric testsigma test plan id');
+  expect(pipeline.log).not.toContain('--plan-id');
   expect(await testsigma.requests()).toEqual([]);
   expectNoSecret(pipeline, TESTSIGMA_KEY);
 });
 
-it('a neutral timeout is a warning: exit code 3, allowed to fail', async () => {
+it('a neutral timeout is a warning: exit code 5, allowed to fail', async () => {
   await testsigma.scenario({ ...QUICK, durationSeconds: 120 });
   const pipeline = await runPipeline(
     {

@@ -66,12 +66,12 @@ describe('testrelay CLI × Sofy simulator', () => {
       '--json',
     ]);
     expect(cli.exitCode).toBe(1);
-    const outputs = JSON.parse(cli.stdout) as Record<string, string>;
+    const outputs = JSON.parse(cli.stdout) as Record<string, unknown>;
     expect(outputs).toMatchObject({
       state: 'completed',
       verdict: 'failed',
-      total: '4',
-      failed: '2',
+      total: 4,
+      failed: 2,
     });
     expect(cli.stderr).toContain(
       `Started Sofy run ${outputs.runId}: ${new URL(sim.baseUrl).origin}`,
@@ -139,7 +139,7 @@ describe('testrelay CLI × Sofy simulator', () => {
       sendSignal: { signal: 'SIGTERM', when: /Started Sofy run/ },
     });
     expect(cli.exitAfterSignalMs).toBeLessThan(5000);
-    expect(cli.exitCode).toBe(1);
+    expect(cli.exitCode).toBe(130);
     const aborts = await requests('abort');
     expect(aborts).toHaveLength(1);
     expect(await requests('trigger')).toHaveLength(1);

@@ -341,7 +341,7 @@ describe('CLI × Squish Test Center simulator', () => {
     expect(cli.exitCode).toBe(0);
     expect(JSON.parse(cli.stdout)).toMatchObject({
       verdict: 'passed',
-      total: '3',
+      total: 3,
       runUrl: `${sim.baseUrl}/project/Mobile`,
     });
     const [sent] = await triggers();
@@ -367,9 +367,9 @@ describe('CLI × Squish Test Center simulator', () => {
       '--timeout',
       '3s',
     ]);
-    expect(cli.exitCode).toBe(1);
+    expect(cli.exitCode).toBe(4);
     expect(cli.stdout).toContain(
-      `The run goes on: ${sim.baseUrl}/project/Shop. A later job can attach to it with runId 105.`,
+      `The run goes on: ${sim.baseUrl}/project/Shop. A later job can attach to it with --run-id 105 (TESTRELAY_RUN_ID=105).`,
     );
     const summary = fs.readFileSync(
       path.join(cli.workspace, 'testrelay-results', 'summary.md'),

@@ -27100,6 +27100,251 @@ function tempDirectory() {
     return task.getVariable('Agent.TempDirectory') || external_node_os_namespaceObject.tmpdir();
 }
 
+;// CONCATENATED MODULE: ./src/core/inputs.ts
+// The input table: every input TestRelay takes, with what each CI's metadata needs (type,
+// options, label, group, which CLI commands take it). The common rows live here; each vendor
+// module adds its own, and src/vendors/registry.ts assembles the one table that drives
+// validation, the CLI's flags and help, action.yml and the README (npm run docs).
+// Words a label spells differently from its input name.
+const ACRONYMS = {
+    api: 'API',
+    url: 'URL',
+    id: 'ID',
+    ca: 'CA',
+    junit: 'JUnit',
+};
+/** Fills in what a row leaves out: label from the name, type from the default, `run` only. */
+function defineInputs(group, rows) {
+    return rows.map((row) => {
+        const deflt = row.default ?? '';
+        const type = row.type ??
+            (row.secret
+                ? 'secret'
+                : row.options
+                    ? 'choice'
+                    : deflt === 'true' || deflt === 'false'
+                        ? 'boolean'
+                        : 'text');
+        return {
+            ...row,
+            label: row.label ?? labelOf(row.name),
+            default: deflt,
+            type,
+            secret: row.secret ?? type === 'secret',
+            group,
+            commands: row.commands ?? ['run'],
+        };
+    });
+}
+const RUN_AND_REPORT = ['run', 'report'];
+const ALL_COMMANDS = ['run', 'report', 'cancel'];
+const RUN_AND_CANCEL = ['run', 'cancel'];
+/**
+ * The inputs every vendor shares. Vendor modules add what these mean for them (the registry
+ * appends "Testsigma: the plan id …" to planId's description), so no vendor is named here.
+ */
+const COMMON_INPUTS = defineInputs('common', [
+    {
+        name: 'vendor',
+        label: 'Test platform',
+        description: 'Test platform to run on: {sources}. Leave empty to relay existing JUnit files (junitFiles).',
+        commands: RUN_AND_CANCEL,
+    },
+    {
+        name: 'baseUrl',
+        label: 'API base URL',
+        description: "Vendor API base URL. Default: the vendor's cloud.",
+        commands: RUN_AND_CANCEL,
+    },
+    {
+        name: 'apiKey',
+        label: 'API key',
+        secret: true,
+        description: 'Vendor API key. Pass it from a secret; it is masked and never logged.',
+        commands: RUN_AND_CANCEL,
+    },
+    {
+        name: 'planId',
+        label: 'Test plan',
+        description: 'Test plan to trigger.',
+        commands: RUN_AND_CANCEL,
+    },
+    {
+        name: 'runId',
+        label: 'Attach to run',
+        description: 'Attach to an existing run instead of triggering one (e.g. the runId a timed-out job printed).',
+        commands: RUN_AND_CANCEL,
+    },
+    {
+        name: 'apiFlavor',
+        label: 'API flavour',
+        description: "Flavour or generation of the vendor's API.",
+        commands: RUN_AND_CANCEL,
+    },
+    {
+        name: 'junitFiles',
+        label: 'JUnit files',
+        type: 'multiline',
+        description: 'Glob(s) of existing JUnit files, one per line; with no vendor, these files are relayed instead of a vendor run.',
+        commands: RUN_AND_REPORT,
+    },
+    {
+        name: 'timeout',
+        description: 'Longest time to wait for the run, e.g. 45m, 1h30m; the wait always ends by then. Default: {timeouts}.',
+    },
+    {
+        name: 'pollInterval',
+        label: 'Poll interval',
+        default: 'auto',
+        description: "'auto' adapts to the run's progress (never faster than the vendor allows); or a fixed interval of at least 1s, e.g. 30s.",
+    },
+    {
+        name: 'onTimeout',
+        label: 'On timeout',
+        default: 'fail',
+        options: ['fail', 'neutral'],
+        description: "What a timeout does to the step: 'fail' or 'neutral' (warn and succeed).",
+    },
+    {
+        name: 'cancelOnTimeout',
+        label: 'Stop the run on timeout',
+        default: 'false',
+        description: 'Stop the remote run when the timeout is reached. Leave false to let it finish and attach to it later with runId.',
+    },
+    {
+        name: 'failOnTestFailure',
+        label: 'Fail on test failures',
+        default: 'true',
+        description: 'Fail the step when any test failed or errored.',
+        commands: RUN_AND_REPORT,
+    },
+    {
+        name: 'failOnEmpty',
+        label: 'Fail when no test ran',
+        default: 'true',
+        description: 'Fail the step when no test ran: a success must mean tests ran and passed.',
+        commands: RUN_AND_REPORT,
+    },
+    {
+        name: 'junitPath',
+        label: 'JUnit output path',
+        default: 'testrelay-results/junit.xml',
+        description: 'Where to write the JUnit XML of the results.',
+        commands: RUN_AND_REPORT,
+    },
+    {
+        name: 'summary',
+        label: 'Write a summary',
+        default: 'true',
+        description: 'Write a job summary (verdict, totals, failed tests first, link to the run).',
+        commands: RUN_AND_REPORT,
+    },
+    {
+        name: 'maxAnnotations',
+        label: 'Most annotations',
+        default: '10',
+        description: 'Most error annotations for failed tests (GitHub shows at most 10 per step; one is kept for the step failure itself).',
+        commands: RUN_AND_REPORT,
+    },
+    {
+        name: 'artifactName',
+        label: 'Artifact name',
+        description: 'If set, upload the JUnit file and the summary as an artifact with this name (a workflow artifact on GitHub, a build artifact on Azure Pipelines).',
+    },
+    {
+        name: 'caCertPath',
+        label: 'CA certificates file',
+        description: 'PEM file of extra CA certificates to trust (self-hosted servers with a private CA).',
+        commands: ALL_COMMANDS,
+    },
+    {
+        name: 'dryRun',
+        label: 'Dry run',
+        default: 'false',
+        description: 'Validate the inputs and show the request that would start the run, without sending it.',
+        commands: RUN_AND_REPORT,
+    },
+    {
+        name: 'reportTo',
+        label: 'Report to',
+        description: 'Also report the results to these test-management systems: {sinks} (comma-separated). Works after a vendor run and with junitFiles alone.',
+        commands: RUN_AND_REPORT,
+    },
+    {
+        name: 'failOnNoMatch',
+        label: 'Fail when no test matched',
+        default: 'true',
+        description: 'Fail the step when a reportTo system matched none of the tests. A partial match only warns.',
+        commands: RUN_AND_REPORT,
+    },
+]);
+const COMMON_OUTPUTS = [
+    { name: 'runId', description: 'Vendor run id (attach to it later with the runId input).' },
+    { name: 'runUrl', description: 'Link to the run in the vendor app.' },
+    { name: 'state', description: 'How the wait ended: completed, timed_out, cancelled or error.' },
+    {
+        name: 'verdict',
+        description: 'What the tests say: passed, failed, error or stopped; empty while unknown.',
+    },
+    { name: 'total', description: 'Number of tests.', numeric: true },
+    { name: 'passed', description: 'Tests that passed.', numeric: true },
+    { name: 'failed', description: 'Tests that failed or errored.', numeric: true },
+    { name: 'skipped', description: 'Tests skipped or not run.', numeric: true },
+    { name: 'duration', description: 'Run duration in seconds, when known.', numeric: true },
+    { name: 'junitPath', description: 'Path of the JUnit file written.' },
+];
+/** Inputs that sinks take: run and report, like every reporting input. */
+const SINK_COMMANDS = RUN_AND_REPORT;
+/** Inputs a vendor needs to be reached at all (so `cancel` takes them too). */
+const CONNECTION_COMMANDS = RUN_AND_CANCEL;
+/** camelCase input name → kebab-case CLI flag name. */
+function flagName(inputName) {
+    return inputName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+/** camelCase input name → TESTRELAY_* environment variable. */
+function envName(inputName) {
+    return `TESTRELAY_${inputName.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+/** "testomatioRunId" → "Testomatio run ID": a readable label when a row gives none. */
+function labelOf(name) {
+    const words = name.split(/(?=[A-Z])/).map((word) => word.toLowerCase());
+    const label = words.map((word) => ACRONYMS[word] ?? word).join(' ');
+    return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/core/input-names.ts
+// How a message names an input: the way the user gave it. A CI with inputs (GitHub, Azure,
+// the GitLab component) says `failOnNoMatch: false`; the CLI says `--fail-on-no-match false`
+// and its environment variable. Messages are written deep in vendor code that has no agent,
+// and a process runs one agent: so the agent sets the naming once, at the start of the job.
+
+let naming = 'inputs';
+/** Set by the composition root from its agent, before any setting is read. */
+function useInputNaming(next) {
+    naming = next;
+}
+/** The input as the user sets it: `apiKey`, or `--api-key (TESTRELAY_API_KEY)` on the CLI. */
+function inputRef(name) {
+    return naming === 'cli' ? `--${flagName(name)} (${envName(name)})` : name;
+}
+/**
+ * The input set to a value: `failOnNoMatch: false`, or on the CLI
+ * `--fail-on-no-match false (TESTRELAY_FAIL_ON_NO_MATCH=false)`.
+ */
+function inputSetting(name, value) {
+    return naming === 'cli'
+        ? `--${flagName(name)} ${value} (${envName(name)}=${value})`
+        : `${name}: ${value}`;
+}
+/**
+ * The input with a value in running text: `runId 1234`, or on the CLI
+ * `--run-id 1234 (TESTRELAY_RUN_ID=1234)`; for ids and names, where `inputSetting` reads as
+ * configuration.
+ */
+function inputWithValue(name, value) {
+    return naming === 'cli' ? inputSetting(name, value) : `${name} ${value}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/clock.ts
 // Time as a dependency, so the wait loop and retries can be tested without real waiting.
 const systemClock = {
@@ -37572,6 +37817,7 @@ function withConnectTimeout(agent, ms, event) {
 // The errors that leave the HTTP layer: one class, VendorHttpError, with the status and the
 // (redacted, truncated) body callers classify by, and a message that names the vendor, the
 // call and what came back. Text from outside (bodies, locations) is redacted before it goes in.
+
 const MAX_BODY_IN_MESSAGE = 500;
 /** Every failure that leaves the HTTP layer: message already redacted. */
 class VendorHttpError extends Error {
@@ -37598,7 +37844,7 @@ function redirectError(label, response, redact) {
         // keep the generic wording
     }
     return new VendorHttpError(`${label}: HTTP ${response.status} redirect to ${redact(target)}. TestRelay does not follow redirects ` +
-        '(the API key would go with it): set baseUrl to the address the server redirects to.', response.status, '', false);
+        `(the API key would go with it): set ${inputRef('baseUrl')} to the address the server redirects to.`, response.status, '', false);
 }
 function statusError(label, response, redact) {
     const body = redact(response.text).slice(0, MAX_BODY_IN_MESSAGE);
@@ -37626,6 +37872,7 @@ function notJsonError(label, response, redact, retryable) {
 // The one HTTP client factory every vendor uses: timeouts, proxy, extra CAs (the connections
 // are built in http-agents.ts), retries with backoff and jitter, and redaction of every error
 // that leaves this module.
+
 
 
 
@@ -37683,6 +37930,8 @@ async function request(client, req) {
                 failure.error.message +=
                     ' (not retried: the vendor may have received it, and a second request could start a second run)';
             }
+            options.logger.debug(`${label}: not retried (${failure.error.retryable ? `attempt ${attempt} of ${maxAttempts}` : 'a permanent error'})`);
+            failure.error.message += failure.hint ?? '';
             throw failure.error;
         }
         const backoff = Math.min(15_000, 1000 * 2 ** (attempt - 1)) * (0.5 + client.random() / 2);
@@ -37695,6 +37944,9 @@ async function request(client, req) {
 /** One try: the response, or a failure the retry loop decides about; aborts are thrown. */
 async function attemptOnce(client, req, label) {
     const { redact } = client;
+    const started = client.clock.now();
+    // Verbose logs show each request: never a header or body (they may hold a key).
+    const took = () => `${Math.round(client.clock.now() - started)} ms`;
     try {
         const response = await client.instance.request({
             method: req.method,
@@ -37711,6 +37963,7 @@ async function attemptOnce(client, req, label) {
             signal: req.signal,
         });
         const result = toResponse(response);
+        client.options.logger.debug(`${label} → HTTP ${result.status} in ${took()}`);
         if (result.status >= 300 && result.status < 400)
             throw redirectError(label, result, redact);
         if (result.status < 400 || req.acceptStatuses?.includes(result.status)) {
@@ -37729,8 +37982,10 @@ async function attemptOnce(client, req, label) {
         if (error instanceof VendorHttpError || isAbortError(error) || req.signal?.aborted)
             throw error;
         const code = error.code ?? '';
+        client.options.logger.debug(`${label} → ${code || 'network error'} in ${took()}`);
         return {
             failure: {
+                hint: networkHint(code, client.options),
                 error: new VendorHttpError(`${label} failed: ${redact(describeNetworkError(error))}`, undefined, '', NOT_SENT_CODES.has(code) || MAYBE_SENT_CODES.has(code)),
                 mayHaveReachedVendor: !NOT_SENT_CODES.has(code),
             },
@@ -37795,6 +38050,32 @@ function parseRetryAfter(value, now) {
         return undefined;
     return Math.min(ms, MAX_RETRY_AFTER_MS);
 }
+/** What to check when the vendor could not be reached at all: said once, after the retries. */
+function networkHint(code, options) {
+    let host = options.baseUrl;
+    try {
+        host = new URL(options.baseUrl).host;
+    }
+    catch {
+        // keep the URL as given
+    }
+    const input = options.urlInput === undefined ? 'baseUrl' : options.urlInput;
+    const check = input ? `check ${inputRef(input)}` : 'check the URL';
+    if (code === 'ECONNREFUSED') {
+        return `. Nothing accepts connections at ${host}: ${check} and that the server is up.`;
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        return `. The host name ${host} does not resolve: ${check}, and the DNS of this machine.`;
+    }
+    if (['ETIMEDOUT', 'ECONNECTTIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code)) {
+        return (`. No answer from ${host}: ${check}, a firewall on the way, and the proxy ` +
+            '(HTTPS_PROXY, NO_PROXY) this job uses.');
+    }
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+        return `. The certificate of ${host} is not trusted here: set ${inputRef('caCertPath')} to the PEM file of its CA.`;
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/core/download.ts
 // Downloads a file to a temporary path through the shared HTTP client, so a download honours
@@ -37816,6 +38097,7 @@ async function downloadToTemp(url, options) {
     const http = createHttpClient({
         vendor: 'Download',
         baseUrl: parsed.origin,
+        urlInput: null,
         // No credentials travel with a download, so following a redirect (signed storage URLs
         // redirect) cannot carry a key to another host.
         headers: {},
@@ -38435,9 +38717,31 @@ function sumKnown(values) {
 function suiteDurationSeconds(suite) {
     return suite.durationSeconds ?? sumKnown(suite.cases.map((testCase) => testCase.durationSeconds));
 }
-/** Seconds of the run: as the vendor reported, else the sum of its suites. */
+/**
+ * Seconds of the run: as the vendor reported; else from the suites' start times to the end
+ * of the last (suites run in parallel on devices or workers, so their sum overstates it);
+ * else the sum of the suites' times.
+ */
 function runDurationSeconds(result) {
-    return result.durationSeconds ?? sumKnown(result.suites.map(suiteDurationSeconds));
+    return wallSeconds(result) ?? sumKnown(result.suites.map(suiteDurationSeconds));
+}
+/** The run's wall time, when known: reported, or spanned by timestamped suites. */
+function wallSeconds(result) {
+    if (result.durationSeconds !== undefined)
+        return result.durationSeconds;
+    if (result.suites.length === 0)
+        return undefined;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const suite of result.suites) {
+        const start = suite.timestamp ? Date.parse(suite.timestamp) : NaN;
+        const seconds = suiteDurationSeconds(suite);
+        if (!Number.isFinite(start) || seconds === undefined)
+            return undefined;
+        first = Math.min(first, start);
+        last = Math.max(last, start + seconds * 1000);
+    }
+    return (last - first) / 1000;
 }
 /** The vendor's name as people write it, for messages and summaries. */
 function vendorTitle(result) {
@@ -38484,6 +38788,7 @@ function formatDuration(ms) {
 // Typed access to raw inputs for the settings reader: defaults from the input list,
 // and every problem collected with the input's name, so a user fixes all of them at once.
 
+
 class InputError extends Error {
     input;
     constructor(input, message) {
@@ -38524,6 +38829,36 @@ class Inputs {
     }
     optional(name) {
         return this.text(name) || undefined;
+    }
+    /**
+     * A path to a file that must be readable now (a CA bundle, …), checked before any request;
+     * `looksRight` tells the content is of the kind expected, e.g. a PEM certificate.
+     */
+    readableFile(name, expected, looksRight) {
+        const file = this.optional(name);
+        if (file === undefined)
+            return undefined;
+        let content;
+        try {
+            content = external_node_fs_namespaceObject.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            const why = code === 'ENOENT'
+                ? 'no such file'
+                : code === 'EACCES' || code === 'EPERM'
+                    ? 'permission denied'
+                    : code === 'EISDIR'
+                        ? 'it is a folder'
+                        : error.message;
+            this.problem(name, `cannot read "${file}" (${why}); expected ${expected}`);
+            return undefined;
+        }
+        if (looksRight && !looksRight(content)) {
+            this.problem(name, `"${file}" is not ${expected}`);
+            return undefined;
+        }
+        return file;
     }
     bool(name) {
         const value = this.text(name).toLowerCase();
@@ -38677,7 +39012,7 @@ function readCommon(inputs, mode, source, junitFiles, sinks, ci) {
         summary: inputs.bool('summary'),
         maxAnnotations: readMaxAnnotations(inputs),
         artifactName: readArtifactName(inputs),
-        caCertPath: inputs.optional('caCertPath'),
+        caCertPath: inputs.readableFile('caCertPath', 'a PEM file of CA certificates (-----BEGIN CERTIFICATE-----)', (content) => content.includes('-----BEGIN CERTIFICATE-----')),
         dryRun: inputs.bool('dryRun'),
         reportTo: sinks.map((sink) => sink.name),
         failOnNoMatch: inputs.bool('failOnNoMatch'),
@@ -39061,6 +39396,7 @@ function escapeWith(value, specials, escapes) {
 // Exit status is a policy over the RunResult: a job that reports success must mean the
 // tests ran and passed.
 
+
 function decideOutcome(result, policy) {
     const totals = totalsOf(result);
     const where = result.runUrl ? ` See ${result.runUrl}` : '';
@@ -39069,20 +39405,23 @@ function decideOutcome(result, policy) {
             const attach = result.remoteStopped
                 ? ' TestRelay stopped it.'
                 : result.runId
-                    ? ` Attach to it later with runId ${result.runId}.`
+                    ? ` Attach to it later with ${inputWithValue('runId', result.runId)}.`
                     : '';
             const reason = `Timed out waiting for the ${vendorTitle(result)} run to finish.${attach}${where}`;
-            return { conclusion: policy.onTimeout === 'neutral' ? 'neutral' : 'failure', reason };
+            const conclusion = policy.onTimeout === 'neutral' ? 'neutral' : 'failure';
+            return { conclusion, reason, cause: 'timeout' };
         }
         case 'cancelled':
             return {
                 conclusion: 'failure',
                 reason: `The job was cancelled before the run finished.${where}`,
+                cause: 'cancelled',
             };
         case 'error':
             return {
                 conclusion: 'failure',
                 reason: result.message ?? `The ${vendorTitle(result)} run could not be completed.`,
+                cause: result.errorCause ?? 'vendor',
             };
         case 'completed':
             break;
@@ -39091,32 +39430,41 @@ function decideOutcome(result, policy) {
         return {
             conclusion: 'failure',
             reason: `The run was stopped on the ${vendorTitle(result)} side.${where}`,
+            cause: 'tests',
         };
     }
     // Nothing ran (no tests, or all skipped): success would be a lie unless asked for.
     if (totals.passed + totals.failed === 0) {
         const skipped = totals.skipped ? ` (${totals.skipped} skipped)` : '';
         const reason = `No tests ran${skipped}.${where}`;
-        if (policy.failOnEmpty)
-            return { conclusion: 'failure', reason };
-        if (result.verdict === 'error')
-            return { conclusion: 'failure', reason };
-        return { conclusion: 'neutral', reason: `${reason} failOnEmpty is off.` };
+        if (policy.failOnEmpty || result.verdict === 'error') {
+            return { conclusion: 'failure', reason, cause: 'tests' };
+        }
+        return {
+            conclusion: 'neutral',
+            reason: `${reason} ${inputRef('failOnEmpty')} is off.`,
+            cause: 'tests',
+        };
     }
     if (totals.failed > 0 || result.verdict === 'failed') {
         const count = totals.failed > 0 ? `${totals.failed} of ${totals.total} tests failed` : 'The run failed';
         const reason = `${count}.${where}`;
-        return { conclusion: policy.failOnTestFailure ? 'failure' : 'neutral', reason };
+        return {
+            conclusion: policy.failOnTestFailure ? 'failure' : 'neutral',
+            reason,
+            cause: 'tests',
+        };
     }
     if (result.verdict === 'error') {
         return {
             conclusion: 'failure',
             reason: `The ${vendorTitle(result)} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
+            cause: 'tests',
         };
     }
     return {
         conclusion: 'success',
-        reason: `All ${totals.passed} tests passed${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.`,
+        reason: `${allPassed(totals.passed)}${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.`,
     };
 }
 /**
@@ -39130,9 +39478,14 @@ function withSinkReports(outcome, reports) {
     const why = failed
         .map((report) => `Reporting to ${report.displayName} failed: ${report.message}`)
         .join(' ');
-    if (outcome.conclusion === 'failure')
-        return { conclusion: 'failure', reason: `${outcome.reason} ${why}` };
-    return { conclusion: 'failure', reason: why };
+    // Failed tests stay the cause: they are what the user fixes first.
+    if (outcome.conclusion === 'failure') {
+        return { conclusion: 'failure', reason: `${outcome.reason} ${why}`, cause: outcome.cause };
+    }
+    return { conclusion: 'failure', reason: why, cause: 'vendor' };
+}
+function allPassed(count) {
+    return count === 1 ? 'The 1 test passed' : `All ${count} tests passed`;
 }
 /** Reports that delivered only part of the results: issues of a step that still passes. */
 function withPartialReports(outcome, reports) {
@@ -39555,6 +39908,7 @@ function formatBytes(bytes) {
 
 
 
+
 const MAX_FAILED_IN_LOG = 20;
 // Characters of an annotation's message (GitHub cuts longer ones anyway).
 const MAX_ANNOTATION_CHARS = 4000;
@@ -39568,9 +39922,14 @@ function logResult(result, agent) {
     const subject = result.runId
         ? `${result.title ?? result.vendor} (run ${result.runId})`
         : (result.title ?? result.vendor);
-    const duration = seconds !== undefined ? ` in ${formatDuration(seconds * 1000)}` : '';
+    // Only a wall time is "in": the sum of test times of parallel suites is not how long it took.
+    const duration = seconds === undefined
+        ? ''
+        : wallSeconds(result) !== undefined
+            ? ` in ${formatDuration(seconds * 1000)}`
+            : ` (${formatDuration(seconds * 1000)} of test time)`;
     log.info(`${subject}: ${result.state}${result.verdict ? `, verdict ${result.verdict}` : ''} — ` +
-        `${t.total} tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`);
+        `${plural(t.total, 'test')}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`);
     const problems = problemCases(result);
     for (const testCase of problems.slice(0, MAX_FAILED_IN_LOG)) {
         const message = testCase.message ? `: ${oneLine(testCase.message, 200)}` : '';
@@ -39744,10 +40103,14 @@ async function runCloseOnly(job) {
 
 
 
+
 async function publish(job) {
     const { result, settings, agent } = job;
     const files = [];
-    if (await writeJunit(result, settings, agent))
+    const junitProblem = await writeJunit(result, settings);
+    if (junitProblem)
+        agent.logger.warn(junitProblem);
+    else
         files.push(settings.junitPath);
     logResult(result, agent);
     annotateProblems(result, settings, agent);
@@ -39755,7 +40118,7 @@ async function publish(job) {
     // cost the outputs a later step reads.
     setResultOutputs(result, files.length > 0 ? settings.junitPath : '', agent);
     const reports = await reportToSinks(result, job.reporting, agent);
-    const outcome = withSinkReports(decideOutcome(result, settings), reports);
+    const outcome = withJunitProblem(withSinkReports(decideOutcome(result, settings), reports), junitProblem);
     setSinkOutputs(job.modules, reports, agent);
     const markdown = renderSummary(result, {
         outcome,
@@ -39782,16 +40145,29 @@ function testRunTitle(result, settings) {
     const plan = settings.planId ? `${vendor} plan ${settings.planId}` : vendor;
     return result.title && result.title !== vendor ? `${plan}: ${result.title}` : plan;
 }
-async function writeJunit(result, settings, agent) {
+/** Writes the JUnit file; what went wrong, or undefined when it was written. */
+async function writeJunit(result, settings) {
     try {
         await external_node_fs_promises_namespaceObject.mkdir(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(settings.junitPath)), { recursive: true });
         await writeJunitXml(settings.junitPath, result);
-        return true;
+        return undefined;
     }
     catch (error) {
-        agent.logger.warn(`Could not write the JUnit file ${settings.junitPath}: ${errorMessage(error)}`);
-        return false;
+        return `Could not write the JUnit file ${settings.junitPath} (${inputRef('junitPath')}): ${errorMessage(error)}`;
     }
+}
+/**
+ * A JUnit file the job was asked for and could not write fails the step (the upload or
+ * report step after it would fail instead, far from the cause); failed tests stay the
+ * cause if there were any, else it is the configuration's.
+ */
+function withJunitProblem(outcome, problem) {
+    if (!problem)
+        return outcome;
+    if (outcome.conclusion === 'failure') {
+        return { ...outcome, reason: `${outcome.reason} ${problem}` };
+    }
+    return { conclusion: 'failure', reason: problem, cause: 'input' };
 }
 function setResultOutputs(result, junitPath, agent) {
     const totals = totalsOf(result);
@@ -39883,6 +40259,10 @@ async function waitForRun(options) {
         const sleepFor = Math.min(interval, options.deadline - clock.now());
         if (sleepFor <= 0)
             continue;
+        options.logger.debug(`wait: next poll in ${(sleepFor / 1000).toFixed(1)}s ` +
+            `(${options.interval === 'auto' ? 'auto' : 'fixed'} interval` +
+            `${sleepFor < interval ? ', cut short by the timeout' : ''}; ` +
+            `${Math.round((options.deadline - clock.now()) / 1000)}s left)`);
         try {
             await clock.sleep(sleepFor, options.signal);
         }
@@ -39956,6 +40336,8 @@ function withJitter(ms, random) {
 
 
 
+
+
 // A cancelled job has a few seconds before the CI kills it: up to 1.5 s for a trigger in
 // flight to answer, then up to 2.5 s to stop the run (within the CI agents' grace).
 const TRIGGER_GRACE_MS = 1500;
@@ -39964,8 +40346,11 @@ const STOP_BUDGET_MS = 2500;
 const TIMEOUT_STOP_BUDGET_MS = 15_000;
 // Collecting results after the run is done: bounded even though the wait is over.
 const COLLECT_BUDGET_MS = 120_000;
-// An unchanged status is logged again after this long, so a quiet log still shows life.
-const HEARTBEAT_MS = 5 * 60_000;
+// An unchanged status is logged again after this long, so a quiet log still shows life:
+// often at first (a user watching a fresh job), then seldom (a run of hours stays readable).
+const HEARTBEAT_EARLY_MS = 30_000;
+const HEARTBEAT_LATE_MS = 5 * 60_000;
+const HEARTBEAT_EARLY_FOR_MS = 10 * 60_000;
 /** Never throws: every failure becomes a result with state `error` (or `cancelled`). */
 async function runOnVendor(run) {
     const clock = run.clock ?? systemClock;
@@ -40033,6 +40418,8 @@ function startFailed(run, error) {
         suites: [],
         links: [],
         message: run.redactor.redact(errorMessage(error)),
+        // A local file or an input the vendor could not take: the user's to fix, not the vendor's.
+        errorCause: error instanceof InputError ? 'input' : 'vendor',
     };
 }
 function noteFastPolling(run) {
@@ -40040,8 +40427,22 @@ function noteFastPolling(run) {
     const { minPollIntervalMs, displayName } = run.source;
     if (typeof pollInterval !== 'number' || pollInterval >= minPollIntervalMs)
         return;
-    run.agent.logger.info(`Note: pollInterval ${formatDuration(pollInterval)} is faster than ${displayName} should be polled ` +
+    // A server on this machine is a simulator or a test double: fast polling is what it is for.
+    if (run_vendor_isLoopback(run.settings.baseUrl))
+        return;
+    run.agent.logger.info(`Note: ${inputRef('pollInterval')} ${formatDuration(pollInterval)} is faster than ${displayName} should be polled ` +
         `(every ${formatDuration(minPollIntervalMs)} or slower); use auto unless you run against a simulator.`);
+}
+function run_vendor_isLoopback(baseUrl) {
+    if (!baseUrl)
+        return false;
+    try {
+        const host = new URL(baseUrl).hostname;
+        return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+    }
+    catch {
+        return false;
+    }
 }
 /** The wait loop, logging each change of status (and a heartbeat) and showing progress. */
 function waitWithProgress(run, handle, deadline, clock) {
@@ -40061,7 +40462,8 @@ function waitWithProgress(run, handle, deadline, clock) {
             const line = `${snapshot.status}${snapshot.detail ? ` — ${snapshot.detail}` : ''}`;
             const stamp = `[${formatDuration(elapsedMs)}] ${line}`;
             agent.progress(stamp, snapshot.progress);
-            if (line !== lastLine || clock.now() - lastLogged >= HEARTBEAT_MS) {
+            const heartbeat = elapsedMs < HEARTBEAT_EARLY_FOR_MS ? HEARTBEAT_EARLY_MS : HEARTBEAT_LATE_MS;
+            if (line !== lastLine || clock.now() - lastLogged >= heartbeat) {
                 agent.logger.info(stamp);
                 lastLine = line;
                 lastLogged = clock.now();
@@ -40085,7 +40487,7 @@ async function finishWait(run, handle, outcome) {
             result.remoteStopped = await stopRemote(run, handle, TIMEOUT_STOP_BUDGET_MS);
         }
         else {
-            log.info(`The run goes on: ${handle.runUrl ?? `run ${handle.runId}`}. A later job can attach to it with runId ${handle.runId}.`);
+            log.info(`The run goes on: ${handle.runUrl ?? `run ${handle.runId}`}. A later job can attach to it with ${inputWithValue('runId', handle.runId)}.`);
         }
         return result;
     }
@@ -40111,6 +40513,7 @@ async function stopRemote(run, handle, budgetMs) {
 // The relay every entrypoint runs: mask the secrets, read the settings, then one of the
 // jobs — a vendor run (trigger or attach → wait → collect), JUnit files, stopping a run, or
 // closing what a sink holds — and publish what came of it.
+
 
 
 
@@ -40189,7 +40592,9 @@ async function resultFromVendor(settings, deps, moduleDeps, cancel) {
 async function resultFromFiles(settings, agent) {
     // Never read back our own output from an earlier step in the same workspace.
     const patterns = [...settings.junitFiles, `!${settings.junitPath}`];
-    const { files, suites } = await readJunitFiles(patterns);
+    const { files, suites } = await readJunitFiles(patterns).catch((error) => {
+        throw junitFilesProblem(error);
+    });
     agent.logger.info(`Read ${plural(files.length, 'JUnit file')}: ${files.join(', ')}`);
     const result = {
         vendor: 'junit',
@@ -40202,6 +40607,27 @@ async function resultFromFiles(settings, agent) {
     result.verdict = verdictFromCases(result);
     return result;
 }
+/**
+ * Files that are missing, unreadable or not JUnit are the user's to fix (bad input, exit 2
+ * on the CLI): said as a problem of junitFiles, naming the file.
+ */
+function junitFilesProblem(error) {
+    if (error instanceof JunitFilesNotFoundError || error instanceof JunitParseError) {
+        return new InputError('junitFiles', `junitFiles: ${error.message}`);
+    }
+    const fsError = error;
+    if (typeof fsError.code === 'string' && typeof fsError.path === 'string') {
+        const why = FS_ERRORS[fsError.code] ?? fsError.message;
+        return new InputError('junitFiles', `junitFiles: cannot read the JUnit file ${fsError.path}: ${why} (${fsError.code})`);
+    }
+    return error;
+}
+const FS_ERRORS = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOENT: 'it is gone (deleted while TestRelay read the files)',
+    EISDIR: 'it is a folder',
+};
 function logSinksDryRun(sinks, agent) {
     if (sinks.length === 0)
         return;
@@ -40215,220 +40641,17 @@ async function stopRun(settings, modules, deps) {
     if (!settings.runId)
         throw new InputError('runId', 'runId: required, the id of the run to stop');
     const source = module_buildSource(modules, settings, deps);
-    const report = await source.cancel({ runId: settings.runId }, AbortSignal.timeout(CANCEL_COMMAND_BUDGET_MS));
-    return { conclusion: 'success', reason: report.message };
-}
-
-;// CONCATENATED MODULE: ./src/core/inputs.ts
-// The input table: every input TestRelay takes, with what each CI's metadata needs (type,
-// options, label, group, which CLI commands take it). The common rows live here; each vendor
-// module adds its own, and src/vendors/registry.ts assembles the one table that drives
-// validation, the CLI's flags and help, action.yml and the README (npm run docs).
-// Words a label spells differently from its input name.
-const ACRONYMS = {
-    api: 'API',
-    url: 'URL',
-    id: 'ID',
-    ca: 'CA',
-    junit: 'JUnit',
-};
-/** Fills in what a row leaves out: label from the name, type from the default, `run` only. */
-function defineInputs(group, rows) {
-    return rows.map((row) => {
-        const deflt = row.default ?? '';
-        const type = row.type ??
-            (row.secret
-                ? 'secret'
-                : row.options
-                    ? 'choice'
-                    : deflt === 'true' || deflt === 'false'
-                        ? 'boolean'
-                        : 'text');
+    try {
+        const report = await source.cancel({ runId: settings.runId }, AbortSignal.timeout(CANCEL_COMMAND_BUDGET_MS));
+        return { conclusion: 'success', reason: report.message };
+    }
+    catch (error) {
         return {
-            ...row,
-            label: row.label ?? labelOf(row.name),
-            default: deflt,
-            type,
-            secret: row.secret ?? type === 'secret',
-            group,
-            commands: row.commands ?? ['run'],
+            conclusion: 'failure',
+            reason: deps.redactor.redact(errorMessage(error)),
+            cause: 'vendor',
         };
-    });
-}
-const RUN_AND_REPORT = ['run', 'report'];
-const ALL_COMMANDS = ['run', 'report', 'cancel'];
-const RUN_AND_CANCEL = ['run', 'cancel'];
-/**
- * The inputs every vendor shares. Vendor modules add what these mean for them (the registry
- * appends "Testsigma: the plan id …" to planId's description), so no vendor is named here.
- */
-const COMMON_INPUTS = defineInputs('common', [
-    {
-        name: 'vendor',
-        label: 'Test platform',
-        description: 'Test platform to run on: {sources}. Leave empty to relay existing JUnit files (junitFiles).',
-        commands: RUN_AND_CANCEL,
-    },
-    {
-        name: 'baseUrl',
-        label: 'API base URL',
-        description: "Vendor API base URL. Default: the vendor's cloud.",
-        commands: RUN_AND_CANCEL,
-    },
-    {
-        name: 'apiKey',
-        label: 'API key',
-        secret: true,
-        description: 'Vendor API key. Pass it from a secret; it is masked and never logged.',
-        commands: RUN_AND_CANCEL,
-    },
-    {
-        name: 'planId',
-        label: 'Test plan',
-        description: 'Test plan to trigger.',
-        commands: RUN_AND_CANCEL,
-    },
-    {
-        name: 'runId',
-        label: 'Attach to run',
-        description: 'Attach to an existing run instead of triggering one (e.g. the runId a timed-out job printed).',
-        commands: RUN_AND_CANCEL,
-    },
-    {
-        name: 'apiFlavor',
-        label: 'API flavour',
-        description: "Flavour or generation of the vendor's API.",
-        commands: RUN_AND_CANCEL,
-    },
-    {
-        name: 'junitFiles',
-        label: 'JUnit files',
-        type: 'multiline',
-        description: 'Glob(s) of existing JUnit files, one per line; with no vendor, these files are relayed instead of a vendor run.',
-        commands: RUN_AND_REPORT,
-    },
-    {
-        name: 'timeout',
-        description: 'Longest time to wait for the run, e.g. 45m, 1h30m; the wait always ends by then. Default: {timeouts}.',
-    },
-    {
-        name: 'pollInterval',
-        label: 'Poll interval',
-        default: 'auto',
-        description: "'auto' adapts to the run's progress (never faster than the vendor allows); or a fixed interval of at least 1s, e.g. 30s.",
-    },
-    {
-        name: 'onTimeout',
-        label: 'On timeout',
-        default: 'fail',
-        options: ['fail', 'neutral'],
-        description: "What a timeout does to the step: 'fail' or 'neutral' (warn and succeed).",
-    },
-    {
-        name: 'cancelOnTimeout',
-        label: 'Stop the run on timeout',
-        default: 'false',
-        description: 'Stop the remote run when the timeout is reached. Leave false to let it finish and attach to it later with runId.',
-    },
-    {
-        name: 'failOnTestFailure',
-        label: 'Fail on test failures',
-        default: 'true',
-        description: 'Fail the step when any test failed or errored.',
-        commands: RUN_AND_REPORT,
-    },
-    {
-        name: 'failOnEmpty',
-        label: 'Fail when no test ran',
-        default: 'true',
-        description: 'Fail the step when no test ran: a success must mean tests ran and passed.',
-        commands: RUN_AND_REPORT,
-    },
-    {
-        name: 'junitPath',
-        label: 'JUnit output path',
-        default: 'testrelay-results/junit.xml',
-        description: 'Where to write the JUnit XML of the results.',
-        commands: RUN_AND_REPORT,
-    },
-    {
-        name: 'summary',
-        label: 'Write a summary',
-        default: 'true',
-        description: 'Write a job summary (verdict, totals, failed tests first, link to the run).',
-        commands: RUN_AND_REPORT,
-    },
-    {
-        name: 'maxAnnotations',
-        label: 'Most annotations',
-        default: '10',
-        description: 'Most error annotations for failed tests (GitHub shows at most 10 per step; one is kept for the step failure itself).',
-        commands: RUN_AND_REPORT,
-    },
-    {
-        name: 'artifactName',
-        label: 'Artifact name',
-        description: 'If set, upload the JUnit file and the summary as an artifact with this name (a workflow artifact on GitHub, a build artifact on Azure Pipelines).',
-    },
-    {
-        name: 'caCertPath',
-        label: 'CA certificates file',
-        description: 'PEM file of extra CA certificates to trust (self-hosted servers with a private CA).',
-        commands: ALL_COMMANDS,
-    },
-    {
-        name: 'dryRun',
-        label: 'Dry run',
-        default: 'false',
-        description: 'Validate the inputs and show the request that would start the run, without sending it.',
-        commands: RUN_AND_REPORT,
-    },
-    {
-        name: 'reportTo',
-        label: 'Report to',
-        description: 'Also report the results to these test-management systems: {sinks} (comma-separated). Works after a vendor run and with junitFiles alone.',
-        commands: RUN_AND_REPORT,
-    },
-    {
-        name: 'failOnNoMatch',
-        label: 'Fail when no test matched',
-        default: 'true',
-        description: 'Fail the step when a reportTo system matched none of the tests. A partial match only warns.',
-        commands: RUN_AND_REPORT,
-    },
-]);
-const COMMON_OUTPUTS = [
-    { name: 'runId', description: 'Vendor run id (attach to it later with the runId input).' },
-    { name: 'runUrl', description: 'Link to the run in the vendor app.' },
-    { name: 'state', description: 'How the wait ended: completed, timed_out, cancelled or error.' },
-    {
-        name: 'verdict',
-        description: 'What the tests say: passed, failed, error or stopped; empty while unknown.',
-    },
-    { name: 'total', description: 'Number of tests.' },
-    { name: 'passed', description: 'Tests that passed.' },
-    { name: 'failed', description: 'Tests that failed or errored.' },
-    { name: 'skipped', description: 'Tests skipped or not run.' },
-    { name: 'duration', description: 'Run duration in seconds, when known.' },
-    { name: 'junitPath', description: 'Path of the JUnit file written.' },
-];
-/** Inputs that sinks take: run and report, like every reporting input. */
-const SINK_COMMANDS = RUN_AND_REPORT;
-/** Inputs a vendor needs to be reached at all (so `cancel` takes them too). */
-const CONNECTION_COMMANDS = RUN_AND_CANCEL;
-/** camelCase input name → kebab-case CLI flag name. */
-function flagName(inputName) {
-    return inputName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-/** camelCase input name → TESTRELAY_* environment variable. */
-function envName(inputName) {
-    return `TESTRELAY_${inputName.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-}
-/** "testomatioRunId" → "Testomatio run ID": a readable label when a row gives none. */
-function labelOf(name) {
-    const words = name.split(/(?=[A-Z])/).map((word) => word.toLowerCase());
-    const label = words.map((word) => ACRONYMS[word] ?? word).join(' ');
-    return label.charAt(0).toUpperCase() + label.slice(1);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/input-table.ts
@@ -40441,6 +40664,7 @@ function assembleInputs(modules) {
     const common = COMMON_INPUTS.map((input) => ({
         ...input,
         description: describeCommon(input, modules),
+        generalDescription: describeCommon(input, modules, false),
     }));
     const own = all.flatMap((module) => module.inputs);
     const names = new Set();
@@ -40455,12 +40679,14 @@ function assembleOutputs(modules) {
     return [...COMMON_OUTPUTS, ...modules.sinks.flatMap((sink) => sink.outputs)];
 }
 /** A common input's description, with the module names and each module's note on it. */
-function describeCommon(input, modules) {
+function describeCommon(input, modules, withNotes = true) {
     const all = [...modules.sources, ...modules.sinks];
     const base = input.description
         .replace('{sources}', list(modules.sources.map(sourceChoice), 'or'))
         .replace('{sinks}', modules.sinks.map((sink) => sink.name).join(', '))
         .replace('{timeouts}', list(modules.sources.map(timeoutDefault), 'and'));
+    if (!withNotes)
+        return base;
     const notes = all
         .filter((module) => module.commonInputNotes?.[input.name])
         .map((module) => `${module.displayName}: ${module.commonInputNotes?.[input.name]}`);
@@ -40973,6 +41199,7 @@ function signedUrlSecrets(read) {
 
 
 
+
 const KIND_OF_EXTENSION = { apk: 'apk', ipa: 'ipa' };
 function kindOfName(name) {
     return KIND_OF_EXTENSION[/\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? ''];
@@ -40980,8 +41207,9 @@ function kindOfName(name) {
 async function resolveBuildFile(appPath, deps, signal) {
     if (!/^https?:\/\//i.test(appPath)) {
         const kind = kindOfName(appPath);
-        if (!kind)
-            throw new Error(`appPath: expected an .apk or .ipa file, got "${appPath}"`);
+        if (!kind) {
+            throw new InputError('appPath', `appPath: expected an .apk or .ipa file, got "${appPath}"`);
+        }
         return { path: appPath, name: external_node_path_namespaceObject.basename(appPath), kind, bytes: sizeOf(appPath) };
     }
     // The query may hold a signed token: it never reaches a log.
@@ -41022,7 +41250,7 @@ function sizeOf(file) {
         return external_node_fs_namespaceObject.statSync(file).size;
     }
     catch (error) {
-        throw new Error(`appPath: cannot read "${file}": ${error.message}`);
+        throw new InputError('appPath', `appPath: cannot read "${file}": ${error.message}`);
     }
 }
 function build_file_formatBytes(bytes) {
@@ -41094,6 +41322,7 @@ function sniffAppKind(file) {
 // VendorHttpError, so the wait loop keeps polling through it.
 
 
+
 const SOFY_CURRENT_URL = 'https://public.sofy.ai';
 const SOFY_LEGACY_URL = 'https://api.sofy.ai';
 const AUTH_WORDS = /invalid auth key|missing required headers|authorization has been denied|no user found|invalid guid/i;
@@ -41110,7 +41339,7 @@ function authError(error) {
     const said = errorMessageOf(error.body);
     if (error.status !== 401 && error.status !== 403 && !AUTH_WORDS.test(said))
         return undefined;
-    return new Error(`Sofy rejected the API key (${httpPart(error)}). Check apiKey: it is the GUID under ` +
+    return new Error(`Sofy rejected the API key (${httpPart(error)}). Check ${inputRef('apiKey')}: it is the GUID under ` +
         'Account › Account Settings › API Key in Sofy.');
 }
 /** A permanent error of a trigger, status read or abort, explained; anything else as it was. */
@@ -41123,23 +41352,23 @@ function explainError(error, context) {
     const said = errorMessageOf(error.body);
     const http = httpPart(error);
     if (error.status === 404 || error.status === 405) {
-        return new Error(`Sofy has no such endpoint at ${context.baseUrl} (${http}). Check baseUrl and apiFlavor: ` +
-            `the current API is ${SOFY_CURRENT_URL} with a schedule GUID as planId, the legacy API ` +
+        return new Error(`Sofy has no such endpoint at ${context.baseUrl} (${http}). Check ${inputRef('baseUrl')} and ${inputRef('apiFlavor')}: ` +
+            `the current API is ${SOFY_CURRENT_URL} with a schedule GUID as ${inputRef('planId')}, the legacy API ` +
             `${SOFY_LEGACY_URL} with a numeric ScheduledID.`);
     }
     if (error.status !== 400)
         return error;
     if (/test run id|group/i.test(said) && context.groupId) {
         return new Error(`Sofy has no test run group ${context.groupId} in ${scheduleName(context)} (${http}). ` +
-            'Check runId (the group id a trigger reported) and planId (the schedule it belongs to).');
+            `Check ${inputRef('runId')} (the group id a trigger reported) and ${inputRef('planId')} (the schedule it belongs to).`);
     }
     if (/scheduledRunGuid|ScheduledID|scheduled run id/i.test(said)) {
-        return new Error(`Sofy has no ${scheduleName(context)} (${http}). Check planId: in Sofy, Automation › ` +
+        return new Error(`Sofy has no ${scheduleName(context)} (${http}). Check ${inputRef('planId')}: in Sofy, Automation › ` +
             'Runs & Results, the CI/CD Settings icon next to the schedule shows its id.');
     }
     if (/appHash/i.test(said)) {
-        return new Error(`Sofy has no build with app hash ${context.appHash ?? ''} (${http}). Check appHash, or ` +
-            'upload the build first with appPath.');
+        return new Error(`Sofy has no build with app hash ${context.appHash ?? ''} (${http}). Check ${inputRef('appHash')}, or ` +
+            `upload the build first with ${inputRef('appPath')}.`);
     }
     return error;
 }
@@ -41164,7 +41393,7 @@ function explainUploadError(error, fileName) {
         return new Error(`Uploading ${fileName} to Sofy failed: ${message}${sent}`);
     }
     return new Error(`Sofy refused the upload of ${fileName} (${httpPart(error)}). ` +
-        'Check appPath, or run a build already in Sofy with appHash.');
+        `Check ${inputRef('appPath')}, or run a build already in Sofy with ${inputRef('appHash')}.`);
 }
 const UPLOAD_HINTS = [
     [
@@ -41639,6 +41868,7 @@ function noTestRunsMessage(groupId, schedule) {
 
 
 
+
 // Calls that only refine the picture (group list, device list) never hold a poll or the
 // results back for long: past this, TestRelay goes on without them.
 const OPTIONAL_CALL_MS = 30_000;
@@ -41706,7 +41936,7 @@ class SofySource {
         const read = await this.read(handle, signal);
         if (this.api.generation === 'legacy' && read.groupStatus === undefined) {
             throw new Error(`Sofy lists no test run group ${runId} for ${this.scheduleLabel()}. ` +
-                'Check runId (the group id a trigger reported) and planId (the schedule it belongs to).');
+                `Check ${inputRef('runId')} (the group id a trigger reported) and ${inputRef('planId')} (the schedule it belongs to).`);
         }
         this.noteLegacyRows();
         return handle;
@@ -41921,6 +42151,7 @@ const sofyModule = defineSource({
     displayName: 'Sofy',
     inputs: SOFY_INPUTS,
     commonInputNotes: SOFY_NOTES,
+    requiredInputs: ['apiKey', 'planId'],
     // Sofy may wait up to 2 hours for a backup device before a run even starts.
     defaultTimeout: '2h30m',
     defaultTimeoutNote: 'its device queue can take 2 hours',
@@ -42713,6 +42944,7 @@ function latestEnd(runs) {
 
 
 
+
 const NO_RESULTS = 'No test results to report; nothing was sent to Spira.';
 /** The net under deliver(): a failure it did not expect, in Spira's words. */
 function unexpectedFailure(said) {
@@ -42738,9 +42970,11 @@ function noMatchMessage(count, failOnNoMatch) {
     const none = count === 1
         ? 'The test maps to no Spira test case, so nothing was sent.'
         : `None of the ${count} tests maps to a Spira test case, so nothing was sent.`;
-    return (`${none} Map tests with spiraMapping lines ("classname.name = 123"), a "default = 123" line, ` +
+    return (`${none} Map tests with ${inputRef('spiraMapping')} lines ("classname.name = 123"), a "default = 123" line, ` +
         `TC:123 in the test names, or a spira.testCaseId JUnit property` +
-        (failOnNoMatch ? '; or set failOnNoMatch: false to let the step pass without reporting.' : '.'));
+        (failOnNoMatch
+            ? `; or set ${inputSetting('failOnNoMatch', 'false')} to let the step pass without reporting.`
+            : '.'));
 }
 function buildCreated(buildId, name, releaseId) {
     return `Spira: created build ${buildId} "${name}" under release ${releaseId}.`;
@@ -42757,17 +42991,17 @@ function reasonOf(where, error, context, stopped, buildId) {
     const ids = idsInvolved(where, context, buildId);
     switch (error.kind) {
         case 'auth':
-            return (`Spira refused the API key of spiraUsername "${spira.username ?? ''}" (${error.said}): check spiraApiKey ` +
+            return (`Spira refused the API key of ${inputRef('spiraUsername')} "${spira.username ?? ''}" (${error.said}): check ${inputRef('spiraApiKey')} ` +
                 "(the user's RSS token from My Profile, with its curly braces) and that RSS/API access is enabled for that user.");
         case 'notFound': {
             const checks = context.testCaseIds.length > 0
-                ? 'spiraMapping (the test case ids), spiraProjectId, spiraReleaseId and spiraTestSetId'
-                : 'spiraProjectId and spiraReleaseId';
+                ? `${inputRef('spiraMapping')} (the test case ids), ${inputRef('spiraProjectId')}, ${inputRef('spiraReleaseId')} and ${inputRef('spiraTestSetId')}`
+                : `${inputRef('spiraProjectId')} and ${inputRef('spiraReleaseId')}`;
             return `Spira found no such artifact while ${context.action} ${ids}; it said ${error.said}. Check ${checks}.`;
         }
         case 'noOperation':
             return (`Spira has no such operation at ${spira.url}${SERVICE_PATH} (${context.action}); it said ${error.said}. ` +
-                'Check spiraUrl (on-premise with its virtual directory, e.g. https://host/Spira).');
+                `Check ${inputRef('spiraUrl')} (on-premise with its virtual directory, e.g. https://host/Spira).`);
         case 'deadlock':
             return `Spira's database kept choosing the write as deadlock victim while ${context.action} ${ids}; it said ${error.said}.`;
         case 'unreachable':
@@ -43325,6 +43559,7 @@ function createSpiraSink(settings, spira, deps) {
     const http = createHttpClient({
         vendor: 'Spira',
         baseUrl: `${spira.url}${SERVICE_PATH}`,
+        urlInput: 'spiraUrl',
         // Spira reads the credentials from these headers on every request (§2); the key keeps
         // its curly braces.
         headers: { username: spira.username ?? '', 'api-key': spira.apiKey ?? '' },
@@ -43351,6 +43586,7 @@ const spiraModule = defineSink({
     displayName: 'Spira',
     inputs: SPIRA_INPUTS,
     commonInputNotes: { failOnNoMatch: 'no test maps to a test case.' },
+    requiredInputs: ['spiraUrl', 'spiraUsername', 'spiraApiKey', 'spiraProjectId'],
     outputs: [
         {
             name: 'spiraRunUrl',
@@ -43788,6 +44024,7 @@ function errorText(body) {
 
 
 
+
 // Error 1006, seen on REST paths without the AutomationToken (§2): surfaced verbatim.
 const ONLY_KNOWN_CLIENTS = /Only known clients permitted for REST access/i;
 function explainLookup(error, project, title, byToken) {
@@ -43796,13 +44033,13 @@ function explainLookup(error, project, title, byToken) {
     const said = errorText(error.body);
     if (error.status === 404) {
         return new Error(`Test Center has no test plan template titled "${title}" in project "${project}" (HTTP 404${said ? `: ${said}` : ''}). ` +
-            'Check project and planTitle, or set planId to the template id.');
+            `Check ${inputRef('project')} and ${inputRef('planTitle')}, or set ${inputRef('planId')} to the template id.`);
     }
     if (error.status === 400) {
         // Test Center does not document what a title matching several templates gives; a
         // server that refuses says why in its message, which we pass on as is.
         return new Error(`Test Center could not look up template "${title}" in project "${project}" (HTTP 400: ${said}). ` +
-            'If several templates share that title, set planId to the one to run.');
+            `If several templates share that title, set ${inputRef('planId')} to the one to run.`);
     }
     return explain(error, `looking up template "${title}"`, byToken);
 }
@@ -43842,11 +44079,11 @@ function resultsProblem(error, hasAutomationToken) {
     if (ONLY_KNOWN_CLIENTS.test(error.body)) {
         return hasAutomationToken
             ? {
-                reason: `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`,
+                reason: `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check ${inputRef('automationToken')} against the server's Results API page`,
                 short: 'the Results API refused automationToken',
             }
             : {
-                reason: `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`,
+                reason: `the Results API answered "${said}" (HTTP ${error.status}); set ${inputRef('automationToken')} to the AutomationToken shown on the server's Results API page`,
                 short: 'per-test results need automationToken',
             };
     }
@@ -44215,6 +44452,7 @@ function lastCheckNote(counts, filter) {
 // starting an instance, or anything else, would not start what the user asked for.
 
 
+
 /** The template to start: by id, or looked up by project and title; always a template. */
 async function findTemplate(api, logger, target, signal) {
     if (target.planId)
@@ -44233,10 +44471,10 @@ async function templateById(api, planId, signal) {
     const plan = await api.plan(planId, 'planId', signal);
     if (plan.type === 'instance') {
         throw new Error(`Test Center test plan ${planId} is an instance (a plan execution), not a template: ` +
-            `set planId to a template id, or runId ${planId} to wait for that execution.`);
+            `set ${inputRef('planId')} to a template id, or ${inputWithValue('runId', planId)} to wait for that execution.`);
     }
     if (plan.type !== 'template') {
-        throw new Error(`Test Center test plan ${planId} is of type "${plan.type}", not a template: set planId to a template id.`);
+        throw new Error(`Test Center test plan ${planId} is of type "${plan.type}", not a template: set ${inputRef('planId')} to a template id.`);
     }
     return plan;
 }
@@ -44247,17 +44485,17 @@ function readLookupAnswer(answer, project, title) {
     if (Array.isArray(raw) && raw.length === 1)
         raw = raw[0];
     if (Array.isArray(raw) && raw.length === 0) {
-        throw new Error(`Test Center has no template titled "${title}" in project "${project}": check planTitle and project.`);
+        throw new Error(`Test Center has no template titled "${title}" in project "${project}": check ${inputRef('planTitle')} and ${inputRef('project')}.`);
     }
     if (Array.isArray(raw)) {
         const ids = listOf(raw, 'testplans')
             .map((item) => String(item.id))
             .join(', ');
-        throw new Error(`Several Test Center templates are titled "${title}" in project "${project}" (ids ${ids}): set planId to the one to run.`);
+        throw new Error(`Several Test Center templates are titled "${title}" in project "${project}" (ids ${ids}): set ${inputRef('planId')} to the one to run.`);
     }
     const plan = normalizePlan(raw);
     if (plan.type !== 'template') {
-        throw new Error(`Test Center's lookup of "${title}" in project "${project}" found test plan ${plan.id} of type "${plan.type}", not a template: set planId to the template id.`);
+        throw new Error(`Test Center's lookup of "${title}" in project "${project}" found test plan ${plan.id} of type "${plan.type}", not a template: set ${inputRef('planId')} to the template id.`);
     }
     return plan;
 }
@@ -44267,6 +44505,7 @@ function readLookupAnswer(answer, project, title) {
 // start an execution instance of it, wait until every execution is worked off, let the result
 // counts settle (settle.ts), and collect per-test results from the Results API where the
 // server offers them (collect-results.ts).
+
 
 
 
@@ -44348,8 +44587,8 @@ class SquishSource {
     async attach(runId, signal) {
         const plan = await this.api.plan(runId, 'runId', signal);
         if (plan.type === 'template') {
-            throw new Error(`Test Center test plan ${runId} is a template, not a plan execution: set planId ${runId} to start it, ` +
-                'or runId to the id of an execution (instance) of it.');
+            throw new Error(`Test Center test plan ${runId} is a template, not a plan execution: set ${inputWithValue('planId', runId)} to start it, ` +
+                `or ${inputRef('runId')} to the id of an execution (instance) of it.`);
         }
         const info = {
             project: plan.project,
@@ -44526,6 +44765,7 @@ const squishModule = defineSource({
     displayName: 'Squish Test Center',
     inputs: SQUISH_INPUTS,
     commonInputNotes: SQUISH_NOTES,
+    requiredInputs: ['baseUrl', 'apiKey|username', 'planId|planTitle|runId'],
     defaultTimeout: '1h',
     derivedSecrets: basicAuthSecrets,
     readSettings: readSquishSettings,
@@ -45077,6 +45317,7 @@ function checkRequired(inputs, settings) {
 // how reporting went, and what to check when it did not. Tests assert them word for word.
 
 
+
 const CANCELLED_BEFORE_RUN = 'Reporting to Testomat.io was cancelled before a run was ready; no test was sent.';
 const NO_RESULTS_NO_RUN = 'No test results to report; no run created.';
 /** The run, or this job's part of it when several jobs share the run. */
@@ -45086,16 +45327,16 @@ function runOrPart(uid, sharedRun) {
 function messages_noMatchMessage(count) {
     return (`None of the ${plural(count, 'test')} carries a Testomat.io test id (@T + 8 characters), so nothing was sent. ` +
         'Put the ids in the test names or tags (e.g. "Login works @Ta0b0c0d0") or as tid://@T… lines in system-out; ' +
-        'or set testomatioCreateTests: true to create the tests, or failOnNoMatch: false to send them for matching by title.');
+        `or set ${inputSetting('testomatioCreateTests', 'true')} to create the tests, or ${inputSetting('failOnNoMatch', 'false')} to send them for matching by title.`);
 }
 function matchedNoneMessage(uid, total, createTests) {
     const how = createTests
         ? ''
-        : ' Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests.';
+        : ` Check that the @T ids belong to this project, or set ${inputSetting('testomatioCreateTests', 'true')} to create the tests.`;
     return `Testomat.io matched none of the ${plural(total, 'test')} sent to run ${uid}, so it holds no result.${how}`;
 }
 function finishedAnyway(none) {
-    return `${none} The run was finished anyway (failOnNoMatch is off).`;
+    return `${none} The run was finished anyway (${inputRef('failOnNoMatch')} is off).`;
 }
 function noResultsMarkedFailed(what) {
     return `No test results to report: marked ${what} failed, so it does not stay "running".`;
@@ -45174,7 +45415,7 @@ function messages_successMessage(uid, total, withId, progress, settings) {
     }
     sentences.push(...progress.notes);
     if (settings.sharedRun) {
-        sentences.push(`This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${uid}.`);
+        sentences.push(`This job's part is done; the shared run stays open until a last job closes it with ${inputWithValue('testomatioRunId', uid)}.`);
     }
     return sentences.join(' ');
 }
@@ -45480,6 +45721,7 @@ function createApi(settings, own, deps) {
     const http = createHttpClient({
         vendor: 'Testomat.io',
         baseUrl: own.url,
+        urlInput: 'testomatioUrl',
         // The token travels in the JSON body (§2), never in a header or the URL.
         headers: {},
         ...commonClientOptions(settings, deps),
@@ -45492,6 +45734,7 @@ const testomatioModule = defineSink({
     displayName: 'Testomat.io',
     inputs: TESTOMATIO_INPUTS,
     commonInputNotes: { failOnNoMatch: 'no test carries a @T id or a title it knows.' },
+    requiredInputs: ['testomatioApiKey'],
     outputs: [
         {
             name: 'testomatioRunUrl',
@@ -45637,6 +45880,7 @@ function withCiRuntimeData(data, ci) {
 // Where and how TestRelay talks to Testsigma: the base URL (refusing the retired /rest API)
 // and the auth header of each API flavor.
 
+
 const TESTSIGMA_CLOUD_URL = 'https://app.testsigma.com/api/v1';
 function testsigmaAuthHeaders(flavor, apiKey) {
     // The self-hosted server checks X-TS-API-KEY first; the cloud takes a Bearer token.
@@ -45649,7 +45893,7 @@ function testsigmaBaseUrl(settings) {
     const url = settings.baseUrl ?? TESTSIGMA_CLOUD_URL;
     if (/\/rest\/?$/.test(url) || /\/rest\/execution\//.test(url)) {
         throw new InputError('baseUrl', `baseUrl: ${url} is Testsigma's retired /rest API (user and password auth), which TestRelay does not support. ` +
-            `Use the API key API: ${TESTSIGMA_CLOUD_URL} for the cloud, or https://<host>:9090/api/v1 with apiFlavor self-hosted.`);
+            `Use the API key API: ${TESTSIGMA_CLOUD_URL} for the cloud, or https://<host>:9090/api/v1 with ${inputWithValue('apiFlavor', 'self-hosted')}.`);
     }
     return url;
 }
@@ -45658,37 +45902,38 @@ function testsigmaBaseUrl(settings) {
 // Testsigma's errors in plain words: a plan already running, an unknown plan or run, a
 // refused key; each names the input to check, and the API flavor when it may be the cause.
 
+
 function explainTriggerError(error, planId, flavor) {
     if (!(error instanceof VendorHttpError))
         return error;
     if (/currently running|already in running/i.test(error.body)) {
         return new Error(`Testsigma plan ${planId} is already running, and this server runs one at a time. ` +
-            'Wait for that run to finish, or attach to it with runId instead of starting another.');
+            `Wait for that run to finish, or attach to it with ${inputRef('runId')} instead of starting another.`);
     }
     if (error.status === 404) {
-        return new Error(`Testsigma has no test plan ${planId} (HTTP 404). Check planId${flavorHint(flavor)}. ${error.message}`);
+        return new Error(`Testsigma has no test plan ${planId} (HTTP 404). Check ${inputRef('planId')}${flavorHint(flavor)}. ${error.message}`);
     }
     return explainAuth(error, flavor);
 }
 /** Reading a run: an unknown runId, or a refused key. */
 function explainRunError(error, runId, flavor) {
     if (error instanceof VendorHttpError && error.status === 404) {
-        return new Error(`Testsigma has no run ${runId} (HTTP 404). Check runId${flavorHint(flavor)}.`);
+        return new Error(`Testsigma has no run ${runId} (HTTP 404). Check ${inputRef('runId')}${flavorHint(flavor)}.`);
     }
     return explainAuth(error, flavor);
 }
 function explainAuth(error, flavor) {
     if (error instanceof VendorHttpError && (error.status === 401 || error.status === 403)) {
         return new Error(`Testsigma rejected the API key (HTTP ${error.status}${error.body ? `: ${error.body.slice(0, 120)}` : ''}). ` +
-            `Check apiKey${flavor === 'self-hosted' ? ' and that the server has its API enabled' : ''}.`);
+            `Check ${inputRef('apiKey')}${flavor === 'self-hosted' ? ' and that the server has its API enabled' : ''}.`);
     }
     return error;
 }
 /** A wrong apiFlavor also answers 404: say which one the other kind of server needs. */
 function flavorHint(flavor) {
     return flavor === 'cloud'
-        ? ' (and apiFlavor: a self-hosted server needs apiFlavor self-hosted)'
-        : ' (and apiFlavor: the cloud needs apiFlavor cloud)';
+        ? ` (and ${inputRef('apiFlavor')}: a self-hosted server needs ${inputWithValue('apiFlavor', 'self-hosted')})`
+        : ` (and ${inputRef('apiFlavor')}: the cloud needs ${inputWithValue('apiFlavor', 'cloud')})`;
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/testsigma/junit-report.ts
@@ -46175,6 +46420,7 @@ const testsigmaModule = defineSource({
     displayName: 'Testsigma',
     inputs: TESTSIGMA_INPUTS,
     commonInputNotes: TESTSIGMA_NOTES,
+    requiredInputs: ['apiKey', 'planId|runId'],
     defaultTimeout: '30m',
     readSettings: readTestsigmaSettings,
     createSource(settings, own, deps) {
@@ -46257,11 +46503,13 @@ function cancelOnSignals(graceMs, onTimeout) {
 
 
 
+
 async function runInCi(agent, command = 'relay') {
     const signal = cancelOnSignals(agent.limits.cancelGraceMs, () => {
         agent.logger.error('Stopping took too long; exiting.');
         process.exit(1);
     });
+    useInputNaming(agent.inputNaming ?? 'inputs');
     let outcome;
     try {
         outcome = await relay({ agent, modules: MODULES, inputs: INPUTS, signal }, command);
@@ -46279,10 +46527,11 @@ function failureOf(error) {
             conclusion: 'failure',
             reason: `Invalid inputs:\n${error.message}`,
             inputProblems: error.problems,
+            cause: 'input',
         };
     }
     if (error instanceof InputError) {
-        return { conclusion: 'failure', reason: error.message, inputProblems: [error] };
+        return { conclusion: 'failure', reason: error.message, inputProblems: [error], cause: 'input' };
     }
     return { conclusion: 'failure', reason: errorMessage(error) };
 }

@@ -15467,11 +15467,11 @@ const COMMON_OUTPUTS = [
         name: 'verdict',
         description: 'What the tests say: passed, failed, error or stopped; empty while unknown.',
     },
-    { name: 'total', description: 'Number of tests.' },
-    { name: 'passed', description: 'Tests that passed.' },
-    { name: 'failed', description: 'Tests that failed or errored.' },
-    { name: 'skipped', description: 'Tests skipped or not run.' },
-    { name: 'duration', description: 'Run duration in seconds, when known.' },
+    { name: 'total', description: 'Number of tests.', numeric: true },
+    { name: 'passed', description: 'Tests that passed.', numeric: true },
+    { name: 'failed', description: 'Tests that failed or errored.', numeric: true },
+    { name: 'skipped', description: 'Tests skipped or not run.', numeric: true },
+    { name: 'duration', description: 'Run duration in seconds, when known.', numeric: true },
     { name: 'junitPath', description: 'Path of the JUnit file written.' },
 ];
 /** Inputs that sinks take: run and report, like every reporting input. */
@@ -15704,8 +15704,30 @@ function markdownLinkUrl(raw) {
 
 
 
-/** The CLI's exit status (the help's table). */
-const EXIT = { ok: 0, failed: 1, usage: 2 };
+/** The CLI's exit status: one table for every way it runs (the help and docs/cli.md say it). */
+const EXIT = {
+    /** Passed, or neutral (e.g. a timeout with onTimeout: neutral). */
+    ok: 0,
+    /** Tests failed, or the vendor's run failed or was stopped there. */
+    failed: 1,
+    /** Bad input or configuration: refused before any request, or a file it names. */
+    usage: 2,
+    /** The vendor or a sink could not be reached, or refused or failed a request. */
+    vendor: 3,
+    /** Timed out with onTimeout: fail. */
+    timeout: 4,
+    /** A neutral outcome in a GitLab job: the component lets it pass with a warning. */
+    neutralInGitLab: 5,
+    /** Cancelled (SIGINT/SIGTERM), as shells report a Ctrl-C. */
+    cancelled: 130,
+};
+const EXIT_OF_CAUSE = {
+    tests: EXIT.failed,
+    input: EXIT.usage,
+    vendor: EXIT.vendor,
+    timeout: EXIT.timeout,
+    cancelled: EXIT.cancelled,
+};
 const LIMITS = {
     // The log lists the failed tests; annotations are only notes about that list.
     errorAnnotations: Number.POSITIVE_INFINITY,
@@ -15718,6 +15740,7 @@ const LIMITS = {
 class TerminalAgent {
     options;
     name = 'the CLI';
+    inputNaming = 'cli';
     logger;
     limits = LIMITS;
     redactor = new Redactor();
@@ -15800,13 +15823,16 @@ class TerminalAgent {
         if (outcome.inputProblems) {
             // Named the way the user gave it here: a flag, or its environment variable.
             for (const problem of outcome.inputProblems) {
-                this.logger.error(`${problem.message} (flag --${flagName(problem.input)} or ${envName(problem.input)})`);
+                const how = this.inputNaming === 'cli'
+                    ? ` (flag --${flagName(problem.input)} or ${envName(problem.input)})`
+                    : '';
+                this.logger.error(`${problem.message}${how}`);
             }
             return EXIT.usage;
         }
         if (outcome.conclusion === 'failure') {
             this.logger.error(outcome.reason);
-            return EXIT.failed;
+            return outcome.cause ? EXIT_OF_CAUSE[outcome.cause] : EXIT.failed;
         }
         if (outcome.conclusion === 'neutral')
             this.logger.warn(outcome.reason);
@@ -15840,7 +15866,7 @@ class TerminalAgent {
 
 
 /** Exit status of a neutral outcome (a timeout with onTimeout: neutral) in a GitLab job. */
-const GITLAB_NEUTRAL_EXIT = 3;
+const GITLAB_NEUTRAL_EXIT = EXIT.neutralInGitLab;
 // GitLab's dotenv report limits (the lowest of its plans): 5 KiB and 20 variables; one line
 // per variable, no quotes, no escapes. Outputs past them are left out, and the log says so.
 const DOTENV_MAX_BYTES = 5120;
@@ -15849,9 +15875,13 @@ class GitLabAgent extends TerminalAgent {
     name = 'GitLab CI/CD';
     openSection;
     dotenvFile;
+    // The component (gitlab/templates/testrelay.yml) says it runs the CLI: its users set
+    // inputs, so messages name those; a job calling the CLI itself gets its flags named.
+    inputNaming;
     constructor(options) {
         super(options);
         this.dotenvFile = options.dotenvFile;
+        this.inputNaming = options.env.TESTRELAY_GITLAB_COMPONENT === 'true' ? 'inputs' : 'cli';
     }
     context() {
         const env = this.options.env;
@@ -16913,8 +16943,12 @@ function simulateUsage(vendors) {
     ];
     for (const vendor of vendors) {
         lines.push('', `Scenario, ${vendor.title} only:`, ...vendor.knobs.map(knobLine));
+        const variants = Object.entries(vendor.variants);
+        // A vendor with one behaviour only gets no heading for an empty list.
+        if (variants.length === 0)
+            continue;
         lines.push('', `${vendor.title} variants (--variant FLAG,FLAG):`);
-        for (const [flag, help] of Object.entries(vendor.variants))
+        for (const [flag, help] of variants)
             lines.push(optionLine(flag, help));
     }
     lines.push('', 'Control endpoints (no auth; at the server root and under <baseUrl>):', ...CONTROL_ENDPOINTS.map((line) => `  ${line}`), '', 'Example:', '  testrelay simulate --vendor testsigma --tests 20 --failed 3 --duration-seconds 30', '');
@@ -24218,6 +24252,7 @@ function assembleInputs(modules) {
     const common = COMMON_INPUTS.map((input) => ({
         ...input,
         description: describeCommon(input, modules),
+        generalDescription: describeCommon(input, modules, false),
     }));
     const own = all.flatMap((module) => module.inputs);
     const names = new Set();
@@ -24232,12 +24267,14 @@ function assembleOutputs(modules) {
     return [...COMMON_OUTPUTS, ...modules.sinks.flatMap((sink) => sink.outputs)];
 }
 /** A common input's description, with the module names and each module's note on it. */
-function describeCommon(input, modules) {
+function describeCommon(input, modules, withNotes = true) {
     const all = [...modules.sources, ...modules.sinks];
     const base = input.description
         .replace('{sources}', list(modules.sources.map(sourceChoice), 'or'))
         .replace('{sinks}', modules.sinks.map((sink) => sink.name).join(', '))
         .replace('{timeouts}', list(modules.sources.map(timeoutDefault), 'and'));
+    if (!withNotes)
+        return base;
     const notes = all
         .filter((module) => module.commonInputNotes?.[input.name])
         .map((module) => `${module.displayName}: ${module.commonInputNotes?.[input.name]}`);
@@ -24290,6 +24327,7 @@ function formatDuration(ms) {
 // Typed access to raw inputs for the settings reader: defaults from the input list,
 // and every problem collected with the input's name, so a user fixes all of them at once.
 
+
 class InputError extends Error {
     input;
     constructor(input, message) {
@@ -24330,6 +24368,36 @@ class Inputs {
     }
     optional(name) {
         return this.text(name) || undefined;
+    }
+    /**
+     * A path to a file that must be readable now (a CA bundle, …), checked before any request;
+     * `looksRight` tells the content is of the kind expected, e.g. a PEM certificate.
+     */
+    readableFile(name, expected, looksRight) {
+        const file = this.optional(name);
+        if (file === undefined)
+            return undefined;
+        let content;
+        try {
+            content = external_node_fs_namespaceObject.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            const why = code === 'ENOENT'
+                ? 'no such file'
+                : code === 'EACCES' || code === 'EPERM'
+                    ? 'permission denied'
+                    : code === 'EISDIR'
+                        ? 'it is a folder'
+                        : error.message;
+            this.problem(name, `cannot read "${file}" (${why}); expected ${expected}`);
+            return undefined;
+        }
+        if (looksRight && !looksRight(content)) {
+            this.problem(name, `"${file}" is not ${expected}`);
+            return undefined;
+        }
+        return file;
     }
     bool(name) {
         const value = this.text(name).toLowerCase();
@@ -24483,7 +24551,7 @@ function readCommon(inputs, mode, source, junitFiles, sinks, ci) {
         summary: inputs.bool('summary'),
         maxAnnotations: readMaxAnnotations(inputs),
         artifactName: readArtifactName(inputs),
-        caCertPath: inputs.optional('caCertPath'),
+        caCertPath: inputs.readableFile('caCertPath', 'a PEM file of CA certificates (-----BEGIN CERTIFICATE-----)', (content) => content.includes('-----BEGIN CERTIFICATE-----')),
         dryRun: inputs.bool('dryRun'),
         reportTo: sinks.map((sink) => sink.name),
         failOnNoMatch: inputs.bool('failOnNoMatch'),
@@ -35044,10 +35112,44 @@ function withConnectTimeout(agent, ms, event) {
     return agent;
 }
 
+;// CONCATENATED MODULE: ./src/core/input-names.ts
+// How a message names an input: the way the user gave it. A CI with inputs (GitHub, Azure,
+// the GitLab component) says `failOnNoMatch: false`; the CLI says `--fail-on-no-match false`
+// and its environment variable. Messages are written deep in vendor code that has no agent,
+// and a process runs one agent: so the agent sets the naming once, at the start of the job.
+
+let naming = 'inputs';
+/** Set by the composition root from its agent, before any setting is read. */
+function useInputNaming(next) {
+    naming = next;
+}
+/** The input as the user sets it: `apiKey`, or `--api-key (TESTRELAY_API_KEY)` on the CLI. */
+function inputRef(name) {
+    return naming === 'cli' ? `--${flagName(name)} (${envName(name)})` : name;
+}
+/**
+ * The input set to a value: `failOnNoMatch: false`, or on the CLI
+ * `--fail-on-no-match false (TESTRELAY_FAIL_ON_NO_MATCH=false)`.
+ */
+function inputSetting(name, value) {
+    return naming === 'cli'
+        ? `--${flagName(name)} ${value} (${envName(name)}=${value})`
+        : `${name}: ${value}`;
+}
+/**
+ * The input with a value in running text: `runId 1234`, or on the CLI
+ * `--run-id 1234 (TESTRELAY_RUN_ID=1234)`; for ids and names, where `inputSetting` reads as
+ * configuration.
+ */
+function inputWithValue(name, value) {
+    return naming === 'cli' ? inputSetting(name, value) : `${name} ${value}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/http-errors.ts
 // The errors that leave the HTTP layer: one class, VendorHttpError, with the status and the
 // (redacted, truncated) body callers classify by, and a message that names the vendor, the
 // call and what came back. Text from outside (bodies, locations) is redacted before it goes in.
+
 const MAX_BODY_IN_MESSAGE = 500;
 /** Every failure that leaves the HTTP layer: message already redacted. */
 class VendorHttpError extends Error {
@@ -35074,7 +35176,7 @@ function redirectError(label, response, redact) {
         // keep the generic wording
     }
     return new VendorHttpError(`${label}: HTTP ${response.status} redirect to ${redact(target)}. TestRelay does not follow redirects ` +
-        '(the API key would go with it): set baseUrl to the address the server redirects to.', response.status, '', false);
+        `(the API key would go with it): set ${inputRef('baseUrl')} to the address the server redirects to.`, response.status, '', false);
 }
 function statusError(label, response, redact) {
     const body = redact(response.text).slice(0, MAX_BODY_IN_MESSAGE);
@@ -35102,6 +35204,7 @@ function notJsonError(label, response, redact, retryable) {
 // The one HTTP client factory every vendor uses: timeouts, proxy, extra CAs (the connections
 // are built in http-agents.ts), retries with backoff and jitter, and redaction of every error
 // that leaves this module.
+
 
 
 
@@ -35159,6 +35262,8 @@ async function request(client, req) {
                 failure.error.message +=
                     ' (not retried: the vendor may have received it, and a second request could start a second run)';
             }
+            options.logger.debug(`${label}: not retried (${failure.error.retryable ? `attempt ${attempt} of ${maxAttempts}` : 'a permanent error'})`);
+            failure.error.message += failure.hint ?? '';
             throw failure.error;
         }
         const backoff = Math.min(15_000, 1000 * 2 ** (attempt - 1)) * (0.5 + client.random() / 2);
@@ -35171,6 +35276,9 @@ async function request(client, req) {
 /** One try: the response, or a failure the retry loop decides about; aborts are thrown. */
 async function attemptOnce(client, req, label) {
     const { redact } = client;
+    const started = client.clock.now();
+    // Verbose logs show each request: never a header or body (they may hold a key).
+    const took = () => `${Math.round(client.clock.now() - started)} ms`;
     try {
         const response = await client.instance.request({
             method: req.method,
@@ -35187,6 +35295,7 @@ async function attemptOnce(client, req, label) {
             signal: req.signal,
         });
         const result = toResponse(response);
+        client.options.logger.debug(`${label} → HTTP ${result.status} in ${took()}`);
         if (result.status >= 300 && result.status < 400)
             throw redirectError(label, result, redact);
         if (result.status < 400 || req.acceptStatuses?.includes(result.status)) {
@@ -35205,8 +35314,10 @@ async function attemptOnce(client, req, label) {
         if (error instanceof VendorHttpError || isAbortError(error) || req.signal?.aborted)
             throw error;
         const code = error.code ?? '';
+        client.options.logger.debug(`${label} → ${code || 'network error'} in ${took()}`);
         return {
             failure: {
+                hint: networkHint(code, client.options),
                 error: new VendorHttpError(`${label} failed: ${redact(describeNetworkError(error))}`, undefined, '', NOT_SENT_CODES.has(code) || MAYBE_SENT_CODES.has(code)),
                 mayHaveReachedVendor: !NOT_SENT_CODES.has(code),
             },
@@ -35270,6 +35381,32 @@ function parseRetryAfter(value, now) {
     if (!Number.isFinite(ms) || ms < 0)
         return undefined;
     return Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+/** What to check when the vendor could not be reached at all: said once, after the retries. */
+function networkHint(code, options) {
+    let host = options.baseUrl;
+    try {
+        host = new URL(options.baseUrl).host;
+    }
+    catch {
+        // keep the URL as given
+    }
+    const input = options.urlInput === undefined ? 'baseUrl' : options.urlInput;
+    const check = input ? `check ${inputRef(input)}` : 'check the URL';
+    if (code === 'ECONNREFUSED') {
+        return `. Nothing accepts connections at ${host}: ${check} and that the server is up.`;
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        return `. The host name ${host} does not resolve: ${check}, and the DNS of this machine.`;
+    }
+    if (['ETIMEDOUT', 'ECONNECTTIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code)) {
+        return (`. No answer from ${host}: ${check}, a firewall on the way, and the proxy ` +
+            '(HTTPS_PROXY, NO_PROXY) this job uses.');
+    }
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+        return `. The certificate of ${host} is not trusted here: set ${inputRef('caCertPath')} to the PEM file of its CA.`;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/core/module.ts
@@ -35840,6 +35977,7 @@ async function downloadToTemp(url, options) {
     const http = createHttpClient({
         vendor: 'Download',
         baseUrl: parsed.origin,
+        urlInput: null,
         // No credentials travel with a download, so following a redirect (signed storage URLs
         // redirect) cannot carry a key to another host.
         headers: {},
@@ -35893,6 +36031,7 @@ function safeUrl(url) {
 
 
 
+
 const KIND_OF_EXTENSION = { apk: 'apk', ipa: 'ipa' };
 function kindOfName(name) {
     return KIND_OF_EXTENSION[/\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? ''];
@@ -35900,8 +36039,9 @@ function kindOfName(name) {
 async function resolveBuildFile(appPath, deps, signal) {
     if (!/^https?:\/\//i.test(appPath)) {
         const kind = kindOfName(appPath);
-        if (!kind)
-            throw new Error(`appPath: expected an .apk or .ipa file, got "${appPath}"`);
+        if (!kind) {
+            throw new InputError('appPath', `appPath: expected an .apk or .ipa file, got "${appPath}"`);
+        }
         return { path: appPath, name: external_node_path_namespaceObject.basename(appPath), kind, bytes: sizeOf(appPath) };
     }
     // The query may hold a signed token: it never reaches a log.
@@ -35942,7 +36082,7 @@ function sizeOf(file) {
         return external_node_fs_namespaceObject.statSync(file).size;
     }
     catch (error) {
-        throw new Error(`appPath: cannot read "${file}": ${error.message}`);
+        throw new InputError('appPath', `appPath: cannot read "${file}": ${error.message}`);
     }
 }
 function formatBytes(bytes) {
@@ -36014,6 +36154,7 @@ function sniffAppKind(file) {
 // VendorHttpError, so the wait loop keeps polling through it.
 
 
+
 const SOFY_CURRENT_URL = 'https://public.sofy.ai';
 const SOFY_LEGACY_URL = 'https://api.sofy.ai';
 const AUTH_WORDS = /invalid auth key|missing required headers|authorization has been denied|no user found|invalid guid/i;
@@ -36030,7 +36171,7 @@ function authError(error) {
     const said = errorMessageOf(error.body);
     if (error.status !== 401 && error.status !== 403 && !AUTH_WORDS.test(said))
         return undefined;
-    return new Error(`Sofy rejected the API key (${httpPart(error)}). Check apiKey: it is the GUID under ` +
+    return new Error(`Sofy rejected the API key (${httpPart(error)}). Check ${inputRef('apiKey')}: it is the GUID under ` +
         'Account › Account Settings › API Key in Sofy.');
 }
 /** A permanent error of a trigger, status read or abort, explained; anything else as it was. */
@@ -36043,23 +36184,23 @@ function explainError(error, context) {
     const said = errorMessageOf(error.body);
     const http = httpPart(error);
     if (error.status === 404 || error.status === 405) {
-        return new Error(`Sofy has no such endpoint at ${context.baseUrl} (${http}). Check baseUrl and apiFlavor: ` +
-            `the current API is ${SOFY_CURRENT_URL} with a schedule GUID as planId, the legacy API ` +
+        return new Error(`Sofy has no such endpoint at ${context.baseUrl} (${http}). Check ${inputRef('baseUrl')} and ${inputRef('apiFlavor')}: ` +
+            `the current API is ${SOFY_CURRENT_URL} with a schedule GUID as ${inputRef('planId')}, the legacy API ` +
             `${SOFY_LEGACY_URL} with a numeric ScheduledID.`);
     }
     if (error.status !== 400)
         return error;
     if (/test run id|group/i.test(said) && context.groupId) {
         return new Error(`Sofy has no test run group ${context.groupId} in ${scheduleName(context)} (${http}). ` +
-            'Check runId (the group id a trigger reported) and planId (the schedule it belongs to).');
+            `Check ${inputRef('runId')} (the group id a trigger reported) and ${inputRef('planId')} (the schedule it belongs to).`);
     }
     if (/scheduledRunGuid|ScheduledID|scheduled run id/i.test(said)) {
-        return new Error(`Sofy has no ${scheduleName(context)} (${http}). Check planId: in Sofy, Automation › ` +
+        return new Error(`Sofy has no ${scheduleName(context)} (${http}). Check ${inputRef('planId')}: in Sofy, Automation › ` +
             'Runs & Results, the CI/CD Settings icon next to the schedule shows its id.');
     }
     if (/appHash/i.test(said)) {
-        return new Error(`Sofy has no build with app hash ${context.appHash ?? ''} (${http}). Check appHash, or ` +
-            'upload the build first with appPath.');
+        return new Error(`Sofy has no build with app hash ${context.appHash ?? ''} (${http}). Check ${inputRef('appHash')}, or ` +
+            `upload the build first with ${inputRef('appPath')}.`);
     }
     return error;
 }
@@ -36084,7 +36225,7 @@ function explainUploadError(error, fileName) {
         return new Error(`Uploading ${fileName} to Sofy failed: ${message}${sent}`);
     }
     return new Error(`Sofy refused the upload of ${fileName} (${httpPart(error)}). ` +
-        'Check appPath, or run a build already in Sofy with appHash.');
+        `Check ${inputRef('appPath')}, or run a build already in Sofy with ${inputRef('appHash')}.`);
 }
 const UPLOAD_HINTS = [
     [
@@ -36559,6 +36700,7 @@ function noTestRunsMessage(groupId, schedule) {
 
 
 
+
 // Calls that only refine the picture (group list, device list) never hold a poll or the
 // results back for long: past this, TestRelay goes on without them.
 const OPTIONAL_CALL_MS = 30_000;
@@ -36626,7 +36768,7 @@ class SofySource {
         const read = await this.read(handle, signal);
         if (this.api.generation === 'legacy' && read.groupStatus === undefined) {
             throw new Error(`Sofy lists no test run group ${runId} for ${this.scheduleLabel()}. ` +
-                'Check runId (the group id a trigger reported) and planId (the schedule it belongs to).');
+                `Check ${inputRef('runId')} (the group id a trigger reported) and ${inputRef('planId')} (the schedule it belongs to).`);
         }
         this.noteLegacyRows();
         return handle;
@@ -36841,6 +36983,7 @@ const sofyModule = defineSource({
     displayName: 'Sofy',
     inputs: SOFY_INPUTS,
     commonInputNotes: SOFY_NOTES,
+    requiredInputs: ['apiKey', 'planId'],
     // Sofy may wait up to 2 hours for a backup device before a run even starts.
     defaultTimeout: '2h30m',
     defaultTimeoutNote: 'its device queue can take 2 hours',
@@ -37406,9 +37549,31 @@ function sumKnown(values) {
 function suiteDurationSeconds(suite) {
     return suite.durationSeconds ?? sumKnown(suite.cases.map((testCase) => testCase.durationSeconds));
 }
-/** Seconds of the run: as the vendor reported, else the sum of its suites. */
+/**
+ * Seconds of the run: as the vendor reported; else from the suites' start times to the end
+ * of the last (suites run in parallel on devices or workers, so their sum overstates it);
+ * else the sum of the suites' times.
+ */
 function runDurationSeconds(result) {
-    return result.durationSeconds ?? sumKnown(result.suites.map(suiteDurationSeconds));
+    return wallSeconds(result) ?? sumKnown(result.suites.map(suiteDurationSeconds));
+}
+/** The run's wall time, when known: reported, or spanned by timestamped suites. */
+function wallSeconds(result) {
+    if (result.durationSeconds !== undefined)
+        return result.durationSeconds;
+    if (result.suites.length === 0)
+        return undefined;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const suite of result.suites) {
+        const start = suite.timestamp ? Date.parse(suite.timestamp) : NaN;
+        const seconds = suiteDurationSeconds(suite);
+        if (!Number.isFinite(start) || seconds === undefined)
+            return undefined;
+        first = Math.min(first, start);
+        last = Math.max(last, start + seconds * 1000);
+    }
+    return (last - first) / 1000;
 }
 /** The vendor's name as people write it, for messages and summaries. */
 function vendorTitle(result) {
@@ -37742,6 +37907,7 @@ function latestEnd(runs) {
 
 
 
+
 const NO_RESULTS = 'No test results to report; nothing was sent to Spira.';
 /** The net under deliver(): a failure it did not expect, in Spira's words. */
 function unexpectedFailure(said) {
@@ -37767,9 +37933,11 @@ function noMatchMessage(count, failOnNoMatch) {
     const none = count === 1
         ? 'The test maps to no Spira test case, so nothing was sent.'
         : `None of the ${count} tests maps to a Spira test case, so nothing was sent.`;
-    return (`${none} Map tests with spiraMapping lines ("classname.name = 123"), a "default = 123" line, ` +
+    return (`${none} Map tests with ${inputRef('spiraMapping')} lines ("classname.name = 123"), a "default = 123" line, ` +
         `TC:123 in the test names, or a spira.testCaseId JUnit property` +
-        (failOnNoMatch ? '; or set failOnNoMatch: false to let the step pass without reporting.' : '.'));
+        (failOnNoMatch
+            ? `; or set ${inputSetting('failOnNoMatch', 'false')} to let the step pass without reporting.`
+            : '.'));
 }
 function buildCreated(buildId, name, releaseId) {
     return `Spira: created build ${buildId} "${name}" under release ${releaseId}.`;
@@ -37786,17 +37954,17 @@ function reasonOf(where, error, context, stopped, buildId) {
     const ids = idsInvolved(where, context, buildId);
     switch (error.kind) {
         case 'auth':
-            return (`Spira refused the API key of spiraUsername "${spira.username ?? ''}" (${error.said}): check spiraApiKey ` +
+            return (`Spira refused the API key of ${inputRef('spiraUsername')} "${spira.username ?? ''}" (${error.said}): check ${inputRef('spiraApiKey')} ` +
                 "(the user's RSS token from My Profile, with its curly braces) and that RSS/API access is enabled for that user.");
         case 'notFound': {
             const checks = context.testCaseIds.length > 0
-                ? 'spiraMapping (the test case ids), spiraProjectId, spiraReleaseId and spiraTestSetId'
-                : 'spiraProjectId and spiraReleaseId';
+                ? `${inputRef('spiraMapping')} (the test case ids), ${inputRef('spiraProjectId')}, ${inputRef('spiraReleaseId')} and ${inputRef('spiraTestSetId')}`
+                : `${inputRef('spiraProjectId')} and ${inputRef('spiraReleaseId')}`;
             return `Spira found no such artifact while ${context.action} ${ids}; it said ${error.said}. Check ${checks}.`;
         }
         case 'noOperation':
             return (`Spira has no such operation at ${spira.url}${SERVICE_PATH} (${context.action}); it said ${error.said}. ` +
-                'Check spiraUrl (on-premise with its virtual directory, e.g. https://host/Spira).');
+                `Check ${inputRef('spiraUrl')} (on-premise with its virtual directory, e.g. https://host/Spira).`);
         case 'deadlock':
             return `Spira's database kept choosing the write as deadlock victim while ${context.action} ${ids}; it said ${error.said}.`;
         case 'unreachable':
@@ -38354,6 +38522,7 @@ function createSpiraSink(settings, spira, deps) {
     const http = createHttpClient({
         vendor: 'Spira',
         baseUrl: `${spira.url}${SERVICE_PATH}`,
+        urlInput: 'spiraUrl',
         // Spira reads the credentials from these headers on every request (§2); the key keeps
         // its curly braces.
         headers: { username: spira.username ?? '', 'api-key': spira.apiKey ?? '' },
@@ -38380,6 +38549,7 @@ const spiraModule = defineSink({
     displayName: 'Spira',
     inputs: SPIRA_INPUTS,
     commonInputNotes: { failOnNoMatch: 'no test maps to a test case.' },
+    requiredInputs: ['spiraUrl', 'spiraUsername', 'spiraApiKey', 'spiraProjectId'],
     outputs: [
         {
             name: 'spiraRunUrl',
@@ -38817,6 +38987,7 @@ function errorText(body) {
 
 
 
+
 // Error 1006, seen on REST paths without the AutomationToken (§2): surfaced verbatim.
 const ONLY_KNOWN_CLIENTS = /Only known clients permitted for REST access/i;
 function explainLookup(error, project, title, byToken) {
@@ -38825,13 +38996,13 @@ function explainLookup(error, project, title, byToken) {
     const said = errorText(error.body);
     if (error.status === 404) {
         return new Error(`Test Center has no test plan template titled "${title}" in project "${project}" (HTTP 404${said ? `: ${said}` : ''}). ` +
-            'Check project and planTitle, or set planId to the template id.');
+            `Check ${inputRef('project')} and ${inputRef('planTitle')}, or set ${inputRef('planId')} to the template id.`);
     }
     if (error.status === 400) {
         // Test Center does not document what a title matching several templates gives; a
         // server that refuses says why in its message, which we pass on as is.
         return new Error(`Test Center could not look up template "${title}" in project "${project}" (HTTP 400: ${said}). ` +
-            'If several templates share that title, set planId to the one to run.');
+            `If several templates share that title, set ${inputRef('planId')} to the one to run.`);
     }
     return explain(error, `looking up template "${title}"`, byToken);
 }
@@ -38871,11 +39042,11 @@ function resultsProblem(error, hasAutomationToken) {
     if (ONLY_KNOWN_CLIENTS.test(error.body)) {
         return hasAutomationToken
             ? {
-                reason: `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`,
+                reason: `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check ${inputRef('automationToken')} against the server's Results API page`,
                 short: 'the Results API refused automationToken',
             }
             : {
-                reason: `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`,
+                reason: `the Results API answered "${said}" (HTTP ${error.status}); set ${inputRef('automationToken')} to the AutomationToken shown on the server's Results API page`,
                 short: 'per-test results need automationToken',
             };
     }
@@ -39244,6 +39415,7 @@ function lastCheckNote(counts, filter) {
 // starting an instance, or anything else, would not start what the user asked for.
 
 
+
 /** The template to start: by id, or looked up by project and title; always a template. */
 async function findTemplate(api, logger, target, signal) {
     if (target.planId)
@@ -39262,10 +39434,10 @@ async function templateById(api, planId, signal) {
     const plan = await api.plan(planId, 'planId', signal);
     if (plan.type === 'instance') {
         throw new Error(`Test Center test plan ${planId} is an instance (a plan execution), not a template: ` +
-            `set planId to a template id, or runId ${planId} to wait for that execution.`);
+            `set ${inputRef('planId')} to a template id, or ${inputWithValue('runId', planId)} to wait for that execution.`);
     }
     if (plan.type !== 'template') {
-        throw new Error(`Test Center test plan ${planId} is of type "${plan.type}", not a template: set planId to a template id.`);
+        throw new Error(`Test Center test plan ${planId} is of type "${plan.type}", not a template: set ${inputRef('planId')} to a template id.`);
     }
     return plan;
 }
@@ -39276,17 +39448,17 @@ function readLookupAnswer(answer, project, title) {
     if (Array.isArray(raw) && raw.length === 1)
         raw = raw[0];
     if (Array.isArray(raw) && raw.length === 0) {
-        throw new Error(`Test Center has no template titled "${title}" in project "${project}": check planTitle and project.`);
+        throw new Error(`Test Center has no template titled "${title}" in project "${project}": check ${inputRef('planTitle')} and ${inputRef('project')}.`);
     }
     if (Array.isArray(raw)) {
         const ids = listOf(raw, 'testplans')
             .map((item) => String(item.id))
             .join(', ');
-        throw new Error(`Several Test Center templates are titled "${title}" in project "${project}" (ids ${ids}): set planId to the one to run.`);
+        throw new Error(`Several Test Center templates are titled "${title}" in project "${project}" (ids ${ids}): set ${inputRef('planId')} to the one to run.`);
     }
     const plan = normalizePlan(raw);
     if (plan.type !== 'template') {
-        throw new Error(`Test Center's lookup of "${title}" in project "${project}" found test plan ${plan.id} of type "${plan.type}", not a template: set planId to the template id.`);
+        throw new Error(`Test Center's lookup of "${title}" in project "${project}" found test plan ${plan.id} of type "${plan.type}", not a template: set ${inputRef('planId')} to the template id.`);
     }
     return plan;
 }
@@ -39296,6 +39468,7 @@ function readLookupAnswer(answer, project, title) {
 // start an execution instance of it, wait until every execution is worked off, let the result
 // counts settle (settle.ts), and collect per-test results from the Results API where the
 // server offers them (collect-results.ts).
+
 
 
 
@@ -39377,8 +39550,8 @@ class SquishSource {
     async attach(runId, signal) {
         const plan = await this.api.plan(runId, 'runId', signal);
         if (plan.type === 'template') {
-            throw new Error(`Test Center test plan ${runId} is a template, not a plan execution: set planId ${runId} to start it, ` +
-                'or runId to the id of an execution (instance) of it.');
+            throw new Error(`Test Center test plan ${runId} is a template, not a plan execution: set ${inputWithValue('planId', runId)} to start it, ` +
+                `or ${inputRef('runId')} to the id of an execution (instance) of it.`);
         }
         const info = {
             project: plan.project,
@@ -39555,6 +39728,7 @@ const squishModule = defineSource({
     displayName: 'Squish Test Center',
     inputs: SQUISH_INPUTS,
     commonInputNotes: SQUISH_NOTES,
+    requiredInputs: ['baseUrl', 'apiKey|username', 'planId|planTitle|runId'],
     defaultTimeout: '1h',
     derivedSecrets: basicAuthSecrets,
     readSettings: readSquishSettings,
@@ -40104,6 +40278,7 @@ function checkRequired(inputs, settings) {
 // how reporting went, and what to check when it did not. Tests assert them word for word.
 
 
+
 const CANCELLED_BEFORE_RUN = 'Reporting to Testomat.io was cancelled before a run was ready; no test was sent.';
 const NO_RESULTS_NO_RUN = 'No test results to report; no run created.';
 /** The run, or this job's part of it when several jobs share the run. */
@@ -40113,16 +40288,16 @@ function runOrPart(uid, sharedRun) {
 function messages_noMatchMessage(count) {
     return (`None of the ${plural(count, 'test')} carries a Testomat.io test id (@T + 8 characters), so nothing was sent. ` +
         'Put the ids in the test names or tags (e.g. "Login works @Ta0b0c0d0") or as tid://@T… lines in system-out; ' +
-        'or set testomatioCreateTests: true to create the tests, or failOnNoMatch: false to send them for matching by title.');
+        `or set ${inputSetting('testomatioCreateTests', 'true')} to create the tests, or ${inputSetting('failOnNoMatch', 'false')} to send them for matching by title.`);
 }
 function matchedNoneMessage(uid, total, createTests) {
     const how = createTests
         ? ''
-        : ' Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests.';
+        : ` Check that the @T ids belong to this project, or set ${inputSetting('testomatioCreateTests', 'true')} to create the tests.`;
     return `Testomat.io matched none of the ${plural(total, 'test')} sent to run ${uid}, so it holds no result.${how}`;
 }
 function finishedAnyway(none) {
-    return `${none} The run was finished anyway (failOnNoMatch is off).`;
+    return `${none} The run was finished anyway (${inputRef('failOnNoMatch')} is off).`;
 }
 function noResultsMarkedFailed(what) {
     return `No test results to report: marked ${what} failed, so it does not stay "running".`;
@@ -40201,7 +40376,7 @@ function messages_successMessage(uid, total, withId, progress, settings) {
     }
     sentences.push(...progress.notes);
     if (settings.sharedRun) {
-        sentences.push(`This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${uid}.`);
+        sentences.push(`This job's part is done; the shared run stays open until a last job closes it with ${inputWithValue('testomatioRunId', uid)}.`);
     }
     return sentences.join(' ');
 }
@@ -40507,6 +40682,7 @@ function createApi(settings, own, deps) {
     const http = createHttpClient({
         vendor: 'Testomat.io',
         baseUrl: own.url,
+        urlInput: 'testomatioUrl',
         // The token travels in the JSON body (§2), never in a header or the URL.
         headers: {},
         ...commonClientOptions(settings, deps),
@@ -40519,6 +40695,7 @@ const testomatioModule = defineSink({
     displayName: 'Testomat.io',
     inputs: TESTOMATIO_INPUTS,
     commonInputNotes: { failOnNoMatch: 'no test carries a @T id or a title it knows.' },
+    requiredInputs: ['testomatioApiKey'],
     outputs: [
         {
             name: 'testomatioRunUrl',
@@ -40664,6 +40841,7 @@ function withCiRuntimeData(data, ci) {
 // Where and how TestRelay talks to Testsigma: the base URL (refusing the retired /rest API)
 // and the auth header of each API flavor.
 
+
 const TESTSIGMA_CLOUD_URL = 'https://app.testsigma.com/api/v1';
 function testsigmaAuthHeaders(flavor, apiKey) {
     // The self-hosted server checks X-TS-API-KEY first; the cloud takes a Bearer token.
@@ -40676,7 +40854,7 @@ function testsigmaBaseUrl(settings) {
     const url = settings.baseUrl ?? TESTSIGMA_CLOUD_URL;
     if (/\/rest\/?$/.test(url) || /\/rest\/execution\//.test(url)) {
         throw new InputError('baseUrl', `baseUrl: ${url} is Testsigma's retired /rest API (user and password auth), which TestRelay does not support. ` +
-            `Use the API key API: ${TESTSIGMA_CLOUD_URL} for the cloud, or https://<host>:9090/api/v1 with apiFlavor self-hosted.`);
+            `Use the API key API: ${TESTSIGMA_CLOUD_URL} for the cloud, or https://<host>:9090/api/v1 with ${inputWithValue('apiFlavor', 'self-hosted')}.`);
     }
     return url;
 }
@@ -40685,37 +40863,38 @@ function testsigmaBaseUrl(settings) {
 // Testsigma's errors in plain words: a plan already running, an unknown plan or run, a
 // refused key; each names the input to check, and the API flavor when it may be the cause.
 
+
 function explainTriggerError(error, planId, flavor) {
     if (!(error instanceof VendorHttpError))
         return error;
     if (/currently running|already in running/i.test(error.body)) {
         return new Error(`Testsigma plan ${planId} is already running, and this server runs one at a time. ` +
-            'Wait for that run to finish, or attach to it with runId instead of starting another.');
+            `Wait for that run to finish, or attach to it with ${inputRef('runId')} instead of starting another.`);
     }
     if (error.status === 404) {
-        return new Error(`Testsigma has no test plan ${planId} (HTTP 404). Check planId${flavorHint(flavor)}. ${error.message}`);
+        return new Error(`Testsigma has no test plan ${planId} (HTTP 404). Check ${inputRef('planId')}${flavorHint(flavor)}. ${error.message}`);
     }
     return explainAuth(error, flavor);
 }
 /** Reading a run: an unknown runId, or a refused key. */
 function explainRunError(error, runId, flavor) {
     if (error instanceof VendorHttpError && error.status === 404) {
-        return new Error(`Testsigma has no run ${runId} (HTTP 404). Check runId${flavorHint(flavor)}.`);
+        return new Error(`Testsigma has no run ${runId} (HTTP 404). Check ${inputRef('runId')}${flavorHint(flavor)}.`);
     }
     return explainAuth(error, flavor);
 }
 function explainAuth(error, flavor) {
     if (error instanceof VendorHttpError && (error.status === 401 || error.status === 403)) {
         return new Error(`Testsigma rejected the API key (HTTP ${error.status}${error.body ? `: ${error.body.slice(0, 120)}` : ''}). ` +
-            `Check apiKey${flavor === 'self-hosted' ? ' and that the server has its API enabled' : ''}.`);
+            `Check ${inputRef('apiKey')}${flavor === 'self-hosted' ? ' and that the server has its API enabled' : ''}.`);
     }
     return error;
 }
 /** A wrong apiFlavor also answers 404: say which one the other kind of server needs. */
 function flavorHint(flavor) {
     return flavor === 'cloud'
-        ? ' (and apiFlavor: a self-hosted server needs apiFlavor self-hosted)'
-        : ' (and apiFlavor: the cloud needs apiFlavor cloud)';
+        ? ` (and ${inputRef('apiFlavor')}: a self-hosted server needs ${inputWithValue('apiFlavor', 'self-hosted')})`
+        : ` (and ${inputRef('apiFlavor')}: the cloud needs ${inputWithValue('apiFlavor', 'cloud')})`;
 }
 
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
@@ -41561,6 +41740,7 @@ const testsigmaModule = defineSource({
     displayName: 'Testsigma',
     inputs: TESTSIGMA_INPUTS,
     commonInputNotes: TESTSIGMA_NOTES,
+    requiredInputs: ['apiKey', 'planId|runId'],
     defaultTimeout: '30m',
     readSettings: readTestsigmaSettings,
     createSource(settings, own, deps) {
@@ -41691,6 +41871,127 @@ function suggest(flag, known) {
         flag.includes(k) ||
         k.replace(/-/g, '') === flag.replace(/-/g, '').toLowerCase());
     return close ? ` (did you mean --${close}?)` : '';
+}
+
+;// CONCATENATED MODULE: ./src/entrypoints/cli-help.ts
+// The CLI's help, from the input table: the common flags first, then one section per vendor
+// and per sink (what it requires, what the common flags mean for it, its own flags). With
+// --vendor or --report-to given, only those sections: `testrelay run --vendor sofy --help`.
+
+/** The exit status table, the same for every command (src/ci/terminal.ts's EXIT). */
+const EXIT_STATUS_HELP = [
+    'Exit status:',
+    '  0    passed, or neutral (no test ran with --fail-on-empty false, a timeout',
+    '       with --on-timeout neutral, failures with --fail-on-test-failure false)',
+    "  1    tests failed, or the vendor's run failed or was stopped there",
+    '  2    bad input or configuration: a flag, or a file it names (JUnit, CA)',
+    '  3    the vendor or a reporting system was unreachable or refused a request',
+    '  4    timed out (--on-timeout fail, the default)',
+    '  5    neutral in a GitLab job (GITLAB_CI=true): the component lets it pass',
+    '       with a warning',
+    '  130  cancelled (SIGINT or SIGTERM)',
+];
+const INDENT = '      ';
+// Help lines stay readable in an 80-column terminal.
+const WIDTH = 80;
+function renderCommandHelp(command, inputs, modules, given) {
+    const mine = inputs.filter((input) => input.commands.includes(command.name));
+    const out = [command.summary, '', `Usage: ${command.usage}`];
+    if (command.name === 'run') {
+        out.push('       testrelay run --vendor <name> --help   (the flags for one vendor)');
+    }
+    if (command.examples.length > 0) {
+        out.push('', 'Examples:', ...command.examples.map((example) => `  ${example}`));
+    }
+    out.push('', 'Every flag can be set as an environment variable instead (shown after it); a flag wins.', 'Keys belong in the environment (from your CI secrets), not on the command line.');
+    const common = mine.filter((input) => input.group === 'common');
+    if (common.length > 0) {
+        out.push('', command.name === 'cancel' ? 'Flags:' : 'Common flags:');
+        for (const input of common)
+            out.push(...flagLines(input, modules));
+    }
+    for (const module of shownModules(command.name, modules, given, mine)) {
+        out.push('', ...moduleLines(module, mine, modules));
+    }
+    const options = command.name === 'cancel' ? command.options.slice(-1) : command.options;
+    out.push('', 'Output:');
+    for (const option of options) {
+        const value = option.boolean ? '' : ' <path>';
+        out.push(`  --${option.flag}${value}`, ...wrap(option.description, WIDTH - INDENT.length).map((line) => `${INDENT}${line}`));
+    }
+    out.push('  --help', `${INDENT}Show this help.`, '', ...EXIT_STATUS_HELP);
+    return `${out.join('\n')}\n`;
+}
+/** The modules whose section the help shows: those asked for, else every one with flags here. */
+function shownModules(command, modules, given, inputs) {
+    const vendor = given.vendor?.trim().toLowerCase();
+    const sinks = (given.reportTo ?? '')
+        .split(/[,\s]+/)
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean);
+    const sources = modules.sources.filter((module) => !vendor || module.name === vendor);
+    const wantedSinks = modules.sinks.filter((module) => sinks.length === 0 || sinks.includes(module.name));
+    // Asked for one vendor: its section and only the sinks also asked for.
+    const shown = [
+        ...(command === 'report' ? [] : sources.length > 0 ? sources : modules.sources),
+        ...(vendor && sinks.length === 0 ? [] : wantedSinks),
+    ];
+    return shown.filter((module) => inputs.some((input) => input.group === module.name || module.commonInputNotes?.[input.name] !== undefined));
+}
+function moduleLines(module, inputs, modules) {
+    const how = module.kind === 'source' ? `--vendor ${module.name}` : `--report-to ${module.name}`;
+    const lines = [`${module.displayName} (${how}):`];
+    const required = module.requiredInputs ?? [];
+    if (required.length > 0) {
+        const named = required.map((entry) => entry
+            .split('|')
+            .map((name) => `--${flagName(name)}`)
+            .join(' or '));
+        const [first, ...rest] = wrap(`Required: ${named.join('; ')}.`, WIDTH - 2);
+        lines.push(`  ${first}`, ...rest.map((line) => `${INDENT}${line}`));
+    }
+    // What the common flags mean for this module, one line each.
+    for (const [name, note] of Object.entries(module.commonInputNotes ?? {})) {
+        if (!inputs.some((input) => input.name === name))
+            continue;
+        const [first, ...rest] = wrap(`--${flagName(name)}: ${note}`, WIDTH - 2);
+        lines.push(`  ${first}`, ...rest.map((line) => `${INDENT}${line}`));
+    }
+    for (const input of inputs.filter((candidate) => candidate.group === module.name)) {
+        lines.push(...flagLines(input, modules, isRequired(module, input.name)));
+    }
+    return lines;
+}
+function isRequired(module, name) {
+    return (module.requiredInputs ?? []).some((entry) => entry.split('|').includes(name));
+}
+function flagLines(input, modules, required = false) {
+    const options = input.name === 'vendor' ? modules.sources.map((source) => source.name) : input.options;
+    const value = input.type === 'boolean' ? ' [true|false]' : options ? ` <${options.join('|')}>` : ' <value>';
+    const mark = required ? '  (required)' : '';
+    const deflt = input.default ? ` Default: ${input.default}.` : '';
+    const description = input.generalDescription ?? input.description;
+    return [
+        `  --${flagName(input.name)}${value}  ${envName(input.name)}${mark}`,
+        ...wrap(`${description}${deflt}`, WIDTH - INDENT.length).map((line) => `${INDENT}${line}`),
+    ];
+}
+/** Words into lines of at most `width` characters (a longer word stays whole). */
+function wrap(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+        if (line && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else {
+            line = line ? `${line} ${word}` : word;
+        }
+    }
+    if (line)
+        lines.push(line);
+    return lines;
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -42040,6 +42341,7 @@ function escapeWith(value, specials, escapes) {
 // Exit status is a policy over the RunResult: a job that reports success must mean the
 // tests ran and passed.
 
+
 function decideOutcome(result, policy) {
     const totals = totalsOf(result);
     const where = result.runUrl ? ` See ${result.runUrl}` : '';
@@ -42048,20 +42350,23 @@ function decideOutcome(result, policy) {
             const attach = result.remoteStopped
                 ? ' TestRelay stopped it.'
                 : result.runId
-                    ? ` Attach to it later with runId ${result.runId}.`
+                    ? ` Attach to it later with ${inputWithValue('runId', result.runId)}.`
                     : '';
             const reason = `Timed out waiting for the ${vendorTitle(result)} run to finish.${attach}${where}`;
-            return { conclusion: policy.onTimeout === 'neutral' ? 'neutral' : 'failure', reason };
+            const conclusion = policy.onTimeout === 'neutral' ? 'neutral' : 'failure';
+            return { conclusion, reason, cause: 'timeout' };
         }
         case 'cancelled':
             return {
                 conclusion: 'failure',
                 reason: `The job was cancelled before the run finished.${where}`,
+                cause: 'cancelled',
             };
         case 'error':
             return {
                 conclusion: 'failure',
                 reason: result.message ?? `The ${vendorTitle(result)} run could not be completed.`,
+                cause: result.errorCause ?? 'vendor',
             };
         case 'completed':
             break;
@@ -42070,32 +42375,41 @@ function decideOutcome(result, policy) {
         return {
             conclusion: 'failure',
             reason: `The run was stopped on the ${vendorTitle(result)} side.${where}`,
+            cause: 'tests',
         };
     }
     // Nothing ran (no tests, or all skipped): success would be a lie unless asked for.
     if (totals.passed + totals.failed === 0) {
         const skipped = totals.skipped ? ` (${totals.skipped} skipped)` : '';
         const reason = `No tests ran${skipped}.${where}`;
-        if (policy.failOnEmpty)
-            return { conclusion: 'failure', reason };
-        if (result.verdict === 'error')
-            return { conclusion: 'failure', reason };
-        return { conclusion: 'neutral', reason: `${reason} failOnEmpty is off.` };
+        if (policy.failOnEmpty || result.verdict === 'error') {
+            return { conclusion: 'failure', reason, cause: 'tests' };
+        }
+        return {
+            conclusion: 'neutral',
+            reason: `${reason} ${inputRef('failOnEmpty')} is off.`,
+            cause: 'tests',
+        };
     }
     if (totals.failed > 0 || result.verdict === 'failed') {
         const count = totals.failed > 0 ? `${totals.failed} of ${totals.total} tests failed` : 'The run failed';
         const reason = `${count}.${where}`;
-        return { conclusion: policy.failOnTestFailure ? 'failure' : 'neutral', reason };
+        return {
+            conclusion: policy.failOnTestFailure ? 'failure' : 'neutral',
+            reason,
+            cause: 'tests',
+        };
     }
     if (result.verdict === 'error') {
         return {
             conclusion: 'failure',
             reason: `The ${vendorTitle(result)} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
+            cause: 'tests',
         };
     }
     return {
         conclusion: 'success',
-        reason: `All ${totals.passed} tests passed${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.`,
+        reason: `${allPassed(totals.passed)}${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.`,
     };
 }
 /**
@@ -42109,9 +42423,14 @@ function withSinkReports(outcome, reports) {
     const why = failed
         .map((report) => `Reporting to ${report.displayName} failed: ${report.message}`)
         .join(' ');
-    if (outcome.conclusion === 'failure')
-        return { conclusion: 'failure', reason: `${outcome.reason} ${why}` };
-    return { conclusion: 'failure', reason: why };
+    // Failed tests stay the cause: they are what the user fixes first.
+    if (outcome.conclusion === 'failure') {
+        return { conclusion: 'failure', reason: `${outcome.reason} ${why}`, cause: outcome.cause };
+    }
+    return { conclusion: 'failure', reason: why, cause: 'vendor' };
+}
+function allPassed(count) {
+    return count === 1 ? 'The 1 test passed' : `All ${count} tests passed`;
 }
 /** Reports that delivered only part of the results: issues of a step that still passes. */
 function withPartialReports(outcome, reports) {
@@ -42534,6 +42853,7 @@ function summary_formatBytes(bytes) {
 
 
 
+
 const MAX_FAILED_IN_LOG = 20;
 // Characters of an annotation's message (GitHub cuts longer ones anyway).
 const MAX_ANNOTATION_CHARS = 4000;
@@ -42547,9 +42867,14 @@ function logResult(result, agent) {
     const subject = result.runId
         ? `${result.title ?? result.vendor} (run ${result.runId})`
         : (result.title ?? result.vendor);
-    const duration = seconds !== undefined ? ` in ${formatDuration(seconds * 1000)}` : '';
+    // Only a wall time is "in": the sum of test times of parallel suites is not how long it took.
+    const duration = seconds === undefined
+        ? ''
+        : wallSeconds(result) !== undefined
+            ? ` in ${formatDuration(seconds * 1000)}`
+            : ` (${formatDuration(seconds * 1000)} of test time)`;
     log.info(`${subject}: ${result.state}${result.verdict ? `, verdict ${result.verdict}` : ''} — ` +
-        `${t.total} tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`);
+        `${plural(t.total, 'test')}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`);
     const problems = problemCases(result);
     for (const testCase of problems.slice(0, MAX_FAILED_IN_LOG)) {
         const message = testCase.message ? `: ${oneLine(testCase.message, 200)}` : '';
@@ -42703,10 +43028,14 @@ async function runCloseOnly(job) {
 
 
 
+
 async function publish(job) {
     const { result, settings, agent } = job;
     const files = [];
-    if (await writeJunit(result, settings, agent))
+    const junitProblem = await writeJunit(result, settings);
+    if (junitProblem)
+        agent.logger.warn(junitProblem);
+    else
         files.push(settings.junitPath);
     logResult(result, agent);
     annotateProblems(result, settings, agent);
@@ -42714,7 +43043,7 @@ async function publish(job) {
     // cost the outputs a later step reads.
     setResultOutputs(result, files.length > 0 ? settings.junitPath : '', agent);
     const reports = await reportToSinks(result, job.reporting, agent);
-    const outcome = withSinkReports(decideOutcome(result, settings), reports);
+    const outcome = withJunitProblem(withSinkReports(decideOutcome(result, settings), reports), junitProblem);
     setSinkOutputs(job.modules, reports, agent);
     const markdown = renderSummary(result, {
         outcome,
@@ -42741,16 +43070,29 @@ function testRunTitle(result, settings) {
     const plan = settings.planId ? `${vendor} plan ${settings.planId}` : vendor;
     return result.title && result.title !== vendor ? `${plan}: ${result.title}` : plan;
 }
-async function writeJunit(result, settings, agent) {
+/** Writes the JUnit file; what went wrong, or undefined when it was written. */
+async function writeJunit(result, settings) {
     try {
         await external_node_fs_promises_namespaceObject.mkdir(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(settings.junitPath)), { recursive: true });
         await writeJunitXml(settings.junitPath, result);
-        return true;
+        return undefined;
     }
     catch (error) {
-        agent.logger.warn(`Could not write the JUnit file ${settings.junitPath}: ${errorMessage(error)}`);
-        return false;
+        return `Could not write the JUnit file ${settings.junitPath} (${inputRef('junitPath')}): ${errorMessage(error)}`;
     }
+}
+/**
+ * A JUnit file the job was asked for and could not write fails the step (the upload or
+ * report step after it would fail instead, far from the cause); failed tests stay the
+ * cause if there were any, else it is the configuration's.
+ */
+function withJunitProblem(outcome, problem) {
+    if (!problem)
+        return outcome;
+    if (outcome.conclusion === 'failure') {
+        return { ...outcome, reason: `${outcome.reason} ${problem}` };
+    }
+    return { conclusion: 'failure', reason: problem, cause: 'input' };
 }
 function setResultOutputs(result, junitPath, agent) {
     const totals = totalsOf(result);
@@ -42842,6 +43184,10 @@ async function waitForRun(options) {
         const sleepFor = Math.min(interval, options.deadline - clock.now());
         if (sleepFor <= 0)
             continue;
+        options.logger.debug(`wait: next poll in ${(sleepFor / 1000).toFixed(1)}s ` +
+            `(${options.interval === 'auto' ? 'auto' : 'fixed'} interval` +
+            `${sleepFor < interval ? ', cut short by the timeout' : ''}; ` +
+            `${Math.round((options.deadline - clock.now()) / 1000)}s left)`);
         try {
             await clock.sleep(sleepFor, options.signal);
         }
@@ -42915,6 +43261,8 @@ function withJitter(ms, random) {
 
 
 
+
+
 // A cancelled job has a few seconds before the CI kills it: up to 1.5 s for a trigger in
 // flight to answer, then up to 2.5 s to stop the run (within the CI agents' grace).
 const TRIGGER_GRACE_MS = 1500;
@@ -42923,8 +43271,11 @@ const STOP_BUDGET_MS = 2500;
 const TIMEOUT_STOP_BUDGET_MS = 15_000;
 // Collecting results after the run is done: bounded even though the wait is over.
 const COLLECT_BUDGET_MS = 120_000;
-// An unchanged status is logged again after this long, so a quiet log still shows life.
-const HEARTBEAT_MS = 5 * 60_000;
+// An unchanged status is logged again after this long, so a quiet log still shows life:
+// often at first (a user watching a fresh job), then seldom (a run of hours stays readable).
+const HEARTBEAT_EARLY_MS = 30_000;
+const HEARTBEAT_LATE_MS = 5 * 60_000;
+const HEARTBEAT_EARLY_FOR_MS = 10 * 60_000;
 /** Never throws: every failure becomes a result with state `error` (or `cancelled`). */
 async function runOnVendor(run) {
     const clock = run.clock ?? systemClock;
@@ -42992,6 +43343,8 @@ function startFailed(run, error) {
         suites: [],
         links: [],
         message: run.redactor.redact(errorMessage(error)),
+        // A local file or an input the vendor could not take: the user's to fix, not the vendor's.
+        errorCause: error instanceof InputError ? 'input' : 'vendor',
     };
 }
 function noteFastPolling(run) {
@@ -42999,8 +43352,22 @@ function noteFastPolling(run) {
     const { minPollIntervalMs, displayName } = run.source;
     if (typeof pollInterval !== 'number' || pollInterval >= minPollIntervalMs)
         return;
-    run.agent.logger.info(`Note: pollInterval ${formatDuration(pollInterval)} is faster than ${displayName} should be polled ` +
+    // A server on this machine is a simulator or a test double: fast polling is what it is for.
+    if (run_vendor_isLoopback(run.settings.baseUrl))
+        return;
+    run.agent.logger.info(`Note: ${inputRef('pollInterval')} ${formatDuration(pollInterval)} is faster than ${displayName} should be polled ` +
         `(every ${formatDuration(minPollIntervalMs)} or slower); use auto unless you run against a simulator.`);
+}
+function run_vendor_isLoopback(baseUrl) {
+    if (!baseUrl)
+        return false;
+    try {
+        const host = new URL(baseUrl).hostname;
+        return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+    }
+    catch {
+        return false;
+    }
 }
 /** The wait loop, logging each change of status (and a heartbeat) and showing progress. */
 function waitWithProgress(run, handle, deadline, clock) {
@@ -43020,7 +43387,8 @@ function waitWithProgress(run, handle, deadline, clock) {
             const line = `${snapshot.status}${snapshot.detail ? ` — ${snapshot.detail}` : ''}`;
             const stamp = `[${formatDuration(elapsedMs)}] ${line}`;
             agent.progress(stamp, snapshot.progress);
-            if (line !== lastLine || clock.now() - lastLogged >= HEARTBEAT_MS) {
+            const heartbeat = elapsedMs < HEARTBEAT_EARLY_FOR_MS ? HEARTBEAT_EARLY_MS : HEARTBEAT_LATE_MS;
+            if (line !== lastLine || clock.now() - lastLogged >= heartbeat) {
                 agent.logger.info(stamp);
                 lastLine = line;
                 lastLogged = clock.now();
@@ -43044,7 +43412,7 @@ async function finishWait(run, handle, outcome) {
             result.remoteStopped = await stopRemote(run, handle, TIMEOUT_STOP_BUDGET_MS);
         }
         else {
-            log.info(`The run goes on: ${handle.runUrl ?? `run ${handle.runId}`}. A later job can attach to it with runId ${handle.runId}.`);
+            log.info(`The run goes on: ${handle.runUrl ?? `run ${handle.runId}`}. A later job can attach to it with ${inputWithValue('runId', handle.runId)}.`);
         }
         return result;
     }
@@ -43070,6 +43438,7 @@ async function stopRemote(run, handle, budgetMs) {
 // The relay every entrypoint runs: mask the secrets, read the settings, then one of the
 // jobs — a vendor run (trigger or attach → wait → collect), JUnit files, stopping a run, or
 // closing what a sink holds — and publish what came of it.
+
 
 
 
@@ -43148,7 +43517,9 @@ async function resultFromVendor(settings, deps, moduleDeps, cancel) {
 async function resultFromFiles(settings, agent) {
     // Never read back our own output from an earlier step in the same workspace.
     const patterns = [...settings.junitFiles, `!${settings.junitPath}`];
-    const { files, suites } = await readJunitFiles(patterns);
+    const { files, suites } = await readJunitFiles(patterns).catch((error) => {
+        throw junitFilesProblem(error);
+    });
     agent.logger.info(`Read ${plural(files.length, 'JUnit file')}: ${files.join(', ')}`);
     const result = {
         vendor: 'junit',
@@ -43161,6 +43532,27 @@ async function resultFromFiles(settings, agent) {
     result.verdict = verdictFromCases(result);
     return result;
 }
+/**
+ * Files that are missing, unreadable or not JUnit are the user's to fix (bad input, exit 2
+ * on the CLI): said as a problem of junitFiles, naming the file.
+ */
+function junitFilesProblem(error) {
+    if (error instanceof JunitFilesNotFoundError || error instanceof JunitParseError) {
+        return new InputError('junitFiles', `junitFiles: ${error.message}`);
+    }
+    const fsError = error;
+    if (typeof fsError.code === 'string' && typeof fsError.path === 'string') {
+        const why = FS_ERRORS[fsError.code] ?? fsError.message;
+        return new InputError('junitFiles', `junitFiles: cannot read the JUnit file ${fsError.path}: ${why} (${fsError.code})`);
+    }
+    return error;
+}
+const FS_ERRORS = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOENT: 'it is gone (deleted while TestRelay read the files)',
+    EISDIR: 'it is a folder',
+};
 function logSinksDryRun(sinks, agent) {
     if (sinks.length === 0)
         return;
@@ -43174,8 +43566,17 @@ async function relay_stopRun(settings, modules, deps) {
     if (!settings.runId)
         throw new InputError('runId', 'runId: required, the id of the run to stop');
     const source = module_buildSource(modules, settings, deps);
-    const report = await source.cancel({ runId: settings.runId }, AbortSignal.timeout(CANCEL_COMMAND_BUDGET_MS));
-    return { conclusion: 'success', reason: report.message };
+    try {
+        const report = await source.cancel({ runId: settings.runId }, AbortSignal.timeout(CANCEL_COMMAND_BUDGET_MS));
+        return { conclusion: 'success', reason: report.message };
+    }
+    catch (error) {
+        return {
+            conclusion: 'failure',
+            reason: deps.redactor.redact(errorMessage(error)),
+            cause: 'vendor',
+        };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/entrypoints/cancel-signal.ts
@@ -43210,11 +43611,13 @@ function cancelOnSignals(graceMs, onTimeout) {
 
 
 
+
 async function runInCi(agent, command = 'relay') {
     const signal = cancelOnSignals(agent.limits.cancelGraceMs, () => {
         agent.logger.error('Stopping took too long; exiting.');
         process.exit(1);
     });
+    useInputNaming(agent.inputNaming ?? 'inputs');
     let outcome;
     try {
         outcome = await relay({ agent, modules: MODULES, inputs: INPUTS, signal }, command);
@@ -43232,10 +43635,11 @@ function failureOf(error) {
             conclusion: 'failure',
             reason: `Invalid inputs:\n${error.message}`,
             inputProblems: error.problems,
+            cause: 'input',
         };
     }
     if (error instanceof InputError) {
-        return { conclusion: 'failure', reason: error.message, inputProblems: [error] };
+        return { conclusion: 'failure', reason: error.message, inputProblems: [error], cause: 'input' };
     }
     return { conclusion: 'failure', reason: errorMessage(error) };
 }
@@ -43270,18 +43674,37 @@ const RELAY_OPTIONS = [
 ];
 const COMMANDS = {
     run: {
+        name: 'run',
         summary: 'Trigger a test plan (or attach to a run), wait for it, and relay its results.',
-        usage: 'testrelay run --vendor testsigma --api-key KEY --plan-id 2090 [flags]',
+        usage: 'testrelay run --vendor <testsigma|sofy|squish> --plan-id <id> [flags]',
+        examples: [
+            'TESTRELAY_API_KEY=… testrelay run --vendor testsigma --plan-id 2090',
+            'TESTRELAY_API_KEY=… testrelay run --vendor sofy --plan-id <schedule GUID> --app-path app.apk',
+            'TESTRELAY_API_KEY=… testrelay run --vendor squish --base-url http://testcenter:8800 \\',
+            '    --project Shop --plan-title Nightly',
+            'testrelay run --vendor testsigma --run-id 1234     (attach to a run started earlier)',
+            'testrelay run --vendor testsigma --plan-id 2090 --report-to testomatio \\',
+            '    --testomatio-create-tests     (with TESTRELAY_TESTOMATIO_API_KEY set)',
+        ],
         options: RELAY_OPTIONS,
     },
     report: {
+        name: 'report',
         summary: 'Relay existing JUnit files: outputs, summary and exit status, as for a vendor run; with --report-to, into Testomat.io or Spira too.',
         usage: "testrelay report --junit-files 'results/**/*.xml' [--report-to testomatio,spira] [flags]",
+        examples: [
+            "testrelay report --junit-files 'results/**/*.xml' --json",
+            "TESTRELAY_TESTOMATIO_API_KEY=… testrelay report --junit-files 'results/*.xml' --report-to testomatio",
+            'TESTRELAY_SPIRA_API_KEY=… testrelay report --junit-files junit.xml --report-to spira \\',
+            '    --spira-url https://example.spiraservice.net --spira-username ci --spira-project-id 24',
+        ],
         options: RELAY_OPTIONS,
     },
     cancel: {
+        name: 'cancel',
         summary: 'Stop a running vendor run.',
-        usage: 'testrelay cancel --vendor testsigma --api-key KEY --run-id 1234',
+        usage: 'testrelay cancel --vendor <testsigma|sofy|squish> --run-id <id>',
+        examples: ['TESTRELAY_API_KEY=… testrelay cancel --vendor testsigma --run-id 1234'],
         options: [VERBOSE],
     },
 };
@@ -43292,8 +43715,10 @@ function inputsOf(name) {
 async function runCommand(name, argv) {
     const command = COMMANDS[name];
     const args = parseArgs(argv, inputsOf(name), command.options);
-    if (args.help)
-        return printHelp(name);
+    if (args.help) {
+        process.stdout.write(renderCommandHelp(command, INPUTS, MODULES, args.inputs));
+        return EXIT.ok;
+    }
     const json = args.options.json === 'true';
     const options = {
         flags: args.inputs,
@@ -43308,28 +43733,34 @@ async function runCommand(name, argv) {
         : new TerminalAgent({ ...options, outputsFile: args.options['outputs-file'] });
     const outcome = await runInCi(agent, name === 'cancel' ? 'cancel' : 'relay');
     if (json && !outcome.inputProblems) {
-        process.stdout.write(`${JSON.stringify(agent.allOutputs())}\n`);
+        process.stdout.write(`${JSON.stringify(jsonOutputs(agent.allOutputs()))}\n`);
     }
     return Number(process.exitCode ?? EXIT.ok);
 }
-function printHelp(name) {
-    const out = [];
-    if (!name) {
-        out.push('testrelay — trigger a remote test plan, wait for it, and relay its results into your CI.', '', 'Usage: testrelay <command> [flags]', '', 'Commands:', ...Object.entries(COMMANDS).map(([key, c]) => `  ${key.padEnd(9)} ${c.summary}`), `  ${'simulate'.padEnd(9)} Run local simulators of the vendor APIs (testrelay simulate --help).`, '', 'Run `testrelay <command> --help` for its flags. Every flag can also be set as an', 'environment variable: --api-key → TESTRELAY_API_KEY.', '', 'Exit status: 0 passed (or neutral), 1 tests failed / run failed / timed out, 2 bad input;', 'in a GitLab job (GITLAB_CI=true) a neutral outcome exits 3 (the component allows it).');
-    }
-    else {
-        const command = COMMANDS[name];
-        out.push(command.summary, '', `Usage: ${command.usage}`, '', 'Flags (environment variable in brackets):');
-        for (const input of INPUTS.filter((i) => i.commands.includes(name))) {
-            const deflt = input.default ? ` Default: ${input.default}.` : '';
-            out.push(`  --${flagName(input.name)} [${envName(input.name)}]`, `      ${input.description}${deflt}`);
-        }
-        if (name !== 'cancel') {
-            for (const option of command.options)
-                out.push(`  --${option.flag}`, `      ${option.description}`);
-        }
-        out.push('  --help', '      Show this help.');
-    }
+/** Counts and seconds as JSON numbers (null while unknown); everything else as text. */
+function jsonOutputs(outputs) {
+    const numeric = new Set(OUTPUTS.filter((output) => output.numeric).map((output) => output.name));
+    return Object.fromEntries(Object.entries(outputs).map(([name, value]) => [
+        name,
+        numeric.has(name) ? (value === '' ? null : Number(value)) : value,
+    ]));
+}
+function printTopHelp() {
+    const out = [
+        'testrelay — trigger a remote test plan, wait for it, and relay its results into your CI.',
+        '',
+        'Usage: testrelay <command> [flags]',
+        '',
+        'Commands:',
+        ...Object.entries(COMMANDS).map(([key, c]) => `  ${key.padEnd(9)} ${c.summary}`),
+        `  ${'simulate'.padEnd(9)} Run local simulators of the vendor APIs (testrelay simulate --help).`,
+        '',
+        'Run `testrelay <command> --help` for its flags (`testrelay run --vendor sofy --help`',
+        "for one vendor's). Every flag can also be set as an environment variable:",
+        '--api-key → TESTRELAY_API_KEY.',
+        '',
+        ...EXIT_STATUS_HELP,
+    ];
     process.stdout.write(`${out.join('\n')}\n`);
     return EXIT.ok;
 }
@@ -43339,7 +43770,7 @@ function isCommand(name) {
 async function main(argv) {
     const [name, ...rest] = argv;
     if (!name || name === '--help' || name === '-h' || name === 'help')
-        return printHelp();
+        return printTopHelp();
     if (name === '--version' || name === '-v') {
         process.stdout.write(`${VERSION}\n`);
         return EXIT.ok;

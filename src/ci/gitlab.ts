@@ -6,13 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LogPhase } from '../core/agent.js';
+import type { InputNaming } from '../core/input-names.js';
 import type { Outcome } from '../core/outcome.js';
 import { envName } from '../core/inputs.js';
 import type { CiContext } from '../core/settings.js';
 import { EXIT, TerminalAgent, type TerminalOptions } from './terminal.js';
 
 /** Exit status of a neutral outcome (a timeout with onTimeout: neutral) in a GitLab job. */
-export const GITLAB_NEUTRAL_EXIT = 3;
+export const GITLAB_NEUTRAL_EXIT = EXIT.neutralInGitLab;
 
 // GitLab's dotenv report limits (the lowest of its plans): 5 KiB and 20 variables; one line
 // per variable, no quotes, no escapes. Outputs past them are left out, and the log says so.
@@ -29,9 +30,14 @@ export class GitLabAgent extends TerminalAgent {
   private openSection?: string;
   private readonly dotenvFile?: string;
 
+  // The component (gitlab/templates/testrelay.yml) says it runs the CLI: its users set
+  // inputs, so messages name those; a job calling the CLI itself gets its flags named.
+  override readonly inputNaming: InputNaming;
+
   constructor(options: GitLabOptions) {
     super(options);
     this.dotenvFile = options.dotenvFile;
+    this.inputNaming = options.env.TESTRELAY_GITLAB_COMPONENT === 'true' ? 'inputs' : 'cli';
   }
 
   override context(): CiContext {

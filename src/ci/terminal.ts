@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import type { Annotation, CiAgent, CiLimits } from '../core/agent.js';
 import { envName, flagName } from '../core/inputs.js';
 import type { Logger } from '../core/logger.js';
-import type { Outcome } from '../core/outcome.js';
+import type { InputNaming } from '../core/input-names.js';
+import type { FailureCause, Outcome } from '../core/outcome.js';
 import { Redactor } from '../core/redact.js';
 import type { CiContext } from '../core/settings.js';
 import { cleanText, neutralizeLogText } from '../core/untrusted-text.js';
@@ -26,8 +27,31 @@ export interface TerminalOptions {
   logToStderr?: boolean;
 }
 
-/** The CLI's exit status (the help's table). */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** The CLI's exit status: one table for every way it runs (the help and docs/cli.md say it). */
+export const EXIT = {
+  /** Passed, or neutral (e.g. a timeout with onTimeout: neutral). */
+  ok: 0,
+  /** Tests failed, or the vendor's run failed or was stopped there. */
+  failed: 1,
+  /** Bad input or configuration: refused before any request, or a file it names. */
+  usage: 2,
+  /** The vendor or a sink could not be reached, or refused or failed a request. */
+  vendor: 3,
+  /** Timed out with onTimeout: fail. */
+  timeout: 4,
+  /** A neutral outcome in a GitLab job: the component lets it pass with a warning. */
+  neutralInGitLab: 5,
+  /** Cancelled (SIGINT/SIGTERM), as shells report a Ctrl-C. */
+  cancelled: 130,
+} as const;
+
+const EXIT_OF_CAUSE: Record<FailureCause, number> = {
+  tests: EXIT.failed,
+  input: EXIT.usage,
+  vendor: EXIT.vendor,
+  timeout: EXIT.timeout,
+  cancelled: EXIT.cancelled,
+};
 
 const LIMITS: CiLimits = {
   // The log lists the failed tests; annotations are only notes about that list.
@@ -41,6 +65,7 @@ const LIMITS: CiLimits = {
 
 export class TerminalAgent implements CiAgent {
   readonly name: string = 'the CLI';
+  readonly inputNaming: InputNaming = 'cli';
   readonly logger: Logger;
   readonly limits = LIMITS;
   protected readonly redactor = new Redactor();
@@ -136,15 +161,17 @@ export class TerminalAgent implements CiAgent {
     if (outcome.inputProblems) {
       // Named the way the user gave it here: a flag, or its environment variable.
       for (const problem of outcome.inputProblems) {
-        this.logger.error(
-          `${problem.message} (flag --${flagName(problem.input)} or ${envName(problem.input)})`,
-        );
+        const how =
+          this.inputNaming === 'cli'
+            ? ` (flag --${flagName(problem.input)} or ${envName(problem.input)})`
+            : '';
+        this.logger.error(`${problem.message}${how}`);
       }
       return EXIT.usage;
     }
     if (outcome.conclusion === 'failure') {
       this.logger.error(outcome.reason);
-      return EXIT.failed;
+      return outcome.cause ? EXIT_OF_CAUSE[outcome.cause] : EXIT.failed;
     }
     if (outcome.conclusion === 'neutral') this.logger.warn(outcome.reason);
     else this.logger.info(outcome.reason);

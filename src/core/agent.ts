@@ -1,6 +1,7 @@
 // What the relay needs from the CI it runs in. One implementation per CI in src/ci/;
 // only those (and the entrypoints) import a CI library.
 
+import type { InputNaming } from './input-names.js';
 import type { Logger } from './logger.js';
 import type { Outcome } from './outcome.js';
 import type { CiContext } from './settings.js';
@@ -34,6 +35,11 @@ export interface CiAgent {
   readonly name: string;
   readonly logger: Logger;
   readonly limits: CiLimits;
+  /**
+   * How messages name inputs: as inputs (`failOnNoMatch: false`, the default) or as the CLI's
+   * flags and environment variables.
+   */
+  readonly inputNaming?: InputNaming;
   /** Raw input text, '' when unset. */
   input(name: string): string;
   context(): CiContext;

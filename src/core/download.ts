@@ -31,6 +31,7 @@ export async function downloadToTemp(url: string, options: DownloadOptions): Pro
   const http = createHttpClient({
     vendor: 'Download',
     baseUrl: parsed.origin,
+    urlInput: null,
     // No credentials travel with a download, so following a redirect (signed storage URLs
     // redirect) cannot carry a key to another host.
     headers: {},

@@ -2,6 +2,7 @@
 // (redacted, truncated) body callers classify by, and a message that names the vendor, the
 // call and what came back. Text from outside (bodies, locations) is redacted before it goes in.
 
+import { inputRef } from './input-names.js';
 import type { HttpResponse } from './http.js';
 
 const MAX_BODY_IN_MESSAGE = 500;
@@ -36,7 +37,7 @@ export function redirectError(
   }
   return new VendorHttpError(
     `${label}: HTTP ${response.status} redirect to ${redact(target)}. TestRelay does not follow redirects ` +
-      '(the API key would go with it): set baseUrl to the address the server redirects to.',
+      `(the API key would go with it): set ${inputRef('baseUrl')} to the address the server redirects to.`,
     response.status,
     '',
     false,

@@ -15,6 +15,7 @@ import {
   statusError,
   VendorHttpError,
 } from './http-errors.js';
+import { inputRef } from './input-names.js';
 import type { Logger } from './logger.js';
 import type { Redactor } from './redact.js';
 
@@ -22,6 +23,8 @@ export interface HttpClientOptions {
   /** Vendor name used in every message, e.g. "Testsigma". */
   vendor: string;
   baseUrl: string;
+  /** The input that set baseUrl, for "check …" hints; default baseUrl, none for a download. */
+  urlInput?: string | null;
   headers: Record<string, string>;
   redactor: Redactor;
   logger: Logger;
@@ -128,6 +131,8 @@ interface Client {
 /** A failed attempt, and whether the vendor may have acted on it (a trigger then is not resent). */
 interface Failure {
   error: VendorHttpError;
+  /** What to check, added to the error once the retries are over. */
+  hint?: string;
   retryAfterMs?: number;
   mayHaveReachedVendor: boolean;
 }
@@ -148,6 +153,10 @@ async function request(client: Client, req: HttpRequest): Promise<HttpResponse> 
         failure.error.message +=
           ' (not retried: the vendor may have received it, and a second request could start a second run)';
       }
+      options.logger.debug(
+        `${label}: not retried (${failure.error.retryable ? `attempt ${attempt} of ${maxAttempts}` : 'a permanent error'})`,
+      );
+      failure.error.message += failure.hint ?? '';
       throw failure.error;
     }
     const backoff = Math.min(15_000, 1000 * 2 ** (attempt - 1)) * (0.5 + client.random() / 2);
@@ -167,6 +176,9 @@ async function attemptOnce(
   label: string,
 ): Promise<{ response: HttpResponse } | { failure: Failure }> {
   const { redact } = client;
+  const started = client.clock.now();
+  // Verbose logs show each request: never a header or body (they may hold a key).
+  const took = () => `${Math.round(client.clock.now() - started)} ms`;
   try {
     const response = await client.instance.request<string>({
       method: req.method,
@@ -183,6 +195,7 @@ async function attemptOnce(
       signal: req.signal,
     });
     const result = toResponse(response);
+    client.options.logger.debug(`${label} → HTTP ${result.status} in ${took()}`);
     if (result.status >= 300 && result.status < 400) throw redirectError(label, result, redact);
     if (result.status < 400 || req.acceptStatuses?.includes(result.status)) {
       return { response: result };
@@ -198,8 +211,10 @@ async function attemptOnce(
   } catch (error) {
     if (error instanceof VendorHttpError || isAbortError(error) || req.signal?.aborted) throw error;
     const code = (error as { code?: string }).code ?? '';
+    client.options.logger.debug(`${label} → ${code || 'network error'} in ${took()}`);
     return {
       failure: {
+        hint: networkHint(code, client.options),
         error: new VendorHttpError(
           `${label} failed: ${redact(describeNetworkError(error))}`,
           undefined,
@@ -276,4 +291,32 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
   if (!Number.isFinite(ms) || ms < 0) return undefined;
   return Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+/** What to check when the vendor could not be reached at all: said once, after the retries. */
+function networkHint(code: string, options: HttpClientOptions): string | undefined {
+  let host = options.baseUrl;
+  try {
+    host = new URL(options.baseUrl).host;
+  } catch {
+    // keep the URL as given
+  }
+  const input = options.urlInput === undefined ? 'baseUrl' : options.urlInput;
+  const check = input ? `check ${inputRef(input)}` : 'check the URL';
+  if (code === 'ECONNREFUSED') {
+    return `. Nothing accepts connections at ${host}: ${check} and that the server is up.`;
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `. The host name ${host} does not resolve: ${check}, and the DNS of this machine.`;
+  }
+  if (['ETIMEDOUT', 'ECONNECTTIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code)) {
+    return (
+      `. No answer from ${host}: ${check}, a firewall on the way, and the proxy ` +
+      '(HTTPS_PROXY, NO_PROXY) this job uses.'
+    );
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+    return `. The certificate of ${host} is not trusted here: set ${inputRef('caCertPath')} to the PEM file of its CA.`;
+  }
+  return undefined;
 }

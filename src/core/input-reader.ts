@@ -1,6 +1,7 @@
 // Typed access to raw inputs for the settings reader: defaults from the input list,
 // and every problem collected with the input's name, so a user fixes all of them at once.
 
+import * as fs from 'node:fs';
 import { parseDuration } from './duration.js';
 import type { InputSpec } from './inputs.js';
 
@@ -51,6 +52,40 @@ export class Inputs {
 
   optional(name: string): string | undefined {
     return this.text(name) || undefined;
+  }
+
+  /**
+   * A path to a file that must be readable now (a CA bundle, …), checked before any request;
+   * `looksRight` tells the content is of the kind expected, e.g. a PEM certificate.
+   */
+  readableFile(
+    name: string,
+    expected: string,
+    looksRight?: (content: string) => boolean,
+  ): string | undefined {
+    const file = this.optional(name);
+    if (file === undefined) return undefined;
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'it is a folder'
+              : (error as Error).message;
+      this.problem(name, `cannot read "${file}" (${why}); expected ${expected}`);
+      return undefined;
+    }
+    if (looksRight && !looksRight(content)) {
+      this.problem(name, `"${file}" is not ${expected}`);
+      return undefined;
+    }
+    return file;
   }
 
   bool(name: string): boolean {

@@ -10,6 +10,7 @@ export function assembleInputs(modules: ModuleSet): InputSpec[] {
   const common = COMMON_INPUTS.map((input) => ({
     ...input,
     description: describeCommon(input, modules),
+    generalDescription: describeCommon(input, modules, false),
   }));
   const own = all.flatMap((module) => module.inputs);
   const names = new Set<string>();
@@ -25,12 +26,13 @@ export function assembleOutputs(modules: ModuleSet): OutputSpec[] {
 }
 
 /** A common input's description, with the module names and each module's note on it. */
-function describeCommon(input: InputSpec, modules: ModuleSet): string {
+function describeCommon(input: InputSpec, modules: ModuleSet, withNotes = true): string {
   const all = [...modules.sources, ...modules.sinks];
   const base = input.description
     .replace('{sources}', list(modules.sources.map(sourceChoice), 'or'))
     .replace('{sinks}', modules.sinks.map((sink) => sink.name).join(', '))
     .replace('{timeouts}', list(modules.sources.map(timeoutDefault), 'and'));
+  if (!withNotes) return base;
   const notes = all
     .filter((module) => module.commonInputNotes?.[input.name])
     .map((module) => `${module.displayName}: ${module.commonInputNotes?.[input.name]}`);

@@ -27,6 +27,11 @@ export interface InputSpec {
   group: string;
   /** The CLI commands that take this input (every input is an input of `run`). */
   commands: readonly CommandName[];
+  /**
+   * A common input's description without the modules' notes on it (the CLI's help shows
+   * those in each module's section).
+   */
+  generalDescription?: string;
   /** A word for one CI only, appended to the description there (e.g. "GitHub only"). */
   ciNotes?: Partial<Record<CiName, string>>;
 }
@@ -38,6 +43,8 @@ export type InputRow = Pick<InputSpec, 'name' | 'description'> &
 export interface OutputSpec {
   name: string;
   description: string;
+  /** A count or a number of seconds: machine-readable output (the CLI's --json) gives a number. */
+  numeric?: boolean;
 }
 
 // Words a label spells differently from its input name.
@@ -238,11 +245,11 @@ export const COMMON_OUTPUTS: OutputSpec[] = [
     name: 'verdict',
     description: 'What the tests say: passed, failed, error or stopped; empty while unknown.',
   },
-  { name: 'total', description: 'Number of tests.' },
-  { name: 'passed', description: 'Tests that passed.' },
-  { name: 'failed', description: 'Tests that failed or errored.' },
-  { name: 'skipped', description: 'Tests skipped or not run.' },
-  { name: 'duration', description: 'Run duration in seconds, when known.' },
+  { name: 'total', description: 'Number of tests.', numeric: true },
+  { name: 'passed', description: 'Tests that passed.', numeric: true },
+  { name: 'failed', description: 'Tests that failed or errored.', numeric: true },
+  { name: 'skipped', description: 'Tests skipped or not run.', numeric: true },
+  { name: 'duration', description: 'Run duration in seconds, when known.', numeric: true },
   { name: 'junitPath', description: 'Path of the JUnit file written.' },
 ];
 

@@ -54,6 +54,11 @@ interface ModuleBase {
    */
   readonly commonInputNotes?: Readonly<Record<string, string>>;
   /**
+   * The inputs it cannot do without (common ones included), as the CLI's help marks them;
+   * 'planId|runId' means either. A test holds readSettings to this list.
+   */
+  readonly requiredInputs?: readonly string[];
+  /**
    * Secrets that are no input's value but derive from them (a Basic-auth pair, the query of
    * a signed URL): masked like the secret inputs, before anything is logged.
    */

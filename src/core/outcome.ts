@@ -1,11 +1,19 @@
 // Exit status is a policy over the RunResult: a job that reports success must mean the
 // tests ran and passed.
 
+import { inputRef, inputWithValue } from './input-names.js';
 import { type RunResult, totalsOf, vendorTitle } from './result.js';
 import type { InputError, Settings } from './settings.js';
 import type { SinkReport } from './sink.js';
 
 export type Conclusion = 'success' | 'failure' | 'neutral';
+
+/**
+ * What a failure (or a neutral end) was about, for CIs whose only signal is an exit code
+ * (the CLI's table): the tests or the vendor's run; the inputs or configuration; reaching
+ * the vendor or a sink; the deadline; a cancelled job.
+ */
+export type FailureCause = 'tests' | 'input' | 'vendor' | 'timeout' | 'cancelled';
 
 export interface Outcome {
   conclusion: Conclusion;
@@ -18,6 +26,8 @@ export interface Outcome {
    * tests): a CI with a "succeeded with issues" result (Azure) shows it that way.
    */
   issues?: string[];
+  /** Set on failure and neutral outcomes. */
+  cause?: FailureCause;
 }
 
 export type OutcomePolicy = Pick<Settings, 'failOnTestFailure' | 'failOnEmpty' | 'onTimeout'>;
@@ -31,20 +41,23 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
       const attach = result.remoteStopped
         ? ' TestRelay stopped it.'
         : result.runId
-          ? ` Attach to it later with runId ${result.runId}.`
+          ? ` Attach to it later with ${inputWithValue('runId', result.runId)}.`
           : '';
       const reason = `Timed out waiting for the ${vendorTitle(result)} run to finish.${attach}${where}`;
-      return { conclusion: policy.onTimeout === 'neutral' ? 'neutral' : 'failure', reason };
+      const conclusion = policy.onTimeout === 'neutral' ? 'neutral' : 'failure';
+      return { conclusion, reason, cause: 'timeout' };
     }
     case 'cancelled':
       return {
         conclusion: 'failure',
         reason: `The job was cancelled before the run finished.${where}`,
+        cause: 'cancelled',
       };
     case 'error':
       return {
         conclusion: 'failure',
         reason: result.message ?? `The ${vendorTitle(result)} run could not be completed.`,
+        cause: result.errorCause ?? 'vendor',
       };
     case 'completed':
       break;
@@ -54,31 +67,42 @@ export function decideOutcome(result: RunResult, policy: OutcomePolicy): Outcome
     return {
       conclusion: 'failure',
       reason: `The run was stopped on the ${vendorTitle(result)} side.${where}`,
+      cause: 'tests',
     };
   }
   // Nothing ran (no tests, or all skipped): success would be a lie unless asked for.
   if (totals.passed + totals.failed === 0) {
     const skipped = totals.skipped ? ` (${totals.skipped} skipped)` : '';
     const reason = `No tests ran${skipped}.${where}`;
-    if (policy.failOnEmpty) return { conclusion: 'failure', reason };
-    if (result.verdict === 'error') return { conclusion: 'failure', reason };
-    return { conclusion: 'neutral', reason: `${reason} failOnEmpty is off.` };
+    if (policy.failOnEmpty || result.verdict === 'error') {
+      return { conclusion: 'failure', reason, cause: 'tests' };
+    }
+    return {
+      conclusion: 'neutral',
+      reason: `${reason} ${inputRef('failOnEmpty')} is off.`,
+      cause: 'tests',
+    };
   }
   if (totals.failed > 0 || result.verdict === 'failed') {
     const count =
       totals.failed > 0 ? `${totals.failed} of ${totals.total} tests failed` : 'The run failed';
     const reason = `${count}.${where}`;
-    return { conclusion: policy.failOnTestFailure ? 'failure' : 'neutral', reason };
+    return {
+      conclusion: policy.failOnTestFailure ? 'failure' : 'neutral',
+      reason,
+      cause: 'tests',
+    };
   }
   if (result.verdict === 'error') {
     return {
       conclusion: 'failure',
       reason: `The ${vendorTitle(result)} run ended in an error${result.message ? `: ${result.message}` : ''}.${where}`,
+      cause: 'tests',
     };
   }
   return {
     conclusion: 'success',
-    reason: `All ${totals.passed} tests passed${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.`,
+    reason: `${allPassed(totals.passed)}${totals.skipped ? ` (${totals.skipped} skipped)` : ''}.`,
   };
 }
 
@@ -92,9 +116,15 @@ export function withSinkReports(outcome: Outcome, reports: SinkReport[]): Outcom
   const why = failed
     .map((report) => `Reporting to ${report.displayName} failed: ${report.message}`)
     .join(' ');
-  if (outcome.conclusion === 'failure')
-    return { conclusion: 'failure', reason: `${outcome.reason} ${why}` };
-  return { conclusion: 'failure', reason: why };
+  // Failed tests stay the cause: they are what the user fixes first.
+  if (outcome.conclusion === 'failure') {
+    return { conclusion: 'failure', reason: `${outcome.reason} ${why}`, cause: outcome.cause };
+  }
+  return { conclusion: 'failure', reason: why, cause: 'vendor' };
+}
+
+function allPassed(count: number): string {
+  return count === 1 ? 'The 1 test passed' : `All ${count} tests passed`;
 }
 
 /** Reports that delivered only part of the results: issues of a step that still passes. */

@@ -71,6 +71,11 @@ export interface RunResult {
   reportedCountsReason?: string;
   /** Set when TestRelay stopped the remote run (on cancel or timeout). */
   remoteStopped?: boolean;
+  /**
+   * With state `error`: 'input' when an input or local file was the problem (a build file
+   * that cannot be read), not the vendor or the network.
+   */
+  errorCause?: 'input' | 'vendor';
 }
 
 export interface Totals {
@@ -165,11 +170,33 @@ export function suiteDurationSeconds(suite: TestSuite): number | undefined {
   return suite.durationSeconds ?? sumKnown(suite.cases.map((testCase) => testCase.durationSeconds));
 }
 
-/** Seconds of the run: as the vendor reported, else the sum of its suites. */
+/**
+ * Seconds of the run: as the vendor reported; else from the suites' start times to the end
+ * of the last (suites run in parallel on devices or workers, so their sum overstates it);
+ * else the sum of the suites' times.
+ */
 export function runDurationSeconds(
   result: Pick<RunResult, 'durationSeconds' | 'suites'>,
 ): number | undefined {
-  return result.durationSeconds ?? sumKnown(result.suites.map(suiteDurationSeconds));
+  return wallSeconds(result) ?? sumKnown(result.suites.map(suiteDurationSeconds));
+}
+
+/** The run's wall time, when known: reported, or spanned by timestamped suites. */
+export function wallSeconds(
+  result: Pick<RunResult, 'durationSeconds' | 'suites'>,
+): number | undefined {
+  if (result.durationSeconds !== undefined) return result.durationSeconds;
+  if (result.suites.length === 0) return undefined;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const suite of result.suites) {
+    const start = suite.timestamp ? Date.parse(suite.timestamp) : NaN;
+    const seconds = suiteDurationSeconds(suite);
+    if (!Number.isFinite(start) || seconds === undefined) return undefined;
+    first = Math.min(first, start);
+    last = Math.max(last, start + seconds * 1000);
+  }
+  return (last - first) / 1000;
 }
 
 /** The vendor's name as people write it, for messages and summaries. */

@@ -135,7 +135,11 @@ function readCommon(
     summary: inputs.bool('summary'),
     maxAnnotations: readMaxAnnotations(inputs),
     artifactName: readArtifactName(inputs),
-    caCertPath: inputs.optional('caCertPath'),
+    caCertPath: inputs.readableFile(
+      'caCertPath',
+      'a PEM file of CA certificates (-----BEGIN CERTIFICATE-----)',
+      (content) => content.includes('-----BEGIN CERTIFICATE-----'),
+    ),
     dryRun: inputs.bool('dryRun'),
     reportTo: sinks.map((sink) => sink.name),
     failOnNoMatch: inputs.bool('failOnNoMatch'),

@@ -77,6 +77,12 @@ export async function waitForRun<S extends PollSnapshot>(
     interval = nextInterval(options, clock.now() - started, interval, last?.progress, random);
     const sleepFor = Math.min(interval, options.deadline - clock.now());
     if (sleepFor <= 0) continue;
+    options.logger.debug(
+      `wait: next poll in ${(sleepFor / 1000).toFixed(1)}s ` +
+        `(${options.interval === 'auto' ? 'auto' : 'fixed'} interval` +
+        `${sleepFor < interval ? ', cut short by the timeout' : ''}; ` +
+        `${Math.round((options.deadline - clock.now()) / 1000)}s left)`,
+    );
     try {
       await clock.sleep(sleepFor, options.signal);
     } catch (error) {

@@ -3,12 +3,13 @@
 
 import { GitLabAgent } from '../ci/gitlab.js';
 import { EXIT, TerminalAgent } from '../ci/terminal.js';
-import { type CommandName, envName, flagName } from '../core/inputs.js';
+import type { CommandName } from '../core/inputs.js';
 import { errorMessage } from '../core/text.js';
 import { VERSION } from '../core/version.js';
 import { runSimulateCommand } from '../vendors/simulators.js';
-import { INPUTS } from '../vendors/registry.js';
+import { INPUTS, MODULES, OUTPUTS } from '../vendors/registry.js';
 import { type CliOption, parseArgs, UsageError } from './cli-args.js';
+import { type CommandHelp, EXIT_STATUS_HELP, renderCommandHelp } from './cli-help.js';
 import { runInCi } from './run-in-ci.js';
 
 const VERBOSE: CliOption = { flag: 'verbose', description: 'Show debug logs.', boolean: true };
@@ -29,28 +30,41 @@ const RELAY_OPTIONS: CliOption[] = [
   VERBOSE,
 ];
 
-interface Command {
-  summary: string;
-  usage: string;
-  options: CliOption[];
-}
-
-const COMMANDS: Record<CommandName, Command> = {
+const COMMANDS: Record<CommandName, CommandHelp> = {
   run: {
+    name: 'run',
     summary: 'Trigger a test plan (or attach to a run), wait for it, and relay its results.',
-    usage: 'testrelay run --vendor testsigma --api-key KEY --plan-id 2090 [flags]',
+    usage: 'testrelay run --vendor <testsigma|sofy|squish> --plan-id <id> [flags]',
+    examples: [
+      'TESTRELAY_API_KEY=… testrelay run --vendor testsigma --plan-id 2090',
+      'TESTRELAY_API_KEY=… testrelay run --vendor sofy --plan-id <schedule GUID> --app-path app.apk',
+      'TESTRELAY_API_KEY=… testrelay run --vendor squish --base-url http://testcenter:8800 \\',
+      '    --project Shop --plan-title Nightly',
+      'testrelay run --vendor testsigma --run-id 1234     (attach to a run started earlier)',
+      'testrelay run --vendor testsigma --plan-id 2090 --report-to testomatio \\',
+      '    --testomatio-create-tests     (with TESTRELAY_TESTOMATIO_API_KEY set)',
+    ],
     options: RELAY_OPTIONS,
   },
   report: {
+    name: 'report',
     summary:
       'Relay existing JUnit files: outputs, summary and exit status, as for a vendor run; with --report-to, into Testomat.io or Spira too.',
     usage:
       "testrelay report --junit-files 'results/**/*.xml' [--report-to testomatio,spira] [flags]",
+    examples: [
+      "testrelay report --junit-files 'results/**/*.xml' --json",
+      "TESTRELAY_TESTOMATIO_API_KEY=… testrelay report --junit-files 'results/*.xml' --report-to testomatio",
+      'TESTRELAY_SPIRA_API_KEY=… testrelay report --junit-files junit.xml --report-to spira \\',
+      '    --spira-url https://example.spiraservice.net --spira-username ci --spira-project-id 24',
+    ],
     options: RELAY_OPTIONS,
   },
   cancel: {
+    name: 'cancel',
     summary: 'Stop a running vendor run.',
-    usage: 'testrelay cancel --vendor testsigma --api-key KEY --run-id 1234',
+    usage: 'testrelay cancel --vendor <testsigma|sofy|squish> --run-id <id>',
+    examples: ['TESTRELAY_API_KEY=… testrelay cancel --vendor testsigma --run-id 1234'],
     options: [VERBOSE],
   },
 };
@@ -63,7 +77,10 @@ function inputsOf(name: CommandName): string[] {
 async function runCommand(name: CommandName, argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   const args = parseArgs(argv, inputsOf(name), command.options);
-  if (args.help) return printHelp(name);
+  if (args.help) {
+    process.stdout.write(renderCommandHelp(command, INPUTS, MODULES, args.inputs));
+    return EXIT.ok;
+  }
   const json = args.options.json === 'true';
   const options = {
     flags: args.inputs,
@@ -79,51 +96,38 @@ async function runCommand(name: CommandName, argv: string[]): Promise<number> {
       : new TerminalAgent({ ...options, outputsFile: args.options['outputs-file'] });
   const outcome = await runInCi(agent, name === 'cancel' ? 'cancel' : 'relay');
   if (json && !outcome.inputProblems) {
-    process.stdout.write(`${JSON.stringify(agent.allOutputs())}\n`);
+    process.stdout.write(`${JSON.stringify(jsonOutputs(agent.allOutputs()))}\n`);
   }
   return Number(process.exitCode ?? EXIT.ok);
 }
 
-function printHelp(name?: CommandName): number {
-  const out: string[] = [];
-  if (!name) {
-    out.push(
-      'testrelay — trigger a remote test plan, wait for it, and relay its results into your CI.',
-      '',
-      'Usage: testrelay <command> [flags]',
-      '',
-      'Commands:',
-      ...Object.entries(COMMANDS).map(([key, c]) => `  ${key.padEnd(9)} ${c.summary}`),
-      `  ${'simulate'.padEnd(9)} Run local simulators of the vendor APIs (testrelay simulate --help).`,
-      '',
-      'Run `testrelay <command> --help` for its flags. Every flag can also be set as an',
-      'environment variable: --api-key → TESTRELAY_API_KEY.',
-      '',
-      'Exit status: 0 passed (or neutral), 1 tests failed / run failed / timed out, 2 bad input;',
-      'in a GitLab job (GITLAB_CI=true) a neutral outcome exits 3 (the component allows it).',
-    );
-  } else {
-    const command = COMMANDS[name];
-    out.push(
-      command.summary,
-      '',
-      `Usage: ${command.usage}`,
-      '',
-      'Flags (environment variable in brackets):',
-    );
-    for (const input of INPUTS.filter((i) => i.commands.includes(name))) {
-      const deflt = input.default ? ` Default: ${input.default}.` : '';
-      out.push(
-        `  --${flagName(input.name)} [${envName(input.name)}]`,
-        `      ${input.description}${deflt}`,
-      );
-    }
-    if (name !== 'cancel') {
-      for (const option of command.options)
-        out.push(`  --${option.flag}`, `      ${option.description}`);
-    }
-    out.push('  --help', '      Show this help.');
-  }
+/** Counts and seconds as JSON numbers (null while unknown); everything else as text. */
+function jsonOutputs(outputs: Record<string, string>): Record<string, string | number | null> {
+  const numeric = new Set(OUTPUTS.filter((output) => output.numeric).map((output) => output.name));
+  return Object.fromEntries(
+    Object.entries(outputs).map(([name, value]) => [
+      name,
+      numeric.has(name) ? (value === '' ? null : Number(value)) : value,
+    ]),
+  );
+}
+
+function printTopHelp(): number {
+  const out = [
+    'testrelay — trigger a remote test plan, wait for it, and relay its results into your CI.',
+    '',
+    'Usage: testrelay <command> [flags]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([key, c]) => `  ${key.padEnd(9)} ${c.summary}`),
+    `  ${'simulate'.padEnd(9)} Run local simulators of the vendor APIs (testrelay simulate --help).`,
+    '',
+    'Run `testrelay <command> --help` for its flags (`testrelay run --vendor sofy --help`',
+    "for one vendor's). Every flag can also be set as an environment variable:",
+    '--api-key → TESTRELAY_API_KEY.',
+    '',
+    ...EXIT_STATUS_HELP,
+  ];
   process.stdout.write(`${out.join('\n')}\n`);
   return EXIT.ok;
 }
@@ -134,7 +138,7 @@ function isCommand(name: string): name is CommandName {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') return printHelp();
+  if (!name || name === '--help' || name === '-h' || name === 'help') return printTopHelp();
   if (name === '--version' || name === '-v') {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.ok;

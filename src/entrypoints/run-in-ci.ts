@@ -3,6 +3,7 @@
 // with its CI's agent.
 
 import type { CiAgent } from '../core/agent.js';
+import { useInputNaming } from '../core/input-names.js';
 import type { Outcome } from '../core/outcome.js';
 import { relay, type RelayCommand } from '../core/relay/index.js';
 import { InputError, SettingsError } from '../core/settings.js';
@@ -15,6 +16,7 @@ export async function runInCi(agent: CiAgent, command: RelayCommand = 'relay'): 
     agent.logger.error('Stopping took too long; exiting.');
     process.exit(1);
   });
+  useInputNaming(agent.inputNaming ?? 'inputs');
   let outcome: Outcome;
   try {
     outcome = await relay({ agent, modules: MODULES, inputs: INPUTS, signal }, command);
@@ -32,10 +34,11 @@ function failureOf(error: unknown): Outcome {
       conclusion: 'failure',
       reason: `Invalid inputs:\n${error.message}`,
       inputProblems: error.problems,
+      cause: 'input',
     };
   }
   if (error instanceof InputError) {
-    return { conclusion: 'failure', reason: error.message, inputProblems: [error] };
+    return { conclusion: 'failure', reason: error.message, inputProblems: [error], cause: 'input' };
   }
   return { conclusion: 'failure', reason: errorMessage(error) };
 }

@@ -43,8 +43,11 @@ export function simulateUsage(vendors: readonly VendorDefinition[]): string {
   ];
   for (const vendor of vendors) {
     lines.push('', `Scenario, ${vendor.title} only:`, ...vendor.knobs.map(knobLine));
+    const variants = Object.entries(vendor.variants);
+    // A vendor with one behaviour only gets no heading for an empty list.
+    if (variants.length === 0) continue;
     lines.push('', `${vendor.title} variants (--variant FLAG,FLAG):`);
-    for (const [flag, help] of Object.entries(vendor.variants)) lines.push(optionLine(flag, help));
+    for (const [flag, help] of variants) lines.push(optionLine(flag, help));
   }
   lines.push(
     '',

@@ -6,14 +6,15 @@ import type { CiAgent } from '../agent.js';
 import type { Clock } from '../clock.js';
 import { downloadToTemp } from '../download.js';
 import type { InputSpec } from '../inputs.js';
-import { readJunitFiles } from '../junit-files.js';
+import { JunitFilesNotFoundError, readJunitFiles } from '../junit-files.js';
+import { JunitParseError } from '../junit-read.js';
 import { buildSinks, buildSource, type ModuleDependencies, type ModuleSet } from '../module.js';
 import type { Outcome } from '../outcome.js';
 import { Redactor } from '../redact.js';
 import { type RunResult, verdictFromCases } from '../result.js';
 import { InputError, readSettings, secretValues, type Settings } from '../settings.js';
 import type { Sink } from '../sink.js';
-import { plural } from '../text.js';
+import { errorMessage, plural } from '../text.js';
 import { publish } from './publish.js';
 import { type Reporting, runCloseOnly } from './report-sinks.js';
 import { runOnVendor } from './run-vendor.js';
@@ -118,7 +119,9 @@ async function resultFromVendor(
 async function resultFromFiles(settings: Settings, agent: CiAgent): Promise<RunResult> {
   // Never read back our own output from an earlier step in the same workspace.
   const patterns = [...settings.junitFiles, `!${settings.junitPath}`];
-  const { files, suites } = await readJunitFiles(patterns);
+  const { files, suites } = await readJunitFiles(patterns).catch((error: unknown) => {
+    throw junitFilesProblem(error);
+  });
   agent.logger.info(`Read ${plural(files.length, 'JUnit file')}: ${files.join(', ')}`);
   const result: RunResult = {
     vendor: 'junit',
@@ -131,6 +134,32 @@ async function resultFromFiles(settings: Settings, agent: CiAgent): Promise<RunR
   result.verdict = verdictFromCases(result);
   return result;
 }
+
+/**
+ * Files that are missing, unreadable or not JUnit are the user's to fix (bad input, exit 2
+ * on the CLI): said as a problem of junitFiles, naming the file.
+ */
+function junitFilesProblem(error: unknown): unknown {
+  if (error instanceof JunitFilesNotFoundError || error instanceof JunitParseError) {
+    return new InputError('junitFiles', `junitFiles: ${error.message}`);
+  }
+  const fsError = error as NodeJS.ErrnoException;
+  if (typeof fsError.code === 'string' && typeof fsError.path === 'string') {
+    const why = FS_ERRORS[fsError.code] ?? fsError.message;
+    return new InputError(
+      'junitFiles',
+      `junitFiles: cannot read the JUnit file ${fsError.path}: ${why} (${fsError.code})`,
+    );
+  }
+  return error;
+}
+
+const FS_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'it is gone (deleted while TestRelay read the files)',
+  EISDIR: 'it is a folder',
+};
 
 function logSinksDryRun(sinks: Sink[], agent: CiAgent): void {
   if (sinks.length === 0) return;
@@ -150,9 +179,17 @@ async function stopRun(
   }
   if (!settings.runId) throw new InputError('runId', 'runId: required, the id of the run to stop');
   const source = buildSource(modules, settings, deps);
-  const report = await source.cancel(
-    { runId: settings.runId },
-    AbortSignal.timeout(CANCEL_COMMAND_BUDGET_MS),
-  );
-  return { conclusion: 'success', reason: report.message };
+  try {
+    const report = await source.cancel(
+      { runId: settings.runId },
+      AbortSignal.timeout(CANCEL_COMMAND_BUDGET_MS),
+    );
+    return { conclusion: 'success', reason: report.message };
+  } catch (error) {
+    return {
+      conclusion: 'failure',
+      reason: deps.redactor.redact(errorMessage(error)),
+      cause: 'vendor',
+    };
+  }
 }

@@ -9,8 +9,10 @@ import {
   type RunResult,
   runDurationSeconds,
   totalsOf,
+  wallSeconds,
 } from '../result.js';
 import type { Settings } from '../settings.js';
+import { plural } from '../text.js';
 import { oneLine, truncate } from '../untrusted-text.js';
 
 const MAX_FAILED_IN_LOG = 20;
@@ -26,10 +28,16 @@ export function logResult(result: RunResult, agent: CiAgent): void {
   const subject = result.runId
     ? `${result.title ?? result.vendor} (run ${result.runId})`
     : (result.title ?? result.vendor);
-  const duration = seconds !== undefined ? ` in ${formatDuration(seconds * 1000)}` : '';
+  // Only a wall time is "in": the sum of test times of parallel suites is not how long it took.
+  const duration =
+    seconds === undefined
+      ? ''
+      : wallSeconds(result) !== undefined
+        ? ` in ${formatDuration(seconds * 1000)}`
+        : ` (${formatDuration(seconds * 1000)} of test time)`;
   log.info(
     `${subject}: ${result.state}${result.verdict ? `, verdict ${result.verdict}` : ''} — ` +
-      `${t.total} tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`,
+      `${plural(t.total, 'test')}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.flaky ? `, ${t.flaky} flaky` : ''}${duration}`,
   );
   const problems = problemCases(result);
   for (const testCase of problems.slice(0, MAX_FAILED_IN_LOG)) {

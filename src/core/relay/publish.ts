@@ -4,6 +4,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CiAgent } from '../agent.js';
+import { inputRef } from '../input-names.js';
 import { writeJunitXml } from '../junit-write.js';
 import type { ModuleSet } from '../module.js';
 import { decideOutcome, type Outcome, withSinkReports } from '../outcome.js';
@@ -25,7 +26,9 @@ export interface Publishing {
 export async function publish(job: Publishing): Promise<Outcome> {
   const { result, settings, agent } = job;
   const files: string[] = [];
-  if (await writeJunit(result, settings, agent)) files.push(settings.junitPath);
+  const junitProblem = await writeJunit(result, settings);
+  if (junitProblem) agent.logger.warn(junitProblem);
+  else files.push(settings.junitPath);
   logResult(result, agent);
   annotateProblems(result, settings, agent);
   // Before reporting, like the JUnit file: a sink that hangs until the job is killed must not
@@ -33,7 +36,10 @@ export async function publish(job: Publishing): Promise<Outcome> {
   setResultOutputs(result, files.length > 0 ? settings.junitPath : '', agent);
 
   const reports = await reportToSinks(result, job.reporting, agent);
-  const outcome = withSinkReports(decideOutcome(result, settings), reports);
+  const outcome = withJunitProblem(
+    withSinkReports(decideOutcome(result, settings), reports),
+    junitProblem,
+  );
   setSinkOutputs(job.modules, reports, agent);
 
   const markdown = renderSummary(result, {
@@ -64,17 +70,28 @@ function testRunTitle(result: RunResult, settings: Settings): string {
   return result.title && result.title !== vendor ? `${plan}: ${result.title}` : plan;
 }
 
-async function writeJunit(result: RunResult, settings: Settings, agent: CiAgent): Promise<boolean> {
+/** Writes the JUnit file; what went wrong, or undefined when it was written. */
+async function writeJunit(result: RunResult, settings: Settings): Promise<string | undefined> {
   try {
     await fs.mkdir(path.dirname(path.resolve(settings.junitPath)), { recursive: true });
     await writeJunitXml(settings.junitPath, result);
-    return true;
+    return undefined;
   } catch (error) {
-    agent.logger.warn(
-      `Could not write the JUnit file ${settings.junitPath}: ${errorMessage(error)}`,
-    );
-    return false;
+    return `Could not write the JUnit file ${settings.junitPath} (${inputRef('junitPath')}): ${errorMessage(error)}`;
   }
+}
+
+/**
+ * A JUnit file the job was asked for and could not write fails the step (the upload or
+ * report step after it would fail instead, far from the cause); failed tests stay the
+ * cause if there were any, else it is the configuration's.
+ */
+function withJunitProblem(outcome: Outcome, problem: string | undefined): Outcome {
+  if (!problem) return outcome;
+  if (outcome.conclusion === 'failure') {
+    return { ...outcome, reason: `${outcome.reason} ${problem}` };
+  }
+  return { conclusion: 'failure', reason: problem, cause: 'input' };
 }
 
 function setResultOutputs(result: RunResult, junitPath: string, agent: CiAgent): void {

@@ -1,12 +1,13 @@
 // A vendor run, from start to result: trigger (or attach), wait with the deadline and the
 // cancel signal, then collect the results, or what is known of an unfinished run.
 
+import { inputRef, inputWithValue } from '../input-names.js';
 import type { CiAgent } from '../agent.js';
 import { type Clock, delayedAbort, systemClock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import type { Redactor } from '../redact.js';
 import type { RunResult } from '../result.js';
-import type { Settings } from '../settings.js';
+import { InputError, type Settings } from '../settings.js';
 import type { RunHandle, Source } from '../source.js';
 import { errorMessage } from '../text.js';
 import { type PollSnapshot, waitForRun, type WaitOutcome } from '../wait.js';
@@ -19,8 +20,11 @@ const STOP_BUDGET_MS = 2500;
 const TIMEOUT_STOP_BUDGET_MS = 15_000;
 // Collecting results after the run is done: bounded even though the wait is over.
 const COLLECT_BUDGET_MS = 120_000;
-// An unchanged status is logged again after this long, so a quiet log still shows life.
-const HEARTBEAT_MS = 5 * 60_000;
+// An unchanged status is logged again after this long, so a quiet log still shows life:
+// often at first (a user watching a fresh job), then seldom (a run of hours stays readable).
+const HEARTBEAT_EARLY_MS = 30_000;
+const HEARTBEAT_LATE_MS = 5 * 60_000;
+const HEARTBEAT_EARLY_FOR_MS = 10 * 60_000;
 
 export interface VendorRun {
   source: Source;
@@ -102,6 +106,8 @@ function startFailed(run: VendorRun, error: unknown): RunResult {
     suites: [],
     links: [],
     message: run.redactor.redact(errorMessage(error)),
+    // A local file or an input the vendor could not take: the user's to fix, not the vendor's.
+    errorCause: error instanceof InputError ? 'input' : 'vendor',
   };
 }
 
@@ -109,10 +115,22 @@ function noteFastPolling(run: VendorRun): void {
   const { pollInterval } = run.settings;
   const { minPollIntervalMs, displayName } = run.source;
   if (typeof pollInterval !== 'number' || pollInterval >= minPollIntervalMs) return;
+  // A server on this machine is a simulator or a test double: fast polling is what it is for.
+  if (isLoopback(run.settings.baseUrl)) return;
   run.agent.logger.info(
-    `Note: pollInterval ${formatDuration(pollInterval)} is faster than ${displayName} should be polled ` +
+    `Note: ${inputRef('pollInterval')} ${formatDuration(pollInterval)} is faster than ${displayName} should be polled ` +
       `(every ${formatDuration(minPollIntervalMs)} or slower); use auto unless you run against a simulator.`,
   );
+}
+
+function isLoopback(baseUrl: string | undefined): boolean {
+  if (!baseUrl) return false;
+  try {
+    const host = new URL(baseUrl).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }
 
 /** The wait loop, logging each change of status (and a heartbeat) and showing progress. */
@@ -138,7 +156,8 @@ function waitWithProgress(
       const line = `${snapshot.status}${snapshot.detail ? ` — ${snapshot.detail}` : ''}`;
       const stamp = `[${formatDuration(elapsedMs)}] ${line}`;
       agent.progress(stamp, snapshot.progress);
-      if (line !== lastLine || clock.now() - lastLogged >= HEARTBEAT_MS) {
+      const heartbeat = elapsedMs < HEARTBEAT_EARLY_FOR_MS ? HEARTBEAT_EARLY_MS : HEARTBEAT_LATE_MS;
+      if (line !== lastLine || clock.now() - lastLogged >= heartbeat) {
         agent.logger.info(stamp);
         lastLine = line;
         lastLogged = clock.now();
@@ -173,7 +192,7 @@ async function finishWait(
       result.remoteStopped = await stopRemote(run, handle, TIMEOUT_STOP_BUDGET_MS);
     } else {
       log.info(
-        `The run goes on: ${handle.runUrl ?? `run ${handle.runId}`}. A later job can attach to it with runId ${handle.runId}.`,
+        `The run goes on: ${handle.runUrl ?? `run ${handle.runId}`}. A later job can attach to it with ${inputWithValue('runId', handle.runId)}.`,
       );
     }
     return result;

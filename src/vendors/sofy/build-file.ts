@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isAbortError } from '../../core/clock.js';
 import { downloadToTemp, safeUrl } from '../../core/download.js';
+import { InputError } from '../../core/input-reader.js';
 import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
 
@@ -40,7 +41,9 @@ export async function resolveBuildFile(
 ): Promise<BuildFile> {
   if (!/^https?:\/\//i.test(appPath)) {
     const kind = kindOfName(appPath);
-    if (!kind) throw new Error(`appPath: expected an .apk or .ipa file, got "${appPath}"`);
+    if (!kind) {
+      throw new InputError('appPath', `appPath: expected an .apk or .ipa file, got "${appPath}"`);
+    }
     return { path: appPath, name: path.basename(appPath), kind, bytes: sizeOf(appPath) };
   }
   // The query may hold a signed token: it never reaches a log.
@@ -79,7 +82,7 @@ function sizeOf(file: string): number {
   try {
     return fs.statSync(file).size;
   } catch (error) {
-    throw new Error(`appPath: cannot read "${file}": ${(error as Error).message}`);
+    throw new InputError('appPath', `appPath: cannot read "${file}": ${(error as Error).message}`);
   }
 }
 

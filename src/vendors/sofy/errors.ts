@@ -2,6 +2,7 @@
 // Only permanent answers are rewritten: a retryable one (5xx, network) stays a
 // VendorHttpError, so the wait loop keeps polling through it.
 
+import { inputRef } from '../../core/input-names.js';
 import { VendorHttpError } from '../../core/http.js';
 import { errorMessageOf, type ApiGeneration } from './wire.js';
 
@@ -34,7 +35,7 @@ function authError(error: VendorHttpError): Error | undefined {
   const said = errorMessageOf(error.body);
   if (error.status !== 401 && error.status !== 403 && !AUTH_WORDS.test(said)) return undefined;
   return new Error(
-    `Sofy rejected the API key (${httpPart(error)}). Check apiKey: it is the GUID under ` +
+    `Sofy rejected the API key (${httpPart(error)}). Check ${inputRef('apiKey')}: it is the GUID under ` +
       'Account › Account Settings › API Key in Sofy.',
   );
 }
@@ -48,8 +49,8 @@ export function explainError(error: unknown, context: ErrorContext): unknown {
   const http = httpPart(error);
   if (error.status === 404 || error.status === 405) {
     return new Error(
-      `Sofy has no such endpoint at ${context.baseUrl} (${http}). Check baseUrl and apiFlavor: ` +
-        `the current API is ${SOFY_CURRENT_URL} with a schedule GUID as planId, the legacy API ` +
+      `Sofy has no such endpoint at ${context.baseUrl} (${http}). Check ${inputRef('baseUrl')} and ${inputRef('apiFlavor')}: ` +
+        `the current API is ${SOFY_CURRENT_URL} with a schedule GUID as ${inputRef('planId')}, the legacy API ` +
         `${SOFY_LEGACY_URL} with a numeric ScheduledID.`,
     );
   }
@@ -57,19 +58,19 @@ export function explainError(error: unknown, context: ErrorContext): unknown {
   if (/test run id|group/i.test(said) && context.groupId) {
     return new Error(
       `Sofy has no test run group ${context.groupId} in ${scheduleName(context)} (${http}). ` +
-        'Check runId (the group id a trigger reported) and planId (the schedule it belongs to).',
+        `Check ${inputRef('runId')} (the group id a trigger reported) and ${inputRef('planId')} (the schedule it belongs to).`,
     );
   }
   if (/scheduledRunGuid|ScheduledID|scheduled run id/i.test(said)) {
     return new Error(
-      `Sofy has no ${scheduleName(context)} (${http}). Check planId: in Sofy, Automation › ` +
+      `Sofy has no ${scheduleName(context)} (${http}). Check ${inputRef('planId')}: in Sofy, Automation › ` +
         'Runs & Results, the CI/CD Settings icon next to the schedule shows its id.',
     );
   }
   if (/appHash/i.test(said)) {
     return new Error(
-      `Sofy has no build with app hash ${context.appHash ?? ''} (${http}). Check appHash, or ` +
-        'upload the build first with appPath.',
+      `Sofy has no build with app hash ${context.appHash ?? ''} (${http}). Check ${inputRef('appHash')}, or ` +
+        `upload the build first with ${inputRef('appPath')}.`,
     );
   }
   return error;
@@ -95,7 +96,7 @@ export function explainUploadError(error: unknown, fileName: string): unknown {
   }
   return new Error(
     `Sofy refused the upload of ${fileName} (${httpPart(error)}). ` +
-      'Check appPath, or run a build already in Sofy with appHash.',
+      `Check ${inputRef('appPath')}, or run a build already in Sofy with ${inputRef('appHash')}.`,
   );
 }
 

@@ -29,6 +29,7 @@ export const sofyModule = defineSource<SofySettings>({
   displayName: 'Sofy',
   inputs: SOFY_INPUTS,
   commonInputNotes: SOFY_NOTES,
+  requiredInputs: ['apiKey', 'planId'],
   // Sofy may wait up to 2 hours for a backup device before a run even starts.
   defaultTimeout: '2h30m',
   defaultTimeoutNote: 'its device queue can take 2 hours',

@@ -1,6 +1,7 @@
 // Sofy as a TestRelay source: optionally upload a build, trigger a scheduled run, poll its
 // status rows, synthesize the test results from them, abort on cancel.
 
+import { inputRef } from '../../core/input-names.js';
 import * as path from 'node:path';
 import { safeUrl } from '../../core/download.js';
 import type { Logger } from '../../core/logger.js';
@@ -129,7 +130,7 @@ export class SofySource implements Source<SofySnapshot> {
     if (this.api.generation === 'legacy' && read.groupStatus === undefined) {
       throw new Error(
         `Sofy lists no test run group ${runId} for ${this.scheduleLabel()}. ` +
-          'Check runId (the group id a trigger reported) and planId (the schedule it belongs to).',
+          `Check ${inputRef('runId')} (the group id a trigger reported) and ${inputRef('planId')} (the schedule it belongs to).`,
       );
     }
     this.noteLegacyRows();

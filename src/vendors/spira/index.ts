@@ -24,6 +24,7 @@ function createSpiraSink(settings: Settings, spira: SpiraSettings, deps: ModuleD
   const http = createHttpClient({
     vendor: 'Spira',
     baseUrl: `${spira.url}${SERVICE_PATH}`,
+    urlInput: 'spiraUrl',
     // Spira reads the credentials from these headers on every request (§2); the key keeps
     // its curly braces.
     headers: { username: spira.username ?? '', 'api-key': spira.apiKey ?? '' },
@@ -51,6 +52,7 @@ export const spiraModule = defineSink<SpiraSettings>({
   displayName: 'Spira',
   inputs: SPIRA_INPUTS,
   commonInputNotes: { failOnNoMatch: 'no test maps to a test case.' },
+  requiredInputs: ['spiraUrl', 'spiraUsername', 'spiraApiKey', 'spiraProjectId'],
   outputs: [
     {
       name: 'spiraRunUrl',

@@ -2,6 +2,7 @@
 // failure): what was recorded, what maps to nothing, and for each kind of failure what Spira
 // said and what to check. Tests assert them word for word.
 
+import { inputRef, inputSetting } from '../../core/input-names.js';
 import { caseLabel, type TestCase } from '../../core/result.js';
 import { plural, sentence } from '../../core/text.js';
 import type { SpiraWriteError } from './errors.js';
@@ -43,9 +44,11 @@ export function noMatchMessage(count: number, failOnNoMatch: boolean): string {
       ? 'The test maps to no Spira test case, so nothing was sent.'
       : `None of the ${count} tests maps to a Spira test case, so nothing was sent.`;
   return (
-    `${none} Map tests with spiraMapping lines ("classname.name = 123"), a "default = 123" line, ` +
+    `${none} Map tests with ${inputRef('spiraMapping')} lines ("classname.name = 123"), a "default = 123" line, ` +
     `TC:123 in the test names, or a spira.testCaseId JUnit property` +
-    (failOnNoMatch ? '; or set failOnNoMatch: false to let the step pass without reporting.' : '.')
+    (failOnNoMatch
+      ? `; or set ${inputSetting('failOnNoMatch', 'false')} to let the step pass without reporting.`
+      : '.')
   );
 }
 
@@ -79,20 +82,20 @@ export function reasonOf(
   switch (error.kind) {
     case 'auth':
       return (
-        `Spira refused the API key of spiraUsername "${spira.username ?? ''}" (${error.said}): check spiraApiKey ` +
+        `Spira refused the API key of ${inputRef('spiraUsername')} "${spira.username ?? ''}" (${error.said}): check ${inputRef('spiraApiKey')} ` +
         "(the user's RSS token from My Profile, with its curly braces) and that RSS/API access is enabled for that user."
       );
     case 'notFound': {
       const checks =
         context.testCaseIds.length > 0
-          ? 'spiraMapping (the test case ids), spiraProjectId, spiraReleaseId and spiraTestSetId'
-          : 'spiraProjectId and spiraReleaseId';
+          ? `${inputRef('spiraMapping')} (the test case ids), ${inputRef('spiraProjectId')}, ${inputRef('spiraReleaseId')} and ${inputRef('spiraTestSetId')}`
+          : `${inputRef('spiraProjectId')} and ${inputRef('spiraReleaseId')}`;
       return `Spira found no such artifact while ${context.action} ${ids}; it said ${error.said}. Check ${checks}.`;
     }
     case 'noOperation':
       return (
         `Spira has no such operation at ${spira.url}${SERVICE_PATH} (${context.action}); it said ${error.said}. ` +
-        'Check spiraUrl (on-premise with its virtual directory, e.g. https://host/Spira).'
+        `Check ${inputRef('spiraUrl')} (on-premise with its virtual directory, e.g. https://host/Spira).`
       );
     case 'deadlock':
       return `Spira's database kept choosing the write as deadlock victim while ${context.action} ${ids}; it said ${error.said}.`;

@@ -2,6 +2,7 @@
 // and why the Results API gave no per-test results. Messages quote the server's own text
 // (already redacted by the HTTP client) and name the input to check.
 
+import { inputRef } from '../../core/input-names.js';
 import { VendorHttpError } from '../../core/http.js';
 import { RESULTS_API } from './results.js';
 import { errorText } from './wire.js';
@@ -20,7 +21,7 @@ export function explainLookup(
   if (error.status === 404) {
     return new Error(
       `Test Center has no test plan template titled "${title}" in project "${project}" (HTTP 404${said ? `: ${said}` : ''}). ` +
-        'Check project and planTitle, or set planId to the template id.',
+        `Check ${inputRef('project')} and ${inputRef('planTitle')}, or set ${inputRef('planId')} to the template id.`,
     );
   }
   if (error.status === 400) {
@@ -28,7 +29,7 @@ export function explainLookup(
     // server that refuses says why in its message, which we pass on as is.
     return new Error(
       `Test Center could not look up template "${title}" in project "${project}" (HTTP 400: ${said}). ` +
-        'If several templates share that title, set planId to the one to run.',
+        `If several templates share that title, set ${inputRef('planId')} to the one to run.`,
     );
   }
   return explain(error, `looking up template "${title}"`, byToken);
@@ -85,11 +86,11 @@ export function resultsProblem(
   if (ONLY_KNOWN_CLIENTS.test(error.body)) {
     return hasAutomationToken
       ? {
-          reason: `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check automationToken against the server's Results API page`,
+          reason: `the Results API refused the AutomationToken: "${said}" (HTTP ${error.status}); check ${inputRef('automationToken')} against the server's Results API page`,
           short: 'the Results API refused automationToken',
         }
       : {
-          reason: `the Results API answered "${said}" (HTTP ${error.status}); set automationToken to the AutomationToken shown on the server's Results API page`,
+          reason: `the Results API answered "${said}" (HTTP ${error.status}); set ${inputRef('automationToken')} to the AutomationToken shown on the server's Results API page`,
           short: 'per-test results need automationToken',
         };
   }

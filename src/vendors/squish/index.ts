@@ -32,6 +32,7 @@ export const squishModule = defineSource<SquishSettings>({
   displayName: 'Squish Test Center',
   inputs: SQUISH_INPUTS,
   commonInputNotes: SQUISH_NOTES,
+  requiredInputs: ['baseUrl', 'apiKey|username', 'planId|planTitle|runId'],
   defaultTimeout: '1h',
   derivedSecrets: basicAuthSecrets,
   readSettings: readSquishSettings,

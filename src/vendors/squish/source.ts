@@ -3,6 +3,7 @@
 // counts settle (settle.ts), and collect per-test results from the Results API where the
 // server offers them (collect-results.ts).
 
+import { inputRef, inputWithValue } from '../../core/input-names.js';
 import { type Clock, systemClock } from '../../core/clock.js';
 import type { HttpClient } from '../../core/http.js';
 import type { Logger } from '../../core/logger.js';
@@ -117,8 +118,8 @@ export class SquishSource implements Source<SquishSnapshot> {
     const plan = await this.api.plan(runId, 'runId', signal);
     if (plan.type === 'template') {
       throw new Error(
-        `Test Center test plan ${runId} is a template, not a plan execution: set planId ${runId} to start it, ` +
-          'or runId to the id of an execution (instance) of it.',
+        `Test Center test plan ${runId} is a template, not a plan execution: set ${inputWithValue('planId', runId)} to start it, ` +
+          `or ${inputRef('runId')} to the id of an execution (instance) of it.`,
       );
     }
     const info: InstanceInfo = {

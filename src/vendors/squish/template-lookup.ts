@@ -2,6 +2,7 @@
 // (project + planTitle) through the lookup of §6. Whatever is found must be a template:
 // starting an instance, or anything else, would not start what the user asked for.
 
+import { inputRef, inputWithValue } from '../../core/input-names.js';
 import type { Logger } from '../../core/logger.js';
 import type { ExecutionApi } from './execution-api.js';
 import { listOf } from './results.js';
@@ -41,12 +42,12 @@ async function templateById(
   if (plan.type === 'instance') {
     throw new Error(
       `Test Center test plan ${planId} is an instance (a plan execution), not a template: ` +
-        `set planId to a template id, or runId ${planId} to wait for that execution.`,
+        `set ${inputRef('planId')} to a template id, or ${inputWithValue('runId', planId)} to wait for that execution.`,
     );
   }
   if (plan.type !== 'template') {
     throw new Error(
-      `Test Center test plan ${planId} is of type "${plan.type}", not a template: set planId to a template id.`,
+      `Test Center test plan ${planId} is of type "${plan.type}", not a template: set ${inputRef('planId')} to a template id.`,
     );
   }
   return plan;
@@ -59,7 +60,7 @@ function readLookupAnswer(answer: unknown, project: string, title: string): Test
   if (Array.isArray(raw) && raw.length === 1) raw = raw[0];
   if (Array.isArray(raw) && raw.length === 0) {
     throw new Error(
-      `Test Center has no template titled "${title}" in project "${project}": check planTitle and project.`,
+      `Test Center has no template titled "${title}" in project "${project}": check ${inputRef('planTitle')} and ${inputRef('project')}.`,
     );
   }
   if (Array.isArray(raw)) {
@@ -67,13 +68,13 @@ function readLookupAnswer(answer: unknown, project: string, title: string): Test
       .map((item) => String(item.id))
       .join(', ');
     throw new Error(
-      `Several Test Center templates are titled "${title}" in project "${project}" (ids ${ids}): set planId to the one to run.`,
+      `Several Test Center templates are titled "${title}" in project "${project}" (ids ${ids}): set ${inputRef('planId')} to the one to run.`,
     );
   }
   const plan = normalizePlan(raw);
   if (plan.type !== 'template') {
     throw new Error(
-      `Test Center's lookup of "${title}" in project "${project}" found test plan ${plan.id} of type "${plan.type}", not a template: set planId to the template id.`,
+      `Test Center's lookup of "${title}" in project "${project}" found test plan ${plan.id} of type "${plan.type}", not a template: set ${inputRef('planId')} to the template id.`,
     );
   }
   return plan;

@@ -25,6 +25,7 @@ function createApi(
   const http = createHttpClient({
     vendor: 'Testomat.io',
     baseUrl: own.url,
+    urlInput: 'testomatioUrl',
     // The token travels in the JSON body (§2), never in a header or the URL.
     headers: {},
     ...commonClientOptions(settings, deps),
@@ -38,6 +39,7 @@ export const testomatioModule = defineSink<TestomatioSettings>({
   displayName: 'Testomat.io',
   inputs: TESTOMATIO_INPUTS,
   commonInputNotes: { failOnNoMatch: 'no test carries a @T id or a title it knows.' },
+  requiredInputs: ['testomatioApiKey'],
   outputs: [
     {
       name: 'testomatioRunUrl',

@@ -1,6 +1,7 @@
 // The sentences the Testomat.io sink writes into its report (log, job summary, step failure):
 // how reporting went, and what to check when it did not. Tests assert them word for word.
 
+import { inputRef, inputSetting, inputWithValue } from '../../core/input-names.js';
 import { plural, sentence } from '../../core/text.js';
 import type { BatchAnswer } from './api.js';
 import { describeError, httpSaid, standsAlone } from './errors.js';
@@ -20,19 +21,19 @@ export function noMatchMessage(count: number): string {
   return (
     `None of the ${plural(count, 'test')} carries a Testomat.io test id (@T + 8 characters), so nothing was sent. ` +
     'Put the ids in the test names or tags (e.g. "Login works @Ta0b0c0d0") or as tid://@T… lines in system-out; ' +
-    'or set testomatioCreateTests: true to create the tests, or failOnNoMatch: false to send them for matching by title.'
+    `or set ${inputSetting('testomatioCreateTests', 'true')} to create the tests, or ${inputSetting('failOnNoMatch', 'false')} to send them for matching by title.`
   );
 }
 
 export function matchedNoneMessage(uid: string, total: number, createTests: boolean): string {
   const how = createTests
     ? ''
-    : ' Check that the @T ids belong to this project, or set testomatioCreateTests: true to create the tests.';
+    : ` Check that the @T ids belong to this project, or set ${inputSetting('testomatioCreateTests', 'true')} to create the tests.`;
   return `Testomat.io matched none of the ${plural(total, 'test')} sent to run ${uid}, so it holds no result.${how}`;
 }
 
 export function finishedAnyway(none: string): string {
-  return `${none} The run was finished anyway (failOnNoMatch is off).`;
+  return `${none} The run was finished anyway (${inputRef('failOnNoMatch')} is off).`;
 }
 
 export function noResultsMarkedFailed(what: string): string {
@@ -139,7 +140,7 @@ export function successMessage(
   sentences.push(...progress.notes);
   if (settings.sharedRun) {
     sentences.push(
-      `This job's part is done; the shared run stays open until a last job closes it with testomatioRunId ${uid}.`,
+      `This job's part is done; the shared run stays open until a last job closes it with ${inputWithValue('testomatioRunId', uid)}.`,
     );
   }
   return sentences.join(' ');

@@ -1,6 +1,7 @@
 // Where and how TestRelay talks to Testsigma: the base URL (refusing the retired /rest API)
 // and the auth header of each API flavor.
 
+import { inputWithValue } from '../../core/input-names.js';
 import { InputError, type Settings } from '../../core/settings.js';
 import type { ApiFlavor } from './wire.js';
 
@@ -20,7 +21,7 @@ export function testsigmaBaseUrl(settings: Settings): string {
     throw new InputError(
       'baseUrl',
       `baseUrl: ${url} is Testsigma's retired /rest API (user and password auth), which TestRelay does not support. ` +
-        `Use the API key API: ${TESTSIGMA_CLOUD_URL} for the cloud, or https://<host>:9090/api/v1 with apiFlavor self-hosted.`,
+        `Use the API key API: ${TESTSIGMA_CLOUD_URL} for the cloud, or https://<host>:9090/api/v1 with ${inputWithValue('apiFlavor', 'self-hosted')}.`,
     );
   }
   return url;

@@ -15,6 +15,7 @@ export const testsigmaModule = defineSource<TestsigmaSettings>({
   displayName: 'Testsigma',
   inputs: TESTSIGMA_INPUTS,
   commonInputNotes: TESTSIGMA_NOTES,
+  requiredInputs: ['apiKey', 'planId|runId'],
   defaultTimeout: '30m',
   readSettings: readTestsigmaSettings,
   createSource(settings, own, deps) {
