@@ -1,5 +1,5 @@
 // npm run docs: rewrites action.yml's inputs/outputs, the Azure task's task.json, the GitLab
-// component and the READMEs' tables from the one input table (src/vendors/registry.ts
+// component and the tables in docs/ and gitlab/README.md from the one input table (src/vendors/registry.ts
 // assembles it from core and the vendor modules).
 // Tests fail when they drift apart.
 import { execFileSync } from 'node:child_process';
@@ -57,22 +57,31 @@ writeFileSync(
 );
 
 const cell = (text) => text.replace(/\|/g, '\\|');
-const groups = { common: 'all' };
+// One table per group (common inputs, then each vendor and sink) keeps the rows short and
+// gives every group a heading other pages can link to (docs/inputs.md#sofy).
+const groups = [{ name: 'common', displayName: 'Common to every platform' }];
 for (const module of [...MODULES.sources, ...MODULES.sinks])
-  groups[module.name] = module.displayName;
-let table =
-  '| input | for | default | CLI flag / variable | description |\n| --- | --- | --- | --- | --- |\n';
-for (const input of INPUTS) {
-  const deflt = input.default ? `\`${input.default}\`` : '';
-  table += `| \`${input.name}\` | ${groups[input.group]} | ${deflt} | \`--${flagName(input.name)}\` / \`${envName(input.name)}\` | ${cell(input.description)} |\n`;
+  groups.push({ name: module.name, displayName: module.displayName });
+let table = '';
+for (const group of groups) {
+  const inputs = INPUTS.filter((input) => input.group === group.name);
+  if (inputs.length === 0) continue;
+  table += `### ${group.displayName}\n\n| input | default | CLI flag / variable | description |\n| --- | --- | --- | --- |\n`;
+  for (const input of inputs) {
+    const deflt = input.default ? `\`${input.default}\`` : '';
+    table += `| \`${input.name}\` | ${deflt} | \`--${flagName(input.name)}\` / \`${envName(input.name)}\` | ${cell(input.description)} |\n`;
+  }
+  table += '\n';
 }
-table += '\n| output | description |\n| --- | --- |\n';
+const grouped = groups.flatMap((group) => INPUTS.filter((input) => input.group === group.name));
+if (grouped.length !== INPUTS.length) throw new Error('an input belongs to no known group');
+table += '### Outputs\n\n| output | description |\n| --- | --- |\n';
 for (const output of OUTPUTS) table += `| \`${output.name}\` | ${cell(output.description)} |\n`;
 
-replaceBetweenMarkers(join(root, 'README.md'), 'inputs', table);
-replaceBetweenMarkers(join(root, 'README.md'), 'azure-inputs', azureTable(task));
+replaceBetweenMarkers(join(root, 'docs', 'inputs.md'), 'inputs', table);
+replaceBetweenMarkers(join(root, 'docs', 'azure-pipelines.md'), 'azure-inputs', azureTable(task));
 console.log(
-  'action.yml, azure-task/TestRelay/task.json and README.md updated from the input table',
+  'action.yml, azure-task/TestRelay/task.json, docs/inputs.md and docs/azure-pipelines.md updated from the input table',
 );
 
 // The GitLab component and its README's table.
