@@ -149,6 +149,44 @@ describe('HTTP client on the network', () => {
     expect(tunnels).toEqual([new URL(tlsUrl).host]);
   });
 
+  it('sends plain http through HTTP_PROXY in absolute form, not a CONNECT tunnel', async () => {
+    // A proxy with squid's default rules: CONNECT only to port 443, requests forwarded.
+    const forwarded: string[] = [];
+    const refusedTunnels: string[] = [];
+    const squid = http.createServer((req, res) => {
+      forwarded.push(req.url ?? '');
+      const target = new URL(req.url ?? '');
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, path: target.pathname, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    squid.on('connect', (req: http.IncomingMessage, socket: net.Socket) => {
+      refusedTunnels.push(req.url ?? '');
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    });
+    const vendor = http.createServer((_req, res) => res.end('{"plain":true}'));
+    const vendorUrl = `http://127.0.0.1:${await listen(vendor)}/api/v1`;
+    process.env.HTTP_PROXY = `http://127.0.0.1:${await listen(squid)}`;
+    try {
+      await expect(
+        client(vendorUrl).json({ method: 'GET', path: '/x', idempotent: true }),
+      ).resolves.toEqual({ plain: true });
+      expect(forwarded).toEqual([`${vendorUrl}/x`]);
+      expect(refusedTunnels).toEqual([]);
+    } finally {
+      squid.closeAllConnections();
+      vendor.closeAllConnections();
+      await new Promise((r) => squid.close(r));
+      await new Promise((r) => vendor.close(r));
+    }
+  });
+
   it('goes direct for hosts in NO_PROXY', async () => {
     process.env.HTTPS_PROXY = proxyUrl;
     process.env.NO_PROXY = '127.0.0.1';

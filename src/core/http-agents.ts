@@ -1,6 +1,7 @@
 // The connections under the HTTP client: one axios instance per vendor with keep-alive
 // agents, a connect timeout Node's agents lack, extra CA certificates, and HTTPS_PROXY /
-// NO_PROXY through a tunnelling agent that checks the vendor's certificate too.
+// HTTP_PROXY / NO_PROXY: https through a tunnel that checks the vendor's certificate too,
+// plain http as absolute-form requests to the proxy.
 
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -8,6 +9,7 @@ import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import axios, { type AxiosInstance } from 'axios';
+import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 import type { HttpClientOptions } from './http.js';
@@ -23,11 +25,10 @@ export function createAxios(options: HttpClientOptions, baseUrl: string): AxiosI
     options.logger.debug(
       `Using proxy for ${options.vendor}: ${options.redactor.redact(proxyLabel(proxy))}`,
     );
-    httpAgent = httpsAgent = new VendorProxyAgent(proxy, {
-      keepAlive: true,
-      ca,
-      timeout: connectTimeoutMs,
-    });
+    // https through a CONNECT tunnel; plain http in absolute form (GET http://host/path), as
+    // proxies expect: many (squid's defaults) allow CONNECT only to port 443.
+    httpsAgent = new VendorProxyAgent(proxy, { keepAlive: true, ca, timeout: connectTimeoutMs });
+    httpAgent = new HttpProxyAgent(proxy, { keepAlive: true, timeout: connectTimeoutMs });
   } else {
     httpAgent = withConnectTimeout(
       new http.Agent({ keepAlive: true }),
