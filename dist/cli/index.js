@@ -13175,6 +13175,9 @@ function cleanText(text) {
  * break too: some log readers split on it.
  */
 function neutralizeLogText(text) {
+    // Both patterns need a doubled character: text without one (most of it) is safe as it is.
+    if (!text.includes('##') && !text.includes('::'))
+        return text;
     return text
         .split(/(\r\n|\r|\n)/)
         .map((part, index) => (index % 2 === 1 ? part : neutralizeLogLine(part)))
@@ -13188,6 +13191,10 @@ function neutralizeLogLine(line) {
 // would show literally; `|` as an entity also can't split a table cell.
 const MARKDOWN_SPECIAL = /[&<>"\\`*_[\]()!|~$]/g;
 const NAMED_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+// Anything escapeMarkdown or neutralizeLogText would change in one flattened line: a special
+// character, a block marker or ordered-list number at the start, an @, a URL scheme or www.,
+// a log command marker (## anywhere, :: at the start).
+const MARKDOWN_NEEDS_WORK = /[&<>"\\`*_[\]()!|~$@]|^[#+\-=]|^\d+\.|:\/\/|www\.|##|^\s*::/i;
 function entity(char) {
     return NAMED_ENTITIES[char] ?? `&#${char.codePointAt(0)};`;
 }
@@ -13199,14 +13206,22 @@ function entity(char) {
  */
 function escapeMarkdown(text) {
     const flat = cleanText(text).replace(/\s+/g, ' ').trim();
-    const escaped = flat
+    // Most names and messages hold none of what the replacements below look for.
+    if (!MARKDOWN_NEEDS_WORK.test(flat))
+        return flat;
+    let escaped = flat
         .replace(MARKDOWN_SPECIAL, entity)
         // A line starting with these would become a heading, quote, list or setext underline.
         .replace(/^[#+\-=]/, entity)
-        .replace(/^(\d+)\./, '$1&#46;')
-        .replace(/@(?=[\p{L}\p{N}])/gu, `@${ZWSP}`)
-        .replace(/:\/\//g, `:${ZWSP}//`)
-        .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZWSP}.`);
+        .replace(/^(\d+)\./, '$1&#46;');
+    // The rest only where their marker is there at all (each a pass over the text otherwise).
+    if (escaped.includes('@'))
+        escaped = escaped.replace(/@(?=[\p{L}\p{N}])/gu, `@${ZWSP}`);
+    if (escaped.includes('://'))
+        escaped = escaped.replace(/:\/\//g, `:${ZWSP}//`);
+    if (/www\./i.test(escaped)) {
+        escaped = escaped.replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZWSP}.`);
+    }
     return neutralizeLogText(escaped);
 }
 /** One table cell: escaped, one line, pipes can't split it; optionally shortened first. */
@@ -40274,9 +40289,20 @@ function addProblems(budget, suites, listed, trimmed) {
         trimmed.messagesLeftOut += problems.filter(({ testCase }) => hasMessage(testCase)).length;
         return;
     }
+    // Suite and class, escaped once for all the problems they hold (thousands at times).
+    const places = new Map();
+    const whereOf = (testCase, suite) => {
+        const key = `${suite.name}\u0000${testCase.classname ?? ''}`;
+        let where = places.get(key);
+        if (where === undefined) {
+            where = placeOf(testCase, suite);
+            places.set(key, where);
+        }
+        return where;
+    };
     // Every problem is named before any message is shown: the names-only entries are reserved
     // first, and a message goes in only where the entries still to come keep their room.
-    const compact = problems.map(({ testCase, suite }) => problemEntry(testCase, suite));
+    const compact = problems.map(({ testCase, suite }) => problemEntry(testCase, suite, whereOf));
     let reserve = compact.reduce((sum, entry) => sum + Buffer.byteLength(entry, 'utf8'), 0);
     const spare = Math.max(0, budget.remaining - reserve);
     const perMessage = clamp(Math.floor((spare * 0.9) / problems.length), MIN_MESSAGE_CHARS, summary_tests_MAX_MESSAGE_CHARS);
@@ -40287,7 +40313,7 @@ function addProblems(budget, suites, listed, trimmed) {
         const message = messageText(testCase);
         const room = budget.remaining - reserve;
         const full = message.text && room > MIN_MESSAGE_CHARS
-            ? problemEntry(testCase, suite, message, perMessage)
+            ? problemEntry(testCase, suite, whereOf, message, perMessage)
             : undefined;
         if (full && Buffer.byteLength(full, 'utf8') <= room && budget.tryAdd(full)) {
             if (message.text.length + message.omitted > perMessage)
@@ -40307,11 +40333,15 @@ function addProblems(budget, suites, listed, trimmed) {
             trimmed.messagesLeftOut += 1;
     }
 }
-function problemEntry(testCase, suite, message, maxChars = 0) {
-    const where = [suite.name, testCase.classname]
+/** `Suite › Class`, escaped (the class only where it is not the suite's name). */
+function placeOf(testCase, suite) {
+    return [suite.name, testCase.classname]
         .filter((part, i) => Boolean(part) && (i === 0 || part !== suite.name))
         .map((part) => escapeMarkdown(oneLine(part, 200)))
         .join(' › ');
+}
+function problemEntry(testCase, suite, whereOf, message, maxChars = 0) {
+    const where = whereOf(testCase, suite);
     const name = escapeMarkdown(oneLine(testCase.name, NAME_CHARS));
     // Short: with thousands of failures every one must still be named within the limit.
     const firstLine = testCase.message

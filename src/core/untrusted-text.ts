@@ -50,6 +50,8 @@ export function cleanText(text: string): string {
  * break too: some log readers split on it.
  */
 export function neutralizeLogText(text: string): string {
+  // Both patterns need a doubled character: text without one (most of it) is safe as it is.
+  if (!text.includes('##') && !text.includes('::')) return text;
   return text
     .split(/(\r\n|\r|\n)/)
     .map((part, index) => (index % 2 === 1 ? part : neutralizeLogLine(part)))
@@ -66,6 +68,11 @@ function neutralizeLogLine(line: string): string {
 const MARKDOWN_SPECIAL = /[&<>"\\`*_[\]()!|~$]/g;
 const NAMED_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
+// Anything escapeMarkdown or neutralizeLogText would change in one flattened line: a special
+// character, a block marker or ordered-list number at the start, an @, a URL scheme or www.,
+// a log command marker (## anywhere, :: at the start).
+const MARKDOWN_NEEDS_WORK = /[&<>"\\`*_[\]()!|~$@]|^[#+\-=]|^\d+\.|:\/\/|www\.|##|^\s*::/i;
+
 function entity(char: string): string {
   return NAMED_ENTITIES[char] ?? `&#${char.codePointAt(0)};`;
 }
@@ -78,14 +85,19 @@ function entity(char: string): string {
  */
 export function escapeMarkdown(text: string): string {
   const flat = cleanText(text).replace(/\s+/g, ' ').trim();
-  const escaped = flat
+  // Most names and messages hold none of what the replacements below look for.
+  if (!MARKDOWN_NEEDS_WORK.test(flat)) return flat;
+  let escaped = flat
     .replace(MARKDOWN_SPECIAL, entity)
     // A line starting with these would become a heading, quote, list or setext underline.
     .replace(/^[#+\-=]/, entity)
-    .replace(/^(\d+)\./, '$1&#46;')
-    .replace(/@(?=[\p{L}\p{N}])/gu, `@${ZWSP}`)
-    .replace(/:\/\//g, `:${ZWSP}//`)
-    .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZWSP}.`);
+    .replace(/^(\d+)\./, '$1&#46;');
+  // The rest only where their marker is there at all (each a pass over the text otherwise).
+  if (escaped.includes('@')) escaped = escaped.replace(/@(?=[\p{L}\p{N}])/gu, `@${ZWSP}`);
+  if (escaped.includes('://')) escaped = escaped.replace(/:\/\//g, `:${ZWSP}//`);
+  if (/www\./i.test(escaped)) {
+    escaped = escaped.replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZWSP}.`);
+  }
   return neutralizeLogText(escaped);
 }
 
