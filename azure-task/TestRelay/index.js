@@ -35505,6 +35505,8 @@ const MAX_CAPTURE_DEPTH = 8;
 // Enough for the test-id lines sinks look for, without holding every log in memory.
 const MAX_CASE_OUTPUT = 8192;
 const RERUN_ELEMENTS = ['flakyFailure', 'flakyError', 'rerunFailure', 'rerunError'];
+/** The frame of an element already read in full when it opened: its close does nothing. */
+const DONE = { kind: 'skip' };
 class JunitTreeBuilder {
     source;
     fail;
@@ -35518,11 +35520,16 @@ class JunitTreeBuilder {
     get wantsText() {
         return this.stack[this.stack.length - 1]?.kind === 'capture';
     }
-    open(name, attrs) {
+    open(name, attrs, selfClosing = false) {
         const parent = this.stack[this.stack.length - 1];
         if (!parent) {
             this.stack.push(this.openRoot(name, attrs));
             return;
+        }
+        // `<testcase …/>`, most of a large report: read at once, no tree, no frame of its own.
+        if (selfClosing && name === 'testcase' && parent.kind !== 'capture' && parent.kind !== 'skip') {
+            parent.cases.push(readPlainCase(attrs));
+            return void this.stack.push(DONE);
         }
         if (parent.kind === 'capture') {
             if (parent.depth >= MAX_CAPTURE_DEPTH)
@@ -35794,6 +35801,33 @@ const SLASH = 0x2f;
 const BANG = 0x21;
 const QUESTION = 0x3f;
 const EQUALS = 0x3d;
+const KNOWN_NAMES = [];
+for (const name of [
+    'testsuites',
+    'testsuite',
+    'testcase',
+    'failure',
+    'error',
+    'skipped',
+    'system-out',
+    'system-err',
+    'properties',
+    'property',
+    'name',
+    'value',
+    'classname',
+    'time',
+    'timestamp',
+    'tests',
+    'failures',
+    'errors',
+    'message',
+    'type',
+    'file',
+    'line',
+]) {
+    (KNOWN_NAMES[name.length] ??= []).push(name);
+}
 // version, then optionally encoding and standalone, in this order (XML 1.0 §2.8, §4.3.3).
 const XML_DECLARATION = /^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/;
 const DOUBLE_QUOTE = 0x22;
@@ -35956,7 +35990,7 @@ class Scanner {
                 if (selfClosing && xml.charCodeAt(index + 1) !== GT)
                     this.fail('expected "/>"', index);
                 this.rootSeen = true;
-                this.handler.open(name, attrs);
+                this.handler.open(name, attrs, selfClosing);
                 if (selfClosing) {
                     this.handler.close();
                     return index + 2;
@@ -36022,6 +36056,13 @@ class Scanner {
         return index;
     }
     name(start, end) {
+        // The names every JUnit file repeats thousands of times: no new string, no regex.
+        const known = KNOWN_NAMES[end - start];
+        if (known !== undefined) {
+            for (const candidate of known)
+                if (this.xml.startsWith(candidate, start))
+                    return candidate;
+        }
         const name = this.xml.slice(start, end);
         if (!NAME.test(name)) {
             this.fail(name === '' ? 'expected a name' : `invalid name: ${name.slice(0, 60)}`, start);

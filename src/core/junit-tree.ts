@@ -60,6 +60,9 @@ interface CaptureFrame {
 
 type Frame = SuiteFrame | RootFrame | CaptureFrame | { kind: 'skip' };
 
+/** The frame of an element already read in full when it opened: its close does nothing. */
+const DONE: Frame = { kind: 'skip' };
+
 export class JunitTreeBuilder implements XmlScanHandler {
   private readonly stack: Frame[] = [];
   private readonly slots: (TestSuite | undefined)[] = [];
@@ -74,11 +77,16 @@ export class JunitTreeBuilder implements XmlScanHandler {
     return this.stack[this.stack.length - 1]?.kind === 'capture';
   }
 
-  open(name: string, attrs: string[]): void {
+  open(name: string, attrs: string[], selfClosing = false): void {
     const parent = this.stack[this.stack.length - 1];
     if (!parent) {
       this.stack.push(this.openRoot(name, attrs));
       return;
+    }
+    // `<testcase …/>`, most of a large report: read at once, no tree, no frame of its own.
+    if (selfClosing && name === 'testcase' && parent.kind !== 'capture' && parent.kind !== 'skip') {
+      parent.cases.push(readPlainCase(attrs));
+      return void this.stack.push(DONE);
     }
     if (parent.kind === 'capture') {
       if (parent.depth >= MAX_CAPTURE_DEPTH) return void this.stack.push({ kind: 'skip' });

@@ -16,7 +16,7 @@
 
 export interface XmlScanHandler {
   /** `attrs` is a flat list: name, value, name, value … in document order. */
-  open(name: string, attrs: string[]): void;
+  open(name: string, attrs: string[], selfClosing: boolean): void;
   /** Character data (also CDATA), decoded. Only called while `wantsText` is true. */
   text(text: string): void;
   close(): void;
@@ -42,6 +42,34 @@ const SLASH = 0x2f;
 const BANG = 0x21;
 const QUESTION = 0x3f;
 const EQUALS = 0x3d;
+const KNOWN_NAMES: (string[] | undefined)[] = [];
+for (const name of [
+  'testsuites',
+  'testsuite',
+  'testcase',
+  'failure',
+  'error',
+  'skipped',
+  'system-out',
+  'system-err',
+  'properties',
+  'property',
+  'name',
+  'value',
+  'classname',
+  'time',
+  'timestamp',
+  'tests',
+  'failures',
+  'errors',
+  'message',
+  'type',
+  'file',
+  'line',
+]) {
+  (KNOWN_NAMES[name.length] ??= []).push(name);
+}
+
 // version, then optionally encoding and standalone, in this order (XML 1.0 §2.8, §4.3.3).
 const XML_DECLARATION =
   /^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/;
@@ -200,7 +228,7 @@ class Scanner {
         const selfClosing = code === SLASH;
         if (selfClosing && xml.charCodeAt(index + 1) !== GT) this.fail('expected "/>"', index);
         this.rootSeen = true;
-        this.handler.open(name, attrs);
+        this.handler.open(name, attrs, selfClosing);
         if (selfClosing) {
           this.handler.close();
           return index + 2;
@@ -259,6 +287,11 @@ class Scanner {
   }
 
   private name(start: number, end: number): string {
+    // The names every JUnit file repeats thousands of times: no new string, no regex.
+    const known = KNOWN_NAMES[end - start];
+    if (known !== undefined) {
+      for (const candidate of known) if (this.xml.startsWith(candidate, start)) return candidate;
+    }
     const name = this.xml.slice(start, end);
     if (!NAME.test(name)) {
       this.fail(name === '' ? 'expected a name' : `invalid name: ${name.slice(0, 60)}`, start);
