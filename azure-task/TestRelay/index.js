@@ -36848,27 +36848,43 @@ const MAX_PLACEHOLDERS = 50_000;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 function renderJunitXml(result) {
     let xml = '';
-    for (const chunk of junitXmlChunks(result))
-        xml += chunk;
+    for (const piece of junitXmlPieces(result))
+        xml += piece;
     return xml;
 }
 /**
- * Writes the JUnit file as it is rendered, in pieces of about 1 MB: a 100k-case report is
- * never a 20 MB string (or 100k lines) in memory.
+ * Writes the JUnit file as it is rendered, encoded piece by piece into a 1 MiB buffer that
+ * is written whenever it fills: a 100k-case report is never a 20 MB string (or 100k lines)
+ * in memory, and no string is built only to be encoded once.
  */
 async function writeJunitXml(file, result) {
     const handle = await external_node_fs_promises_namespaceObject.open(file, 'w');
     try {
-        for (const chunk of junitXmlChunks(result))
-            await handle.write(chunk);
+        const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+        let used = 0;
+        for (const piece of junitXmlPieces(result)) {
+            // A UTF-16 unit takes at most 3 bytes in UTF-8.
+            if (used + piece.length * 3 > buffer.length) {
+                if (used > 0)
+                    await handle.write(buffer, 0, used);
+                used = 0;
+                if (piece.length * 3 > buffer.length) {
+                    await handle.write(piece);
+                    continue;
+                }
+            }
+            used += buffer.write(piece, used);
+        }
+        if (used > 0)
+            await handle.write(buffer, 0, used);
     }
     finally {
         await handle.close();
     }
 }
-const WRITE_CHUNK_CHARS = 1 << 20;
-/** The document in pieces of about WRITE_CHUNK_CHARS, each ending with a line break. */
-function* junitXmlChunks(result) {
+const WRITE_BUFFER_BYTES = 1 << 20;
+/** The document in pieces (a case each, mostly), in order. */
+function* junitXmlPieces(result) {
     const placeholders = isCountsOnly(result) ? placeholdersOf(result) : undefined;
     const omitted = placeholders?.omitted;
     const runProperties = runPropertiesOf(result, omitted);
@@ -36881,22 +36897,17 @@ function* junitXmlChunks(result) {
     const suiteCounts = suites.map((suite, index) => countCases(suite.cases, index === 0 ? omitted : undefined));
     const counts = suiteCounts.reduce(addCounts);
     const time = runDurationSeconds({ durationSeconds: result.durationSeconds, suites });
-    let text = '<?xml version="1.0" encoding="UTF-8"?>\n' +
-        `<testsuites${attributes({ name: result.title ?? result.vendor, ...stringCounts(counts), time: seconds(time) })}>\n`;
+    yield ('<?xml version="1.0" encoding="UTF-8"?>\n' +
+        `<testsuites${attributes({ name: result.title ?? result.vendor, ...stringCounts(counts), time: seconds(time) })}>\n`);
     for (const [index, suite] of suites.entries()) {
-        text += suiteStart(suite, suiteCounts[index], runProperties);
+        yield suiteStart(suite, suiteCounts[index], runProperties);
         const suiteName = suite.name;
         const escapedSuiteName = escapeAttribute(suiteName);
-        for (const testCase of suite.cases) {
-            text += renderCase(testCase, suiteName, escapedSuiteName);
-            if (text.length >= WRITE_CHUNK_CHARS) {
-                yield text;
-                text = '';
-            }
-        }
-        text += '  </testsuite>\n';
+        for (const testCase of suite.cases)
+            yield renderCase(testCase, suiteName, escapedSuiteName);
+        yield '  </testsuite>\n';
     }
-    yield `${text}</testsuites>\n`;
+    yield '</testsuites>\n';
 }
 /**
  * One case per counted test, problems first. The statuses add up to the totals (totalsOf), so
@@ -37087,42 +37098,61 @@ function attributes(values) {
     }
     return text;
 }
-// `>` is escaped too, so `]]>` can never appear (it is not allowed in XML text). No CDATA
-// is written, so there is no section to break out of. In attributes, line breaks and tabs
-// go as character references too: a parser would normalize them to spaces.
-const TEXT_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '\r': '&#13;',
-};
-const ATTRIBUTE_ESCAPES = {
-    ...TEXT_ESCAPES,
-    '"': '&quot;',
-    '\n': '&#10;',
-    '\t': '&#9;',
-};
-const TEXT_SPECIALS = /[&<>\r]/g;
-const ATTRIBUTE_SPECIALS = /[&<>\r"\n\t]/g;
 function escapeText(value) {
-    return escapeWith(value, TEXT_NEEDS_WORK, TEXT_SPECIALS, TEXT_ESCAPES);
+    if (!TEXT_NEEDS_WORK.test(value))
+        return value;
+    return escapeMarkup(mayNeedCleaning(value) ? stripInvalidXmlChars(value) : value, false);
 }
 function escapeAttribute(value) {
-    return escapeWith(value, ATTRIBUTE_NEEDS_WORK, ATTRIBUTE_SPECIALS, ATTRIBUTE_ESCAPES);
+    if (!ATTRIBUTE_NEEDS_WORK.test(value))
+        return value;
+    return escapeMarkup(mayNeedCleaning(value) ? stripInvalidXmlChars(value) : value, true);
 }
 // One test for "anything to do at all": a special character or one XML forbids (a C0 control,
-// a surrogate, U+FFFE/U+FFFF; only then is the slower stripping run).
+// a surrogate, U+FFFE/U+FFFF; only then is the slower stripping run). Most names and times
+// have nothing to escape and come back as they are.
 // eslint-disable-next-line no-control-regex
 const TEXT_NEEDS_WORK = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const ATTRIBUTE_NEEDS_WORK = 
 // eslint-disable-next-line no-control-regex
 /[&<>\r"\n\t\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
-/** Most names and times have nothing to escape: one regex test, and they come back as they are. */
-function escapeWith(value, needsWork, specials, escapes) {
-    if (!needsWork.test(value))
-        return value;
-    const valid = mayNeedCleaning(value) ? stripInvalidXmlChars(value) : value;
-    return valid.replace(specials, (char) => escapes[char]);
+/**
+ * `>` is escaped too, so `]]>` can never appear (it is not allowed in XML text). No CDATA
+ * is written, so there is no section to break out of. In attributes, line breaks and tabs
+ * go as character references too: a parser would normalize them to spaces. One pass, slices
+ * between the replacements (a replace callback per character cost more than the rest).
+ */
+function escapeMarkup(value, attribute) {
+    let out = '';
+    let from = 0;
+    for (let index = 0; index < value.length; index += 1) {
+        const replacement = escapeOf(value.charCodeAt(index), attribute);
+        if (replacement === undefined)
+            continue;
+        out += value.slice(from, index) + replacement;
+        from = index + 1;
+    }
+    return from === 0 ? value : out + value.slice(from);
+}
+function escapeOf(code, attribute) {
+    switch (code) {
+        case 0x26:
+            return '&amp;';
+        case 0x3c:
+            return '&lt;';
+        case 0x3e:
+            return '&gt;';
+        case 0x0d:
+            return '&#13;';
+        case 0x22:
+            return attribute ? '&quot;' : undefined;
+        case 0x0a:
+            return attribute ? '&#10;' : undefined;
+        case 0x09:
+            return attribute ? '&#9;' : undefined;
+        default:
+            return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/outcome.ts
