@@ -24405,12 +24405,29 @@ function neutralizeLogLine(line) {
 // Characters with a meaning in GitHub-flavoured markdown or HTML. Numeric entities work
 // both in markdown paragraphs and inside HTML blocks (<summary>), where backslash escapes
 // would show literally; `|` as an entity also can't split a table cell.
-const MARKDOWN_SPECIAL = /[&<>"\\`*_[\]()!|~$]/g;
+const MARKDOWN_SPECIAL = '&<>"\\`*_[]()!|~$';
 const NAMED_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 // Anything escapeMarkdown or neutralizeLogText would change in one flattened line: a special
 // character, a block marker or ordered-list number at the start, an @, a URL scheme or www.,
 // a log command marker (## anywhere, :: at the start).
 const MARKDOWN_NEEDS_WORK = /[&<>"\\`*_[\]()!|~$@]|^[#+\-=]|^\d+\.|:\/\/|www\.|##|^\s*::/i;
+// MARKDOWN_SPECIAL by code unit, for the loop below.
+const IS_SPECIAL = new Uint8Array(128);
+for (const char of MARKDOWN_SPECIAL)
+    IS_SPECIAL[char.charCodeAt(0)] = 1;
+/** Each MARKDOWN_SPECIAL character as its entity, in one loop with slices (no regex callback). */
+function escapeSpecials(text) {
+    let out = '';
+    let from = 0;
+    for (let index = 0; index < text.length; index += 1) {
+        const code = text.charCodeAt(index);
+        if (code >= 128 || IS_SPECIAL[code] === 0)
+            continue;
+        out += text.slice(from, index) + entity(text[index]);
+        from = index + 1;
+    }
+    return from === 0 ? text : out + text.slice(from);
+}
 function entity(char) {
     return NAMED_ENTITIES[char] ?? `&#${char.codePointAt(0)};`;
 }
@@ -24425,8 +24442,7 @@ function escapeMarkdown(text) {
     // Most names and messages hold none of what the replacements below look for.
     if (!MARKDOWN_NEEDS_WORK.test(flat))
         return flat;
-    let escaped = flat
-        .replace(MARKDOWN_SPECIAL, entity)
+    let escaped = escapeSpecials(flat)
         // A line starting with these would become a heading, quote, list or setext underline.
         .replace(/^[#+\-=]/, entity)
         .replace(/^(\d+)\./, '$1&#46;');
