@@ -38381,6 +38381,7 @@ class JunitTreeBuilder {
     stack = [];
     slots = [];
     root;
+    shared = {};
     constructor(source, fail) {
         this.source = source;
         this.fail = fail;
@@ -38396,7 +38397,7 @@ class JunitTreeBuilder {
         }
         // `<testcase …/>`, most of a large report: read at once, no tree, no frame of its own.
         if (selfClosing && name === 'testcase' && parent.kind !== 'capture' && parent.kind !== 'skip') {
-            parent.cases.push(readPlainCase(attrs));
+            parent.cases.push(readPlainCase(attrs, this.shared));
             return void this.stack.push(DONE);
         }
         if (parent.kind === 'capture') {
@@ -38433,7 +38434,7 @@ class JunitTreeBuilder {
             return;
         const { element, owner } = frame;
         if (element.name === 'testcase')
-            owner.cases.push(readCase(element));
+            owner.cases.push(readCase(element, this.shared));
         else if (owner.kind === 'suite')
             owner.properties.push(element);
     }
@@ -38492,10 +38493,10 @@ class JunitTreeBuilder {
         this.slots[frame.slot] = suite;
     }
 }
-function readCase(node) {
+function readCase(node, shared) {
     // Most cases of a large report passed and have no children: nothing else to look for.
     if (node.children.length === 0)
-        return readPlainCase(node.attrs);
+        return readPlainCase(node.attrs, shared);
     const failure = firstChild(node, 'failure');
     const error = firstChild(node, 'error');
     const skipped = firstChild(node, 'skipped');
@@ -38511,7 +38512,7 @@ function readCase(node) {
         name: attr(node.attrs, 'name')?.trim() || '(unnamed test)',
         status,
     };
-    assignDefined(testCase, 'classname', attr(node.attrs, 'classname')?.trim() || undefined);
+    assignDefined(testCase, 'classname', classnameOf(node.attrs, shared));
     assignDefined(testCase, 'durationSeconds', parseJunitTime(attr(node.attrs, 'time')));
     if (outcome) {
         const messageAttr = attr(outcome.attrs, 'message')?.trim();
@@ -38542,18 +38543,24 @@ function readCase(node) {
     return testCase;
 }
 /** A `<testcase …/>` without children: a passed test, its attributes only. */
-function readPlainCase(attrs) {
+function readPlainCase(attrs, shared) {
     const testCase = {
         name: attr(attrs, 'name')?.trim() || '(unnamed test)',
         status: 'passed',
     };
-    assignDefined(testCase, 'classname', attr(attrs, 'classname')?.trim() || undefined);
+    assignDefined(testCase, 'classname', classnameOf(attrs, shared));
     assignDefined(testCase, 'durationSeconds', parseJunitTime(attr(attrs, 'time')));
     assignDefined(testCase, 'file', attr(attrs, 'file')?.trim() || undefined);
     const line = attr(attrs, 'line')?.trim();
     if (line && /^\d+$/.test(line) && Number(line) > 0)
         testCase.line = Number(line);
     return testCase;
+}
+function classnameOf(attrs, shared) {
+    const classname = attr(attrs, 'classname')?.trim() || undefined;
+    if (classname === undefined || classname !== shared.classname)
+        shared.classname = classname;
+    return shared.classname;
 }
 /** `<properties><property name value/>…` (value may also be the element text), merged. */
 function readProperties(blocks) {
