@@ -3,9 +3,9 @@
 // (@actions/artifact for artifactName) is in lazily loaded chunks and not counted.
 import { statSync } from 'node:fs';
 
-// Today 2.34 MB; the goal is 2 MB (the peers' whole bundles are 1.8–1.9 MB). Lower it as
+// Today 2.28 MB; the goal is 2 MB (the peers' whole bundles are 1.8–1.9 MB). Lower it as
 // dead weight goes, never raise it without saying why in the commit.
-const BUDGET_BYTES = 2_400_000;
+const BUDGET_BYTES = 2_300_000;
 
 const bytes = statSync(new URL('../dist/index.js', import.meta.url)).size;
 if (bytes > BUDGET_BYTES) {

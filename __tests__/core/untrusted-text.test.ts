@@ -79,6 +79,42 @@ describe('escapeMarkdown', () => {
     expect(isGithubCommand(out)).toBe(false);
     expect(escapeMarkdown('##vso[task.complete]')).not.toMatch(/##vso\[/i);
   });
+
+  // The escaping as one chain of replacements, without the shortcuts escapeMarkdown takes
+  // (a test for "nothing to do", a loop instead of a replace callback): both must agree.
+  const byReplacements = (text: string): string => {
+    const entityOf = (char: string): string =>
+      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char] ?? `&#${char.codePointAt(0)};`;
+    const flat = text
+      // eslint-disable-next-line no-control-regex
+      .replace(/\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g, '')
+      .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return neutralizeLogText(
+      flat
+        .replace(/[&<>"\\`*_[\]()!|~$]/g, entityOf)
+        .replace(/^[#+\-=]/, entityOf)
+        .replace(/^(\d+)\./, '$1&#46;')
+        .replace(/@(?=[\p{L}\p{N}])/gu, `@${ZWSP}`)
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZWSP}.`),
+    );
+  };
+
+  test('agrees with the plain chain of replacements on every ASCII character and mixes', () => {
+    const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
+    const samples = [
+      ...ascii.flatMap((char) => [char, `a${char}b`, `${char}${char}x`, `1${char} y`]),
+      'places order 12 & pays',
+      'expected 200 but was 500 (order 7)',
+      'Über-test: ümlauts [x] ~ok~ $5 *bold* _it_ `code` | pipe',
+      '3. third @user see https://x.example www.Example.com ##vso[x] ::warning::',
+      'plain name without anything special',
+    ];
+    for (const sample of samples)
+      expect([sample, escapeMarkdown(sample)]).toEqual([sample, byReplacements(sample)]);
+  });
 });
 
 describe('markdownTableCell', () => {

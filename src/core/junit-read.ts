@@ -1,12 +1,12 @@
 // Reads JUnit XML (Surefire, pytest, PHPUnit, Testsigma, …) into the neutral model: the
-// checks a document must pass first (no DTD, really XML), then one streaming pass of a
-// conformant parser (saxes) through junit-tree.ts, which keeps only what the model needs.
+// checks a document must pass first (no DTD, really XML), then one pass of a strict scanner
+// (xml-scan.ts) through junit-tree.ts, which keeps only what the model needs.
 // Counts come from the <testcase> elements only: suite attributes lie (Testsigma writes
 // the same number into failures and errors) and nested suites would count twice.
-import { SaxesParser } from 'saxes';
 import { JunitTreeBuilder } from './junit-tree.js';
 import type { TestSuite } from './result.js';
 import { mayNeedCleaning, oneLine, stripAnsi, stripInvalidXmlChars } from './untrusted-text.js';
+import { scanXml, XmlScanError } from './xml-scan.js';
 
 export class JunitParseError extends Error {
   readonly source: string;
@@ -40,17 +40,11 @@ export async function parseJunitXml(xml: string, source?: string): Promise<TestS
   }
 
   const builder = new JunitTreeBuilder(source, (reason) => new JunitParseError(label, reason));
-  const parser = new SaxesParser();
-  parser.on('opentag', (tag) => builder.open(tag.name, tag.attributes as Record<string, string>));
-  parser.on('text', (text) => builder.text(text));
-  parser.on('cdata', (text) => builder.text(text));
-  parser.on('closetag', () => builder.close());
   try {
-    parser.write(cleaned).close();
+    scanXml(cleaned, builder);
   } catch (error) {
-    if (error instanceof JunitParseError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new JunitParseError(label, `malformed XML: ${oneLine(reason, 300)}`);
+    if (!(error instanceof XmlScanError)) throw error;
+    throw new JunitParseError(label, `malformed XML: ${oneLine(error.message, 300)}`);
   }
   return builder.suites();
 }
@@ -58,41 +52,11 @@ export async function parseJunitXml(xml: string, source?: string): Promise<TestS
 /**
  * BOM off; ANSI sequences and characters invalid in XML 1.0 out, so one control character
  * in a failure message (Testsigma sends them) doesn't cost the whole report. Character
- * references to such characters (`&#27;`) go too, outside CDATA: the parser rejects them.
+ * references to such characters (`&#27;`) the scanner drops as it decodes them.
  */
 function sanitizeXml(xml: string): string {
-  let raw = xml.replace(/^\uFEFF+/, '');
-  if (mayNeedCleaning(raw)) raw = stripInvalidXmlChars(stripAnsi(raw));
-  if (!raw.includes('&#')) return raw;
-  const sections = cdataSections(raw);
-  let next = 0;
-  return raw.replace(
-    CHAR_REF,
-    (match: string, hex: string | undefined, decimal: string, offset: number) => {
-      while (next < sections.length && sections[next][1] <= offset) next += 1;
-      if (next < sections.length && sections[next][0] <= offset) return match; // literal CDATA text
-      const codePoint = hex !== undefined ? parseInt(hex, 16) : Number(decimal);
-      const valid =
-        codePoint <= 0x10ffff && stripInvalidXmlChars(String.fromCodePoint(codePoint)) !== '';
-      return valid ? match : '';
-    },
-  );
-}
-
-const CHAR_REF = /&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,10}));/g;
-
-/** [start, end) of each CDATA section, in one pass; an unterminated one runs to the end. */
-function cdataSections(xml: string): [number, number][] {
-  const sections: [number, number][] = [];
-  let from = 0;
-  for (;;) {
-    const start = xml.indexOf('<![CDATA[', from);
-    if (start < 0) return sections;
-    const close = xml.indexOf(']]>', start + 9);
-    const end = close < 0 ? xml.length : close + 3;
-    sections.push([start, end]);
-    from = end;
-  }
+  const raw = xml.charCodeAt(0) === 0xfeff ? xml.replace(/^\uFEFF+/, '') : xml;
+  return mayNeedCleaning(raw) ? stripInvalidXmlChars(stripAnsi(raw)) : raw;
 }
 
 /**

@@ -38,32 +38,52 @@ export const MAX_PLACEHOLDERS = 50_000;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export function renderJunitXml(result: RunResult): string {
-  return `${junitXmlLines(result).join('\n')}\n`;
+  let xml = '';
+  for (const piece of junitXmlPieces(result)) xml += piece;
+  return xml;
 }
 
 /**
- * Writes the JUnit file in pieces of about 1 MB: a 100k-case report is never one string
- * of 20 MB next to its lines.
+ * Writes the JUnit file as it is rendered, encoded piece by piece into a 1 MiB buffer that
+ * is written whenever it fills: a 100k-case report is never a 20 MB string (or 100k lines)
+ * in memory, and no string is built only to be encoded once.
  */
 export async function writeJunitXml(file: string, result: RunResult): Promise<void> {
-  const lines = junitXmlLines(result);
   const handle = await fs.open(file, 'w');
   try {
-    for (let start = 0; start < lines.length;) {
-      let end = start;
-      let chars = 0;
-      while (end < lines.length && chars < WRITE_CHUNK_CHARS) chars += lines[end++].length + 1;
-      await handle.write(`${lines.slice(start, end).join('\n')}\n`);
-      start = end;
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+    let used = 0;
+    const encode = async (text: string): Promise<void> => {
+      // A UTF-16 unit takes at most 3 bytes in UTF-8.
+      if (used + text.length * 3 > buffer.length) {
+        if (used > 0) await handle.write(buffer, 0, used);
+        used = 0;
+        if (text.length * 3 > buffer.length) return void (await handle.write(text));
+      }
+      used += buffer.write(text, used);
+    };
+    // Pieces are gathered into ~64K-character runs first: one encoding call per run, not
+    // one per case (each call into the runtime costs more than the copy it does).
+    let run = '';
+    for (const piece of junitXmlPieces(result)) {
+      run += piece;
+      if (run.length >= ENCODE_RUN_CHARS) {
+        await encode(run);
+        run = '';
+      }
     }
+    await encode(run);
+    if (used > 0) await handle.write(buffer, 0, used);
   } finally {
     await handle.close();
   }
 }
 
-const WRITE_CHUNK_CHARS = 1 << 20;
+const ENCODE_RUN_CHARS = 1 << 16;
+const WRITE_BUFFER_BYTES = 1 << 20;
 
-function junitXmlLines(result: RunResult): string[] {
+/** The document in pieces (a case each, mostly), in order. */
+function* junitXmlPieces(result: RunResult): Generator<string> {
   const placeholders = isCountsOnly(result) ? placeholdersOf(result) : undefined;
   const omitted = placeholders?.omitted;
   const runProperties = runPropertiesOf(result, omitted);
@@ -73,21 +93,24 @@ function junitXmlLines(result: RunResult): string[] {
       ? [...result.suites]
       : [{ name: result.title ?? result.vendor, cases: [] }];
   if (placeholders) suites[0] = { ...suites[0], cases: placeholders.cases };
-  const counts = countCases(
-    suites.flatMap((suite) => suite.cases),
-    omitted,
+  const suiteCounts = suites.map((suite, index) =>
+    countCases(suite.cases, index === 0 ? omitted : undefined),
   );
+  const counts = suiteCounts.reduce(addCounts);
   const time = runDurationSeconds({ durationSeconds: result.durationSeconds, suites });
 
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  lines.push(
-    `<testsuites${attributes({ name: result.title ?? result.vendor, ...counts, time: seconds(time) })}>`,
+  yield (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<testsuites${attributes({ name: result.title ?? result.vendor, ...stringCounts(counts), time: seconds(time) })}>\n`
   );
   for (const [index, suite] of suites.entries()) {
-    renderSuite(lines, suite, runProperties, index === 0 ? omitted : undefined);
+    yield suiteStart(suite, suiteCounts[index], runProperties);
+    const suiteName = suite.name;
+    const escapedSuiteName = escapeAttribute(suiteName);
+    for (const testCase of suite.cases) yield renderCase(testCase, suiteName, escapedSuiteName);
+    yield '  </testsuite>\n';
   }
-  lines.push('</testsuites>');
-  return lines;
+  yield '</testsuites>\n';
 }
 
 type StatusCounts = Record<CaseStatus, number>;
@@ -175,14 +198,12 @@ function runPropertiesOf(result: RunResult, omitted?: StatusCounts): [string, st
     .map(([key, value]) => [PROPERTY_PREFIX + key, value]);
 }
 
-/** Appends the suite's lines (not spread into push: a suite may hold 100k cases). */
-function renderSuite(
-  lines: string[],
+/** The suite's start tag and properties. */
+function suiteStart(
   suite: TestSuite,
+  counts: StatusCounts,
   runProperties: [string, string][],
-  omitted?: StatusCounts,
-): void {
-  const counts = countCases(suite.cases, omitted);
+): string {
   const timestamp = suite.timestamp?.trim();
   const isoTimestamp = timestamp && ISO_TIMESTAMP.test(timestamp) ? timestamp : undefined;
   // Readers parse `timestamp` as ISO 8601; others (Testsigma's server-local
@@ -191,80 +212,98 @@ function renderSuite(
   if (timestamp && !isoTimestamp) merged.set(`${PROPERTY_PREFIX}timestamp`, timestamp);
   for (const [name, value] of runProperties) merged.set(name, value);
 
-  lines.push(
-    `  <testsuite${attributes({
-      name: suite.name,
-      ...counts,
-      time: seconds(suiteDurationSeconds(suite) ?? 0),
-      timestamp: isoTimestamp,
-    })}>`,
-    ...renderProperties(merged, '    '),
-  );
-  for (const testCase of suite.cases) lines.push(renderCase(testCase, suite.name));
-  lines.push('  </testsuite>');
+  const start = `  <testsuite${attributes({
+    name: suite.name,
+    ...stringCounts(counts),
+    time: seconds(suiteDurationSeconds(suite) ?? 0),
+    timestamp: isoTimestamp,
+  })}>\n`;
+  return start + renderProperties(merged, '    ');
 }
 
-/** The case's element, on one or more lines. */
-function renderCase(testCase: TestCase, suiteName: string): string {
-  const open = `    <testcase${attributes({
-    name: testCase.name,
-    // Azure and GitLab show classname; a suite name is the usual stand-in.
-    classname: testCase.classname ?? suiteName,
-    // Some readers take a missing time as NaN; 0 is what JUnit writers put for "unknown".
-    time: seconds(testCase.durationSeconds ?? 0),
-    file: testCase.file,
-    line: testCase.line === undefined ? undefined : String(testCase.line),
-  })}`;
+/**
+ * The case's element, on one or more lines, with its line break. Written out by hand, not
+ * through attributes(): this runs once per case, and the classname is most often the
+ * suite's name, escaped once per suite (`escapedSuiteName`).
+ */
+function renderCase(testCase: TestCase, suiteName: string, escapedSuiteName: string): string {
+  const { classname, file, line } = testCase;
+  // Azure and GitLab show classname; a suite name is the usual stand-in.
+  const escapedClassname =
+    classname === undefined || classname === suiteName
+      ? escapedSuiteName
+      : escapeAttribute(classname);
+  // Some readers take a missing time as NaN; 0 is what JUnit writers put for "unknown".
+  let open = `    <testcase name="${escapeAttribute(testCase.name)}" classname="${escapedClassname}" time="${seconds(testCase.durationSeconds ?? 0)}"`;
+  if (file !== undefined) open += ` file="${escapeAttribute(file)}"`;
+  if (line !== undefined) open += ` line="${escapeAttribute(String(line))}"`;
 
-  const body: string[] = [];
-  const properties = new Map(Object.entries(testCase.properties ?? {}));
-  // Flaky stays a pass for every reader; our own reader turns the property back into `flaky`.
-  if (testCase.flaky && testCase.status === 'passed') properties.set(FLAKY_PROPERTY, 'true');
-  body.push(...renderProperties(properties, '      '));
-
-  const outcome = { failed: 'failure', error: 'error', skipped: 'skipped', passed: undefined }[
-    testCase.status
-  ];
-  if (outcome) {
-    const tag = `      <${outcome}${attributes({ message: testCase.message })}`;
-    body.push(
-      testCase.details ? `${tag}>${escapeText(testCase.details)}</${outcome}>` : `${tag}/>`,
-    );
+  let body = '';
+  const flaky = testCase.flaky === true && testCase.status === 'passed';
+  if (testCase.properties !== undefined || flaky) {
+    const properties = new Map(Object.entries(testCase.properties ?? {}));
+    // Flaky stays a pass for every reader; our own reader turns the property back into `flaky`.
+    if (flaky) properties.set(FLAKY_PROPERTY, 'true');
+    body += renderProperties(properties, '      ');
   }
-  if (body.length === 0) return `${open}/>`;
-  return [`${open}>`, ...body, '    </testcase>'].join('\n');
+  const outcome = OUTCOME_ELEMENTS[testCase.status];
+  if (outcome !== undefined) {
+    const tag = `      <${outcome}${testCase.message === undefined ? '' : ` message="${escapeAttribute(testCase.message)}"`}`;
+    body += testCase.details
+      ? `${tag}>${escapeText(testCase.details)}</${outcome}>\n`
+      : `${tag}/>\n`;
+  }
+  if (body === '') return `${open}/>\n`;
+  return `${open}>\n${body}    </testcase>\n`;
 }
 
-function renderProperties(properties: Map<string, string>, indent: string): string[] {
-  if (properties.size === 0) return [];
-  return [
-    `${indent}<properties>`,
-    ...[...properties].map(
-      ([name, value]) => `${indent}  <property${attributes({ name, value })}/>`,
-    ),
-    `${indent}</properties>`,
-  ];
+const OUTCOME_ELEMENTS: Record<CaseStatus, string | undefined> = {
+  failed: 'failure',
+  error: 'error',
+  skipped: 'skipped',
+  passed: undefined,
+};
+
+/** A <properties> block, each line ending with a line break; '' when there are none. */
+function renderProperties(properties: Map<string, string>, indent: string): string {
+  if (properties.size === 0) return '';
+  let text = `${indent}<properties>\n`;
+  for (const [name, value] of properties) {
+    text += `${indent}  <property${attributes({ name, value })}/>\n`;
+  }
+  return `${text}${indent}</properties>\n`;
 }
 
 /**
  * Counts from the cases (plus counted tests left out of the file): failures are failed cases
  * only, errors errored ones only.
  */
-function countCases(
-  cases: TestCase[],
-  omitted?: StatusCounts,
-): Record<'tests' | 'failures' | 'errors' | 'skipped', string> {
-  const count = (status: CaseStatus): number =>
-    cases.filter((testCase) => testCase.status === status).length + (omitted?.[status] ?? 0);
-  const tests = (['passed', 'failed', 'error', 'skipped'] as const).reduce(
-    (sum, status) => sum + count(status),
-    0,
-  );
+function countCases(cases: TestCase[], omitted?: StatusCounts): StatusCounts {
+  const counts: StatusCounts = { passed: 0, failed: 0, error: 0, skipped: 0 };
+  for (const testCase of cases) counts[testCase.status] += 1;
+  if (omitted) for (const status of STATUSES) counts[status] += omitted[status];
+  return counts;
+}
+
+const STATUSES = ['passed', 'failed', 'error', 'skipped'] as const;
+
+function addCounts(a: StatusCounts, b: StatusCounts): StatusCounts {
   return {
-    tests: String(tests),
-    failures: String(count('failed')),
-    errors: String(count('error')),
-    skipped: String(count('skipped')),
+    passed: a.passed + b.passed,
+    failed: a.failed + b.failed,
+    error: a.error + b.error,
+    skipped: a.skipped + b.skipped,
+  };
+}
+
+function stringCounts(
+  counts: StatusCounts,
+): Record<'tests' | 'failures' | 'errors' | 'skipped', string> {
+  return {
+    tests: String(counts.passed + counts.failed + counts.error + counts.skipped),
+    failures: String(counts.failed),
+    errors: String(counts.error),
+    skipped: String(counts.skipped),
   };
 }
 
@@ -284,36 +323,60 @@ function attributes(values: Record<string, string | undefined>): string {
   return text;
 }
 
-// `>` is escaped too, so `]]>` can never appear (it is not allowed in XML text). No CDATA
-// is written, so there is no section to break out of. In attributes, line breaks and tabs
-// go as character references too: a parser would normalize them to spaces.
-const TEXT_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '\r': '&#13;',
-};
-const ATTRIBUTE_ESCAPES: Record<string, string> = {
-  ...TEXT_ESCAPES,
-  '"': '&quot;',
-  '\n': '&#10;',
-  '\t': '&#9;',
-};
-const TEXT_SPECIALS = /[&<>\r]/g;
-const ATTRIBUTE_SPECIALS = /[&<>\r"\n\t]/g;
-
 function escapeText(value: string): string {
-  return escapeWith(value, TEXT_SPECIALS, TEXT_ESCAPES);
+  if (!TEXT_NEEDS_WORK.test(value)) return value;
+  return escapeMarkup(mayNeedCleaning(value) ? stripInvalidXmlChars(value) : value, false);
 }
 
 function escapeAttribute(value: string): string {
-  return escapeWith(value, ATTRIBUTE_SPECIALS, ATTRIBUTE_ESCAPES);
+  if (!ATTRIBUTE_NEEDS_WORK.test(value)) return value;
+  return escapeMarkup(mayNeedCleaning(value) ? stripInvalidXmlChars(value) : value, true);
 }
 
-/** One pass over the text; most names and times have nothing to escape and come back as they are. */
-function escapeWith(value: string, specials: RegExp, escapes: Record<string, string>): string {
-  const valid = mayNeedCleaning(value) ? stripInvalidXmlChars(value) : value;
-  specials.lastIndex = 0;
-  if (!specials.test(valid)) return valid;
-  return valid.replace(specials, (char) => escapes[char]);
+// One test for "anything to do at all": a special character or one XML forbids (a C0 control,
+// a surrogate, U+FFFE/U+FFFF; only then is the slower stripping run). Most names and times
+// have nothing to escape and come back as they are.
+// eslint-disable-next-line no-control-regex
+const TEXT_NEEDS_WORK = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const ATTRIBUTE_NEEDS_WORK =
+  // eslint-disable-next-line no-control-regex
+  /[&<>\r"\n\t\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
+/**
+ * `>` is escaped too, so `]]>` can never appear (it is not allowed in XML text). No CDATA
+ * is written, so there is no section to break out of. In attributes, line breaks and tabs
+ * go as character references too: a parser would normalize them to spaces. One pass, slices
+ * between the replacements (a replace callback per character cost more than the rest).
+ */
+function escapeMarkup(value: string, attribute: boolean): string {
+  let out = '';
+  let from = 0;
+  for (let index = 0; index < value.length; index += 1) {
+    const replacement = escapeOf(value.charCodeAt(index), attribute);
+    if (replacement === undefined) continue;
+    out += value.slice(from, index) + replacement;
+    from = index + 1;
+  }
+  return from === 0 ? value : out + value.slice(from);
+}
+
+function escapeOf(code: number, attribute: boolean): string | undefined {
+  switch (code) {
+    case 0x26:
+      return '&amp;';
+    case 0x3c:
+      return '&lt;';
+    case 0x3e:
+      return '&gt;';
+    case 0x0d:
+      return '&#13;';
+    case 0x22:
+      return attribute ? '&quot;' : undefined;
+    case 0x0a:
+      return attribute ? '&#10;' : undefined;
+    case 0x09:
+      return attribute ? '&#9;' : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -52,9 +52,20 @@ export function addProblems(
     trimmed.messagesLeftOut += problems.filter(({ testCase }) => hasMessage(testCase)).length;
     return;
   }
+  // Suite and class, escaped once for all the problems they hold (thousands at times).
+  const places = new Map<string, string>();
+  const whereOf = (testCase: TestCase, suite: TestSuite): string => {
+    const key = `${suite.name}\u0000${testCase.classname ?? ''}`;
+    let where = places.get(key);
+    if (where === undefined) {
+      where = placeOf(testCase, suite);
+      places.set(key, where);
+    }
+    return where;
+  };
   // Every problem is named before any message is shown: the names-only entries are reserved
   // first, and a message goes in only where the entries still to come keep their room.
-  const compact = problems.map(({ testCase, suite }) => problemEntry(testCase, suite));
+  const compact = problems.map(({ testCase, suite }) => problemEntry(testCase, suite, whereOf));
   let reserve = compact.reduce((sum, entry) => sum + Buffer.byteLength(entry, 'utf8'), 0);
   const spare = Math.max(0, budget.remaining - reserve);
   const perMessage = clamp(
@@ -71,7 +82,7 @@ export function addProblems(
     const room = budget.remaining - reserve;
     const full =
       message.text && room > MIN_MESSAGE_CHARS
-        ? problemEntry(testCase, suite, message, perMessage)
+        ? problemEntry(testCase, suite, whereOf, message, perMessage)
         : undefined;
     if (full && Buffer.byteLength(full, 'utf8') <= room && budget.tryAdd(full)) {
       if (message.text.length + message.omitted > perMessage) trimmed.messagesShortened += 1;
@@ -87,16 +98,22 @@ export function addProblems(
   }
 }
 
-function problemEntry(
-  testCase: TestCase,
-  suite: TestSuite,
-  message?: MessageText,
-  maxChars = 0,
-): string {
-  const where = [suite.name, testCase.classname]
+/** `Suite › Class`, escaped (the class only where it is not the suite's name). */
+function placeOf(testCase: TestCase, suite: TestSuite): string {
+  return [suite.name, testCase.classname]
     .filter((part, i): part is string => Boolean(part) && (i === 0 || part !== suite.name))
     .map((part) => escapeMarkdown(oneLine(part, 200)))
     .join(' › ');
+}
+
+function problemEntry(
+  testCase: TestCase,
+  suite: TestSuite,
+  whereOf: (testCase: TestCase, suite: TestSuite) => string,
+  message?: MessageText,
+  maxChars = 0,
+): string {
+  const where = whereOf(testCase, suite);
   const name = escapeMarkdown(oneLine(testCase.name, NAME_CHARS));
   // Short: with thousands of failures every one must still be named within the limit.
   const firstLine = testCase.message

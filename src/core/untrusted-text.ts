@@ -50,6 +50,8 @@ export function cleanText(text: string): string {
  * break too: some log readers split on it.
  */
 export function neutralizeLogText(text: string): string {
+  // Both patterns need a doubled character: text without one (most of it) is safe as it is.
+  if (!text.includes('##') && !text.includes('::')) return text;
   return text
     .split(/(\r\n|\r|\n)/)
     .map((part, index) => (index % 2 === 1 ? part : neutralizeLogLine(part)))
@@ -63,8 +65,30 @@ function neutralizeLogLine(line: string): string {
 // Characters with a meaning in GitHub-flavoured markdown or HTML. Numeric entities work
 // both in markdown paragraphs and inside HTML blocks (<summary>), where backslash escapes
 // would show literally; `|` as an entity also can't split a table cell.
-const MARKDOWN_SPECIAL = /[&<>"\\`*_[\]()!|~$]/g;
+const MARKDOWN_SPECIAL = '&<>"\\`*_[]()!|~$';
 const NAMED_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+// Anything escapeMarkdown or neutralizeLogText would change in one flattened line: a special
+// character, a block marker or ordered-list number at the start, an @, a URL scheme or www.,
+// a log command marker (## anywhere, :: at the start).
+const MARKDOWN_NEEDS_WORK = /[&<>"\\`*_[\]()!|~$@]|^[#+\-=]|^\d+\.|:\/\/|www\.|##|^\s*::/i;
+
+// MARKDOWN_SPECIAL by code unit, for the loop below.
+const IS_SPECIAL = new Uint8Array(128);
+for (const char of MARKDOWN_SPECIAL) IS_SPECIAL[char.charCodeAt(0)] = 1;
+
+/** Each MARKDOWN_SPECIAL character as its entity, in one loop with slices (no regex callback). */
+function escapeSpecials(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 128 || IS_SPECIAL[code] === 0) continue;
+    out += text.slice(from, index) + entity(text[index]);
+    from = index + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
 
 function entity(char: string): string {
   return NAMED_ENTITIES[char] ?? `&#${char.codePointAt(0)};`;
@@ -78,14 +102,18 @@ function entity(char: string): string {
  */
 export function escapeMarkdown(text: string): string {
   const flat = cleanText(text).replace(/\s+/g, ' ').trim();
-  const escaped = flat
-    .replace(MARKDOWN_SPECIAL, entity)
+  // Most names and messages hold none of what the replacements below look for.
+  if (!MARKDOWN_NEEDS_WORK.test(flat)) return flat;
+  let escaped = escapeSpecials(flat)
     // A line starting with these would become a heading, quote, list or setext underline.
     .replace(/^[#+\-=]/, entity)
-    .replace(/^(\d+)\./, '$1&#46;')
-    .replace(/@(?=[\p{L}\p{N}])/gu, `@${ZWSP}`)
-    .replace(/:\/\//g, `:${ZWSP}//`)
-    .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZWSP}.`);
+    .replace(/^(\d+)\./, '$1&#46;');
+  // The rest only where their marker is there at all (each a pass over the text otherwise).
+  if (escaped.includes('@')) escaped = escaped.replace(/@(?=[\p{L}\p{N}])/gu, `@${ZWSP}`);
+  if (escaped.includes('://')) escaped = escaped.replace(/:\/\//g, `:${ZWSP}//`);
+  if (/www\./i.test(escaped)) {
+    escaped = escaped.replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZWSP}.`);
+  }
   return neutralizeLogText(escaped);
 }
 
