@@ -21286,12 +21286,22 @@ class ResultsApi {
     eventOf(execution, caseId, started) {
         const outcome = execution.finish.outcome;
         const line = 12 + (stableHash(execution.testcase) % 80);
+        // A client's failure carries its own words (finishByClient), not the scenario's.
+        const reported = execution.finish.byClient ? execution.finish.error : null;
         return {
             id: this.idFor('event', `${execution.id}`),
             test: caseId,
             type: EVENT_OF[outcome],
-            message: outcome === 'SCRIPT_ERROR' ? 'Script Error' : outcomeMessage(outcome, execution.index),
-            detail: outcome === 'SCRIPT_ERROR' ? outcomeMessage(outcome, execution.index) : '',
+            message: reported
+                ? reported.message || 'Test execution failed'
+                : outcome === 'SCRIPT_ERROR'
+                    ? 'Script Error'
+                    : outcomeMessage(outcome, execution.index),
+            detail: reported
+                ? reported.details
+                : outcome === 'SCRIPT_ERROR'
+                    ? outcomeMessage(outcome, execution.index)
+                    : '',
             location: `${execution.suite}/${execution.testcase}/test.py:${line}`,
             time: started + Math.floor(execution.durationMs * 0.8),
         };
@@ -21534,6 +21544,22 @@ function finishExecution(execution, at, error) {
     execution.state = 'done';
     execution.hold = null;
     execution.finish = { at, error, outcome };
+}
+/**
+ * Marks an execution a client (a TestRelay worker) held done. The client's command is what
+ * uploads results to a real Test Center (squishrunner's `--reportgen testcenter`); this
+ * server takes no uploads, so it records what the worker reported in its place: `finished`
+ * without a message → a PASS, with one → a FAIL carrying the message and details. So the plan's
+ * counts and the Results API follow what the workers did, not the scenario's outcome mix. The
+ * test's duration is the time the client held it.
+ */
+function finishByClient(execution, at, error) {
+    const hold = execution.hold;
+    if (hold?.by === 'client')
+        execution.durationMs = Math.max(0, at - hold.since);
+    execution.state = 'done';
+    execution.hold = null;
+    execution.finish = { at, error, outcome: error === null ? 'PASS' : 'FAIL', byClient: true };
 }
 function firstOpen(instance) {
     return instance.executions.find((execution) => execution.state === 'open');
@@ -21972,7 +21998,12 @@ function reserve(c, request, idText, now) {
     }
     execution.state = 'reserved';
     execution.attempts += 1;
-    execution.hold = { by: 'client', expiresAt: now + timeout, serverId: server?.id ?? null };
+    execution.hold = {
+        by: 'client',
+        since: now,
+        expiresAt: now + timeout,
+        serverId: server?.id ?? null,
+    };
     const serverAnswer = server ? serverObject(server, execution.id, instance.variant) : undefined;
     return jsonResponse(200, reservationObject(instance, execution, serverAnswer));
 }
@@ -22025,9 +22056,9 @@ function finished(c, request, idText, now) {
     const refused = notHeld(execution);
     if (refused)
         return refused;
-    // §3: empty message and details mean success; anything else is an infrastructure failure.
+    // §3: empty message and details mean success; anything else is a failure.
     const failed = Boolean(message) || Boolean(details);
-    finishExecution(execution, now, failed ? { message: message ?? '', details: details ?? '' } : null);
+    finishByClient(execution, now, failed ? { message: message ?? '', details: details ?? '' } : null);
     return jsonResponse(200, { status: 'Execution marked as finished' });
 }
 function resetExecution(c, idText, now) {
