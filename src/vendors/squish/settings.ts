@@ -3,6 +3,7 @@
 
 import type { InputReader, Inputs } from '../../core/input-reader.js';
 import type { CiContext, Settings } from '../../core/settings.js';
+import { readWorkerSettings, type WorkerSettings } from './worker-settings.js';
 
 export interface SquishSettings {
   project?: string;
@@ -18,6 +19,8 @@ export interface SquishSettings {
   linkedRepos: Array<{ id: number; branch: string }>;
   capabilities: Array<[string, string]>;
   automationToken?: string;
+  /** Set with `mode: worker`: run the plan's executions instead of waiting for them. */
+  worker?: WorkerSettings;
 }
 
 export function readSquishSettings(inputs: Inputs, common: Settings): SquishSettings {
@@ -42,6 +45,7 @@ export function readSquishSettings(inputs: Inputs, common: Settings): SquishSett
     linkedRepos: [],
     capabilities: inputs.pairs('capabilities'),
     automationToken: inputs.optional('automationToken'),
+    worker: readWorkerSettings(inputs),
   };
   if (settings.username && !settings.password) inputs.problem('password', 'required with username');
   if (settings.password && !settings.username) inputs.problem('username', 'required with password');
