@@ -40522,6 +40522,7 @@ async function stopRemote(run, handle, budgetMs) {
 // ran is published like any run — JUnit file, outputs, summary, exit status — plus the
 // module's own outputs and summary table.
 
+
 async function runWorker(job) {
     const { agent, settings } = job;
     const section = agent.section?.bind(agent);
@@ -40531,10 +40532,14 @@ async function runWorker(job) {
     }
     for (const [name, value] of Object.entries(report.outputs))
         agent.setOutput(name, value);
+    if (!report.result)
+        return { conclusion: 'success', reason: report.reason ?? 'Done.' };
     agent.section?.('results', 'Results');
-    // A worker that found everything taken by the others did its job: no tests here is no
-    // failure (the waiting job judges the plan as a whole).
-    const empty = report.result.suites.every((suite) => suite.cases.length === 0);
+    // A worker that found everything taken by the others, or handed back what this machine
+    // could not run, did its job: no test run to the end here is no failure (the waiting job
+    // judges the plan as a whole).
+    const totals = totalsOf(report.result);
+    const empty = totals.passed + totals.failed === 0;
     return publish({
         result: report.result,
         settings: empty ? { ...settings, failOnEmpty: false } : settings,
@@ -43701,7 +43706,7 @@ const SQUISH_INPUTS = defineInputs('squish', [
     {
         name: 'mode',
         label: 'Mode',
-        description: "Squish Test Center: 'worker' to run the plan's executions here (reserve, run command, heartbeat, finished) instead of waiting for them; with runId, the plan another job triggered.",
+        description: "Squish Test Center: empty to trigger (or attach) and wait; 'trigger' to only start the plan (workers attach with its runId output); 'worker' to run the plan's executions here (reserve, run command, heartbeat, finished).",
     },
     {
         name: 'command',
@@ -43757,12 +43762,17 @@ const SQUISH_NOTES = {
 const MIN_RESERVATION_MS = 300;
 const MAX_RESERVATION_MS = 3_600_000;
 const MAX_CONCURRENCY = 32;
-/** The worker settings when `mode` is `worker`; undefined for the usual trigger-and-wait job. */
-function readWorkerSettings(inputs) {
+function worker_settings_readMode(inputs) {
     const mode = inputs.text('mode').toLowerCase();
-    if (mode !== '' && mode !== 'wait' && mode !== 'worker') {
-        inputs.problem('mode', `expected worker (or empty, to trigger and wait), got "${mode}"`);
-    }
+    if (mode === '' || mode === 'wait')
+        return 'wait';
+    if (mode === 'trigger' || mode === 'worker')
+        return mode;
+    inputs.problem('mode', `expected trigger, worker or wait (the default: trigger or attach, then wait), got "${mode}"`);
+    return 'wait';
+}
+/** The worker settings when `mode` is `worker`; undefined for the other jobs. */
+function readWorkerSettings(inputs, mode) {
     const command = inputs.text('command');
     if (mode !== 'worker') {
         if (command)
@@ -43832,8 +43842,9 @@ function readSquishSettings(inputs, common) {
         linkedRepos: [],
         capabilities: inputs.pairs('capabilities'),
         automationToken: inputs.optional('automationToken'),
-        worker: readWorkerSettings(inputs),
+        mode: worker_settings_readMode(inputs),
     };
+    settings.worker = readWorkerSettings(inputs, settings.mode);
     if (settings.username && !settings.password)
         inputs.problem('password', 'required with username');
     if (settings.password && !settings.username)
@@ -43856,6 +43867,9 @@ function settings_checkCommon(inputs, common, squish) {
     }
     if (!planId && !squish.planTitle && !runId) {
         inputs.problem('planId', 'required for vendor squish: a template id, or project and planTitle (or runId to attach)');
+    }
+    if (squish.mode === 'trigger' && runId) {
+        inputs.problem('runId', 'not used with mode: trigger, which starts a new plan execution');
     }
     if (planId && squish.planTitle)
         inputs.problem('planTitle', 'set either planId or planTitle, not both');
@@ -45547,12 +45561,14 @@ function workerSummary(run, runId, runUrl) {
 
 function squishWorkerMode(build) {
     return {
-        wanted: (own) => own.worker !== undefined,
+        wanted: (own) => own.mode !== 'wait',
         async run(settings, own, deps, signal) {
+            const { source, http, serverUrl } = build(settings, own, deps);
+            if (own.mode === 'trigger')
+                return triggerOnly(source, settings, deps, signal);
             const worker = own.worker;
             const clock = deps.clock ?? systemClock;
             const deadline = clock.now() + settings.timeoutMs;
-            const { source, http, serverUrl } = build(settings, own, deps);
             const caps = own.capabilities.map(([key, value]) => `${key}=${value}`).join(', ') || 'none';
             if (settings.dryRun) {
                 const plan = settings.runId ? `plan execution ${settings.runId}` : source.planLabel;
@@ -45587,6 +45603,20 @@ function squishWorkerMode(build) {
                 summary: workerSummary(run, handle.runId, handle.runUrl),
             };
         },
+    };
+}
+/** `mode: trigger`: start the plan and hand its id on (the runId output) to the workers. */
+async function triggerOnly(source, settings, deps, signal) {
+    if (settings.dryRun) {
+        const preview = source.previewTrigger();
+        deps.logger.info(`Dry run: would ${preview.method} ${preview.url}`);
+        return { outputs: {}, reason: 'Dry run: inputs are valid; nothing was started.' };
+    }
+    const handle = await source.trigger(signal);
+    return {
+        outputs: { runId: handle.runId, runUrl: handle.runUrl ?? '' },
+        reason: `Started plan execution ${handle.runId}${handle.runUrl ? ` (${handle.runUrl})` : ''}; ` +
+            `workers and a waiting job attach to it with runId ${handle.runId}.`,
     };
 }
 

@@ -68,11 +68,14 @@ interface ModuleBase {
 
 /** What a worker job did: its results (published as usual), outputs and summary part. */
 export interface WorkerReport {
-  result: RunResult;
-  /** Values of the module's `outputs`. */
+  /** Absent for a job with nothing to publish (one that only started the plan). */
+  result?: RunResult;
+  /** Output values (the module's own, or common ones such as runId). */
   outputs: Record<string, string>;
   /** Markdown appended to the job summary (e.g. a table of what was run, and where). */
   summary?: string;
+  /** Without a result: what the job did, as its successful outcome says. */
+  reason?: string;
 }
 
 /** What a worker job may do besides logging: open a collapsible part of the log. */
@@ -83,7 +86,8 @@ export interface WorkerDependencies extends ModuleDependencies {
 /**
  * A source whose plans can be run by the CI itself: the job takes the plan's tests one by
  * one from the vendor, runs a command for each and reports back (Squish Test Center's
- * external workers), instead of waiting for the vendor to run them.
+ * external workers), instead of waiting for the vendor to run them. The same mode serves the
+ * job that only starts the plan for such workers.
  */
 export interface WorkerMode<Own> {
   /** True when the module's settings ask for it (e.g. `mode: worker`). */

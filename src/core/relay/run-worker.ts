@@ -5,6 +5,7 @@
 import type { CiAgent } from '../agent.js';
 import type { ModuleDependencies, ModuleSet, WorkerMode } from '../module.js';
 import type { Outcome } from '../outcome.js';
+import { totalsOf } from '../result.js';
 import type { Settings } from '../settings.js';
 import { publish } from './publish.js';
 import type { Reporting } from './report-sinks.js';
@@ -31,10 +32,13 @@ export async function runWorker(job: WorkerJob): Promise<Outcome> {
     return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was reserved.' };
   }
   for (const [name, value] of Object.entries(report.outputs)) agent.setOutput(name, value);
+  if (!report.result) return { conclusion: 'success', reason: report.reason ?? 'Done.' };
   agent.section?.('results', 'Results');
-  // A worker that found everything taken by the others did its job: no tests here is no
-  // failure (the waiting job judges the plan as a whole).
-  const empty = report.result.suites.every((suite) => suite.cases.length === 0);
+  // A worker that found everything taken by the others, or handed back what this machine
+  // could not run, did its job: no test run to the end here is no failure (the waiting job
+  // judges the plan as a whole).
+  const totals = totalsOf(report.result);
+  const empty = totals.passed + totals.failed === 0;
   return publish({
     result: report.result,
     settings: empty ? { ...settings, failOnEmpty: false } : settings,

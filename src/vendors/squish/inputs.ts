@@ -62,7 +62,7 @@ export const SQUISH_INPUTS = defineInputs('squish', [
     name: 'mode',
     label: 'Mode',
     description:
-      "Squish Test Center: 'worker' to run the plan's executions here (reserve, run command, heartbeat, finished) instead of waiting for them; with runId, the plan another job triggered.",
+      "Squish Test Center: empty to trigger (or attach) and wait; 'trigger' to only start the plan (workers attach with its runId output); 'worker' to run the plan's executions here (reserve, run command, heartbeat, finished).",
   },
   {
     name: 'command',

@@ -23,12 +23,13 @@ export function squishWorkerMode(
   build: (settings: Settings, own: SquishSettings, deps: WorkerDependencies) => WorkerParts,
 ): WorkerMode<SquishSettings> {
   return {
-    wanted: (own) => own.worker !== undefined,
+    wanted: (own) => own.mode !== 'wait',
     async run(settings, own, deps, signal): Promise<WorkerReport> {
+      const { source, http, serverUrl } = build(settings, own, deps);
+      if (own.mode === 'trigger') return triggerOnly(source, settings, deps, signal);
       const worker = own.worker!;
       const clock = deps.clock ?? systemClock;
       const deadline = clock.now() + settings.timeoutMs;
-      const { source, http, serverUrl } = build(settings, own, deps);
       const caps = own.capabilities.map(([key, value]) => `${key}=${value}`).join(', ') || 'none';
       if (settings.dryRun) {
         const plan = settings.runId ? `plan execution ${settings.runId}` : source.planLabel;
@@ -67,5 +68,26 @@ export function squishWorkerMode(
         summary: workerSummary(run, handle.runId, handle.runUrl),
       };
     },
+  };
+}
+
+/** `mode: trigger`: start the plan and hand its id on (the runId output) to the workers. */
+async function triggerOnly(
+  source: Source,
+  settings: Settings,
+  deps: WorkerDependencies,
+  signal: AbortSignal,
+): Promise<WorkerReport> {
+  if (settings.dryRun) {
+    const preview = source.previewTrigger();
+    deps.logger.info(`Dry run: would ${preview.method} ${preview.url}`);
+    return { outputs: {}, reason: 'Dry run: inputs are valid; nothing was started.' };
+  }
+  const handle = await source.trigger(signal);
+  return {
+    outputs: { runId: handle.runId, runUrl: handle.runUrl ?? '' },
+    reason:
+      `Started plan execution ${handle.runId}${handle.runUrl ? ` (${handle.runUrl})` : ''}; ` +
+      `workers and a waiting job attach to it with runId ${handle.runId}.`,
   };
 }

@@ -23,12 +23,22 @@ const MIN_RESERVATION_MS = 300;
 const MAX_RESERVATION_MS = 3_600_000;
 const MAX_CONCURRENCY = 32;
 
-/** The worker settings when `mode` is `worker`; undefined for the usual trigger-and-wait job. */
-export function readWorkerSettings(inputs: Inputs): WorkerSettings | undefined {
+/** What the job does: trigger (or attach) and wait, only trigger, or work the plan off. */
+export type SquishMode = 'wait' | 'trigger' | 'worker';
+
+export function readMode(inputs: Inputs): SquishMode {
   const mode = inputs.text('mode').toLowerCase();
-  if (mode !== '' && mode !== 'wait' && mode !== 'worker') {
-    inputs.problem('mode', `expected worker (or empty, to trigger and wait), got "${mode}"`);
-  }
+  if (mode === '' || mode === 'wait') return 'wait';
+  if (mode === 'trigger' || mode === 'worker') return mode;
+  inputs.problem(
+    'mode',
+    `expected trigger, worker or wait (the default: trigger or attach, then wait), got "${mode}"`,
+  );
+  return 'wait';
+}
+
+/** The worker settings when `mode` is `worker`; undefined for the other jobs. */
+export function readWorkerSettings(inputs: Inputs, mode: SquishMode): WorkerSettings | undefined {
   const command = inputs.text('command');
   if (mode !== 'worker') {
     if (command) inputs.problem('command', 'only used with mode: worker');
