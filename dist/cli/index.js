@@ -39985,10 +39985,18 @@ function runCommand(options) {
     let killTimer;
     const signalTree = (signal) => {
         try {
-            if (!windows && child.pid !== undefined)
+            if (child.pid === undefined)
+                return;
+            if (!windows) {
                 process.kill(-child.pid, signal);
-            else
-                child.kill(signal);
+            }
+            else {
+                // No process groups on Windows: taskkill ends the shell and what it started.
+                (0,external_node_child_process_namespaceObject.spawn)('taskkill', ['/pid', String(child.pid), '/T', '/F'], {
+                    stdio: 'ignore',
+                    windowsHide: true,
+                }).on('error', () => child.kill(signal));
+            }
         }
         catch {
             // Already gone.
@@ -40102,9 +40110,16 @@ class SquishWorker {
     records = [];
     resets = new Map();
     stopper = new AbortController();
+    // Aborted REPORT_BUDGET_MS after a stop: what is being reported then still gets through,
+    // and nothing keeps a cancelled job past the CI's grace period.
+    reportCutoff = new AbortController();
     failure;
+    drainedNoted = false;
     constructor(c) {
         this.c = c;
+        this.stopper.signal.addEventListener('abort', () => {
+            setTimeout(() => this.reportCutoff.abort(), REPORT_BUDGET_MS).unref();
+        }, { once: true });
     }
     /** Works plan instance `runId` off until nothing is left, the deadline, or `cancel`. */
     async run(runId, deadline, cancel) {
@@ -40119,7 +40134,7 @@ class SquishWorker {
             this.stopper.abort();
         }, Math.max(0, deadline - clock.now()));
         try {
-            const slots = Array.from({ length: this.c.settings.concurrency }, (_, slot) => this.slot(runId, slot));
+            const slots = Array.from({ length: this.c.settings.concurrency }, () => this.slot(runId));
             await Promise.all(slots);
         }
         finally {
@@ -40136,7 +40151,7 @@ class SquishWorker {
         return { records: this.records, ended, error: this.failure };
     }
     /** One slot: reserve and run until there is nothing left for it. */
-    async slot(runId, slot) {
+    async slot(runId) {
         const { settings, logger } = this.c;
         const stop = this.stopper.signal;
         let backoff = 1000;
@@ -40174,12 +40189,13 @@ class SquishWorker {
             // reset, a reservation that lapses), so the slot waits while any are reserved.
             const reserved = await this.reservedForCapabilities(runId);
             if (reserved === 0) {
-                if (slot === 0)
-                    logger.info(`${answer.status} This worker is done.`);
+                if (!this.drainedNoted)
+                    logger.info(`${answer.status} Nothing left for this worker.`);
+                this.drainedNoted = true;
                 return;
             }
             if (!waitingNoted) {
-                logger.info(`Nothing open for these capabilities; ${reserved} reserved elsewhere may come back. Waiting.`);
+                logger.info(`Nothing open for these capabilities; ${reserved} still reserved (here or by other workers) may come back. Waiting.`);
                 waitingNoted = true;
             }
             await this.pause(this.idleMs());
@@ -40270,10 +40286,9 @@ class SquishWorker {
         const id = record.reservation.executionId;
         const exit = exitText(record);
         const details = record.tail.join('\n');
-        // A stopping job still owes Test Center its executions back, in a short budget of its own.
-        const signal = this.stopper.signal.aborted
-            ? AbortSignal.timeout(REPORT_BUDGET_MS)
-            : AbortSignal.any([this.stopper.signal, AbortSignal.timeout(60_000)]);
+        // Not cut short by a stop: a stopping job still owes Test Center its executions back, in
+        // the short budget after it (reportCutoff).
+        const signal = AbortSignal.any([this.reportCutoff.signal, AbortSignal.timeout(60_000)]);
         const api = this.c.reservations;
         try {
             switch (record.outcome) {

@@ -53,8 +53,16 @@ export function runCommand(options: CommandOptions): Promise<CommandRun> {
   let killTimer: NodeJS.Timeout | undefined;
   const signalTree = (signal: NodeJS.Signals): void => {
     try {
-      if (!windows && child.pid !== undefined) process.kill(-child.pid, signal);
-      else child.kill(signal);
+      if (child.pid === undefined) return;
+      if (!windows) {
+        process.kill(-child.pid, signal);
+      } else {
+        // No process groups on Windows: taskkill ends the shell and what it started.
+        spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], {
+          stdio: 'ignore',
+          windowsHide: true,
+        }).on('error', () => child.kill(signal));
+      }
     } catch {
       // Already gone.
     }

@@ -63,9 +63,21 @@ export class SquishWorker {
   private readonly records: ExecutionRecord[] = [];
   private readonly resets = new Map<string, number>();
   private readonly stopper = new AbortController();
+  // Aborted REPORT_BUDGET_MS after a stop: what is being reported then still gets through,
+  // and nothing keeps a cancelled job past the CI's grace period.
+  private readonly reportCutoff = new AbortController();
   private failure: string | undefined;
+  private drainedNoted = false;
 
-  constructor(private readonly c: WorkerContext) {}
+  constructor(private readonly c: WorkerContext) {
+    this.stopper.signal.addEventListener(
+      'abort',
+      () => {
+        setTimeout(() => this.reportCutoff.abort(), REPORT_BUDGET_MS).unref();
+      },
+      { once: true },
+    );
+  }
 
   /** Works plan instance `runId` off until nothing is left, the deadline, or `cancel`. */
   async run(runId: string, deadline: number, cancel: AbortSignal): Promise<WorkerRun> {
@@ -82,9 +94,7 @@ export class SquishWorker {
       Math.max(0, deadline - clock.now()),
     );
     try {
-      const slots = Array.from({ length: this.c.settings.concurrency }, (_, slot) =>
-        this.slot(runId, slot),
-      );
+      const slots = Array.from({ length: this.c.settings.concurrency }, () => this.slot(runId));
       await Promise.all(slots);
     } finally {
       clearTimeout(deadlineTimer);
@@ -101,7 +111,7 @@ export class SquishWorker {
   }
 
   /** One slot: reserve and run until there is nothing left for it. */
-  private async slot(runId: string, slot: number): Promise<void> {
+  private async slot(runId: string): Promise<void> {
     const { settings, logger } = this.c;
     const stop = this.stopper.signal;
     let backoff = 1000;
@@ -144,12 +154,13 @@ export class SquishWorker {
       // reset, a reservation that lapses), so the slot waits while any are reserved.
       const reserved = await this.reservedForCapabilities(runId);
       if (reserved === 0) {
-        if (slot === 0) logger.info(`${answer.status} This worker is done.`);
+        if (!this.drainedNoted) logger.info(`${answer.status} Nothing left for this worker.`);
+        this.drainedNoted = true;
         return;
       }
       if (!waitingNoted) {
         logger.info(
-          `Nothing open for these capabilities; ${reserved} reserved elsewhere may come back. Waiting.`,
+          `Nothing open for these capabilities; ${reserved} still reserved (here or by other workers) may come back. Waiting.`,
         );
         waitingNoted = true;
       }
@@ -253,10 +264,9 @@ export class SquishWorker {
     const id = record.reservation.executionId;
     const exit = exitText(record);
     const details = record.tail.join('\n');
-    // A stopping job still owes Test Center its executions back, in a short budget of its own.
-    const signal = this.stopper.signal.aborted
-      ? AbortSignal.timeout(REPORT_BUDGET_MS)
-      : AbortSignal.any([this.stopper.signal, AbortSignal.timeout(60_000)]);
+    // Not cut short by a stop: a stopping job still owes Test Center its executions back, in
+    // the short budget after it (reportCutoff).
+    const signal = AbortSignal.any([this.reportCutoff.signal, AbortSignal.timeout(60_000)]);
     const api = this.c.reservations;
     try {
       switch (record.outcome) {
