@@ -188,6 +188,15 @@ it('sends the next heartbeat right after a slow one', async () => {
   expect(beats[2] - beats[1]).toBeGreaterThanOrEqual(950);
 });
 
+it('with planId instead of runId, the worker starts the plan and works it off', async () => {
+  await sim.scenario({ tests: 2 });
+  const { agent, outcome } = await work({ planId: '64', command: node('') });
+  expect(outcome.conclusion).toBe('success');
+  expect(agent.outputs).toMatchObject({ runId: '105', executionsRun: '2', executionsPassed: '2' });
+  expect(await routes('trigger')).toHaveLength(1);
+  expect(await status('105')).toEqual({ open: 0, reserved: 0, done: 2 });
+});
+
 it('a dry run reserves nothing; mode: trigger only starts the plan', async () => {
   const runId = await trigger();
   const dry = await work({ runId, command: node(''), dryRun: 'true' });
