@@ -27077,7 +27077,19 @@ class AzureAgent {
         }
         task.setProgress(this.percent, oneLine(this.safe(line), 200));
     }
+    groupOpen = false;
+    /** A worker's executions each get a collapsible group (##[group]); other phases stay open. */
+    section(phase, title) {
+        if (this.groupOpen)
+            process.stdout.write('##[endgroup]\n');
+        this.groupOpen = phase === 'execution';
+        if (this.groupOpen)
+            process.stdout.write(`##[group]${oneLine(this.safe(title), 200)}\n`);
+    }
     finish(outcome) {
+        if (this.groupOpen)
+            process.stdout.write('##[endgroup]\n');
+        this.groupOpen = false;
         const issues = outcome.issues ?? [];
         const result = outcome.conclusion === 'success' && issues.length > 0
             ? task.TaskResult.SucceededWithIssues
