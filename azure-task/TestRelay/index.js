@@ -40144,7 +40144,10 @@ async function publish(job) {
         notes: result.state === 'error' && result.message ? [result.message] : [],
         ciRunUrl: settings.ci.runUrl,
         sinks: reports,
-        maxBytes: agent.limits.summaryBytes,
+        // The job's own part comes after, within the same limit.
+        maxBytes: job.summaryExtra
+            ? agent.limits.summaryBytes - Buffer.byteLength(`\n${job.summaryExtra}`)
+            : agent.limits.summaryBytes,
         limitName: agent.limits.summaryLimitName,
     });
     const fullMarkdown = job.summaryExtra ? `${markdown}\n${job.summaryExtra}` : markdown;
@@ -45443,6 +45446,7 @@ const WORKER_OUTPUTS = [
         numeric: true,
     },
 ];
+// A plan of thousands stays readable (and within the summary limit); the JUnit file has all.
 const SUMMARY_ROWS = 200;
 function countsOf(records) {
     const count = (...outcomes) => records.filter((record) => outcomes.includes(record.outcome)).length;

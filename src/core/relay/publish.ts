@@ -49,7 +49,10 @@ export async function publish(job: Publishing): Promise<Outcome> {
     notes: result.state === 'error' && result.message ? [result.message] : [],
     ciRunUrl: settings.ci.runUrl,
     sinks: reports,
-    maxBytes: agent.limits.summaryBytes,
+    // The job's own part comes after, within the same limit.
+    maxBytes: job.summaryExtra
+      ? agent.limits.summaryBytes - Buffer.byteLength(`\n${job.summaryExtra}`)
+      : agent.limits.summaryBytes,
     limitName: agent.limits.summaryLimitName,
   });
   const fullMarkdown = job.summaryExtra ? `${markdown}\n${job.summaryExtra}` : markdown;
