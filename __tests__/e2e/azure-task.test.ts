@@ -200,6 +200,30 @@ describe('Azure Pipelines task', () => {
     expectNoSecret(run);
   });
 
+  it('Squish Test Center workers: mode: trigger, then a worker with runId, its executions in groups', async () => {
+    await sims.squish.scenario({ ...QUICK, workers: 0, capabilities: '' });
+    const squish = { vendor: 'squish', baseUrl: sims.squish.baseUrl, apiKey: SQUISH_KEY };
+    const trigger = await runTask({ ...squish, planId: '64', mode: 'trigger' });
+    expect(trigger.result.result).toBe('Succeeded');
+    expect(trigger.outputs.runId).toBe('105');
+    const worker = await runTask({
+      ...squish,
+      runId: trigger.outputs.runId,
+      mode: 'worker',
+      command: `"${process.execPath}" -e "console.log('ran '+process.env.TESTRELAY_SQUISH_TESTCASE)"`,
+    });
+    expect(worker.result.result).toBe('Succeeded');
+    expect(worker.outputs).toMatchObject({ executionsRun: '3', executionsPassed: '3', total: '3' });
+    expect(worker.stdout).toContain(
+      '##[group]suite_smoke / tst_login_works\nReserved execution 3339',
+    );
+    expect(worker.stdout).toContain('ran tst_login_works\n');
+    expect(worker.stdout).toContain('##[endgroup]');
+    expect(await routes(sims.squish, 'finished')).toHaveLength(3);
+    expectNoSecret(trigger);
+    expectNoSecret(worker);
+  });
+
   it('file mode: JUnit files relayed, failures as issues, the build artifact', async () => {
     const run = await runTask(
       { junitFiles: 'results/**/*.xml', artifactName: 'testrelay' },

@@ -12038,13 +12038,13 @@ module.exports = setup;
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
 	module.exports = __nccwpck_require__(6110);
 } else {
-	module.exports = __nccwpck_require__(5108);
+	module.exports = __nccwpck_require__(2727);
 }
 
 
 /***/ }),
 
-/***/ 5108:
+/***/ 2727:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /**
@@ -24715,7 +24715,19 @@ class AzureAgent {
         }
         task.setProgress(this.percent, oneLine(this.safe(line), 200));
     }
+    groupOpen = false;
+    /** A worker's executions each get a collapsible group (##[group]); other phases stay open. */
+    section(phase, title) {
+        if (this.groupOpen)
+            process.stdout.write('##[endgroup]\n');
+        this.groupOpen = phase === 'execution';
+        if (this.groupOpen)
+            process.stdout.write(`##[group]${oneLine(this.safe(title), 200)}\n`);
+    }
     finish(outcome) {
+        if (this.groupOpen)
+            process.stdout.write('##[endgroup]\n');
+        this.groupOpen = false;
         const issues = outcome.issues ?? [];
         const result = outcome.conclusion === 'success' && issues.length > 0
             ? task.TaskResult.SucceededWithIssues
@@ -36997,6 +37009,13 @@ function module_buildSource(modules, settings, deps) {
 function module_buildSinks(modules, settings, deps) {
     return settings.reportTo.map((name) => findSink(modules, name).createSink(settings, settings.sinkSettings[name], deps));
 }
+/** The settings' vendor's worker mode, when the settings ask for it. */
+function wantedWorker(modules, settings) {
+    if (settings.mode !== 'vendor')
+        return undefined;
+    const worker = findSource(modules, settings.vendor).worker;
+    return worker?.wanted(settings.vendorSettings) ? worker : undefined;
+}
 /** The sink that a close-only job (mode 'close') closes something of. */
 function closingSink(modules, settings) {
     const module = settings.reportTo
@@ -38590,18 +38609,22 @@ async function publish(job) {
         notes: result.state === 'error' && result.message ? [result.message] : [],
         ciRunUrl: settings.ci.runUrl,
         sinks: reports,
-        maxBytes: agent.limits.summaryBytes,
+        // The job's own part comes after, within the same limit.
+        maxBytes: job.summaryExtra
+            ? agent.limits.summaryBytes - Buffer.byteLength(`\n${job.summaryExtra}`)
+            : agent.limits.summaryBytes,
         limitName: agent.limits.summaryLimitName,
     });
+    const fullMarkdown = job.summaryExtra ? `${markdown}\n${job.summaryExtra}` : markdown;
     if (settings.summary) {
-        await attempt(agent, 'write the job summary', () => agent.writeSummary(markdown));
+        await attempt(agent, 'write the job summary', () => agent.writeSummary(fullMarkdown));
     }
     if (files.length > 0 && agent.publishTestResults) {
         const publishTestResults = agent.publishTestResults.bind(agent);
         await attempt(agent, 'publish the test results', () => publishTestResults(files, testRunTitle(result, settings)));
     }
     if (settings.artifactName)
-        await uploadArtifact(markdown, files, settings, agent);
+        await uploadArtifact(fullMarkdown, files, settings, agent);
     return outcome;
 }
 /** "Testsigma plan 2090: Nightly regression": which vendor and plan, for a CI's test run list. */
@@ -38974,10 +38997,45 @@ async function stopRemote(run, handle, budgetMs) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/relay/run-worker.ts
+// A worker job: the vendor module runs the plan's tests here (its WorkerMode), and what it
+// ran is published like any run — JUnit file, outputs, summary, exit status — plus the
+// module's own outputs and summary table.
+
+
+async function runWorker(job) {
+    const { agent, settings } = job;
+    const section = agent.section?.bind(agent);
+    const report = await job.worker.run(settings, settings.vendorSettings, { ...job.moduleDeps, section: section && ((title) => section('execution', title)) }, job.reporting.signal);
+    if (settings.dryRun) {
+        return { conclusion: 'success', reason: 'Dry run: inputs are valid; nothing was reserved.' };
+    }
+    for (const [name, value] of Object.entries(report.outputs))
+        agent.setOutput(name, value);
+    if (!report.result)
+        return { conclusion: 'success', reason: report.reason ?? 'Done.' };
+    agent.section?.('results', 'Results');
+    // A worker that found everything taken by the others, or handed back what this machine
+    // could not run, did its job: no test run to the end here is no failure (the waiting job
+    // judges the plan as a whole).
+    const totals = totalsOf(report.result);
+    const empty = totals.passed + totals.failed === 0;
+    return publish({
+        result: report.result,
+        settings: empty ? { ...settings, failOnEmpty: false } : settings,
+        agent,
+        modules: job.modules,
+        reporting: job.reporting,
+        summaryExtra: report.summary,
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/core/relay/index.ts
 // The relay every entrypoint runs: mask the secrets, read the settings, then one of the
-// jobs — a vendor run (trigger or attach → wait → collect), JUnit files, stopping a run, or
-// closing what a sink holds — and publish what came of it.
+// jobs — a vendor run (trigger or attach → wait → collect), working a vendor's plan off as
+// one of its workers, JUnit files, stopping a run, or closing what a sink holds — and
+// publish what came of it.
+
 
 
 
@@ -39022,6 +39080,10 @@ async function relay(deps, command = 'relay') {
     }
     const sinks = module_buildSinks(deps.modules, settings, moduleDeps);
     const reporting = { sinks, redactor, signal: cancel };
+    const worker = wantedWorker(deps.modules, settings);
+    if (worker) {
+        return runWorker({ worker, settings, agent, modules: deps.modules, reporting, moduleDeps });
+    }
     const result = settings.mode === 'files'
         ? await resultFromFiles(settings, agent)
         : await resultFromVendor(settings, deps, moduleDeps, cancel);
@@ -39141,7 +39203,11 @@ function assembleInputs(modules) {
     return [...common, ...own];
 }
 function assembleOutputs(modules) {
-    return [...COMMON_OUTPUTS, ...modules.sinks.flatMap((sink) => sink.outputs)];
+    return [
+        ...COMMON_OUTPUTS,
+        ...modules.sources.flatMap((source) => source.outputs ?? []),
+        ...modules.sinks.flatMap((sink) => sink.outputs),
+    ];
 }
 /** A common input's description, with the module names and each module's note on it. */
 function describeCommon(input, modules, withNotes = true) {
@@ -42115,7 +42181,45 @@ const SQUISH_INPUTS = defineInputs('squish', [
         name: 'capabilities',
         label: 'Capabilities',
         type: 'multiline',
-        description: 'Squish Test Center: key=value lines; wait only for the executions with these capabilities (e.g. OS=Linux).',
+        description: 'Squish Test Center: key=value lines; wait only for the executions with these capabilities (e.g. OS=Linux). In worker mode: what this machine offers; it reserves only executions (and servers) that have them.',
+    },
+    {
+        name: 'mode',
+        label: 'Mode',
+        description: "Squish Test Center: empty to trigger (or attach) and wait; 'trigger' to only start the plan (workers attach with its runId output); 'worker' to run the plan's executions here (reserve, run command, heartbeat, finished).",
+    },
+    {
+        name: 'command',
+        label: 'Command per execution',
+        description: 'Squish Test Center, worker mode: the shell command to run for each reserved execution; it gets TESTRELAY_SQUISH_SUITE, _TESTCASE, _EXECUTION_ID, _SERVER_HOST … in its environment.',
+    },
+    {
+        name: 'reservationTimeout',
+        label: 'Reservation timeout',
+        default: '30s',
+        description: 'Squish Test Center, worker mode: how long a reservation lasts without a heartbeat (heartbeats go every third of it), e.g. 30s.',
+    },
+    {
+        name: 'allocateServer',
+        label: 'Allocate a Squish server',
+        default: 'false',
+        description: 'Squish Test Center, worker mode: have Test Center allocate a matching Squish server per execution (TESTRELAY_SQUISH_SERVER_HOST/_PORT).',
+    },
+    {
+        name: 'concurrency',
+        default: '1',
+        description: 'Squish Test Center, worker mode: executions run at once in this job, each with its own reservation (1 to 32).',
+    },
+    {
+        name: 'resetOnExitCodes',
+        label: 'Reset on exit codes',
+        description: "Squish Test Center, worker mode: the command's exit codes that mean an infrastructure failure, e.g. 75,76: the execution is reset for another worker instead of failing.",
+    },
+    {
+        name: 'maxResets',
+        label: 'Most resets per execution',
+        default: '2',
+        description: 'Squish Test Center, worker mode: how often this worker resets one execution before it reports it failed.',
     },
     {
         name: 'automationToken',
@@ -42130,9 +42234,73 @@ const SQUISH_NOTES = {
     planId: 'the template id (or use project and planTitle).',
 };
 
+;// CONCATENATED MODULE: ./src/vendors/squish/worker-settings.ts
+// The worker mode's settings (`mode: worker`): the command to run per execution and how the
+// worker keeps its reservations, read and checked with the other Squish inputs.
+// Test Center's own default is 5 s; a heartbeat every third of the timeout leaves two missed
+// beats (a slow network, a busy runner) before another worker may take the execution.
+const MIN_RESERVATION_MS = 300;
+const MAX_RESERVATION_MS = 3_600_000;
+const MAX_CONCURRENCY = 32;
+function worker_settings_readMode(inputs) {
+    const mode = inputs.text('mode').toLowerCase();
+    if (mode === '' || mode === 'wait')
+        return 'wait';
+    if (mode === 'trigger' || mode === 'worker')
+        return mode;
+    inputs.problem('mode', `expected trigger, worker or wait (the default: trigger or attach, then wait), got "${mode}"`);
+    return 'wait';
+}
+/** The worker settings when `mode` is `worker`; undefined for the other jobs. */
+function readWorkerSettings(inputs, mode) {
+    const command = inputs.text('command');
+    if (mode !== 'worker') {
+        if (command)
+            inputs.problem('command', 'only used with mode: worker');
+        return undefined;
+    }
+    if (!command) {
+        inputs.problem('command', 'required with mode: worker: the command that runs one execution');
+    }
+    return {
+        command,
+        reservationTimeoutMs: inputs.duration('reservationTimeout', MIN_RESERVATION_MS, MAX_RESERVATION_MS, 'a duration between 300ms and 1h such as 30s') ?? 30_000,
+        allocateServer: inputs.bool('allocateServer'),
+        concurrency: boundedInteger(inputs, 'concurrency', 1, MAX_CONCURRENCY) ?? 1,
+        resetOnExitCodes: readExitCodes(inputs),
+        maxResets: boundedInteger(inputs, 'maxResets', 0, 100) ?? 2,
+    };
+}
+function boundedInteger(inputs, name, min, max) {
+    const text = inputs.text(name);
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+        inputs.problem(name, `expected a whole number from ${min} to ${max}, got "${text}"`);
+        return undefined;
+    }
+    return value;
+}
+/** `75, 76` or one per line. 0 is a pass, so it cannot mean an infrastructure failure. */
+function readExitCodes(inputs) {
+    const codes = [];
+    for (const part of inputs.text('resetOnExitCodes').split(/[\s,]+/)) {
+        if (part === '')
+            continue;
+        const code = Number(part);
+        if (!/^\d+$/.test(part) || code < 1 || code > 255) {
+            inputs.problem('resetOnExitCodes', `expected exit codes from 1 to 255 such as 75,76; got "${part}"`);
+        }
+        else {
+            codes.push(code);
+        }
+    }
+    return codes;
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/squish/settings.ts
 // Squish Test Center's settings: its own inputs read and normalized, and the common ones
 // checked for what Test Center needs — every problem named by input, before any request.
+
 function readSquishSettings(inputs, common) {
     const { ci } = common;
     const runName = ci.workflow ? `${ci.workflow} #${ci.runNumber ?? ''}`.trim() : undefined;
@@ -42154,7 +42322,9 @@ function readSquishSettings(inputs, common) {
         linkedRepos: [],
         capabilities: inputs.pairs('capabilities'),
         automationToken: inputs.optional('automationToken'),
+        mode: worker_settings_readMode(inputs),
     };
+    settings.worker = readWorkerSettings(inputs, settings.mode);
     if (settings.username && !settings.password)
         inputs.problem('password', 'required with username');
     if (settings.password && !settings.username)
@@ -42177,6 +42347,9 @@ function settings_checkCommon(inputs, common, squish) {
     }
     if (!planId && !squish.planTitle && !runId) {
         inputs.problem('planId', 'required for vendor squish: a template id, or project and planTitle (or runId to attach)');
+    }
+    if (squish.mode === 'trigger' && runId) {
+        inputs.problem('runId', 'not used with mode: trigger, which starts a new plan execution');
     }
     if (planId && squish.planTitle)
         inputs.problem('planTitle', 'set either planId or planTitle, not both');
@@ -43206,8 +43379,747 @@ class SquishSource {
     }
 }
 
+;// CONCATENATED MODULE: ./src/vendors/squish/reservation-api.ts
+// The Execution API calls a worker makes (vendor-apis/squish-test-center.md §3-§4): reserve an
+// execution (and a Squish server), heartbeat, finished, reset. Answers are read leniently: the
+// schema and the examples disagree on types (`test_id`, server ids and ports as numbers or
+// strings), and a failed reservation is still HTTP 200, told apart by its `status` text.
+
+
+
+const NO_EXECUTIONS = /no executions available/i;
+const NO_SERVERS = /no servers available/i;
+function readReservation(raw) {
+    const data = isJsonObject(raw) ? raw : {};
+    const status = wire_text(data.status) ?? '';
+    const executionId = wire_text(data.execution_id);
+    // §6: check execution_id, not the HTTP status; the status text is for people.
+    if (executionId) {
+        const server = isJsonObject(data.server) ? data.server : undefined;
+        return {
+            kind: 'reserved',
+            reservation: {
+                executionId,
+                project: wire_text(data.project_name) ?? '',
+                batch: wire_text(data.batch) ?? '',
+                testId: wire_text(data.test_id) ?? '',
+                testcase: wire_text(data.testcase) ?? `execution ${executionId}`,
+                suite: wire_text(data.suite) ?? '',
+                server: server && {
+                    id: wire_text(server.id) ?? '',
+                    host: wire_text(server.host) ?? '',
+                    port: wire_text(server.port) ?? String(num(server.port) ?? ''),
+                },
+            },
+        };
+    }
+    if (NO_EXECUTIONS.test(status))
+        return { kind: 'no-executions', status };
+    if (NO_SERVERS.test(status))
+        return { kind: 'no-servers', status };
+    return { kind: 'unknown', status: status || JSON.stringify(raw) };
+}
+class ReservationApi {
+    http;
+    byToken;
+    constructor(http, byToken) {
+        this.http = http;
+        this.byToken = byToken;
+    }
+    /**
+     * Reserves one open execution that has every capability. Retried like a read: a
+     * reservation whose answer was lost lapses after its timeout and goes back to the pool, so a
+     * retry costs that one execution a timeout's delay at most, never a double run.
+     */
+    async reserve(planId, capabilities, timeoutMs, allocateServer, signal) {
+        const body = {
+            capabilities: capabilities.map(([key, value]) => ({ key, value })),
+            timeout: timeoutMs,
+            allocate_server: allocateServer,
+        };
+        const answer = await this.call(`reserve/${encodeURIComponent(planId)}`, body, 'reserving an execution', signal);
+        return readReservation(parseOrText(answer));
+    }
+    async heartbeat(executionId, timeoutMs, signal) {
+        await this.call(`heartbeat/${encodeURIComponent(executionId)}`, { timeout: timeoutMs }, `the heartbeat of execution ${executionId}`, signal);
+    }
+    /** `{}` for a pass; a message (and details) reports a failure. */
+    async finished(executionId, failure, signal) {
+        await this.call(`finished/${encodeURIComponent(executionId)}`, failure ?? {}, `marking execution ${executionId} finished`, signal);
+    }
+    /** Puts a failed execution back to open, for another worker (§4: a retry, not a cancel). */
+    async reset(executionId, signal) {
+        await this.call(`reset/${encodeURIComponent(executionId)}`, undefined, `resetting execution ${executionId}`, signal);
+    }
+    async call(path, body, doing, signal) {
+        // Only reserve's answer is read: heartbeat and reset document no body.
+        try {
+            const response = await this.http.request({
+                method: 'POST',
+                path: `${EXECUTION_API}/${path}`,
+                body,
+                idempotent: true,
+                signal,
+            });
+            return response.text;
+        }
+        catch (error) {
+            throw explain(error, doing, this.byToken);
+        }
+    }
+}
+function parseOrText(body) {
+    try {
+        return JSON.parse(body);
+    }
+    catch {
+        return { status: body.trim() };
+    }
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/vendors/squish/command.ts
+// Runs the worker's command for one execution: in a shell, with the execution's data in its
+// environment, its output handed on line by line (and the last lines kept for `finished`'s
+// details), stopped with its whole process tree when the job is cancelled.
+
+const DEFAULT_TAIL_LINES = 20;
+const DEFAULT_KILL_AFTER_MS = 1500;
+function runCommand(options) {
+    const started = Date.now();
+    const tailLines = options.tailLines ?? DEFAULT_TAIL_LINES;
+    const tail = [];
+    const windows = process.platform === 'win32';
+    // Its own process group (POSIX), so a stop reaches what the shell started too.
+    const child = (0,external_node_child_process_namespaceObject.spawn)(options.command, {
+        shell: true,
+        env: options.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: !windows,
+        windowsHide: true,
+    });
+    const line = (text) => {
+        tail.push(text);
+        if (tail.length > tailLines)
+            tail.shift();
+        options.onLine(text);
+    };
+    for (const stream of [child.stdout, child.stderr])
+        splitLines(stream, line);
+    let stopped = false;
+    let killTimer;
+    const signalTree = (signal) => {
+        try {
+            if (child.pid === undefined)
+                return;
+            if (!windows) {
+                process.kill(-child.pid, signal);
+            }
+            else {
+                // No process groups on Windows: taskkill ends the shell and what it started.
+                (0,external_node_child_process_namespaceObject.spawn)('taskkill', ['/pid', String(child.pid), '/T', '/F'], {
+                    stdio: 'ignore',
+                    windowsHide: true,
+                }).on('error', () => child.kill(signal));
+            }
+        }
+        catch {
+            // Already gone.
+        }
+    };
+    const onStop = () => {
+        stopped = true;
+        signalTree('SIGTERM');
+        killTimer = setTimeout(() => signalTree('SIGKILL'), options.killAfterMs ?? DEFAULT_KILL_AFTER_MS);
+    };
+    if (options.stop.aborted)
+        onStop();
+    else
+        options.stop.addEventListener('abort', onStop, { once: true });
+    return new Promise((resolve) => {
+        const done = (exitCode, signal) => {
+            options.stop.removeEventListener('abort', onStop);
+            clearTimeout(killTimer);
+            resolve({ exitCode, signal, tail, durationMs: Date.now() - started, stopped });
+        };
+        child.on('error', (error) => {
+            line(`Could not start the command: ${error.message}`);
+            done(127, null);
+        });
+        // 'close' waits for the output streams too, so no line is lost.
+        child.on('close', done);
+    });
+}
+function splitLines(stream, onLine) {
+    let pending = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+        pending += chunk;
+        const lines = pending.split(/\r?\n/);
+        pending = lines.pop() ?? '';
+        for (const text of lines)
+            onLine(text);
+    });
+    stream.on('end', () => {
+        if (pending !== '')
+            onLine(pending);
+        pending = '';
+    });
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/heartbeat.ts
+// Keeps one reservation alive while its command runs: a heartbeat every third of the
+// reservation timeout, and another one right away after a slow one (it may have reached the
+// server late), so a long test never loses its execution to another worker.
+
+function keepAlive(api, executionId, timeoutMs, clock, logger) {
+    const stopper = new AbortController();
+    const interval = Math.max(100, Math.floor(timeoutMs / 3));
+    let sent = 0;
+    let warned = false;
+    const loop = async () => {
+        let wait = interval;
+        while (!stopper.signal.aborted) {
+            try {
+                await clock.sleep(wait, stopper.signal);
+            }
+            catch {
+                return;
+            }
+            const started = clock.now();
+            try {
+                // A beat stuck longer than the interval is abandoned: the next one is due.
+                await api.heartbeat(executionId, timeoutMs, AbortSignal.any([stopper.signal, AbortSignal.timeout(interval)]));
+                sent += 1;
+            }
+            catch (error) {
+                if (stopper.signal.aborted)
+                    return;
+                if (!warned) {
+                    logger.warn(`Heartbeat of execution ${executionId} failed: ${errorMessage(error)}`);
+                    warned = true;
+                }
+            }
+            wait = clock.now() - started > interval / 2 ? 0 : interval;
+        }
+    };
+    const running = loop();
+    return {
+        stop: async () => {
+            stopper.abort();
+            await running;
+        },
+        get sent() {
+            return sent;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/worker.ts
+// The worker mode's loop (issue 16; vendor-apis/squish-test-center.md §4, "External
+// workers"): reserve an execution with this machine's capabilities, run the command for it
+// with heartbeats, report `finished` (or `reset` it for another worker), and again — in
+// `concurrency` slots at once — until Test Center has nothing left for these capabilities.
+// A cancel or the deadline stops the running commands and resets their executions, so none
+// is left reserved or lost.
+
+
+
+
+// How long a reset or cancel report may take once the job is stopping: the CI gives a
+// cancelled job a few seconds, and the command's own stop comes first.
+const REPORT_BUDGET_MS = 1500;
+const MAX_BACKOFF_MS = 30_000;
+class SquishWorker {
+    c;
+    records = [];
+    resets = new Map();
+    stopper = new AbortController();
+    // Aborted REPORT_BUDGET_MS after a stop: what is being reported then still gets through,
+    // and nothing keeps a cancelled job past the CI's grace period.
+    reportCutoff = new AbortController();
+    failure;
+    drainedNoted = false;
+    constructor(c) {
+        this.c = c;
+        this.stopper.signal.addEventListener('abort', () => {
+            setTimeout(() => this.reportCutoff.abort(), REPORT_BUDGET_MS).unref();
+        }, { once: true });
+    }
+    /** Works plan instance `runId` off until nothing is left, the deadline, or `cancel`. */
+    async run(runId, deadline, cancel) {
+        const { clock } = this.c;
+        let timedOut = false;
+        const onCancel = () => this.stopper.abort();
+        cancel.addEventListener('abort', onCancel, { once: true });
+        if (cancel.aborted)
+            this.stopper.abort();
+        const deadlineTimer = setTimeout(() => {
+            timedOut = true;
+            this.stopper.abort();
+        }, Math.max(0, deadline - clock.now()));
+        try {
+            const slots = Array.from({ length: this.c.settings.concurrency }, () => this.slot(runId));
+            await Promise.all(slots);
+        }
+        finally {
+            clearTimeout(deadlineTimer);
+            cancel.removeEventListener('abort', onCancel);
+        }
+        const ended = this.failure
+            ? 'error'
+            : cancel.aborted
+                ? 'cancelled'
+                : timedOut
+                    ? 'timed_out'
+                    : 'drained';
+        return { records: this.records, ended, error: this.failure };
+    }
+    /** One slot: reserve and run until there is nothing left for it. */
+    async slot(runId) {
+        const { settings, logger } = this.c;
+        const stop = this.stopper.signal;
+        let backoff = 1000;
+        let waitingNoted = false;
+        while (!stop.aborted) {
+            let answer;
+            try {
+                answer = await this.c.reservations.reserve(runId, this.c.capabilities, settings.reservationTimeoutMs, settings.allocateServer, stop);
+            }
+            catch (error) {
+                if (!stop.aborted)
+                    this.fail(error);
+                return;
+            }
+            if (answer.kind === 'reserved') {
+                backoff = 1000;
+                waitingNoted = false;
+                const outcome = await this.execute(answer.reservation);
+                // Give a healthier worker the first chance at what this machine could not run.
+                if (outcome === 'reset')
+                    await this.pause(this.idleMs() * 2);
+                continue;
+            }
+            if (answer.kind === 'no-servers') {
+                logger.info(`${answer.status} Retrying in ${Math.round(backoff / 1000)}s (until the timeout).`);
+                await this.pause(backoff * (0.8 + 0.4 * (this.c.random ?? Math.random)()));
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                continue;
+            }
+            if (answer.kind === 'unknown') {
+                this.fail(new Error(`Test Center answered the reservation with "${answer.status}"`));
+                return;
+            }
+            // Nothing open for these capabilities. Executions others hold may still come back (a
+            // reset, a reservation that lapses), so the slot waits while any are reserved.
+            const reserved = await this.reservedForCapabilities(runId);
+            if (reserved === 0) {
+                if (!this.drainedNoted)
+                    logger.info(`${answer.status} Nothing left for this worker.`);
+                this.drainedNoted = true;
+                return;
+            }
+            if (!waitingNoted) {
+                logger.info(`Nothing open for these capabilities; ${reserved} still reserved (here or by other workers) may come back. Waiting.`);
+                waitingNoted = true;
+            }
+            await this.pause(this.idleMs());
+        }
+    }
+    /** Executions with these capabilities reserved now (by any worker); 0 when unknown. */
+    async reservedForCapabilities(runId) {
+        try {
+            const raw = await this.c.executions.status(runId, Object.fromEntries(this.c.capabilities), this.stopper.signal);
+            return normalizeStatus(raw)?.reserved ?? 0;
+        }
+        catch {
+            return 0;
+        }
+    }
+    idleMs() {
+        return Math.min(10_000, Math.max(1000, this.c.settings.reservationTimeoutMs / 2));
+    }
+    async pause(ms) {
+        try {
+            await this.c.clock.sleep(ms, this.stopper.signal);
+        }
+        catch {
+            // Stopped: the loop sees it.
+        }
+    }
+    fail(error) {
+        this.failure ??= this.c.redactor.redact(errorMessage(error));
+        this.stopper.abort();
+    }
+    /** Runs one reserved execution and reports it; what became of it. */
+    async execute(reservation) {
+        const { settings, logger, redactor } = this.c;
+        const id = reservation.executionId;
+        const title = executionTitle(reservation);
+        const where = reservation.server
+            ? ` on Squish server ${reservation.server.host}:${reservation.server.port}`
+            : '';
+        const single = settings.concurrency === 1;
+        if (single)
+            this.c.section?.(title);
+        logger.info(`Reserved execution ${id}: ${title}${where}.`);
+        const prefix = single ? '' : `[${reservation.testcase}] `;
+        const beats = keepAlive(this.c.reservations, id, settings.reservationTimeoutMs, this.c.clock, logger);
+        let run;
+        try {
+            run = await runCommand({
+                command: settings.command,
+                env: this.environment(reservation),
+                onLine: (line) => logger.info(redactor.redact(prefix + line)),
+                stop: this.stopper.signal,
+            });
+        }
+        finally {
+            await beats.stop();
+        }
+        const record = {
+            reservation,
+            outcome: this.outcomeOf(run, id),
+            exitCode: run.exitCode,
+            signal: run.signal,
+            durationMs: run.durationMs,
+            tail: run.tail.map((line) => redactor.redact(line)),
+        };
+        this.records.push(record);
+        await this.report(record);
+        if (single)
+            this.c.section?.('Reserving executions');
+        return record.outcome;
+    }
+    outcomeOf(run, id) {
+        if (run.stopped)
+            return 'cancelled';
+        if (run.exitCode === 0)
+            return 'passed';
+        const resets = this.resets.get(id) ?? 0;
+        if (run.exitCode !== null &&
+            this.c.settings.resetOnExitCodes.includes(run.exitCode) &&
+            resets < this.c.settings.maxResets) {
+            this.resets.set(id, resets + 1);
+            return 'reset';
+        }
+        return 'failed';
+    }
+    /** Tells Test Center what became of the execution: finished, or finished and reset. */
+    async report(record) {
+        const { logger } = this.c;
+        const id = record.reservation.executionId;
+        const exit = exitText(record);
+        const details = record.tail.join('\n');
+        // Not cut short by a stop: a stopping job still owes Test Center its executions back, in
+        // the short budget after it (reportCutoff).
+        const signal = AbortSignal.any([this.reportCutoff.signal, AbortSignal.timeout(60_000)]);
+        const api = this.c.reservations;
+        try {
+            switch (record.outcome) {
+                case 'passed':
+                    await api.finished(id, undefined, signal);
+                    logger.info(`Execution ${id} passed (${exit}).`);
+                    break;
+                case 'failed':
+                    await api.finished(id, { message: `Test execution failed (${exit})`, details }, signal);
+                    logger.info(`Execution ${id} failed (${exit}).`);
+                    break;
+                case 'reset':
+                    // §4: reset puts a *failed* execution back to open, so it is finished as failed first.
+                    await api.finished(id, { message: `Infrastructure failure (${exit}): reset for a retry`, details }, signal);
+                    await api.reset(id, signal);
+                    logger.warn(`Execution ${id}: ${exit} means an infrastructure failure; reset it for a retry.`);
+                    break;
+                case 'cancelled':
+                    await api.finished(id, { message: 'Test execution cancelled', details: 'The CI job running it was stopped.' }, signal);
+                    await api.reset(id, signal);
+                    logger.warn(`Execution ${id}: stopped the command and reset the execution for a retry.`);
+                    break;
+            }
+        }
+        catch (error) {
+            record.reportProblem = this.c.redactor.redact(errorMessage(error));
+            logger.warn(`Could not report execution ${id} to Test Center: ${record.reportProblem}`);
+        }
+    }
+    /** The job's environment without TestRelay's secrets, plus the execution's data. */
+    environment(reservation) {
+        const secrets = new Set(this.c.redactor.list());
+        const env = {};
+        for (const [key, value] of Object.entries(process.env)) {
+            if (value !== undefined && !secrets.has(value))
+                env[key] = value;
+        }
+        const data = {
+            EXECUTION_ID: reservation.executionId,
+            SUITE: reservation.suite,
+            TESTCASE: reservation.testcase,
+            TEST_ID: reservation.testId,
+            BATCH: reservation.batch,
+            PROJECT: reservation.project,
+            URL: this.c.serverUrl,
+            SERVER_HOST: reservation.server?.host,
+            SERVER_PORT: reservation.server?.port,
+        };
+        for (const [key, value] of Object.entries(data)) {
+            if (value !== undefined && value !== '')
+                env[`TESTRELAY_SQUISH_${key}`] = value;
+        }
+        return env;
+    }
+}
+function executionTitle(reservation) {
+    return reservation.suite
+        ? `${reservation.suite} / ${reservation.testcase}`
+        : reservation.testcase;
+}
+function exitText(record) {
+    if (record.exitCode !== null)
+        return `exit code ${record.exitCode}`;
+    return `ended by ${record.signal ?? 'a signal'}`;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/worker-report.ts
+// What a worker job reports (issue 16): a RunResult with one test case per execution it ran
+// (so the JUnit file, totals and exit status come from the relay's usual publishing), its
+// own outputs, and a summary table of the executions with the server and exit code of each.
+
+
+
+
+const WORKER_OUTPUTS = [
+    {
+        name: 'executionsRun',
+        description: 'Squish Test Center, worker mode: executions this worker ran (a reset one and its retry count twice).',
+        numeric: true,
+    },
+    {
+        name: 'executionsPassed',
+        description: 'Squish Test Center, worker mode: executions it reported finished and passed.',
+        numeric: true,
+    },
+    {
+        name: 'executionsFailed',
+        description: 'Squish Test Center, worker mode: executions it reported finished with a failure.',
+        numeric: true,
+    },
+    {
+        name: 'executionsReset',
+        description: 'Squish Test Center, worker mode: executions it reset for another worker (infrastructure failures and cancels).',
+        numeric: true,
+    },
+];
+// A plan of thousands stays readable (and within the summary limit); the JUnit file has all.
+const SUMMARY_ROWS = 200;
+function countsOf(records) {
+    const count = (...outcomes) => records.filter((record) => outcomes.includes(record.outcome)).length;
+    return {
+        executionsRun: records.length,
+        executionsPassed: count('passed'),
+        executionsFailed: count('failed'),
+        executionsReset: count('reset', 'cancelled'),
+    };
+}
+function workerOutputs(run) {
+    return Object.fromEntries(Object.entries(countsOf(run.records)).map(([name, value]) => [name, String(value)]));
+}
+function worker_report_caseOf(record) {
+    const { reservation } = record;
+    const server = reservation.server
+        ? `${reservation.server.host}:${reservation.server.port}`
+        : undefined;
+    const exit = exitText(record);
+    const properties = {
+        executionId: reservation.executionId,
+        exit,
+    };
+    if (reservation.testId)
+        properties.testId = reservation.testId;
+    if (server)
+        properties.server = server;
+    const testCase = {
+        name: reservation.testcase,
+        classname: reservation.suite || undefined,
+        status: 'passed',
+        durationSeconds: record.durationMs / 1000,
+        properties,
+    };
+    const details = record.tail.join('\n') || undefined;
+    switch (record.outcome) {
+        case 'failed':
+            testCase.status = 'failed';
+            testCase.message = `The command failed (${exit})`;
+            testCase.details = details;
+            break;
+        case 'reset':
+            testCase.status = 'skipped';
+            testCase.message = `Infrastructure failure (${exit}): reset for another worker`;
+            testCase.details = details;
+            break;
+        case 'cancelled':
+            testCase.status = 'skipped';
+            testCase.message = 'Stopped with the job: reset for another worker';
+            break;
+    }
+    if (record.reportProblem) {
+        testCase.status = 'error';
+        testCase.message = `${testCase.message ?? 'Passed'}, but Test Center did not take the report: ${record.reportProblem}`;
+    }
+    return testCase;
+}
+/** One suite per Squish suite, in the order this worker first ran one of its tests. */
+function workerResult(run, handle) {
+    const suites = new Map();
+    for (const record of run.records) {
+        const name = record.reservation.suite || 'Squish Test Center';
+        let suite = suites.get(name);
+        if (!suite) {
+            suite = { name, cases: [] };
+            suites.set(name, suite);
+        }
+        suite.cases.push(worker_report_caseOf(record));
+    }
+    const result = {
+        vendor: 'squish',
+        vendorName: 'Squish Test Center',
+        runId: handle.runId,
+        runUrl: handle.runUrl,
+        title: `Worker on plan execution ${handle.runId}${handle.title ? `: ${handle.title}` : ''}`,
+        state: run.ended === 'drained'
+            ? 'completed'
+            : run.ended === 'cancelled'
+                ? 'cancelled'
+                : run.ended === 'timed_out'
+                    ? 'timed_out'
+                    : 'error',
+        suites: [...suites.values()],
+        links: handle.runUrl ? [{ label: 'Test Center', url: handle.runUrl }] : [],
+        message: run.error ?? endedMessage(run),
+    };
+    result.verdict = run.ended === 'drained' ? verdictFromCases(result) : undefined;
+    if (run.ended === 'error')
+        result.errorCause = 'vendor';
+    return result;
+}
+function endedMessage(run) {
+    const counts = countsOf(run.records);
+    const what = `ran ${counts.executionsRun} execution(s): ${counts.executionsPassed} passed, ` +
+        `${counts.executionsFailed} failed, ${counts.executionsReset} reset`;
+    switch (run.ended) {
+        case 'cancelled':
+            return `The job was cancelled; this worker ${what}. The running ones were reset for another worker.`;
+        case 'timed_out':
+            return `The timeout ended this worker; it ${what}. The running ones were reset for another worker.`;
+        default:
+            return `Nothing left for these capabilities; this worker ${what}.`;
+    }
+}
+/** The summary table: suite, test case, server, duration, exit, result, and the plan's link. */
+function workerSummary(run, runId, runUrl) {
+    const link = markdownLinkUrl(runUrl);
+    const plan = link ? `[plan execution ${runId}](${link})` : `plan execution ${runId}`;
+    const lines = [`### Squish Test Center worker`, '', `Executions run by this job on ${plan}.`, ''];
+    if (run.records.length === 0) {
+        lines.push('None: other workers had taken them all.');
+        return `${lines.join('\n')}\n`;
+    }
+    lines.push('| Suite | Test case | Server | Duration | Exit | Result |', '|---|---|---|---|---|---|');
+    for (const record of run.records.slice(0, SUMMARY_ROWS)) {
+        const { reservation } = record;
+        const server = reservation.server
+            ? `${reservation.server.host}:${reservation.server.port}`
+            : '—';
+        lines.push(`| ${[
+            markdownTableCell(reservation.suite || '—', 80),
+            markdownTableCell(reservation.testcase, 120),
+            markdownTableCell(server, 60),
+            formatDuration(record.durationMs),
+            markdownTableCell(exitText(record), 40),
+            record.outcome,
+        ].join(' | ')} |`);
+    }
+    if (run.records.length > SUMMARY_ROWS) {
+        lines.push('', `… and ${run.records.length - SUMMARY_ROWS} more (see the JUnit file).`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/squish/worker-mode.ts
+// Squish Test Center's worker mode as the module offers it (core WorkerMode): attach to the
+// plan execution (runId) or trigger the template first, work its executions off with
+// SquishWorker, and hand back the result, outputs and summary table.
+
+
+
+
+
+function squishWorkerMode(build) {
+    return {
+        wanted: (own) => own.mode !== 'wait',
+        async run(settings, own, deps, signal) {
+            const { source, http, serverUrl } = build(settings, own, deps);
+            if (own.mode === 'trigger')
+                return triggerOnly(source, settings, deps, signal);
+            const worker = own.worker;
+            const clock = deps.clock ?? systemClock;
+            const deadline = clock.now() + settings.timeoutMs;
+            const caps = own.capabilities.map(([key, value]) => `${key}=${value}`).join(', ') || 'none';
+            if (settings.dryRun) {
+                const plan = settings.runId ? `plan execution ${settings.runId}` : source.planLabel;
+                deps.logger.info(`Dry run: would reserve the executions of ${plan ?? 'the plan'} with capabilities ${caps} and run: ${worker.command}`);
+                const handle = { runId: settings.runId ?? '' };
+                const run = { records: [], ended: 'drained' };
+                return { result: workerResult(run, handle), outputs: workerOutputs(run) };
+            }
+            deps.section?.('Plan execution');
+            const handle = settings.runId
+                ? await source.attach(settings.runId, signal)
+                : await source.trigger(signal);
+            deps.logger.info(`Working off plan execution ${handle.runId} as a worker: capabilities ${caps}, ` +
+                `${worker.concurrency} at a time, reservations of ${worker.reservationTimeoutMs} ms kept alive by heartbeats.`);
+            deps.section?.('Reserving executions');
+            const squishWorker = new SquishWorker({
+                reservations: new ReservationApi(http, !!settings.apiKey),
+                executions: new ExecutionApi(http, !!settings.apiKey),
+                settings: worker,
+                capabilities: own.capabilities,
+                serverUrl,
+                logger: deps.logger,
+                redactor: deps.redactor,
+                clock,
+                section: deps.section,
+                random: deps.random,
+            });
+            const run = await squishWorker.run(handle.runId, deadline, signal);
+            return {
+                result: workerResult(run, handle),
+                outputs: workerOutputs(run),
+                summary: workerSummary(run, handle.runId, handle.runUrl),
+            };
+        },
+    };
+}
+/** `mode: trigger`: start the plan and hand its id on (the runId output) to the workers. */
+async function triggerOnly(source, settings, deps, signal) {
+    if (settings.dryRun) {
+        const preview = source.previewTrigger();
+        deps.logger.info(`Dry run: would ${preview.method} ${preview.url}`);
+        return { outputs: {}, reason: 'Dry run: inputs are valid; nothing was started.' };
+    }
+    const handle = await source.trigger(signal);
+    return {
+        outputs: { runId: handle.runId, runUrl: handle.runUrl ?? '' },
+        reason: `Started plan execution ${handle.runId}${handle.runUrl ? ` (${handle.runUrl})` : ''}; ` +
+            `workers and a waiting job attach to it with runId ${handle.runId}.`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/squish/index.ts
-// Squish Test Center as a TestRelay module: its inputs, settings and source.
+// Squish Test Center as a TestRelay module: its inputs, settings, source and worker mode.
+
+
 
 
 
@@ -43235,27 +44147,33 @@ const squishModule = defineSource({
     derivedSecrets: basicAuthSecrets,
     readSettings: readSquishSettings,
     createSource(settings, own, deps) {
-        const headers = squishAuthHeaders(settings, own);
-        // The relay already knows these secrets; a source built another way (the CLI's cancel,
-        // tests) must not leak them either, in whatever form they travel.
-        deps.redactor.add(settings.apiKey);
-        deps.redactor.add(own.password);
-        deps.redactor.add(own.automationToken);
-        if (!settings.apiKey)
-            deps.redactor.add(headers.Authorization.slice('Basic '.length));
-        const baseUrl = squishBaseUrl(settings.baseUrl ?? '');
-        if (settings.baseUrl && baseUrl !== settings.baseUrl.replace(/\/+$/, '')) {
-            deps.logger.info(`baseUrl: using the server address ${baseUrl} (the API paths are added to it).`);
-        }
-        const http = createHttpClient({
-            vendor: 'Squish Test Center',
-            baseUrl,
-            headers,
-            ...commonClientOptions(settings, deps),
-        });
-        return new SquishSource(settings, own, http, deps.logger, deps.redactor, deps.clock);
+        return buildClient(settings, own, deps).source;
     },
+    worker: squishWorkerMode(buildClient),
+    outputs: WORKER_OUTPUTS,
 });
+function buildClient(settings, own, deps) {
+    const headers = squishAuthHeaders(settings, own);
+    // The relay already knows these secrets; a source built another way (the CLI's cancel,
+    // tests) must not leak them either, in whatever form they travel.
+    deps.redactor.add(settings.apiKey);
+    deps.redactor.add(own.password);
+    deps.redactor.add(own.automationToken);
+    if (!settings.apiKey)
+        deps.redactor.add(headers.Authorization.slice('Basic '.length));
+    const baseUrl = squishBaseUrl(settings.baseUrl ?? '');
+    if (settings.baseUrl && baseUrl !== settings.baseUrl.replace(/\/+$/, '')) {
+        deps.logger.info(`baseUrl: using the server address ${baseUrl} (the API paths are added to it).`);
+    }
+    const http = createHttpClient({
+        vendor: 'Squish Test Center',
+        baseUrl,
+        headers,
+        ...commonClientOptions(settings, deps),
+    });
+    const source = new SquishSource(settings, own, http, deps.logger, deps.redactor, deps.clock);
+    return { source, http, serverUrl: baseUrl };
+}
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib';
-import type { Annotation, CiAgent, CiLimits } from '../core/agent.js';
+import type { Annotation, CiAgent, CiLimits, LogPhase } from '../core/agent.js';
 import type { Logger } from '../core/logger.js';
 import type { Outcome } from '../core/outcome.js';
 import { Redactor } from '../core/redact.js';
@@ -153,7 +153,18 @@ export class AzureAgent implements CiAgent {
     tl.setProgress(this.percent, oneLine(this.safe(line), 200));
   }
 
+  private groupOpen = false;
+
+  /** A worker's executions each get a collapsible group (##[group]); other phases stay open. */
+  section(phase: LogPhase, title: string): void {
+    if (this.groupOpen) process.stdout.write('##[endgroup]\n');
+    this.groupOpen = phase === 'execution';
+    if (this.groupOpen) process.stdout.write(`##[group]${oneLine(this.safe(title), 200)}\n`);
+  }
+
   finish(outcome: Outcome): void {
+    if (this.groupOpen) process.stdout.write('##[endgroup]\n');
+    this.groupOpen = false;
     const issues = outcome.issues ?? [];
     const result =
       outcome.conclusion === 'success' && issues.length > 0

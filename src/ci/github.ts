@@ -2,7 +2,7 @@
 // through @actions/core and friends.
 
 import * as core from '@actions/core';
-import type { Annotation, CiAgent, CiLimits } from '../core/agent.js';
+import type { Annotation, CiAgent, CiLimits, LogPhase } from '../core/agent.js';
 import type { Logger } from '../core/logger.js';
 import type { Outcome } from '../core/outcome.js';
 import type { CiContext } from '../core/settings.js';
@@ -94,7 +94,21 @@ export class GitHubAgent implements CiAgent {
     // The relay logs each change of status; GitHub's log has no live line to redraw.
   }
 
+  private groupOpen = false;
+
+  /**
+   * A worker's executions each get a collapsible group (::group::); the other phases stay
+   * ungrouped, as they always were on GitHub: their few lines read best open.
+   */
+  section(phase: LogPhase, title: string): void {
+    if (this.groupOpen) core.endGroup();
+    this.groupOpen = phase === 'execution';
+    if (this.groupOpen) core.startGroup(safe(title));
+  }
+
   finish(outcome: Outcome): void {
+    if (this.groupOpen) core.endGroup();
+    this.groupOpen = false;
     if (outcome.conclusion === 'failure') core.setFailed(outcome.reason);
     else if (outcome.conclusion === 'neutral') core.warning(outcome.reason);
     else core.info(outcome.reason);

@@ -7,7 +7,7 @@ import type { Outcome } from './outcome.js';
 import type { CiContext } from './settings.js';
 
 /** The phases of a job, as a CI's collapsible log sections show them. */
-export type LogPhase = 'trigger' | 'wait' | 'results';
+export type LogPhase = 'trigger' | 'wait' | 'results' | 'execution';
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';

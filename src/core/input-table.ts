@@ -22,7 +22,11 @@ export function assembleInputs(modules: ModuleSet): InputSpec[] {
 }
 
 export function assembleOutputs(modules: ModuleSet): OutputSpec[] {
-  return [...COMMON_OUTPUTS, ...modules.sinks.flatMap((sink) => sink.outputs)];
+  return [
+    ...COMMON_OUTPUTS,
+    ...modules.sources.flatMap((source) => source.outputs ?? []),
+    ...modules.sinks.flatMap((sink) => sink.outputs),
+  ];
 }
 
 /** A common input's description, with the module names and each module's note on it. */

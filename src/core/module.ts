@@ -9,6 +9,7 @@ import type { InputReader, Inputs } from './input-reader.js';
 import type { InputSpec, OutputSpec } from './inputs.js';
 import type { Logger } from './logger.js';
 import type { Redactor } from './redact.js';
+import type { RunResult } from './result.js';
 import type { Settings } from './settings.js';
 import type { Sink, SinkReport } from './sink.js';
 import type { Source } from './source.js';
@@ -65,6 +66,40 @@ interface ModuleBase {
   derivedSecrets?(read: InputReader): string[];
 }
 
+/** What a worker job did: its results (published as usual), outputs and summary part. */
+export interface WorkerReport {
+  /** Absent for a job with nothing to publish (one that only started the plan). */
+  result?: RunResult;
+  /** Output values (the module's own, or common ones such as runId). */
+  outputs: Record<string, string>;
+  /** Markdown appended to the job summary (e.g. a table of what was run, and where). */
+  summary?: string;
+  /** Without a result: what the job did, as its successful outcome says. */
+  reason?: string;
+}
+
+/** What a worker job may do besides logging: open a collapsible part of the log. */
+export interface WorkerDependencies extends ModuleDependencies {
+  section?: (title: string) => void;
+}
+
+/**
+ * A source whose plans can be run by the CI itself: the job takes the plan's tests one by
+ * one from the vendor, runs a command for each and reports back (Squish Test Center's
+ * external workers), instead of waiting for the vendor to run them. The same mode serves the
+ * job that only starts the plan for such workers.
+ */
+export interface WorkerMode<Own> {
+  /** True when the module's settings ask for it (e.g. `mode: worker`). */
+  wanted(own: Own): boolean;
+  run(
+    settings: Settings,
+    own: Own,
+    deps: WorkerDependencies,
+    signal: AbortSignal,
+  ): Promise<WorkerReport>;
+}
+
 /** A test platform that runs plans: trigger → wait → collect. */
 export interface SourceModule<Own = unknown> extends ModuleBase {
   readonly kind: 'source';
@@ -79,6 +114,10 @@ export interface SourceModule<Own = unknown> extends ModuleBase {
   readSettings(inputs: Inputs, common: Settings): Own;
   /** Throws InputError for what can only be judged when building (e.g. a host mismatch). */
   createSource(settings: Settings, own: Own, deps: ModuleDependencies): Source;
+  /** Present when the CI job can run the plan's tests itself. */
+  readonly worker?: WorkerMode<Own>;
+  /** Outputs it adds (its worker mode's counts). */
+  readonly outputs?: readonly OutputSpec[];
 }
 
 /**
@@ -167,6 +206,16 @@ export function buildSinks(
   return settings.reportTo.map((name) =>
     findSink(modules, name).createSink(settings, settings.sinkSettings[name], deps),
   );
+}
+
+/** The settings' vendor's worker mode, when the settings ask for it. */
+export function wantedWorker(
+  modules: ModuleSet,
+  settings: Settings,
+): WorkerMode<unknown> | undefined {
+  if (settings.mode !== 'vendor') return undefined;
+  const worker = findSource(modules, settings.vendor).worker;
+  return worker?.wanted(settings.vendorSettings) ? worker : undefined;
 }
 
 /** The sink that a close-only job (mode 'close') closes something of. */

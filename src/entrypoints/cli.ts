@@ -40,6 +40,8 @@ const COMMANDS: Record<CommandName, CommandHelp> = {
       'TESTRELAY_API_KEY=… testrelay run --vendor sofy --plan-id <schedule GUID> --app-path app.apk',
       'TESTRELAY_API_KEY=… testrelay run --vendor squish --base-url http://testcenter:8800 \\',
       '    --project Shop --plan-title Nightly',
+      'TESTRELAY_API_KEY=… testrelay run --vendor squish --base-url http://testcenter:8800 \\',
+      "    --mode worker --run-id 105 --capabilities OS=Linux --command './run-test.sh'",
       'testrelay run --vendor testsigma --run-id 1234     (attach to a run started earlier)',
       'testrelay run --vendor testsigma --plan-id 2090 --report-to testomatio \\',
       '    --testomatio-create-tests     (with TESTRELAY_TESTOMATIO_API_KEY set)',

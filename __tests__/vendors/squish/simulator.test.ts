@@ -544,11 +544,14 @@ describe('explicit workers (reserve / heartbeat / finished / reset)', () => {
     });
     expect(failed.json).toEqual({ status: 'Execution marked as finished' });
     expect((await status(plan.id)).json).toEqual({ open: 3, reserved: 0, done: 1 });
-    expect((await testplan(plan.id)).json.count).toBe(0);
+    // The worker's failure stands in for the FAIL its command would have uploaded.
+    expect((await testplan(plan.id)).json).toMatchObject({ count: 1, failed: 1, passes: 0 });
 
     const reset = await call('POST', `${EXEC}/reset/${execution}`);
     expect(reset.status).toBe(200);
     expect((await status(plan.id)).json).toEqual({ open: 4, reserved: 0, done: 0 });
+    // A reset execution's result is gone with it: the retry decides.
+    expect((await testplan(plan.id)).json).toMatchObject({ count: 0, failed: 0 });
 
     const again = await reserve(plan.id, { capabilities: LINUX });
     expect(again.json.execution_id).toBe(execution);
@@ -641,6 +644,87 @@ describe('explicit workers (reserve / heartbeat / finished / reset)', () => {
       body: {},
     });
     expect(lateFinish.status).toBe(400);
+  });
+
+  it("counts and results follow what the workers reported, not the scenario's outcome mix", async () => {
+    // The scenario plans failures; the workers' calls decide.
+    await scenario({ tests: 3, failed: 3 });
+    const { json: plan } = await executePlan();
+    const outcomes: Array<Record<string, string>> = [
+      {},
+      {},
+      { message: 'Test execution failed', details: 'exit code 1: verification failed' },
+    ];
+    for (const body of outcomes) {
+      const { json: held } = await reserve(plan.id, { capabilities: [] });
+      await sleep(20);
+      await call('POST', `${EXEC}/finished/${held.execution_id}`, { body });
+    }
+    expect((await testplan(plan.id)).json).toMatchObject({ count: 3, passes: 2, failed: 1 });
+    const query = `?project0=Shop&batch0=ci-4711`;
+    const events = (await results(`/events${query}&type=FAIL`)).json.events;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      message: 'Test execution failed',
+      detail: 'exit code 1: verification failed',
+    });
+    // The duration is the time the worker held the execution.
+    const tests = (await results(`/tests${query}&typename=testcase`)).json.tests;
+    for (const test of tests) expect(test.duration).toBeGreaterThanOrEqual(15);
+  });
+
+  it('matches capabilities on the execution and on the allocated server', async () => {
+    await scenario({ tests: 2, capabilities: 'OS=Linux&browser=firefox' });
+    const { json: plan } = await executePlan();
+    const firefox = [
+      { key: 'OS', value: 'Linux' },
+      { key: 'browser', value: 'firefox' },
+    ];
+    // The executions require firefox; a worker asking for chrome gets none of them.
+    const chrome = await reserve(plan.id, {
+      capabilities: [
+        { key: 'OS', value: 'Linux' },
+        { key: 'browser', value: 'chrome' },
+      ],
+    });
+    expect(chrome.json.status).toBe('No executions available that match requested capabilities.');
+    // Server 1 is Linux with chrome: no server for firefox yet.
+    const noServer = await reserve(plan.id, { capabilities: firefox, allocate_server: true });
+    expect(noServer.json.status).toBe('No servers available that match requested capabilities.');
+    expect((await status(plan.id)).json).toEqual({ open: 2, reserved: 0, done: 0 });
+    const added = await call('POST', `${EXEC}/squishservers`, {
+      body: { port: '4330', enabled: true, host: '10.0.0.7', labels: firefox },
+    });
+    const reserved = await reserve(plan.id, { capabilities: firefox, allocate_server: true });
+    expect(reserved.json.status).toBe('Reservation successful');
+    expect(reserved.json.server).toMatchObject({ id: added.json.id, host: '10.0.0.7' });
+    // The one firefox server is taken until that execution is finished.
+    const busy = await reserve(plan.id, { capabilities: firefox, allocate_server: true });
+    expect(busy.json.status).toBe('No servers available that match requested capabilities.');
+    await call('POST', `${EXEC}/finished/${reserved.json.execution_id}`, { body: {} });
+    const next = await reserve(plan.id, { capabilities: firefox, allocate_server: true });
+    expect(next.json.server).toMatchObject({ id: added.json.id, testset: next.json.execution_id });
+  });
+
+  it('an expired reservation gives its server back; a disabled server is enabled again', async () => {
+    const { json: plan } = await executePlan();
+    const lapsing = await reserve(plan.id, {
+      capabilities: LINUX,
+      allocate_server: true,
+      timeout: 150,
+    });
+    expect(lapsing.json.server).toMatchObject({ id: 1 });
+    const busy = await reserve(plan.id, { capabilities: LINUX, allocate_server: true });
+    expect(busy.json.status).toBe('No servers available that match requested capabilities.');
+    await sleep(200);
+    const again = await reserve(plan.id, { capabilities: LINUX, allocate_server: true });
+    expect(again.json).toMatchObject({ status: 'Reservation successful', server: { id: 1 } });
+    const windows = [{ key: 'OS', value: 'Windows' }];
+    const none = await reserve(plan.id, { capabilities: windows, allocate_server: true });
+    expect(none.json.status).toBe('No servers available that match requested capabilities.');
+    await call('PATCH', `${EXEC}/squishservers/2`, { body: { enabled: true } });
+    const enabled = await reserve(plan.id, { capabilities: windows, allocate_server: true });
+    expect(enabled.json).toMatchObject({ status: 'Reservation successful', server: { id: 2 } });
   });
 
   it('reservationTimeoutMs is the timeout when the body has none', async () => {

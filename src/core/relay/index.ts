@@ -1,6 +1,7 @@
 // The relay every entrypoint runs: mask the secrets, read the settings, then one of the
-// jobs — a vendor run (trigger or attach → wait → collect), JUnit files, stopping a run, or
-// closing what a sink holds — and publish what came of it.
+// jobs — a vendor run (trigger or attach → wait → collect), working a vendor's plan off as
+// one of its workers, JUnit files, stopping a run, or closing what a sink holds — and
+// publish what came of it.
 
 import type { CiAgent } from '../agent.js';
 import type { Clock } from '../clock.js';
@@ -8,7 +9,13 @@ import { downloadToTemp } from '../download.js';
 import type { InputSpec } from '../inputs.js';
 import { JunitFilesNotFoundError, readJunitFiles } from '../junit-files.js';
 import { JunitParseError } from '../junit-read.js';
-import { buildSinks, buildSource, type ModuleDependencies, type ModuleSet } from '../module.js';
+import {
+  buildSinks,
+  buildSource,
+  type ModuleDependencies,
+  type ModuleSet,
+  wantedWorker,
+} from '../module.js';
 import type { Outcome } from '../outcome.js';
 import { Redactor } from '../redact.js';
 import { type RunResult, verdictFromCases } from '../result.js';
@@ -18,6 +25,7 @@ import { errorMessage, plural } from '../text.js';
 import { publish } from './publish.js';
 import { type Reporting, runCloseOnly } from './report-sinks.js';
 import { runOnVendor } from './run-vendor.js';
+import { runWorker } from './run-worker.js';
 
 export interface RelayDependencies {
   agent: CiAgent;
@@ -76,6 +84,10 @@ export async function relay(
   }
   const sinks = buildSinks(deps.modules, settings, moduleDeps);
   const reporting: Reporting = { sinks, redactor, signal: cancel };
+  const worker = wantedWorker(deps.modules, settings);
+  if (worker) {
+    return runWorker({ worker, settings, agent, modules: deps.modules, reporting, moduleDeps });
+  }
   const result =
     settings.mode === 'files'
       ? await resultFromFiles(settings, agent)

@@ -21,6 +21,8 @@ export interface Publishing {
   agent: CiAgent;
   modules: ModuleSet;
   reporting: Reporting;
+  /** Markdown of the job's own (a worker's table of executions), after the results. */
+  summaryExtra?: string;
 }
 
 export async function publish(job: Publishing): Promise<Outcome> {
@@ -47,11 +49,15 @@ export async function publish(job: Publishing): Promise<Outcome> {
     notes: result.state === 'error' && result.message ? [result.message] : [],
     ciRunUrl: settings.ci.runUrl,
     sinks: reports,
-    maxBytes: agent.limits.summaryBytes,
+    // The job's own part comes after, within the same limit.
+    maxBytes: job.summaryExtra
+      ? agent.limits.summaryBytes - Buffer.byteLength(`\n${job.summaryExtra}`)
+      : agent.limits.summaryBytes,
     limitName: agent.limits.summaryLimitName,
   });
+  const fullMarkdown = job.summaryExtra ? `${markdown}\n${job.summaryExtra}` : markdown;
   if (settings.summary) {
-    await attempt(agent, 'write the job summary', () => agent.writeSummary(markdown));
+    await attempt(agent, 'write the job summary', () => agent.writeSummary(fullMarkdown));
   }
   if (files.length > 0 && agent.publishTestResults) {
     const publishTestResults = agent.publishTestResults.bind(agent);
@@ -59,7 +65,7 @@ export async function publish(job: Publishing): Promise<Outcome> {
       publishTestResults(files, testRunTitle(result, settings)),
     );
   }
-  if (settings.artifactName) await uploadArtifact(markdown, files, settings, agent);
+  if (settings.artifactName) await uploadArtifact(fullMarkdown, files, settings, agent);
   return outcome;
 }
 

@@ -56,7 +56,52 @@ export const SQUISH_INPUTS = defineInputs('squish', [
     label: 'Capabilities',
     type: 'multiline',
     description:
-      'Squish Test Center: key=value lines; wait only for the executions with these capabilities (e.g. OS=Linux).',
+      'Squish Test Center: key=value lines; wait only for the executions with these capabilities (e.g. OS=Linux). In worker mode: what this machine offers; it reserves only executions (and servers) that have them.',
+  },
+  {
+    name: 'mode',
+    label: 'Mode',
+    description:
+      "Squish Test Center: empty to trigger (or attach) and wait; 'trigger' to only start the plan (workers attach with its runId output); 'worker' to run the plan's executions here (reserve, run command, heartbeat, finished).",
+  },
+  {
+    name: 'command',
+    label: 'Command per execution',
+    description:
+      'Squish Test Center, worker mode: the shell command to run for each reserved execution; it gets TESTRELAY_SQUISH_SUITE, _TESTCASE, _EXECUTION_ID, _SERVER_HOST … in its environment.',
+  },
+  {
+    name: 'reservationTimeout',
+    label: 'Reservation timeout',
+    default: '30s',
+    description:
+      'Squish Test Center, worker mode: how long a reservation lasts without a heartbeat (heartbeats go every third of it), e.g. 30s.',
+  },
+  {
+    name: 'allocateServer',
+    label: 'Allocate a Squish server',
+    default: 'false',
+    description:
+      'Squish Test Center, worker mode: have Test Center allocate a matching Squish server per execution (TESTRELAY_SQUISH_SERVER_HOST/_PORT).',
+  },
+  {
+    name: 'concurrency',
+    default: '1',
+    description:
+      'Squish Test Center, worker mode: executions run at once in this job, each with its own reservation (1 to 32).',
+  },
+  {
+    name: 'resetOnExitCodes',
+    label: 'Reset on exit codes',
+    description:
+      "Squish Test Center, worker mode: the command's exit codes that mean an infrastructure failure, e.g. 75,76: the execution is reset for another worker instead of failing.",
+  },
+  {
+    name: 'maxResets',
+    label: 'Most resets per execution',
+    default: '2',
+    description:
+      'Squish Test Center, worker mode: how often this worker resets one execution before it reports it failed.',
   },
   {
     name: 'automationToken',

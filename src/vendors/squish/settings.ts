@@ -3,6 +3,12 @@
 
 import type { InputReader, Inputs } from '../../core/input-reader.js';
 import type { CiContext, Settings } from '../../core/settings.js';
+import {
+  readMode,
+  readWorkerSettings,
+  type SquishMode,
+  type WorkerSettings,
+} from './worker-settings.js';
 
 export interface SquishSettings {
   project?: string;
@@ -18,6 +24,10 @@ export interface SquishSettings {
   linkedRepos: Array<{ id: number; branch: string }>;
   capabilities: Array<[string, string]>;
   automationToken?: string;
+  /** `trigger`: start the plan and end (workers attach with runId); `worker`: run it here. */
+  mode: SquishMode;
+  /** Set with `mode: worker`: run the plan's executions instead of waiting for them. */
+  worker?: WorkerSettings;
 }
 
 export function readSquishSettings(inputs: Inputs, common: Settings): SquishSettings {
@@ -42,7 +52,9 @@ export function readSquishSettings(inputs: Inputs, common: Settings): SquishSett
     linkedRepos: [],
     capabilities: inputs.pairs('capabilities'),
     automationToken: inputs.optional('automationToken'),
+    mode: readMode(inputs),
   };
+  settings.worker = readWorkerSettings(inputs, settings.mode);
   if (settings.username && !settings.password) inputs.problem('password', 'required with username');
   if (settings.password && !settings.username) inputs.problem('username', 'required with password');
   settings.scheduleTime = readScheduleTime(inputs);
@@ -73,6 +85,9 @@ function checkCommon(inputs: Inputs, common: Settings, squish: SquishSettings): 
       'planId',
       'required for vendor squish: a template id, or project and planTitle (or runId to attach)',
     );
+  }
+  if (squish.mode === 'trigger' && runId) {
+    inputs.problem('runId', 'not used with mode: trigger, which starts a new plan execution');
   }
   if (planId && squish.planTitle)
     inputs.problem('planTitle', 'set either planId or planTitle, not both');

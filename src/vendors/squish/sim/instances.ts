@@ -26,7 +26,7 @@ export interface LinkedRepo {
 }
 
 export type Hold =
-  | { by: 'client'; expiresAt: number; serverId: number | null }
+  | { by: 'client'; since: number; expiresAt: number; serverId: number | null }
   | { by: 'worker'; worker: number; dueStep: number; crashed: boolean };
 
 export interface Finish {
@@ -35,6 +35,8 @@ export interface Finish {
   error: { message: string; details: string } | null;
   /** The uploaded result; null when nothing was uploaded. */
   outcome: Outcome | null;
+  /** Finished by a client (a TestRelay worker), not by a simulated Test Center worker. */
+  byClient?: boolean;
 }
 
 export interface Execution {

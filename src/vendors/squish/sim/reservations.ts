@@ -14,7 +14,7 @@ import type { Execution } from './instances.js';
 import { hasLabels } from './plan.js';
 import { error, objectBody, timeoutOf } from './request.js';
 import { parseLabels } from './servers.js';
-import { finishExecution } from './workers.js';
+import { finishByClient } from './workers.js';
 
 export function reserve(
   c: TestCenter,
@@ -56,7 +56,12 @@ export function reserve(
   }
   execution.state = 'reserved';
   execution.attempts += 1;
-  execution.hold = { by: 'client', expiresAt: now + timeout, serverId: server?.id ?? null };
+  execution.hold = {
+    by: 'client',
+    since: now,
+    expiresAt: now + timeout,
+    serverId: server?.id ?? null,
+  };
   const serverAnswer = server ? serverObject(server, execution.id, instance.variant) : undefined;
   return jsonResponse(200, reservationObject(instance, execution, serverAnswer));
 }
@@ -113,9 +118,9 @@ export function finished(
   }
   const refused = notHeld(execution);
   if (refused) return refused;
-  // §3: empty message and details mean success; anything else is an infrastructure failure.
+  // §3: empty message and details mean success; anything else is a failure.
   const failed = Boolean(message) || Boolean(details);
-  finishExecution(
+  finishByClient(
     execution,
     now,
     failed ? { message: (message as string) ?? '', details: (details as string) ?? '' } : null,

@@ -218,13 +218,22 @@ export class ResultsApi {
   private eventOf(execution: Execution, caseId: number, started: number): EventNode {
     const outcome = execution.finish!.outcome!;
     const line = 12 + (stableHash(execution.testcase) % 80);
+    // A client's failure carries its own words (finishByClient), not the scenario's.
+    const reported = execution.finish!.byClient ? execution.finish!.error : null;
     return {
       id: this.idFor('event', `${execution.id}`),
       test: caseId,
       type: EVENT_OF[outcome],
-      message:
-        outcome === 'SCRIPT_ERROR' ? 'Script Error' : outcomeMessage(outcome, execution.index),
-      detail: outcome === 'SCRIPT_ERROR' ? outcomeMessage(outcome, execution.index) : '',
+      message: reported
+        ? reported.message || 'Test execution failed'
+        : outcome === 'SCRIPT_ERROR'
+          ? 'Script Error'
+          : outcomeMessage(outcome, execution.index),
+      detail: reported
+        ? reported.details
+        : outcome === 'SCRIPT_ERROR'
+          ? outcomeMessage(outcome, execution.index)
+          : '',
       location: `${execution.suite}/${execution.testcase}/test.py:${line}`,
       time: started + Math.floor(execution.durationMs * 0.8),
     };

@@ -62,6 +62,26 @@ export function finishExecution(
   execution.finish = { at, error, outcome };
 }
 
+/**
+ * Marks an execution a client (a TestRelay worker) held done. The client's command is what
+ * uploads results to a real Test Center (squishrunner's `--reportgen testcenter`); this
+ * server takes no uploads, so it records what the worker reported in its place: `finished`
+ * without a message → a PASS, with one → a FAIL carrying the message and details. So the plan's
+ * counts and the Results API follow what the workers did, not the scenario's outcome mix. The
+ * test's duration is the time the client held it.
+ */
+export function finishByClient(
+  execution: Execution,
+  at: number,
+  error: { message: string; details: string } | null,
+): void {
+  const hold = execution.hold;
+  if (hold?.by === 'client') execution.durationMs = Math.max(0, at - hold.since);
+  execution.state = 'done';
+  execution.hold = null;
+  execution.finish = { at, error, outcome: error === null ? 'PASS' : 'FAIL', byClient: true };
+}
+
 function firstOpen(instance: Instance): Execution | undefined {
   return instance.executions.find((execution) => execution.state === 'open');
 }
