@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { startSimulator } from '../../src/vendors/simulators.js';
+import { commitAll } from '../helpers/git-project.js';
 import { ROOT } from '../helpers/github-runner.js';
 import { placesHolding } from '../helpers/secrets.js';
 import { SimulatorHandle } from '../helpers/simulator.js';
@@ -105,19 +106,7 @@ async function runPipeline(
     fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
     fs.writeFileSync(path.join(project, file), text);
   }
-  execFileSync('git', ['init', '-q', project]);
-  execFileSync('git', ['-C', project, 'add', '-A']);
-  execFileSync('git', [
-    '-C',
-    project,
-    '-c',
-    'user.name=t',
-    '-c',
-    'user.email=t@t',
-    'commit',
-    '-qm',
-    'ci',
-  ]);
+  commitAll(project);
 
   const variables = { GITLAB_CI: 'true', ...options.variables };
   const args = [

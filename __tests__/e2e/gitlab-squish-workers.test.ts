@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startSimulator } from '../../src/vendors/simulators.js';
+import { commitAll } from '../helpers/git-project.js';
 import { ROOT } from '../helpers/github-runner.js';
 import { placesHolding } from '../helpers/secrets.js';
 import { SimulatorHandle } from '../helpers/simulator.js';
@@ -66,19 +67,7 @@ it('trigger → parallel: matrix workers → the waiting job, with every executi
     { mode: 0o755 },
   );
   fs.writeFileSync(path.join(project, '.gitlab-ci.yml'), stringify(documentedPipeline(tarball)));
-  execFileSync('git', ['init', '-q', project]);
-  execFileSync('git', ['-C', project, 'add', '-A']);
-  execFileSync('git', [
-    '-C',
-    project,
-    '-c',
-    'user.name=t',
-    '-c',
-    'user.email=t@t',
-    'commit',
-    '-qm',
-    'ci',
-  ]);
+  commitAll(project);
 
   const child = spawn(
     process.execPath,
